@@ -1,0 +1,285 @@
+// The one retry policy for every platform call: what is retried, how long to wait, and the run's
+// overall deadline. Each client (axios for Neon, fetch for Vercel, node-fetch for Netlify,
+// Octokit for GitHub) fails in its own shape; `describeFailure` reads all of them without ever
+// keeping a request's headers (they carry the tokens).
+
+export type Platform = 'Neon' | 'Vercel' | 'Netlify' | 'GitHub';
+
+/** What a failed call said, reduced to what the policy and the error message need. */
+export interface CallFailure {
+  /** HTTP status, when the platform answered. */
+  status?: number;
+  /** The platform's own message, or the network error's. */
+  message: string;
+  /** Network error code (ECONNRESET, ETIMEDOUT, ...), when there was no answer. */
+  code?: string;
+  /** Response headers, lower-cased (never the request's). */
+  headers: Record<string, string>;
+  /** The parsed response body, when there was one. */
+  body?: unknown;
+  /** This attempt ran out of its own time limit. */
+  timedOut?: boolean;
+}
+
+export interface CallOptions {
+  platform: Platform;
+  /** Says what the call does, e.g. "create branch"; used in logs and errors. */
+  operation: string;
+  /**
+   * False for requests that must not be repeated blindly when their outcome is unknown (a reset or
+   * a timeout after the request was sent, a 500 or 502): the policy then retries only answers that
+   * say the request was refused (423, 429, 503), and the caller decides after looking again.
+   */
+  idempotent?: boolean;
+  /** Platform-specific answers that are also worth retrying (e.g. Vercel's concurrent-update 400). */
+  retryIf?: (failure: CallFailure) => boolean;
+  /** Statuses that are an answer, not a failure: the call resolves with `undefined`. */
+  acceptStatus?: number[];
+}
+
+/** A platform call that failed for good. Its message never contains a token or a password. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly platform: Platform,
+    readonly operation: string,
+    readonly failure: CallFailure,
+    readonly attempts: number,
+    /** The request may have been applied although it failed (only for non-idempotent calls). */
+    readonly outcomeUnknown: boolean,
+    detail?: string,
+  ) {
+    super(formatApiError(platform, operation, failure, attempts, detail));
+  }
+  get status(): number | undefined {
+    return this.failure.status;
+  }
+}
+
+/** Raised when the run's `timeout` leaves no time for the next wait or attempt. */
+export class DeadlineError extends Error {
+  override readonly name = 'DeadlineError';
+}
+
+function formatApiError(platform: Platform, operation: string, failure: CallFailure, attempts: number, detail?: string): string {
+  const what = failure.status !== undefined ? `HTTP ${failure.status}` : failure.timedOut ? 'no answer in time' : `network error${failure.code ? ` ${failure.code}` : ''}`;
+  const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
+  return `${platform}: ${operation} failed: ${what}: ${oneLine(failure.message)}${tries}${detail ? `. ${detail}` : ''}`;
+}
+
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > 500 ? `${line.slice(0, 500)}…` : line || 'no message';
+}
+
+const RETRY_STATUSES = new Set([423, 429, 500, 502, 503, 504]);
+/** Answers that prove the request was not applied, so even a create may be sent again. */
+const REFUSED_STATUSES = new Set([423, 429, 503]);
+const NETWORK_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'ECONNREFUSED', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+
+/** Reads any client's error (axios, fetch, node-fetch, Octokit, Vercel SDK, Netlify client). */
+export function describeFailure(error: unknown): CallFailure {
+  const e = (error ?? {}) as Record<string, unknown>;
+  const response = (e.response ?? undefined) as Record<string, unknown> | undefined;
+  const status = firstNumber(e.status, e.statusCode, response?.status);
+  const headers = readHeaders(response?.headers ?? e.headers);
+  const body = parseBody(response?.data ?? e.json ?? e.body ?? e.data);
+  const code = networkCode(error);
+  const platformMessage = messageFromBody(body);
+  const message = platformMessage ?? (typeof body === 'string' && body.trim() ? body : undefined) ?? (error instanceof Error ? error.message : String(error));
+  return { status: status && status > 0 ? status : undefined, message, code, headers, body };
+}
+
+function firstNumber(...values: unknown[]): number | undefined {
+  for (const v of values) if (typeof v === 'number' && Number.isFinite(v)) return v;
+  return undefined;
+}
+
+function readHeaders(raw: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!raw || typeof raw !== 'object') return out;
+  const source = raw as { forEach?: unknown; toJSON?: unknown };
+  if (typeof (raw as Headers).get === 'function' && typeof source.forEach === 'function') {
+    (raw as Headers).forEach((value, key) => (out[key.toLowerCase()] = value));
+    return out;
+  }
+  const plain = typeof source.toJSON === 'function' ? (source.toJSON as () => unknown)() : raw;
+  for (const [key, value] of Object.entries(plain as Record<string, unknown>)) {
+    if (value === undefined || value === null) continue;
+    out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return out;
+}
+
+function parseBody(raw: unknown): unknown {
+  if (typeof raw !== 'string') return raw;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+function messageFromBody(body: unknown): string | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const b = body as { message?: unknown; error?: unknown; errors?: unknown };
+  if (b.error && typeof b.error === 'object' && typeof (b.error as { message?: unknown }).message === 'string') {
+    return (b.error as { message: string }).message;
+  }
+  if (typeof b.message === 'string') {
+    const extra = Array.isArray(b.errors) ? b.errors.map((x) => (typeof x === 'string' ? x : (x as { message?: string })?.message)).filter(Boolean) : [];
+    return extra.length ? `${b.message} (${extra.join('; ')})` : b.message;
+  }
+  if (typeof b.error === 'string') return b.error;
+  return undefined;
+}
+
+function networkCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 4; depth++) {
+    const c = current as { code?: unknown; errno?: unknown; cause?: unknown };
+    if (typeof c.code === 'string' && c.code) return c.code;
+    if (typeof c.errno === 'string' && c.errno) return c.errno;
+    current = c.cause;
+  }
+  return undefined;
+}
+
+/** Milliseconds the platform asked us to wait, from Retry-After or a rate-limit reset header. */
+export function requestedWaitMs(failure: CallFailure, now = Date.now()): number | undefined {
+  const retryAfter = failure.headers['retry-after'];
+  if (retryAfter !== undefined) {
+    const seconds = Number(retryAfter);
+    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+    const date = Date.parse(retryAfter);
+    if (Number.isFinite(date)) return Math.max(0, date - now);
+  }
+  const reset = failure.headers['x-ratelimit-reset'];
+  if (reset !== undefined && (failure.status === 429 || failure.status === 403 || failure.headers['x-ratelimit-remaining'] === '0')) {
+    const value = Number(reset);
+    // Unix seconds (Vercel, Netlify, GitHub); a small number is a delay in seconds.
+    if (Number.isFinite(value)) return Math.max(0, value > 1e9 ? value * 1000 - now : value * 1000);
+  }
+  return undefined;
+}
+
+/** GitHub's secondary rate limit answers 403 with a wait header or no remaining requests. */
+function isRateLimited403(failure: CallFailure): boolean {
+  return failure.status === 403 && (failure.headers['retry-after'] !== undefined || failure.headers['x-ratelimit-remaining'] === '0');
+}
+
+type Verdict = 'retry' | 'unknown-outcome' | 'fail';
+
+function judge(failure: CallFailure, options: CallOptions): Verdict {
+  const idempotent = options.idempotent !== false;
+  if (failure.status !== undefined) {
+    if (REFUSED_STATUSES.has(failure.status) || isRateLimited403(failure)) return 'retry';
+    if (options.retryIf?.(failure)) return 'retry';
+    if (RETRY_STATUSES.has(failure.status)) return idempotent ? 'retry' : 'unknown-outcome';
+    return 'fail';
+  }
+  if (options.retryIf?.(failure)) return 'retry';
+  // Refused connections never reached the platform.
+  if (failure.code === 'ECONNREFUSED') return 'retry';
+  if (failure.timedOut || (failure.code && NETWORK_CODES.has(failure.code))) return idempotent ? 'retry' : 'unknown-outcome';
+  if (/fetch failed|socket hang up|network|terminated/i.test(failure.message)) return idempotent ? 'retry' : 'unknown-outcome';
+  return 'fail';
+}
+
+export interface RetryTuning {
+  /** First backoff step when the platform names no wait. */
+  baseDelayMs: number;
+  /** Largest backoff step. */
+  maxDelayMs: number;
+  /** Time limit of one attempt. */
+  attemptTimeoutMs: number;
+}
+
+export const DEFAULT_TUNING: RetryTuning = { baseDelayMs: 300, maxDelayMs: 8000, attemptTimeoutMs: 30_000 };
+
+/** What the run's calls cost, per platform: for the job summary and the benchmark. */
+export interface CallStats {
+  requests: Record<Platform, number>;
+  retries: Record<Platform, number>;
+}
+
+/**
+ * The context every platform call runs in: the run's deadline, the retry policy and the counts.
+ * Created once per run in main.ts and handed to each client wrapper.
+ */
+export class ApiSession {
+  readonly stats: CallStats = {
+    requests: { Neon: 0, Vercel: 0, Netlify: 0, GitHub: 0 },
+    retries: { Neon: 0, Vercel: 0, Netlify: 0, GitHub: 0 },
+  };
+  private readonly deadline: number;
+
+  constructor(
+    timeoutMs: number,
+    private readonly log: (message: string) => void = () => {},
+    readonly tuning: RetryTuning = DEFAULT_TUNING,
+    private readonly random: () => number = Math.random,
+  ) {
+    this.deadline = Date.now() + timeoutMs;
+  }
+
+  remainingMs(): number {
+    return this.deadline - Date.now();
+  }
+
+  /**
+   * Sleeps `ms`, or fails at once when that would pass the run's deadline.
+   * `what` names what the run was waiting for, for the error.
+   */
+  async sleep(ms: number, what: string): Promise<void> {
+    if (ms > this.remainingMs()) throw new DeadlineError(`Timed out waiting for ${what}: the run's timeout leaves ${Math.max(0, Math.round(this.remainingMs() / 1000))} s (raise the \`timeout\` input to wait longer)`);
+    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  /**
+   * Runs one platform call under the policy. `send` receives an AbortSignal that ends the attempt
+   * at its time limit; it must pass it to the client.
+   */
+  async call<T>(options: CallOptions, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    let attempt = 0;
+    for (;;) {
+      attempt++;
+      const remaining = this.remainingMs();
+      if (remaining <= 0) throw new DeadlineError(`${options.platform}: ${options.operation} did not complete within the run's timeout (raise the \`timeout\` input)`);
+      const controller = new AbortController();
+      const limit = Math.min(this.tuning.attemptTimeoutMs, remaining);
+      const timer = setTimeout(() => controller.abort(new Error(`no answer within ${Math.round(limit / 1000)} s`)), limit);
+      this.stats.requests[options.platform]++;
+      let failure: CallFailure;
+      try {
+        return await send(controller.signal);
+      } catch (error) {
+        failure = describeFailure(error);
+        if (controller.signal.aborted) {
+          failure = { ...failure, status: undefined, timedOut: true, message: `no answer within ${Math.round(limit / 1000)} s` };
+        }
+        if (failure.status !== undefined && options.acceptStatus?.includes(failure.status)) return undefined as T;
+      } finally {
+        clearTimeout(timer);
+      }
+      const verdict = judge(failure, options);
+      if (verdict === 'fail') throw new ApiError(options.platform, options.operation, failure, attempt, false);
+      if (verdict === 'unknown-outcome') throw new ApiError(options.platform, options.operation, failure, attempt, true);
+      const asked = requestedWaitMs(failure);
+      const wait = asked ?? this.backoffMs(attempt);
+      if (wait > this.remainingMs()) {
+        throw new ApiError(options.platform, options.operation, failure, attempt, false, `Gave up: the next try would pass the run's timeout (raise the \`timeout\` input)`);
+      }
+      this.stats.retries[options.platform]++;
+      const reason = failure.status !== undefined ? `HTTP ${failure.status}` : failure.timedOut ? 'no answer in time' : (failure.code ?? 'network error');
+      this.log(`${options.platform}: ${options.operation}: ${reason}; retrying in ${(wait / 1000).toFixed(1)} s (attempt ${attempt + 1})`);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+
+  /** Exponential backoff with jitter: half the step fixed, half random. */
+  backoffMs(attempt: number): number {
+    const step = Math.min(this.tuning.maxDelayMs, this.tuning.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(step / 2 + (this.random() * step) / 2);
+  }
+}

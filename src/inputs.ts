@@ -1,0 +1,375 @@
+// The only module that reads inputs and the event. Every input is turned once into one typed,
+// validated Settings object; every bad value fails here, before any API call, with one line that
+// names the input, says what is wrong and what is accepted. Tokens are masked as they are read.
+import * as core from '@actions/core';
+import { context } from '@actions/github';
+import { TARGET_LABELS, TARGET_NAMES, type PullRequestRef, type TargetName } from './targets/target.js';
+import { DEFAULT_ENV_VARS, VARIABLE_SOURCES, type VariableSource, type VariableSpec } from './variables.js';
+
+export type Command = 'create' | 'delete';
+
+export interface NeonSettings {
+  apiKey: string;
+  projectId: string;
+  /** Base URL without a trailing slash. */
+  apiUrl: string;
+  branchName: string;
+  /** Parent branch name or id; undefined = the project's default branch. */
+  parentBranch?: string;
+  database?: string;
+  role?: string;
+  branchType: 'data' | 'schema-only';
+  /** Branch time-to-live in seconds; 0 = no expiry. */
+  expiresInSeconds: number;
+  /** Seconds before the compute suspends; 0 = Neon's default. */
+  suspendTimeoutSeconds: number;
+}
+
+export interface VercelSettings {
+  token: string;
+  project: string;
+  team?: string;
+  apiUrl: string;
+  redeploy: boolean;
+}
+
+export interface NetlifySettings {
+  token: string;
+  siteId: string;
+  apiUrl: string;
+  redeploy: boolean;
+}
+
+export interface GitHubSettings {
+  token: string;
+  /** From GITHUB_API_URL, without a trailing slash. */
+  apiUrl: string;
+  /** The rendered environment name for this PR. */
+  environment: string;
+}
+
+export interface Settings {
+  command: Command;
+  pr: PullRequestRef;
+  neon: NeonSettings;
+  variables: VariableSpec[];
+  targets: TargetName[];
+  vercel?: VercelSettings;
+  netlify?: NetlifySettings;
+  github: GitHubSettings;
+  timeoutMs: number;
+}
+
+/** A run that does nothing, and why (fork pull requests without secrets). */
+export interface Skip {
+  command: 'skip';
+  reason: string;
+}
+
+/** The parts of the event the action uses. */
+export interface EventInfo {
+  eventName: string;
+  /** `owner/repo` */
+  repository: string;
+  payload: Record<string, unknown>;
+  /** GITHUB_API_URL */
+  apiUrl: string;
+}
+
+/** A bad input. Its message is the one line the user sees. */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+  constructor(
+    readonly input: string,
+    problem: string,
+  ) {
+    super(`Input \`${input}\`: ${problem}`);
+  }
+}
+
+const PR_EVENTS = new Set(['pull_request', 'pull_request_target']);
+const MAX_BRANCH_NAME = 256;
+const MAX_TTL_SECONDS = 30 * 24 * 3600;
+
+export const DEFAULTS = {
+  command: 'auto',
+  neon_api_url: 'https://console.neon.tech/api/v2',
+  branch_name: 'preview/pr-{pr}',
+  branch_type: 'data',
+  expires_in: '14d',
+  suspend_timeout: '0',
+  env_vars: DEFAULT_ENV_VARS,
+  vercel_api_url: 'https://api.vercel.com',
+  netlify_api_url: 'https://api.netlify.com/api/v1',
+  github_environment: 'pr-{pr}',
+  timeout: '300',
+} as const;
+
+/** Shows a user's value in a message: quoted, one line, short. Never used for tokens. */
+function show(value: string): string {
+  const oneLine = JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+  return oneLine;
+}
+
+function hasControlCharacters(value: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u001f\u007f]/.test(value);
+}
+
+type Read = (name: string) => string;
+
+function required(read: Read, name: string, why?: string): string {
+  const value = read(name);
+  if (!value) throw new InputError(name, `is required${why ? ` ${why}` : ''} but is empty`);
+  return value;
+}
+
+function optional(read: Read, name: string): string | undefined {
+  return read(name) || undefined;
+}
+
+function parseBoolean(read: Read, name: string, fallback: boolean): boolean {
+  const value = read(name);
+  if (!value) return fallback;
+  if (/^(true|True|TRUE)$/.test(value)) return true;
+  if (/^(false|False|FALSE)$/.test(value)) return false;
+  throw new InputError(name, `${show(value)} is not a boolean; use true or false`);
+}
+
+function parseUrl(read: Read, name: string, fallback: string): string {
+  const value = read(name) || fallback;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InputError(name, `${show(value)} is not a URL; expected an http(s) URL such as ${fallback}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InputError(name, `${show(value)} must use https (or http for a local stand-in)`);
+  if (url.username || url.password) throw new InputError(name, 'must not carry credentials; pass tokens in their own inputs');
+  return value.replace(/\/+$/, '');
+}
+
+/** `14d`, `36h` or `0` → seconds. */
+export function parseExpiresIn(value: string): number {
+  if (value === '0') return 0;
+  const match = /^([1-9][0-9]{0,3})([hd])$/.exec(value);
+  const problem = `${show(value)} is not a time-to-live; expected <n>h or <n>d of at most 30 days (e.g. 14d, 36h), or 0 for none`;
+  if (!match) throw new InputError('expires_in', problem);
+  const seconds = Number(match[1]) * (match[2] === 'd' ? 86_400 : 3_600);
+  if (seconds > MAX_TTL_SECONDS) throw new InputError('expires_in', `${show(value)} is longer than Neon allows; expected at most 30d (720h), or 0 for none`);
+  return seconds;
+}
+
+function parseSuspendTimeout(value: string): number {
+  const problem = `${show(value)} is not a suspend timeout; expected 0 (Neon's default), -1 (never suspend) or whole seconds from 60 to 604800`;
+  if (!/^-?[0-9]+$/.test(value)) throw new InputError('suspend_timeout', problem);
+  const seconds = Number(value);
+  if (seconds === 0 || seconds === -1 || (seconds >= 60 && seconds <= 604_800)) return seconds;
+  throw new InputError('suspend_timeout', problem);
+}
+
+function parseTimeout(value: string): number {
+  const seconds = Number(value);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(value) || !(seconds > 0) || seconds > 21_600) {
+    throw new InputError('timeout', `${show(value)} is not a positive number of seconds; expected e.g. 300 (at most 21600)`);
+  }
+  return Math.round(seconds * 1000);
+}
+
+/** The head branch as it may appear in a name: `[A-Za-z0-9._/-]`, anything else becomes `-`. */
+export function sanitizeHead(head: string): string {
+  return head.replace(/[^A-Za-z0-9._/-]/g, '-');
+}
+
+/** Renders `{pr}` and `{head}` in a template; any other placeholder is an error. */
+export function renderTemplate(input: string, template: string, pr: number, headRef: string): string {
+  if (hasControlCharacters(template)) throw new InputError(input, 'must be one line without control characters');
+  const unknown = template.match(/\{(?!pr\}|head\})[^}]*\}/);
+  if (unknown) throw new InputError(input, `${show(template)} has an unknown placeholder ${unknown[0]}; the placeholders are {pr} and {head}`);
+  if (template.includes('{head}') && !headRef) {
+    throw new InputError(input, `${show(template)} uses {head} but the PR's head branch is unknown; set \`head_ref\``);
+  }
+  return template.replaceAll('{pr}', String(pr)).replaceAll('{head}', sanitizeHead(headRef));
+}
+
+export function parseEnvVars(text: string, prefix: string): VariableSpec[] {
+  const specs: VariableSpec[] = [];
+  const seen = new Set<string>();
+  for (const [index, raw] of text.split(/\r?\n/).entries()) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const where = `line ${index + 1}`;
+    const eq = line.indexOf('=');
+    if (eq < 0) throw new InputError('env_vars', `${where} ${show(line)} has no "="; expected NAME=source, e.g. DATABASE_URL=pooled_url`);
+    const name = line.slice(0, eq).trim();
+    const source = line.slice(eq + 1).trim();
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || name.length > 200) {
+      throw new InputError('env_vars', `${where}: ${show(name)} is not a variable name; expected letters, digits and _, not starting with a digit`);
+    }
+    if (!(VARIABLE_SOURCES as readonly string[]).includes(source)) {
+      throw new InputError('env_vars', `${where}: unknown source ${show(source)}; expected one of ${VARIABLE_SOURCES.join(', ')}`);
+    }
+    const full = `${prefix}${name}`;
+    if (seen.has(full.toUpperCase())) throw new InputError('env_vars', `${where}: ${full} is listed twice`);
+    seen.add(full.toUpperCase());
+    specs.push({ name: full, source: source as VariableSource });
+  }
+  if (specs.length === 0) throw new InputError('env_vars', 'lists no variable; expected one NAME=source per line');
+  return specs;
+}
+
+export function parseTargets(value: string): TargetName[] {
+  const words = value.split(/[\s,]+/).filter(Boolean);
+  const targets: TargetName[] = [];
+  for (const word of words) {
+    const name = word.toLowerCase();
+    if (!(TARGET_NAMES as readonly string[]).includes(name)) {
+      throw new InputError('targets', `unknown target ${show(word)}; expected any of ${TARGET_NAMES.join(', ')} separated by commas, spaces or newlines`);
+    }
+    if (!targets.includes(name as TargetName)) targets.push(name as TargetName);
+  }
+  return targets;
+}
+
+function parseName(input: string, value: string | undefined, what: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (hasControlCharacters(value) || value.length > 63) throw new InputError(input, `${show(value)} is not a ${what}; expected a Postgres name of at most 63 characters on one line`);
+  return value;
+}
+
+interface PullRequestPayload {
+  number?: number;
+  head?: { ref?: string; sha?: string; repo?: { full_name?: string } | null };
+  base?: { repo?: { full_name?: string } };
+}
+
+/** The command `auto` stands for on this event. */
+function commandFor(event: EventInfo, requested: string): Command {
+  if (requested === 'create' || requested === 'delete') return requested;
+  if (requested !== 'auto') throw new InputError('command', `${show(requested)} is not a command; expected auto, create or delete`);
+  if (PR_EVENTS.has(event.eventName)) return event.payload.action === 'closed' ? 'delete' : 'create';
+  throw new InputError('command', `is auto, but a ${show(event.eventName)} event is not a pull request event; set \`command\` to create or delete (with \`pr_number\`)`);
+}
+
+/**
+ * Parses every input and the event into Settings, or a Skip. `read` returns an input's value
+ * (trimmed, '' when unset).
+ */
+export function parseSettings(read: Read, event: EventInfo): Settings | Skip {
+  const pullRequest = (event.payload.pull_request ?? undefined) as PullRequestPayload | undefined;
+  const requested = read('command') || DEFAULTS.command;
+  const command = commandFor(event, requested);
+
+  // Fork pull requests get no secrets; that is not an error.
+  const headRepo = pullRequest?.head?.repo?.full_name;
+  const baseRepo = pullRequest?.base?.repo?.full_name ?? event.repository;
+  if (!read('neon_api_key') && pullRequest && headRepo !== baseRepo) {
+    return { command: 'skip', reason: `Pull request from a fork (${headRepo ?? 'a deleted repository'}): GitHub gives such runs no secrets, so there is no Neon API key. Nothing was done.` };
+  }
+
+  const apiKey = required(read, 'neon_api_key');
+  core.setSecret(apiKey);
+  const projectId = required(read, 'neon_project_id');
+  if (!/^[a-z0-9-]{1,60}$/.test(projectId)) {
+    throw new InputError('neon_project_id', `${show(projectId)} is not a Neon project id; expected 1-60 lowercase letters, digits and hyphens (Settings → General in the Neon console)`);
+  }
+
+  const prInput = read('pr_number');
+  let prNumber: number;
+  if (prInput) {
+    if (!/^[1-9][0-9]{0,9}$/.test(prInput)) throw new InputError('pr_number', `${show(prInput)} is not a pull request number; expected a positive whole number`);
+    prNumber = Number(prInput);
+  } else {
+    const fromEvent = pullRequest?.number ?? (typeof event.payload.number === 'number' ? event.payload.number : undefined);
+    if (!fromEvent || !Number.isInteger(fromEvent) || fromEvent <= 0) {
+      throw new InputError('pr_number', `is empty and the ${show(event.eventName)} event carries no pull request number; set \`pr_number\``);
+    }
+    prNumber = fromEvent;
+  }
+
+  const headInput = read('head_ref');
+  if (headInput && (hasControlCharacters(headInput) || headInput.length > 250)) throw new InputError('head_ref', 'must be a git branch name on one line, at most 250 characters');
+  const headRef = headInput || pullRequest?.head?.ref || '';
+  const pr: PullRequestRef = { repository: event.repository, number: prNumber, headRef, headSha: pullRequest?.head?.sha };
+
+  const branchName = renderTemplate('branch_name', read('branch_name') || DEFAULTS.branch_name, prNumber, headRef);
+  if (!branchName.trim()) throw new InputError('branch_name', 'renders to an empty name; expected a template such as preview/pr-{pr}');
+  if (branchName.length > MAX_BRANCH_NAME) throw new InputError('branch_name', `renders to ${branchName.length} characters; Neon allows at most ${MAX_BRANCH_NAME}`);
+
+  const branchType = read('branch_type') || DEFAULTS.branch_type;
+  if (branchType !== 'data' && branchType !== 'schema-only') throw new InputError('branch_type', `${show(branchType)} is not a branch type; expected data or schema-only`);
+
+  const parentBranch = optional(read, 'parent_branch');
+  if (parentBranch !== undefined && (hasControlCharacters(parentBranch) || parentBranch.length > MAX_BRANCH_NAME)) {
+    throw new InputError('parent_branch', 'must be a Neon branch name or id on one line, at most 256 characters');
+  }
+
+  const neon: NeonSettings = {
+    apiKey,
+    projectId,
+    apiUrl: parseUrl(read, 'neon_api_url', DEFAULTS.neon_api_url),
+    branchName,
+    parentBranch,
+    database: parseName('database', optional(read, 'database'), 'database name'),
+    role: parseName('role', optional(read, 'role'), 'role name'),
+    branchType,
+    expiresInSeconds: parseExpiresIn(read('expires_in') || DEFAULTS.expires_in),
+    suspendTimeoutSeconds: parseSuspendTimeout(read('suspend_timeout') || DEFAULTS.suspend_timeout),
+  };
+
+  const prefix = read('env_prefix');
+  if (prefix && !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(prefix)) throw new InputError('env_prefix', `${show(prefix)} is not a variable-name prefix; expected letters, digits and _, not starting with a digit`);
+  const variables = parseEnvVars(read('env_vars') || DEFAULTS.env_vars, prefix);
+  const targets = parseTargets(read('targets'));
+  const needsHead = targets.filter((t) => t === 'vercel' || t === 'netlify');
+  if (needsHead.length > 0 && !headRef) {
+    throw new InputError('head_ref', `is empty and the event names no head branch; ${needsHead.map((t) => TARGET_LABELS[t]).join(' and ')} scope values by branch, so set \`head_ref\``);
+  }
+
+  const timeoutMs = parseTimeout(read('timeout') || DEFAULTS.timeout);
+
+  let vercel: VercelSettings | undefined;
+  if (targets.includes('vercel')) {
+    const token = required(read, 'vercel_token', "when `targets` has vercel (a Vercel access token, from the account's Tokens page)");
+    core.setSecret(token);
+    const project = required(read, 'vercel_project', 'when `targets` has vercel (the project id prj_… or its name)');
+    if (!/^[A-Za-z0-9._-]{1,100}$/.test(project)) throw new InputError('vercel_project', `${show(project)} is not a Vercel project id or name`);
+    const team = optional(read, 'vercel_team');
+    if (team !== undefined && !/^[A-Za-z0-9_-]{1,100}$/.test(team)) throw new InputError('vercel_team', `${show(team)} is not a Vercel team id (team_…) or slug`);
+    vercel = { token, project, team, apiUrl: parseUrl(read, 'vercel_api_url', DEFAULTS.vercel_api_url), redeploy: parseBoolean(read, 'vercel_redeploy', false) };
+  }
+
+  let netlify: NetlifySettings | undefined;
+  if (targets.includes('netlify')) {
+    const token = required(read, 'netlify_token', 'when `targets` has netlify (a Netlify personal access token)');
+    core.setSecret(token);
+    const siteId = required(read, 'netlify_site_id', 'when `targets` has netlify (Site configuration → Site ID)');
+    if (!/^[A-Za-z0-9._-]{1,100}$/.test(siteId)) throw new InputError('netlify_site_id', `${show(siteId)} is not a Netlify site id`);
+    netlify = { token, siteId, apiUrl: parseUrl(read, 'netlify_api_url', DEFAULTS.netlify_api_url), redeploy: parseBoolean(read, 'netlify_redeploy', false) };
+  }
+
+  const githubToken = read('github_token');
+  if (githubToken) core.setSecret(githubToken);
+  if (targets.includes('github') && !githubToken) throw new InputError('github_token', 'is required when `targets` has github (a token allowed to manage environments)');
+  const environment = renderTemplate('github_environment', read('github_environment') || DEFAULTS.github_environment, prNumber, headRef);
+  if (targets.includes('github')) {
+    if (!/^[A-Za-z0-9._/-]{1,255}$/.test(environment)) throw new InputError('github_environment', `renders to ${show(environment)}; expected at most 255 letters, digits, . _ - /`);
+    const reserved = variables.find((v) => /^GITHUB_/i.test(v.name));
+    if (reserved) throw new InputError('env_vars', `${reserved.name}: GitHub reserves names starting with GITHUB_; rename it or set \`env_prefix\``);
+  }
+  const github: GitHubSettings = { token: githubToken, apiUrl: event.apiUrl.replace(/\/+$/, ''), environment };
+
+  return { command, pr, neon, variables, targets, vercel, netlify, github, timeoutMs };
+}
+
+/** Reads the action's inputs and the event from the runner's environment. */
+export function readSettings(): Settings | Skip {
+  const event: EventInfo = {
+    eventName: context.eventName,
+    repository: process.env.GITHUB_REPOSITORY ?? '',
+    payload: context.payload as Record<string, unknown>,
+    apiUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
+  };
+  if (!/^[^/\s]+\/[^/\s]+$/.test(event.repository)) throw new Error('GITHUB_REPOSITORY is not set: run this action in a GitHub Actions workflow');
+  return parseSettings((name) => core.getInput(name), event);
+}

@@ -1,0 +1,43 @@
+// run(): settings → command → outputs and report. The only place that fails the step.
+import * as core from '@actions/core';
+import { createPreview } from './commands/create.js';
+import { deletePreview } from './commands/delete.js';
+import { ApiSession } from './http/retry.js';
+import { readSettings } from './inputs.js';
+import { NeonClient, createNeonApi } from './neon.js';
+import { setConnectionOutputs, writeCreateSummary, writeDeleteSummary } from './report.js';
+import { createTargets } from './targets/index.js';
+
+export const USER_AGENT = 'neon-preview-action';
+
+export async function run(): Promise<void> {
+  const started = Date.now();
+  try {
+    const settings = readSettings();
+    core.setOutput('command', settings.command);
+    if (settings.command === 'skip') {
+      core.notice(settings.reason);
+      return;
+    }
+    const session = new ApiSession(settings.timeoutMs, (line) => core.info(line));
+    const neon = new NeonClient(createNeonApi(settings.neon.apiKey, settings.neon.apiUrl, USER_AGENT), session, settings.neon.projectId);
+    const targets = createTargets(settings, session);
+    const seconds = () => (Date.now() - started) / 1000;
+
+    if (settings.command === 'create') {
+      const result = await createPreview(settings, neon, targets, setConnectionOutputs);
+      core.info(`Preview database ready: ${result.branch.name} (${result.branch.id}), ${result.branch.created ? 'created' : 'reused'}`);
+      await writeCreateSummary(settings.neon.projectId, result, session.stats, seconds());
+    } else {
+      const result = await deletePreview(settings, neon, targets);
+      if (result.branch) {
+        core.setOutput('branch_id', result.branch.id);
+        core.setOutput('branch_name', result.branch.name);
+      }
+      await writeDeleteSummary(settings.neon.projectId, result, session.stats, seconds());
+    }
+  } catch (error) {
+    // Only the message: client error objects carry request headers (tokens).
+    core.setFailed(error instanceof Error ? error.message : String(error));
+  }
+}

@@ -1,0 +1,74 @@
+// What the run tells the workflow and the person reading it: outputs and the job summary.
+// Built only from names, ids, hosts and links: never a password or a URL that carries one.
+import * as core from '@actions/core';
+import type { DeleteResult } from './commands/delete.js';
+import type { CreateResult } from './commands/create.js';
+import type { CallStats, Platform } from './http/retry.js';
+import { consoleUrl, type PreviewBranch } from './neon.js';
+import type { TargetReport } from './targets/target.js';
+import type { ConnectionDetails } from './variables.js';
+
+export function setConnectionOutputs(branch: PreviewBranch, connection: ConnectionDetails): void {
+  core.setOutput('branch_id', branch.id);
+  core.setOutput('branch_name', branch.name);
+  core.setOutput('created', String(branch.created));
+  core.setOutput('db_url', connection.directUrl);
+  core.setOutput('db_url_pooled', connection.pooledUrl);
+  core.setOutput('db_host', connection.directHost);
+  core.setOutput('db_host_pooled', connection.pooledHost);
+  core.setOutput('database', connection.database);
+  core.setOutput('role', connection.role);
+  core.setOutput('password', connection.password);
+  core.setOutput('expires_at', branch.expiresAt ?? '');
+}
+
+function requestsLine(stats: CallStats): string {
+  const used = (Object.keys(stats.requests) as Platform[]).filter((p) => stats.requests[p] > 0);
+  if (used.length === 0) return 'no API requests';
+  return used.map((p) => `${p}: ${stats.requests[p]} requests${stats.retries[p] ? ` (${stats.retries[p]} retried)` : ''}`).join(', ');
+}
+
+function targetRows(reports: TargetReport[], verb: string): string[][] {
+  return reports.map((r) => [
+    r.label,
+    r.names.length ? `${verb} ${r.names.map((n) => `<code>${n}</code>`).join(', ')}${r.removedNames?.length ? `; removed ${r.removedNames.join(', ')}` : ''}` : 'nothing to do',
+    [...r.links.map((l) => `<a href="${l.url}">${escapeHtml(l.label)}</a>`), ...r.notes.map(escapeHtml)].join('<br>'),
+  ]);
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+}
+
+export async function writeCreateSummary(projectId: string, result: CreateResult, stats: CallStats, seconds: number): Promise<void> {
+  const { branch, connection } = result;
+  const link = consoleUrl(projectId, branch.id);
+  await core.summary
+    .addHeading('Neon preview database: ready', 2)
+    .addTable([
+      [{ data: 'Branch', header: true }, { data: `<a href="${link}">${escapeHtml(branch.name)}</a> (<code>${branch.id}</code>)` }],
+      [{ data: 'Created', header: true }, { data: branch.created ? 'yes, by this run' : 'no, reused (expiry renewed)' }],
+      [{ data: 'Expires', header: true }, { data: branch.expiresAt ?? 'never' }],
+      [{ data: 'Database / role', header: true }, { data: `<code>${escapeHtml(connection.database)}</code> / <code>${escapeHtml(connection.role)}</code>` }],
+      [{ data: 'Direct host', header: true }, { data: `<code>${connection.directHost}</code> (migrations)` }],
+      [{ data: 'Pooled host', header: true }, { data: `<code>${connection.pooledHost}</code> (application)` }],
+    ])
+    .addRaw(result.targets.length ? '' : 'No targets configured: the URLs are in the step outputs only.\n\n', true)
+    .addTable(result.targets.length ? [[{ data: 'Target', header: true }, { data: 'Published', header: true }, { data: 'Links', header: true }], ...targetRows(result.targets, 'set')] : [])
+    .addRaw(`<sub>${requestsLine(stats)}; ${seconds.toFixed(1)} s</sub>`, true)
+    .write();
+}
+
+export async function writeDeleteSummary(projectId: string, result: DeleteResult, stats: CallStats, seconds: number): Promise<void> {
+  const branchText = result.branch ? `<a href="${consoleUrl(projectId, result.branch.id)}">${escapeHtml(result.branch.name)}</a> (<code>${result.branch.id}</code>)` : `<code>${escapeHtml(result.branchName)}</code>`;
+  const outcome = { deleted: 'deleted', absent: 'already gone: nothing to delete', kept: 'kept: not managed by neon-preview' }[result.outcome];
+  await core.summary
+    .addHeading('Neon preview database: removed', 2)
+    .addTable([
+      [{ data: 'Branch', header: true }, { data: branchText }],
+      [{ data: 'Outcome', header: true }, { data: outcome }],
+    ])
+    .addTable(result.targets.length ? [[{ data: 'Target', header: true }, { data: 'Removed', header: true }, { data: 'Notes', header: true }], ...targetRows(result.targets, 'removed')] : [])
+    .addRaw(`<sub>${requestsLine(stats)}; ${seconds.toFixed(1)} s</sub>`, true)
+    .write();
+}

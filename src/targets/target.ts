@@ -1,0 +1,63 @@
+// The one small interface every publishing target implements. create/delete only ever see this;
+// a platform's details stay in its own file (vercel.ts, netlify.ts, github.ts).
+import type { PublishedVariable } from '../variables.js';
+
+export const TARGET_NAMES = ['vercel', 'netlify', 'github'] as const;
+export type TargetName = (typeof TARGET_NAMES)[number];
+
+/** The pull request whose values a target publishes or removes. */
+export interface PullRequestRef {
+  /** `owner/repo` */
+  repository: string;
+  number: number;
+  /** The PR's head git branch; empty when the event did not carry one and no `head_ref` was given. */
+  headRef: string;
+  /** The PR's head commit, when known. */
+  headSha?: string;
+}
+
+/** The Neon branch the values come from, for links and descriptions. */
+export interface BranchRef {
+  id: string;
+  name: string;
+  /** The branch in the Neon console. */
+  consoleUrl: string;
+}
+
+export interface Link {
+  label: string;
+  url: string;
+}
+
+/** What a target did, for the job summary and the PR comment. Never holds a value. */
+export interface TargetReport {
+  target: TargetName;
+  /** Human name, e.g. "Vercel". */
+  label: string;
+  /** Variable names written (publish) or removed (remove). */
+  names: string[];
+  /** Names of this PR's earlier values removed because they left the mapping (publish only). */
+  removedNames?: string[];
+  links: Link[];
+  /** Anything the user should know (a redeploy started, nothing to redeploy, ...). */
+  notes: string[];
+}
+
+export interface Target {
+  readonly name: TargetName;
+  readonly label: string;
+  /**
+   * Publishes the PR's variables (create and every later create): writes every value in place,
+   * and removes this PR's earlier values whose names are no longer in `variables`.
+   */
+  publish(pr: PullRequestRef, variables: PublishedVariable[], branch: BranchRef): Promise<TargetReport>;
+  /**
+   * Removes everything this target holds for the PR (delete). Anything already gone counts as
+   * removed; values the action does not own are never touched. `names` are the variable names of
+   * the current mapping.
+   */
+  remove(pr: PullRequestRef, names: string[]): Promise<TargetReport>;
+}
+
+/** Label for messages, e.g. "Vercel". */
+export const TARGET_LABELS: Record<TargetName, string> = { vercel: 'Vercel', netlify: 'Netlify', github: 'GitHub environment' };

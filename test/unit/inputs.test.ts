@@ -1,0 +1,210 @@
+import { describe, expect, it, vi } from 'vitest';
+
+vi.mock('@actions/core', async (importOriginal) => ({ ...(await importOriginal<typeof import('@actions/core')>()), setSecret: vi.fn() }));
+
+const { InputError, parseSettings, parseExpiresIn, renderTemplate, sanitizeHead } = await import('../../src/inputs.js');
+type EventInfo = import('../../src/inputs.js').EventInfo;
+type Settings = import('../../src/inputs.js').Settings;
+
+const REPO = 'acme/shop';
+
+function prEvent(action: string, number = 7, extra: { headRepo?: string | null; headRef?: string } = {}): EventInfo {
+  const headRepo = extra.headRepo === undefined ? REPO : extra.headRepo;
+  return {
+    eventName: 'pull_request',
+    repository: REPO,
+    apiUrl: 'https://api.github.com',
+    payload: {
+      action,
+      number,
+      pull_request: {
+        number,
+        head: { ref: extra.headRef ?? 'feature/login', sha: 'a'.repeat(40), repo: headRepo === null ? null : { full_name: headRepo } },
+        base: { repo: { full_name: REPO } },
+      },
+    },
+  };
+}
+
+const BASE: Record<string, string> = { neon_api_key: 'napi_secret', neon_project_id: 'young-sound-123456' };
+
+function parse(inputs: Record<string, string>, event: EventInfo = prEvent('opened')) {
+  const all = { ...BASE, ...inputs };
+  return parseSettings((name) => all[name] ?? '', event);
+}
+
+function settings(inputs: Record<string, string> = {}, event?: EventInfo): Settings {
+  const result = parse(inputs, event);
+  if (result.command === 'skip') throw new Error('unexpected skip');
+  return result;
+}
+
+describe('command and event', () => {
+  it.each([
+    ['opened', 'create'],
+    ['reopened', 'create'],
+    ['synchronize', 'create'],
+    ['closed', 'delete'],
+  ])('auto on a pull_request %s event runs %s', (action, command) => {
+    expect(settings({}, prEvent(action)).command).toBe(command);
+  });
+
+  it('auto on pull_request_target behaves like pull_request', () => {
+    expect(settings({}, { ...prEvent('closed'), eventName: 'pull_request_target' }).command).toBe('delete');
+  });
+
+  it('auto on any other event asks for an explicit command', () => {
+    const push: EventInfo = { eventName: 'push', repository: REPO, apiUrl: '', payload: {} };
+    expect(() => parse({}, push)).toThrow(/`command`.*not a pull request event; set `command`/);
+  });
+
+  it('an explicit command with pr_number works on workflow_dispatch', () => {
+    const dispatch: EventInfo = { eventName: 'workflow_dispatch', repository: REPO, apiUrl: '', payload: {} };
+    const s = settings({ command: 'delete', pr_number: '12', head_ref: 'x' }, dispatch);
+    expect(s.command).toBe('delete');
+    expect(s.pr).toMatchObject({ number: 12, headRef: 'x', repository: REPO });
+  });
+
+  it('skips a fork pull request that has no Neon key', () => {
+    const result = parseSettings((name) => (name === 'neon_project_id' ? 'p' : ''), prEvent('opened', 3, { headRepo: 'someone/shop' }));
+    expect(result).toEqual({ command: 'skip', reason: expect.stringContaining('fork (someone/shop)') });
+  });
+
+  it('a fork pull request with a key (pull_request_target) is not skipped', () => {
+    expect(settings({}, prEvent('opened', 3, { headRepo: 'someone/shop' })).command).toBe('create');
+  });
+
+  it('a missing key on a same-repository PR is an error, not a skip', () => {
+    expect(() => parse({ neon_api_key: '' })).toThrow('Input `neon_api_key`: is required');
+  });
+});
+
+describe('values', () => {
+  it('applies the contract defaults', () => {
+    const s = settings();
+    expect(s.neon).toMatchObject({
+      apiUrl: 'https://console.neon.tech/api/v2',
+      branchName: 'preview/pr-7',
+      branchType: 'data',
+      expiresInSeconds: 14 * 86400,
+      suspendTimeoutSeconds: 0,
+      parentBranch: undefined,
+      database: undefined,
+      role: undefined,
+    });
+    expect(s.variables.map((v) => `${v.name}=${v.source}`)).toEqual([
+      'DATABASE_URL=pooled_url',
+      'DATABASE_URL_UNPOOLED=direct_url',
+      'PGHOST=pooled_host',
+      'PGHOST_UNPOOLED=direct_host',
+      'PGUSER=role',
+      'PGDATABASE=database',
+      'PGPASSWORD=password',
+    ]);
+    expect(s.targets).toEqual([]);
+    expect(s.timeoutMs).toBe(300_000);
+    expect(s.github.environment).toBe('pr-7');
+  });
+
+  it('renders {pr} and a sanitised {head}', () => {
+    expect(settings({ branch_name: 'pr-{pr}/{head}' }, prEvent('opened', 9, { headRef: 'feat/ünï code#1' })).neon.branchName).toBe('pr-9/feat/-n--code-1');
+    expect(sanitizeHead('a b@c/d.e_f-g')).toBe('a-b-c/d.e_f-g');
+    expect(renderTemplate('x', '{pr}-{pr}', 4, '')).toBe('4-4');
+  });
+
+  it('applies env_prefix and reads comments and blank lines in env_vars', () => {
+    const s = settings({ env_prefix: 'PRIMARY_', env_vars: '# the app\nDATABASE_URL = pooled_url\n\nMIGRATE_URL=direct_url\nPRISMA=prisma_url' });
+    expect(s.variables).toEqual([
+      { name: 'PRIMARY_DATABASE_URL', source: 'pooled_url' },
+      { name: 'PRIMARY_MIGRATE_URL', source: 'direct_url' },
+      { name: 'PRIMARY_PRISMA', source: 'prisma_url' },
+    ]);
+  });
+
+  it('reads targets separated by commas, spaces or newlines, once each', () => {
+    const s = settings({ targets: 'vercel, netlify\ngithub vercel', vercel_token: 't', vercel_project: 'p', netlify_token: 't', netlify_site_id: 's', github_token: 'g' });
+    expect(s.targets).toEqual(['vercel', 'netlify', 'github']);
+  });
+
+  it.each([
+    ['0', 0],
+    ['1h', 3600],
+    ['720h', 720 * 3600],
+    ['30d', 30 * 86400],
+  ])('expires_in %s is %i seconds', (value, seconds) => {
+    expect(parseExpiresIn(value)).toBe(seconds);
+  });
+});
+
+describe('bad inputs fail naming the input', () => {
+  const dispatch: EventInfo = { eventName: 'workflow_dispatch', repository: REPO, apiUrl: '', payload: {} };
+  const cases: [string, Record<string, string>, string, EventInfo?][] = [
+    ['missing neon_api_key', { neon_api_key: '' }, 'neon_api_key'],
+    ['missing neon_project_id', { neon_project_id: '' }, 'neon_project_id'],
+    ['project id with capitals', { neon_project_id: 'Young-Sound' }, 'neon_project_id'],
+    ['project id too long', { neon_project_id: 'a'.repeat(61) }, 'neon_project_id'],
+    ['project id with injection', { neon_project_id: '$(id)' }, 'neon_project_id'],
+    ['unknown command', { command: 'nope' }, 'command'],
+    ['sweep is not offered', { command: 'sweep' }, 'command'],
+    ['unknown branch_type', { branch_type: 'foo' }, 'branch_type'],
+    ['expires_in 45d', { expires_in: '45d' }, 'expires_in'],
+    ['expires_in abc', { expires_in: 'abc' }, 'expires_in'],
+    ['expires_in -1h', { expires_in: '-1h' }, 'expires_in'],
+    ['expires_in 721h', { expires_in: '721h' }, 'expires_in'],
+    ['expires_in 1.5d', { expires_in: '1.5d' }, 'expires_in'],
+    ['branch_name renders empty', { branch_name: '   ' }, 'branch_name'],
+    ['branch_name too long', { branch_name: `${'x'.repeat(255)}-{pr}` }, 'branch_name'],
+    ['branch_name with a newline', { branch_name: 'pr-{pr}\nx' }, 'branch_name'],
+    ['branch_name unknown placeholder', { branch_name: 'pr-{number}' }, 'branch_name'],
+    ['env_vars line without =', { env_vars: 'DATABASE_URL pooled_url' }, 'env_vars'],
+    ['env_vars unknown source', { env_vars: 'DATABASE_URL=pooled' }, 'env_vars'],
+    ['env_vars bad name', { env_vars: '1DB=pooled_url' }, 'env_vars'],
+    ['env_vars duplicate', { env_vars: 'A=pooled_url\nA=direct_url' }, 'env_vars'],
+    ['env_vars only comments', { env_vars: '# nothing' }, 'env_vars'],
+    ['env_prefix with a dash', { env_prefix: 'MY-' }, 'env_prefix'],
+    ['unknown target', { targets: 'vercel heroku', vercel_token: 't', vercel_project: 'p' }, 'targets'],
+    ['timeout zero', { timeout: '0' }, 'timeout'],
+    ['timeout negative', { timeout: '-5' }, 'timeout'],
+    ['timeout words', { timeout: 'soon' }, 'timeout'],
+    ['pr_number zero', { pr_number: '0' }, 'pr_number'],
+    ['pr_number negative', { pr_number: '-3' }, 'pr_number'],
+    ['pr_number fraction', { pr_number: '1.5' }, 'pr_number'],
+    ['no PR number at all', { command: 'create' }, 'pr_number', dispatch],
+    ['suspend_timeout out of range', { suspend_timeout: '30' }, 'suspend_timeout'],
+    ['neon_api_url not a URL', { neon_api_url: 'console.neon.tech' }, 'neon_api_url'],
+    ['neon_api_url with credentials', { neon_api_url: 'https://u:p@example.com' }, 'neon_api_url'],
+    ['vercel without token', { targets: 'vercel', vercel_project: 'p' }, 'vercel_token'],
+    ['vercel without project', { targets: 'vercel', vercel_token: 't' }, 'vercel_project'],
+    ['vercel_redeploy not boolean', { targets: 'vercel', vercel_token: 't', vercel_project: 'p', vercel_redeploy: 'yes' }, 'vercel_redeploy'],
+    ['netlify without site', { targets: 'netlify', netlify_token: 't' }, 'netlify_site_id'],
+    ['github without token', { targets: 'github', github_token: '' }, 'github_token'],
+    ['github reserved name', { targets: 'github', github_token: 'g', env_vars: 'GITHUB_DB=pooled_url' }, 'env_vars'],
+    ['github_environment bad characters', { targets: 'github', github_token: 'g', github_environment: 'pr {pr}!' }, 'github_environment'],
+    ['database over 63 characters', { database: 'd'.repeat(64) }, 'database'],
+    ['head_ref missing for vercel', { command: 'create', pr_number: '3', targets: 'vercel', vercel_token: 't', vercel_project: 'p' }, 'head_ref', dispatch],
+  ];
+
+  it.each(cases)('%s', (_title, inputs, input, event) => {
+    let error: unknown;
+    try {
+      parse(inputs, event);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InstanceType<typeof InputError>).input).toBe(input);
+    const message = (error as Error).message;
+    expect(message.startsWith(`Input \`${input}\`: `)).toBe(true);
+    expect(message).not.toContain('\n');
+    expect(message).not.toContain('napi_secret');
+  });
+
+  it('never shows a token in a message', () => {
+    expect(() => parse({ targets: 'vercel', vercel_token: 'vercel_secret_token' })).toThrow(/vercel_project/);
+    try {
+      parse({ targets: 'vercel', vercel_token: 'vercel_secret_token' });
+    } catch (e) {
+      expect((e as Error).message).not.toContain('vercel_secret_token');
+    }
+  });
+});

@@ -1,0 +1,163 @@
+import { createApiClient } from '@neondatabase/api-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiError, ApiSession, DeadlineError, describeFailure, requestedWaitMs, type RetryTuning } from '../../src/http/retry.js';
+import { StandIn } from '../../sandbox/server.js';
+
+const FAST: RetryTuning = { baseDelayMs: 5, maxDelayMs: 20, attemptTimeoutMs: 2000 };
+const TOKEN = 'napi_very_secret_token';
+
+let server: StandIn;
+let answers: { status: number; body?: unknown; headers?: Record<string, string>; delayMs?: number }[] = [];
+let hits = 0;
+
+beforeAll(async () => {
+  server = new StandIn('Test', { errorBody: (_s, message) => ({ code: 'X', message }) });
+  server.route('GET', '/projects/{id}/branches', async () => {
+    hits++;
+    const next = answers.shift() ?? { status: 200, body: { branches: [], annotations: {} } };
+    if (next.delayMs) await new Promise((r) => setTimeout(r, next.delayMs));
+    return next;
+  });
+  server.route('POST', '/projects/{id}/branches', () => {
+    hits++;
+    return answers.shift() ?? { status: 201, body: { branch: { id: 'br-1' } } };
+  });
+  await server.start();
+});
+
+afterAll(() => server.stop());
+
+function neon() {
+  return createApiClient({ apiKey: TOKEN, baseURL: server.url });
+}
+
+function session(timeoutMs = 10_000, log: string[] = []) {
+  return new ApiSession(timeoutMs, (line) => log.push(line), FAST, () => 0.5);
+}
+
+function list(s: ApiSession) {
+  return s.call({ platform: 'Neon', operation: 'list branches' }, (signal) => neon().listProjectBranches({ projectId: 'p' }, { signal }));
+}
+
+function create(s: ApiSession) {
+  return s.call({ platform: 'Neon', operation: 'create branch', idempotent: false }, (signal) => neon().createProjectBranch('p', { branch: { name: 'x' } }, { signal }));
+}
+
+function reset(next: typeof answers) {
+  answers = next;
+  hits = 0;
+}
+
+describe('the retry policy', () => {
+  it.each([423, 429, 500, 502, 503, 504])('retries HTTP %i and then succeeds', async (status) => {
+    reset([{ status, body: { code: 'X', message: 'busy' } }, { status }]);
+    const s = session();
+    const { data } = await list(s);
+    expect(data.branches).toEqual([]);
+    expect(hits).toBe(3);
+    expect(s.stats).toEqual({ requests: expect.objectContaining({ Neon: 3 }), retries: expect.objectContaining({ Neon: 2 }) });
+  });
+
+  it('fails at once on another 4xx, naming platform, operation, status and the platform message', async () => {
+    reset([{ status: 404, body: { code: 'NOT_FOUND', message: 'project not found' } }]);
+    const error = await list(session()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as Error).message).toBe('Neon: list branches failed: HTTP 404: project not found');
+    expect(hits).toBe(1);
+  });
+
+  it('never puts the token in the error message', async () => {
+    reset([{ status: 401, body: { code: 'UNAUTHORIZED', message: 'authentication required' } }]);
+    const error = (await list(session()).catch((e: unknown) => e)) as ApiError;
+    expect(JSON.stringify({ message: error.message, failure: error.failure })).not.toContain(TOKEN);
+  });
+
+  it('waits as long as Retry-After asks', async () => {
+    reset([{ status: 429, headers: { 'retry-after': '1' }, body: { code: 'X', message: 'slow down' } }]);
+    const log: string[] = [];
+    await list(session(10_000, log));
+    expect(log).toEqual(['Neon: list branches: HTTP 429; retrying in 1.0 s (attempt 2)']);
+  });
+
+  it('retries a dropped connection', async () => {
+    server.failNext({ path: /branches/, status: 'reset' });
+    reset([]);
+    const s = session();
+    await list(s);
+    expect(s.stats.retries.Neon).toBe(1);
+  });
+
+  it('ends an attempt that gets no answer in time and tries again', async () => {
+    reset([{ status: 200, body: { branches: [], annotations: {} }, delayMs: 3000 }]);
+    const log: string[] = [];
+    const s = new ApiSession(10_000, (l) => log.push(l), { ...FAST, attemptTimeoutMs: 300 }, () => 0.5);
+    await list(s);
+    expect(log[0]).toMatch(/no answer in time; retrying/);
+    expect(hits).toBe(2);
+  });
+
+  it('does not repeat a create whose outcome is unknown, but does repeat a refused one', async () => {
+    reset([{ status: 502, body: { code: 'X', message: 'bad gateway' } }]);
+    const unknown = (await create(session()).catch((e: unknown) => e)) as ApiError;
+    expect(unknown.outcomeUnknown).toBe(true);
+    expect(hits).toBe(1);
+
+    reset([{ status: 423, body: { code: 'LOCKED', message: 'locked' } }]);
+    await create(session());
+    expect(hits).toBe(2);
+  });
+
+  it('gives up when the next wait would pass the deadline', async () => {
+    reset([{ status: 429, headers: { 'retry-after': '30' }, body: { code: 'X', message: 'slow down' } }]);
+    const error = (await list(session(2000)).catch((e: unknown) => e)) as ApiError;
+    expect(error.message).toMatch(/^Neon: list branches failed: HTTP 429: slow down\. Gave up: the next try would pass the run's timeout/);
+    expect(hits).toBe(1);
+  });
+
+  it('refuses to sleep past the deadline', async () => {
+    await expect(session(100).sleep(5000, 'Neon operations')).rejects.toBeInstanceOf(DeadlineError);
+  });
+
+  it('treats accepted statuses as answers', async () => {
+    reset([{ status: 404, body: { code: 'NOT_FOUND', message: 'gone' } }]);
+    const result = await session().call({ platform: 'Neon', operation: 'delete', acceptStatus: [404] }, (signal) => neon().listProjectBranches({ projectId: 'p' }, { signal }));
+    expect(result).toBeUndefined();
+  });
+});
+
+describe('reading failures and wait headers', () => {
+  it('reads an Octokit-style error', () => {
+    const failure = describeFailure({ status: 403, response: { headers: { 'retry-after': '2' }, data: { message: 'You have exceeded a secondary rate limit' } } });
+    expect(failure).toMatchObject({ status: 403, message: 'You have exceeded a secondary rate limit', headers: { 'retry-after': '2' } });
+  });
+
+  it('reads a Vercel SDK-style error (status code, body text, Headers)', () => {
+    const failure = describeFailure({ statusCode: 400, body: JSON.stringify({ error: { code: 'env_update_in_progress', message: 'An env update is already happening' } }), headers: new Headers({ 'X-RateLimit-Reset': '1' }) });
+    expect(failure).toMatchObject({ status: 400, message: 'An env update is already happening', headers: { 'x-ratelimit-reset': '1' } });
+  });
+
+  it('reads a Netlify client-style error', () => {
+    expect(describeFailure({ status: 422, json: { code: 422, message: 'key already exists' } })).toMatchObject({ status: 422, message: 'key already exists' });
+  });
+
+  it('reads a network error code through causes', () => {
+    const error = new TypeError('fetch failed', { cause: Object.assign(new Error('socket'), { code: 'ECONNRESET' }) });
+    expect(describeFailure(error)).toMatchObject({ code: 'ECONNRESET', status: undefined });
+  });
+
+  it('turns wait headers into milliseconds', () => {
+    const now = 1_700_000_000_000;
+    expect(requestedWaitMs({ message: '', headers: { 'retry-after': '3' } }, now)).toBe(3000);
+    expect(requestedWaitMs({ message: '', headers: { 'retry-after': new Date(now + 5000).toUTCString() } }, now)).toBe(5000);
+    expect(requestedWaitMs({ status: 429, message: '', headers: { 'x-ratelimit-reset': String(now / 1000 + 7) } }, now)).toBe(7000);
+    expect(requestedWaitMs({ status: 200, message: '', headers: { 'x-ratelimit-reset': String(now / 1000 + 7) } }, now)).toBeUndefined();
+    expect(requestedWaitMs({ status: 500, message: '', headers: {} }, now)).toBeUndefined();
+  });
+
+  it('backs off exponentially with jitter, capped', () => {
+    const s = new ApiSession(1000, () => {}, { baseDelayMs: 100, maxDelayMs: 1000, attemptTimeoutMs: 1000 }, () => 1);
+    expect([1, 2, 3, 4, 5, 6].map((n) => s.backoffMs(n))).toEqual([100, 200, 400, 800, 1000, 1000]);
+    const low = new ApiSession(1000, () => {}, { baseDelayMs: 100, maxDelayMs: 1000, attemptTimeoutMs: 1000 }, () => 0);
+    expect(low.backoffMs(3)).toBe(200);
+  });
+});
