@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const ENTRY = join(ROOT, 'dist/index.js');
 export const REPOSITORY = 'acme/shop';
 export const DEFAULT_GITHUB_TOKEN = 'ghs_defaultWorkflowToken000000000000';

@@ -1,0 +1,211 @@
+// The built action, run as the runner runs it, through a pull request's life against the Neon
+// stand-in.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startNeonStandIn, type NeonStandIn } from '../../sandbox/neon.js';
+import { leakedSecrets, pullRequestEvent, runAction, type RunResult } from '../../sandbox/action-runner.js';
+
+const KEY = 'napi_e2e_key_0123456789abcdef';
+let neon: NeonStandIn;
+
+beforeAll(async () => {
+  neon = await startNeonStandIn({ apiKeys: [KEY], operationMs: 200 });
+});
+afterAll(() => neon.stop());
+afterEach(() => {
+  neon.standIn.setFaults(undefined);
+  expect(neon.standIn.violations).toEqual([]);
+});
+
+function inputs(extra: Record<string, string> = {}): Record<string, string> {
+  return { neon_api_key: KEY, neon_project_id: neon.projectId, neon_api_url: neon.url, timeout: '60', ...extra };
+}
+
+function neonRequests(since: number) {
+  return neon.standIn.requests.slice(since);
+}
+
+/** The secrets of a created branch: the URLs and the password, raw and URL-encoded. */
+function secretsOf(result: RunResult): string[] {
+  const { db_url, db_url_pooled, password } = result.outputs;
+  return [db_url!, db_url_pooled!, password!, encodeURIComponent(password!)];
+}
+
+describe('a pull request from opened to closed', () => {
+  it('creates, reuses with a renewed expiry, deletes, and deletes again as a no-op', async () => {
+    const pr = 101;
+    let mark = neon.standIn.requests.length;
+    const opened = await runAction({ inputs: inputs(), event: pullRequestEvent({ action: 'opened', number: pr }) });
+    expect(opened.stderr).toBe('');
+    expect(opened.code).toBe(0);
+    const createRequests = neonRequests(mark);
+    const branch = neon.branchByName(`preview/pr-${pr}`)!;
+    expect(branch).toBeDefined();
+    expect(opened.outputs).toMatchObject({ command: 'create', branch_id: branch.id, branch_name: `preview/pr-${pr}`, created: 'true', database: 'neondb', role: 'neondb_owner' });
+    expect(branch.annotations).toEqual({ 'managed-by': 'neon-preview', 'github-repo': 'acme/shop', 'github-pr': String(pr), 'github-head-ref': `feature/pr-${pr}` });
+    const direct = new URL(opened.outputs.db_url!);
+    const pooled = new URL(opened.outputs.db_url_pooled!);
+    expect(opened.outputs.db_host).toBe(direct.hostname);
+    expect(opened.outputs.db_host_pooled).toBe(pooled.hostname);
+    expect(pooled.hostname).toBe(direct.hostname.replace(/^(ep-[^.]+)/, '$1-pooler'));
+    expect(decodeURIComponent(direct.password)).toBe(opened.outputs.password);
+    const expiresAt = Date.parse(opened.outputs.expires_at!);
+    expect(expiresAt - Date.now()).toBeGreaterThan(13.9 * 86400_000);
+    expect(expiresAt - Date.now()).toBeLessThanOrEqual(14 * 86400_000);
+    // Every connection URL request names the branch (without it Neon answers for the default branch).
+    const uriRequests = createRequests.filter((r) => r.path.endsWith('/connection_uri'));
+    expect(uriRequests).toHaveLength(2);
+    for (const r of uriRequests) expect(r.query.branch_id).toBe(branch.id);
+    expect(uriRequests.map((r) => r.query.pooled).sort()).toEqual(['false', 'true']);
+    expect(opened.summary).toContain(branch.id);
+    expect(opened.summary).toContain(`https://console.neon.tech/app/projects/${neon.projectId}/branches/${branch.id}`);
+    expect(leakedSecrets(opened, secretsOf(opened))).toEqual([]);
+    expect(opened.stdout).toContain(`::add-mask::${opened.outputs.password}`);
+
+    mark = neon.standIn.requests.length;
+    const synchronized = await runAction({ inputs: inputs(), event: pullRequestEvent({ action: 'synchronize', number: pr }) });
+    expect(synchronized.code).toBe(0);
+    expect(synchronized.outputs).toMatchObject({ command: 'create', branch_id: branch.id, created: 'false', db_url: opened.outputs.db_url });
+    expect(Date.parse(synchronized.outputs.expires_at!)).toBeGreaterThanOrEqual(expiresAt);
+    expect(neonRequests(mark).filter((r) => r.method === 'PATCH' && r.path.endsWith(branch.id))).toHaveLength(1);
+    expect(neon.branches().filter((b) => b.name === `preview/pr-${pr}`)).toHaveLength(1);
+    expect(leakedSecrets(synchronized, secretsOf(opened))).toEqual([]);
+
+    mark = neon.standIn.requests.length;
+    const closed = await runAction({ inputs: inputs(), event: pullRequestEvent({ action: 'closed', number: pr }) });
+    expect(closed.code).toBe(0);
+    expect(closed.outputs).toMatchObject({ command: 'delete', branch_id: branch.id });
+    expect(neon.branchByName(`preview/pr-${pr}`)).toBeUndefined();
+    expect(neonRequests(mark).filter((r) => r.method === 'DELETE')).toHaveLength(1);
+    expect(closed.summary).toContain('deleted');
+
+    const closedAgain = await runAction({ inputs: inputs(), event: pullRequestEvent({ action: 'closed', number: pr }) });
+    expect(closedAgain.code).toBe(0);
+    expect(closedAgain.outputs.command).toBe('delete');
+    expect(closedAgain.summary).toContain('already gone');
+  });
+
+  it('two create runs at once end with one branch, and both report it', async () => {
+    const pr = 102;
+    const [a, b] = await Promise.all([
+      runAction({ inputs: inputs(), event: pullRequestEvent({ action: 'opened', number: pr }) }),
+      runAction({ inputs: inputs(), event: pullRequestEvent({ action: 'opened', number: pr }) }),
+    ]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(neon.branches().filter((x) => x.name === `preview/pr-${pr}`)).toHaveLength(1);
+    expect(a.outputs.branch_id).toBe(b.outputs.branch_id);
+    expect([a.outputs.created, b.outputs.created].sort()).toEqual(['false', 'true']);
+    expect(a.outputs.db_url).toBe(b.outputs.db_url);
+  });
+
+  it('succeeds with 20% of Neon requests failing transiently', async () => {
+    const pr = 103;
+    neon.standIn.setFaults({ rate: 0.2, seed: 7, kinds: ['429', '423', '500', '502', '503', 'reset'], retryAfterSeconds: 1 });
+    const opened = await runAction({ inputs: inputs(), event: pullRequestEvent({ action: 'opened', number: pr }) });
+    expect(opened.stdout).toMatch(/retrying in/);
+    expect(opened.code).toBe(0);
+    const closed = await runAction({ inputs: inputs(), event: pullRequestEvent({ action: 'closed', number: pr }) });
+    expect(closed.code).toBe(0);
+    neon.standIn.setFaults(undefined);
+    expect(neon.branches().filter((x) => x.name === `preview/pr-${pr}`)).toHaveLength(0);
+  });
+});
+
+describe('branch options', () => {
+  it('creates a schema-only branch from a named parent with a suspend timeout, and no expiry', async () => {
+    const parent = neon.addBranch({ name: 'staging', withEndpoint: true });
+    const mark = neon.standIn.requests.length;
+    const run = await runAction({
+      inputs: inputs({ parent_branch: 'staging', branch_type: 'schema-only', suspend_timeout: '300', expires_in: '0', branch_name: 'pv/{head}' }),
+      event: pullRequestEvent({ action: 'opened', number: 104, headRef: 'feat/x y' }),
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs.branch_name).toBe('pv/feat/x-y');
+    expect(run.outputs.expires_at).toBe('');
+    const create = neonRequests(mark).find((r) => r.method === 'POST' && r.path.endsWith('/branches'))!;
+    expect(create.body).toMatchObject({
+      branch: { name: 'pv/feat/x-y', parent_id: parent.id, init_source: 'schema-only' },
+      endpoints: [{ type: 'read_write', suspend_timeout_seconds: 300 }],
+    });
+    expect((create.body as { branch: Record<string, unknown> }).branch.expires_at).toBeUndefined();
+  });
+
+  it('fails listing the databases when the branch has several and none was chosen, then works with `database`', async () => {
+    const parent = neon.addBranch({ name: 'multi-db', withEndpoint: true, databases: [{ name: 'app', owner: 'app_owner' }, { name: 'analytics', owner: 'neondb_owner' }] });
+    const failed = await runAction({ inputs: inputs({ parent_branch: parent.id }), event: pullRequestEvent({ action: 'opened', number: 105 }) });
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toMatch(/::error::Input `database`: the branch has several databases \(app, analytics\)/);
+    const chosen = await runAction({ inputs: inputs({ parent_branch: parent.id, database: 'app' }), event: pullRequestEvent({ action: 'synchronize', number: 105 }) });
+    expect(chosen.code).toBe(0);
+    expect(chosen.outputs).toMatchObject({ database: 'app', role: 'app_owner', created: 'false' });
+  });
+
+  it('leaves a branch it does not manage alone on delete, with a warning', async () => {
+    neon.addBranch({ name: 'preview/pr-106', withEndpoint: true });
+    const closed = await runAction({ inputs: inputs(), event: pullRequestEvent({ action: 'closed', number: 106 }) });
+    expect(closed.code).toBe(0);
+    expect(closed.stdout).toMatch(/::warning::Neon branch preview\/pr-106 .* has no managed-by=neon-preview annotation/);
+    expect(neon.branchByName('preview/pr-106')).toBeDefined();
+    const opened = await runAction({ inputs: inputs(), event: pullRequestEvent({ action: 'opened', number: 106 }) });
+    expect(opened.code).toBe(1);
+    expect(opened.stdout).toMatch(/::error::Neon branch preview\/pr-106 .* was not created by neon-preview/);
+  });
+
+  it('adds a read-write compute to a reused branch that has none', async () => {
+    const branch = neon.addBranch({ name: 'preview/pr-107', withEndpoint: false, annotations: { 'managed-by': 'neon-preview', 'github-repo': 'acme/shop', 'github-pr': '107' } });
+    const run = await runAction({ inputs: inputs(), event: pullRequestEvent({ action: 'synchronize', number: 107 }) });
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({ branch_id: branch.id, created: 'false' });
+    expect(neon.branchByName('preview/pr-107')!.endpoints.filter((e) => e.type === 'read_write')).toHaveLength(1);
+  });
+
+  it('names the platform, operation, status and message when Neon refuses', async () => {
+    const run = await runAction({ inputs: inputs({ neon_api_key: 'napi_wrong_key' }), event: pullRequestEvent({ action: 'opened', number: 108 }) });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/::error::Neon: list branches failed: HTTP 401: /);
+    expect(leakedSecrets(run, ['napi_wrong_key'])).toEqual([]);
+  });
+});
+
+describe('runs that do nothing', () => {
+  it('skips a fork pull request without a Neon key and succeeds', async () => {
+    const mark = neon.standIn.requests.length;
+    const run = await runAction({ inputs: inputs({ neon_api_key: '' }), event: pullRequestEvent({ action: 'opened', number: 109, headRepository: 'stranger/shop' }) });
+    expect(run.code).toBe(0);
+    expect(run.outputs.command).toBe('skip');
+    expect(run.stdout).toMatch(/::notice::Pull request from a fork/);
+    expect(neon.standIn.requests.length).toBe(mark);
+  });
+
+  const badInputs: [string, Record<string, string>, string][] = [
+    ['neon_api_key', { neon_api_key: '' }, 'is required'],
+    ['neon_project_id', { neon_project_id: 'Not_A_Project' }, 'is not a Neon project id'],
+    ['command', { command: 'nope' }, 'is not a command'],
+    ['branch_type', { branch_type: 'foo' }, 'is not a branch type'],
+    ['expires_in', { expires_in: '45d' }, 'longer than Neon allows'],
+    ['expires_in', { expires_in: 'abc' }, 'is not a time-to-live'],
+    ['expires_in', { expires_in: '-1h' }, 'is not a time-to-live'],
+    ['branch_name', { branch_name: '{head}', head_ref: '' }, 'uses {head} but the PR\'s head branch is unknown'],
+    ['branch_name', { branch_name: 'x'.repeat(300) }, 'Neon allows at most 256'],
+    ['env_vars', { env_vars: 'DATABASE_URL' }, 'has no "="'],
+    ['env_vars', { env_vars: 'DATABASE_URL=pool' }, 'unknown source'],
+    ['targets', { targets: 'heroku' }, 'unknown target'],
+    ['timeout', { timeout: 'never' }, 'is not a positive number'],
+    ['pr_number', { pr_number: 'abc' }, 'is not a pull request number'],
+  ];
+
+  it.each(badInputs)('a bad %s fails before any request: %j', async (input, extra, problem) => {
+    const mark = neon.standIn.requests.length;
+    const run = await runAction({ inputs: inputs(extra), event: pullRequestEvent({ action: 'opened', number: 110, headRef: '' }) });
+    expect(run.code).toBe(1);
+    const error = run.stdout.split('\n').find((l) => l.startsWith('::error::'));
+    expect(error).toContain(`Input \`${input}\`: `);
+    expect(error).toContain(problem);
+    expect(neon.standIn.requests.length).toBe(mark);
+  });
+
+  it('a pull request event without a PR number fails naming pr_number', async () => {
+    const run = await runAction({ inputs: inputs(), event: { name: 'pull_request', payload: { action: 'opened' } } });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('::error::Input `pr_number`: is empty');
+  });
+});
