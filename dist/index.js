@@ -40293,24 +40293,32 @@ class NeonClient {
     }
     /**
      * Polls the operations until each ends. `finished`, `skipped` and `cancelled` end them; `failed`
-     * does not (Neon retries it); `error` is a failure. The pace grows with the time already
-     * waited, so polling adds only a fraction of the operation's own duration.
+     * does not (Neon retries it); `error` is a failure. Operations of one request run one after
+     * another, so only the last unfinished one is polled until it ends, then the others are checked.
+     * The pace grows with the time already waited (a quarter of it, 250 ms to 2 s), so polling adds
+     * only a fraction of the operation's own duration.
      */
     async waitForOperations(operations) {
         let pending = (operations ?? []).filter((op) => !TERMINAL_OK.has(op.status));
         const started = Date.now();
         while (pending.length > 0) {
-            const elapsed = Date.now() - started;
-            await this.session.sleep(Math.min(2000, Math.max(100, elapsed * 0.2)), `Neon operations (${pending.map((op) => op.action).join(', ')})`);
-            const latest = await Promise.all(pending.map(async (op) => {
-                const { data } = await this.session.call({ platform: 'Neon', operation: `check operation ${op.action}` }, (signal) => this.api.getProjectOperation(this.projectId, op.id, { signal }));
-                return data.operation;
-            }));
-            const broken = latest.find((op) => op.status === 'error');
+            const last = pending[pending.length - 1];
+            await this.session.sleep(Math.min(2000, Math.max(250, (Date.now() - started) / 4)), `Neon operations (${pending.map((op) => op.action).join(', ')})`);
+            const latest = await this.getOperation(last);
+            if (latest.status === 'error')
+                throw operationError(latest);
+            if (!TERMINAL_OK.has(latest.status))
+                continue;
+            const earlier = await Promise.all(pending.slice(0, -1).map((op) => this.getOperation(op)));
+            const broken = earlier.find((op) => op.status === 'error');
             if (broken)
-                throw new Error(`Neon: operation ${broken.action} (${broken.id}) on branch ${broken.branch_id ?? '?'} ended in error${broken.error ? `: ${broken.error}` : ''}`);
-            pending = latest.filter((op) => !TERMINAL_OK.has(op.status));
+                throw operationError(broken);
+            pending = earlier.filter((op) => !TERMINAL_OK.has(op.status));
         }
+    }
+    async getOperation(op) {
+        const { data } = await this.session.call({ platform: 'Neon', operation: `check operation ${op.action}` }, (signal) => this.api.getProjectOperation(this.projectId, op.id, { signal }));
+        return data.operation;
     }
     /** The database and role for the URLs: the inputs, else the branch's only database and its owner. */
     async resolveDatabase(branchId, wanted, known) {
@@ -40372,6 +40380,9 @@ class NeonClient {
         await this.waitForOperations(operations);
         return { outcome: response && response.status === 200 ? 'deleted' : 'absent', branch };
     }
+}
+function operationError(op) {
+    return new Error(`Neon: operation ${op.action} (${op.id}) on branch ${op.branch_id ?? '?'} ended in error${op.error ? `: ${op.error}` : ''}`);
 }
 function toPreview(branch, annotations, created) {
     return { id: branch.id, name: branch.name, parentId: branch.parent_id, expiresAt: branch.expires_at ?? undefined, annotations, created };

@@ -158,6 +158,18 @@ describe('branch options', () => {
     expect(neon.branchByName('preview/pr-107')!.endpoints.filter((e) => e.type === 'read_write')).toHaveLength(1);
   });
 
+  it('waits through an operation that fails once (Neon retries it) and fails on one that ends in error', async () => {
+    neon.failNextOperations('failed-then-finished', { action: 'create_branch' });
+    const retried = await runAction({ inputs: inputs(), event: pullRequestEvent({ action: 'opened', number: 111 }) });
+    expect(retried.code).toBe(0);
+    expect(neon.branchByName('preview/pr-111')!.current_state).toBe('ready');
+
+    neon.failNextOperations('error', { action: 'create_branch' });
+    const broken = await runAction({ inputs: inputs(), event: pullRequestEvent({ action: 'opened', number: 112 }) });
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toMatch(/::error::Neon: operation create_branch \(.+\) on branch br-.+ ended in error/);
+  });
+
   it('names the platform, operation, status and message when Neon refuses', async () => {
     const run = await runAction({ inputs: inputs({ neon_api_key: 'napi_wrong_key' }), event: pullRequestEvent({ action: 'opened', number: 108 }) });
     expect(run.code).toBe(1);
