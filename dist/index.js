@@ -36908,7 +36908,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5763);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1653);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -36917,7 +36917,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5763:
+/***/ 1653:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40449,23 +40449,21 @@ async function onEveryTarget(targets, step) {
 }
 
 ;// CONCATENATED MODULE: ./src/commands/create.ts
-// create: the PR's branch (found or made), its URLs, published to every target.
 
 
 
-
-async function createPreview(settings, neon, targets, 
+async function createPreview(settings, neon, targets, phases, 
 /** Called as soon as the URLs are known, so outputs exist even if a target fails. */
 onConnection) {
-    const { branch, databases } = await group(`Neon branch ${settings.neon.branchName}`, () => neon.ensureBranch(settings.neon, settings.pr));
-    const connection = await group('Connection URLs', async () => {
+    const { branch, databases } = await phases.run(`Neon branch ${settings.neon.branchName}`, () => neon.ensureBranch(settings.neon, settings.pr));
+    const connection = await phases.run('Connection URLs', async () => {
         const { database, role } = await neon.resolveDatabase(branch.id, settings.neon, databases);
         return neon.connectionDetails(branch, database, role);
     });
     onConnection(branch, connection);
     const variables = resolveVariables(settings.variables, connection);
     const branchRef = { id: branch.id, name: branch.name, consoleUrl: consoleUrl(settings.neon.projectId, branch.id) };
-    const reports = targets.length === 0 ? [] : await group(`Publish to ${targets.map((t) => t.label).join(', ')}`, () => onEveryTarget(targets, (t) => t.publish(settings.pr, variables, branchRef)));
+    const reports = targets.length === 0 ? [] : await phases.run(`Publish to ${targets.map((t) => t.label).join(', ')}`, () => onEveryTarget(targets, (t) => t.publish(settings.pr, variables, branchRef)));
     return { branch, connection, targets: reports };
 }
 
@@ -40474,20 +40472,20 @@ onConnection) {
 // as removed; a branch neon-preview does not manage is left alone with a warning.
 
 
-async function deletePreview(settings, neon, targets) {
+async function deletePreview(settings, neon, targets, phases) {
     const names = settings.variables.map((v) => v.name);
     let targetError;
     let reports = [];
     if (targets.length > 0) {
         try {
-            reports = await group(`Remove from ${targets.map((t) => t.label).join(', ')}`, () => onEveryTarget(targets, (t) => t.remove(settings.pr, names)));
+            reports = await phases.run(`Remove from ${targets.map((t) => t.label).join(', ')}`, () => onEveryTarget(targets, (t) => t.remove(settings.pr, names)));
         }
         catch (error) {
             // The branch goes anyway: a re-run (or the sweep) removes what a target kept.
             targetError = error;
         }
     }
-    const deletion = await group(`Delete Neon branch ${settings.neon.branchName}`, () => neon.deleteBranch(settings.neon.branchName, settings.pr));
+    const deletion = await phases.run(`Delete Neon branch ${settings.neon.branchName}`, () => neon.deleteBranch(settings.neon.branchName, settings.pr));
     if (deletion.outcome === 'kept' && deletion.reason)
         warning(deletion.reason);
     if (deletion.outcome === 'absent')
@@ -45803,6 +45801,23 @@ function readSettings() {
     return parseSettings((name) => getInput(name), event);
 }
 
+;// CONCATENATED MODULE: ./src/phases.ts
+// The run's phases: each runs in a collapsible log group and its duration is kept for the job
+// summary.
+
+class Phases {
+    timings = [];
+    async run(name, step) {
+        const started = Date.now();
+        try {
+            return await group(name, step);
+        }
+        finally {
+            this.timings.push({ name, ms: Date.now() - started });
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/report.ts
 // What the run tells the workflow and the person reading it: outputs and the job summary.
 // Built only from names, ids, hosts and links: never a password or a URL that carries one.
@@ -45827,6 +45842,11 @@ function requestsLine(stats) {
         return 'no API requests';
     return used.map((p) => `${p}: ${stats.requests[p]} requests${stats.retries[p] ? ` (${stats.retries[p]} retried)` : ''}`).join(', ');
 }
+/** The closing line: time per phase, requests and retries per platform. */
+function costLine(stats, timings, seconds) {
+    const phases = timings.map((t) => `${escapeHtml(t.name)} ${(t.ms / 1000).toFixed(1)} s`).join(' · ');
+    return `<sub>${phases ? `${phases} · ` : ''}total ${seconds.toFixed(1)} s · ${requestsLine(stats)}</sub>`;
+}
 function targetRows(reports, verb) {
     return reports.map((r) => [
         r.label,
@@ -45837,7 +45857,7 @@ function targetRows(reports, verb) {
 function escapeHtml(text) {
     return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 }
-async function writeCreateSummary(projectId, result, stats, seconds) {
+async function writeCreateSummary(projectId, result, stats, timings, seconds) {
     const { branch, connection } = result;
     const link = consoleUrl(projectId, branch.id);
     await summary
@@ -45852,10 +45872,10 @@ async function writeCreateSummary(projectId, result, stats, seconds) {
     ])
         .addRaw(result.targets.length ? '' : 'No targets configured: the URLs are in the step outputs only.\n\n', true)
         .addTable(result.targets.length ? [[{ data: 'Target', header: true }, { data: 'Published', header: true }, { data: 'Links', header: true }], ...targetRows(result.targets, 'set')] : [])
-        .addRaw(`<sub>${requestsLine(stats)}; ${seconds.toFixed(1)} s</sub>`, true)
+        .addRaw(costLine(stats, timings, seconds), true)
         .write();
 }
-async function writeDeleteSummary(projectId, result, stats, seconds) {
+async function writeDeleteSummary(projectId, result, stats, timings, seconds) {
     const branchText = result.branch ? `<a href="${consoleUrl(projectId, result.branch.id)}">${escapeHtml(result.branch.name)}</a> (<code>${result.branch.id}</code>)` : `<code>${escapeHtml(result.branchName)}</code>`;
     const outcome = { deleted: 'deleted', absent: 'already gone: nothing to delete', kept: 'kept: not managed by neon-preview' }[result.outcome];
     await summary
@@ -45865,8 +45885,16 @@ async function writeDeleteSummary(projectId, result, stats, seconds) {
         [{ data: 'Outcome', header: true }, { data: outcome }],
     ])
         .addTable(result.targets.length ? [[{ data: 'Target', header: true }, { data: 'Removed', header: true }, { data: 'Notes', header: true }], ...targetRows(result.targets, 'removed')] : [])
-        .addRaw(`<sub>${requestsLine(stats)}; ${seconds.toFixed(1)} s</sub>`, true)
+        .addRaw(costLine(stats, timings, seconds), true)
         .write();
+}
+async function writeFailureSummary(message) {
+    try {
+        await summary.addHeading('Neon preview database: failed', 2).addCodeBlock(message).write();
+    }
+    catch {
+        // No summary file outside a runner; the failure itself is already reported.
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/targets/index.ts
@@ -45890,6 +45918,7 @@ function createTargets(settings, session) {
 
 
 
+
 const USER_AGENT = 'neon-preview-action';
 async function run() {
     const started = Date.now();
@@ -45903,24 +45932,27 @@ async function run() {
         const session = new ApiSession(settings.timeoutMs, (line) => info(line));
         const neon = new NeonClient(createNeonApi(settings.neon.apiKey, settings.neon.apiUrl, USER_AGENT), session, settings.neon.projectId);
         const targets = createTargets(settings, session);
+        const phases = new Phases();
         const seconds = () => (Date.now() - started) / 1000;
         if (settings.command === 'create') {
-            const result = await createPreview(settings, neon, targets, setConnectionOutputs);
+            const result = await createPreview(settings, neon, targets, phases, setConnectionOutputs);
             info(`Preview database ready: ${result.branch.name} (${result.branch.id}), ${result.branch.created ? 'created' : 'reused'}`);
-            await writeCreateSummary(settings.neon.projectId, result, session.stats, seconds());
+            await writeCreateSummary(settings.neon.projectId, result, session.stats, phases.timings, seconds());
         }
         else {
-            const result = await deletePreview(settings, neon, targets);
+            const result = await deletePreview(settings, neon, targets, phases);
             if (result.branch) {
                 setOutput('branch_id', result.branch.id);
                 setOutput('branch_name', result.branch.name);
             }
-            await writeDeleteSummary(settings.neon.projectId, result, session.stats, seconds());
+            await writeDeleteSummary(settings.neon.projectId, result, session.stats, phases.timings, seconds());
         }
     }
     catch (error) {
         // Only the message: client error objects carry request headers (tokens).
-        setFailed(error instanceof Error ? error.message : String(error));
+        const message = error instanceof Error ? error.message : String(error);
+        setFailed(message);
+        await writeFailureSummary(message);
     }
 }
 

@@ -5,7 +5,8 @@ import { deletePreview } from './commands/delete.js';
 import { ApiSession } from './http/retry.js';
 import { readSettings } from './inputs.js';
 import { NeonClient, createNeonApi } from './neon.js';
-import { setConnectionOutputs, writeCreateSummary, writeDeleteSummary } from './report.js';
+import { Phases } from './phases.js';
+import { setConnectionOutputs, writeCreateSummary, writeDeleteSummary, writeFailureSummary } from './report.js';
 import { createTargets } from './targets/index.js';
 
 export const USER_AGENT = 'neon-preview-action';
@@ -22,22 +23,25 @@ export async function run(): Promise<void> {
     const session = new ApiSession(settings.timeoutMs, (line) => core.info(line));
     const neon = new NeonClient(createNeonApi(settings.neon.apiKey, settings.neon.apiUrl, USER_AGENT), session, settings.neon.projectId);
     const targets = createTargets(settings, session);
+    const phases = new Phases();
     const seconds = () => (Date.now() - started) / 1000;
 
     if (settings.command === 'create') {
-      const result = await createPreview(settings, neon, targets, setConnectionOutputs);
+      const result = await createPreview(settings, neon, targets, phases, setConnectionOutputs);
       core.info(`Preview database ready: ${result.branch.name} (${result.branch.id}), ${result.branch.created ? 'created' : 'reused'}`);
-      await writeCreateSummary(settings.neon.projectId, result, session.stats, seconds());
+      await writeCreateSummary(settings.neon.projectId, result, session.stats, phases.timings, seconds());
     } else {
-      const result = await deletePreview(settings, neon, targets);
+      const result = await deletePreview(settings, neon, targets, phases);
       if (result.branch) {
         core.setOutput('branch_id', result.branch.id);
         core.setOutput('branch_name', result.branch.name);
       }
-      await writeDeleteSummary(settings.neon.projectId, result, session.stats, seconds());
+      await writeDeleteSummary(settings.neon.projectId, result, session.stats, phases.timings, seconds());
     }
   } catch (error) {
     // Only the message: client error objects carry request headers (tokens).
-    core.setFailed(error instanceof Error ? error.message : String(error));
+    const message = error instanceof Error ? error.message : String(error);
+    core.setFailed(message);
+    await writeFailureSummary(message);
   }
 }

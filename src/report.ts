@@ -5,6 +5,7 @@ import type { DeleteResult } from './commands/delete.js';
 import type { CreateResult } from './commands/create.js';
 import type { CallStats, Platform } from './http/retry.js';
 import { consoleUrl, type PreviewBranch } from './neon.js';
+import type { PhaseTiming } from './phases.js';
 import type { TargetReport } from './targets/target.js';
 import type { ConnectionDetails } from './variables.js';
 
@@ -28,6 +29,12 @@ function requestsLine(stats: CallStats): string {
   return used.map((p) => `${p}: ${stats.requests[p]} requests${stats.retries[p] ? ` (${stats.retries[p]} retried)` : ''}`).join(', ');
 }
 
+/** The closing line: time per phase, requests and retries per platform. */
+function costLine(stats: CallStats, timings: PhaseTiming[], seconds: number): string {
+  const phases = timings.map((t) => `${escapeHtml(t.name)} ${(t.ms / 1000).toFixed(1)} s`).join(' · ');
+  return `<sub>${phases ? `${phases} · ` : ''}total ${seconds.toFixed(1)} s · ${requestsLine(stats)}</sub>`;
+}
+
 function targetRows(reports: TargetReport[], verb: string): string[][] {
   return reports.map((r) => [
     r.label,
@@ -40,7 +47,7 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 }
 
-export async function writeCreateSummary(projectId: string, result: CreateResult, stats: CallStats, seconds: number): Promise<void> {
+export async function writeCreateSummary(projectId: string, result: CreateResult, stats: CallStats, timings: PhaseTiming[], seconds: number): Promise<void> {
   const { branch, connection } = result;
   const link = consoleUrl(projectId, branch.id);
   await core.summary
@@ -55,11 +62,11 @@ export async function writeCreateSummary(projectId: string, result: CreateResult
     ])
     .addRaw(result.targets.length ? '' : 'No targets configured: the URLs are in the step outputs only.\n\n', true)
     .addTable(result.targets.length ? [[{ data: 'Target', header: true }, { data: 'Published', header: true }, { data: 'Links', header: true }], ...targetRows(result.targets, 'set')] : [])
-    .addRaw(`<sub>${requestsLine(stats)}; ${seconds.toFixed(1)} s</sub>`, true)
+    .addRaw(costLine(stats, timings, seconds), true)
     .write();
 }
 
-export async function writeDeleteSummary(projectId: string, result: DeleteResult, stats: CallStats, seconds: number): Promise<void> {
+export async function writeDeleteSummary(projectId: string, result: DeleteResult, stats: CallStats, timings: PhaseTiming[], seconds: number): Promise<void> {
   const branchText = result.branch ? `<a href="${consoleUrl(projectId, result.branch.id)}">${escapeHtml(result.branch.name)}</a> (<code>${result.branch.id}</code>)` : `<code>${escapeHtml(result.branchName)}</code>`;
   const outcome = { deleted: 'deleted', absent: 'already gone: nothing to delete', kept: 'kept: not managed by neon-preview' }[result.outcome];
   await core.summary
@@ -69,6 +76,14 @@ export async function writeDeleteSummary(projectId: string, result: DeleteResult
       [{ data: 'Outcome', header: true }, { data: outcome }],
     ])
     .addTable(result.targets.length ? [[{ data: 'Target', header: true }, { data: 'Removed', header: true }, { data: 'Notes', header: true }], ...targetRows(result.targets, 'removed')] : [])
-    .addRaw(`<sub>${requestsLine(stats)}; ${seconds.toFixed(1)} s</sub>`, true)
+    .addRaw(costLine(stats, timings, seconds), true)
     .write();
+}
+
+export async function writeFailureSummary(message: string): Promise<void> {
+  try {
+    await core.summary.addHeading('Neon preview database: failed', 2).addCodeBlock(message).write();
+  } catch {
+    // No summary file outside a runner; the failure itself is already reported.
+  }
 }

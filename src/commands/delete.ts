@@ -2,6 +2,7 @@
 // as removed; a branch neon-preview does not manage is left alone with a warning.
 import * as core from '@actions/core';
 import type { Settings } from '../inputs.js';
+import type { Phases } from '../phases.js';
 import type { NeonClient, PreviewBranch } from '../neon.js';
 import type { Target, TargetReport } from '../targets/target.js';
 import { onEveryTarget } from './targets.js';
@@ -13,19 +14,19 @@ export interface DeleteResult {
   targets: TargetReport[];
 }
 
-export async function deletePreview(settings: Settings, neon: NeonClient, targets: Target[]): Promise<DeleteResult> {
+export async function deletePreview(settings: Settings, neon: NeonClient, targets: Target[], phases: Phases): Promise<DeleteResult> {
   const names = settings.variables.map((v) => v.name);
   let targetError: unknown;
   let reports: TargetReport[] = [];
   if (targets.length > 0) {
     try {
-      reports = await core.group(`Remove from ${targets.map((t) => t.label).join(', ')}`, () => onEveryTarget(targets, (t) => t.remove(settings.pr, names)));
+      reports = await phases.run(`Remove from ${targets.map((t) => t.label).join(', ')}`, () => onEveryTarget(targets, (t) => t.remove(settings.pr, names)));
     } catch (error) {
       // The branch goes anyway: a re-run (or the sweep) removes what a target kept.
       targetError = error;
     }
   }
-  const deletion = await core.group(`Delete Neon branch ${settings.neon.branchName}`, () => neon.deleteBranch(settings.neon.branchName, settings.pr));
+  const deletion = await phases.run(`Delete Neon branch ${settings.neon.branchName}`, () => neon.deleteBranch(settings.neon.branchName, settings.pr));
   if (deletion.outcome === 'kept' && deletion.reason) core.warning(deletion.reason);
   if (deletion.outcome === 'absent') core.info(`Neon branch ${settings.neon.branchName} does not exist (already deleted).`);
   if (targetError) throw targetError;

@@ -57,6 +57,7 @@ describe('a pull request from opened to closed', () => {
     for (const r of uriRequests) expect(r.query.branch_id).toBe(branch.id);
     expect(uriRequests.map((r) => r.query.pooled).sort()).toEqual(['false', 'true']);
     expect(opened.summary).toContain(branch.id);
+    expect(opened.summary).toMatch(/Neon branch preview\/pr-101 \d+\.\d s · Connection URLs \d+\.\d s · total \d+\.\d s · Neon: \d+ requests/);
     expect(opened.summary).toContain(`https://console.neon.tech/app/projects/${neon.projectId}/branches/${branch.id}`);
     expect(leakedSecrets(opened, secretsOf(opened))).toEqual([]);
     expect(opened.stdout).toContain(`::add-mask::${opened.outputs.password}`);
@@ -174,6 +175,7 @@ describe('branch options', () => {
     const run = await runAction({ inputs: inputs({ neon_api_key: 'napi_wrong_key' }), event: pullRequestEvent({ action: 'opened', number: 108 }) });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/::error::Neon: list branches failed: HTTP 401: /);
+    expect(run.summary).toMatch(/Neon preview database: failed[\s\S]*Neon: list branches failed: HTTP 401/);
     expect(leakedSecrets(run, ['napi_wrong_key'])).toEqual([]);
   });
 });
