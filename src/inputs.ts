@@ -57,6 +57,8 @@ export interface Settings {
   vercel?: VercelSettings;
   netlify?: NetlifySettings;
   github: GitHubSettings;
+  /** Keep the sticky PR comment up to date. */
+  comment: boolean;
   timeoutMs: number;
 }
 
@@ -359,7 +361,10 @@ export function parseSettings(read: Read, event: EventInfo): Settings | Skip {
   }
   const github: GitHubSettings = { token: githubToken, apiUrl: event.apiUrl.replace(/\/+$/, ''), environment };
 
-  return { command, pr, neon, variables, targets, vercel, netlify, github, timeoutMs };
+  // The token defaults to the workflow's; someone who empties it gets no comment rather than an error.
+  const comment = parseBoolean(read, 'comment', true) && Boolean(githubToken);
+
+  return { command, pr, neon, variables, targets, vercel, netlify, github, comment, timeoutMs };
 }
 
 /** Reads the action's inputs and the event from the runner's environment. */

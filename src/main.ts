@@ -1,10 +1,12 @@
 // run(): settings → command → outputs and report. The only place that fails the step.
 import * as core from '@actions/core';
+import { getOctokit } from '@actions/github';
 import { createPreview } from './commands/create.js';
 import { deletePreview } from './commands/delete.js';
+import { renderComment, upsertComment, type CommentFacts } from './comment.js';
 import { ApiSession } from './http/retry.js';
 import { readSettings } from './inputs.js';
-import { NeonClient, createNeonApi } from './neon.js';
+import { NeonClient, consoleUrl, createNeonApi } from './neon.js';
 import { Phases } from './phases.js';
 import { setConnectionOutputs, writeCreateSummary, writeDeleteSummary, writeFailureSummary } from './report.js';
 import { createTargets } from './targets/index.js';
@@ -26,9 +28,24 @@ export async function run(): Promise<void> {
     const phases = new Phases();
     const seconds = () => (Date.now() - started) / 1000;
 
+    const comment = async (facts: CommentFacts) => {
+      if (!settings.comment) return;
+      const octokit = getOctokit(settings.github.token, { baseUrl: settings.github.apiUrl, userAgent: USER_AGENT });
+      const outcome = await phases.run('PR comment', () => upsertComment(octokit, session, settings.pr, renderComment(facts)));
+      core.info(`PR comment: ${outcome}`);
+    };
+
     if (settings.command === 'create') {
       const result = await createPreview(settings, neon, targets, phases, setConnectionOutputs);
       core.info(`Preview database ready: ${result.branch.name} (${result.branch.id}), ${result.branch.created ? 'created' : 'reused'}`);
+      const { branch } = result;
+      await comment({
+        state: 'ready',
+        branchName: branch.name,
+        branch: { ...branch, consoleUrl: consoleUrl(settings.neon.projectId, branch.id) },
+        targets: result.targets,
+        headSha: settings.pr.headSha,
+      });
       await writeCreateSummary(settings.neon.projectId, result, session.stats, phases.timings, seconds());
     } else {
       const result = await deletePreview(settings, neon, targets, phases);
@@ -36,6 +53,12 @@ export async function run(): Promise<void> {
         core.setOutput('branch_id', result.branch.id);
         core.setOutput('branch_name', result.branch.name);
       }
+      await comment({
+        state: result.outcome === 'kept' ? 'kept' : 'removed',
+        branchName: result.branchName,
+        branch: result.branch && { ...result.branch, consoleUrl: consoleUrl(settings.neon.projectId, result.branch.id) },
+        targets: result.targets,
+      });
       await writeDeleteSummary(settings.neon.projectId, result, session.stats, phases.timings, seconds());
     }
   } catch (error) {

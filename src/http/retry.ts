@@ -62,9 +62,10 @@ export class DeadlineError extends Error {
 }
 
 function formatApiError(platform: Platform, operation: string, failure: CallFailure, attempts: number, detail?: string): string {
-  const what = failure.status !== undefined ? `HTTP ${failure.status}` : failure.timedOut ? 'no answer in time' : `network error${failure.code ? ` ${failure.code}` : ''}`;
+  const what = failure.status !== undefined ? `HTTP ${failure.status}` : failure.timedOut ? 'no answer in time' : failure.code ? `network error ${failure.code}` : 'error';
   const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
-  return `${platform}: ${operation} failed: ${what}: ${oneLine(failure.message)}${tries}${detail ? `. ${detail}` : ''}`;
+  const message = oneLine(failure.message).replace(/\.$/, '');
+  return `${platform}: ${operation} failed: ${what}: ${message}${tries}${detail ? `. ${detail}` : ''}`;
 }
 
 function oneLine(text: string): string {
@@ -81,7 +82,9 @@ const NETWORK_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE
 export function describeFailure(error: unknown): CallFailure {
   const e = (error ?? {}) as Record<string, unknown>;
   const response = (e.response ?? undefined) as Record<string, unknown> | undefined;
-  const status = firstNumber(e.status, e.statusCode, response?.status);
+  // Octokit reports a request that got no answer as an HttpError with status 500 and no response.
+  const unanswered = e.name === 'HttpError' && !response;
+  const status = unanswered ? undefined : firstNumber(e.status, e.statusCode, response?.status);
   const headers = readHeaders(response?.headers ?? e.headers);
   const body = parseBody(response?.data ?? e.json ?? e.body ?? e.data);
   const code = networkCode(error);

@@ -1,11 +1,18 @@
 // The registry of targets: adding one is a new file plus one line here.
 import type { ApiSession } from '../http/retry.js';
 import type { Settings } from '../inputs.js';
+import { createGitHubTarget } from './github.js';
+import { createNetlifyTarget } from './netlify.js';
 import type { Target, TargetName } from './target.js';
+import { createVercelTarget } from './vercel.js';
 
 export type TargetFactory = (settings: Settings, session: ApiSession) => Target;
 
-const FACTORIES: { [K in TargetName]?: TargetFactory } = {};
+const FACTORIES: { [K in TargetName]?: TargetFactory } = {
+  vercel: createVercelTarget,
+  netlify: createNetlifyTarget,
+  github: createGitHubTarget,
+};
 
 export function createTargets(settings: Settings, session: ApiSession): Target[] {
   return settings.targets.map((name) => {

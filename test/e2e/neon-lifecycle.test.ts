@@ -1,20 +1,29 @@
 // The built action, run as the runner runs it, through a pull request's life against the Neon
 // stand-in.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startGitHubStandIn, type GitHubStandIn } from '../../sandbox/github.js';
 import { startNeonStandIn, type NeonStandIn } from '../../sandbox/neon.js';
-import { leakedSecrets, pullRequestEvent, runAction, type RunResult } from '../../sandbox/action-runner.js';
+import { COMMENT_MARKER } from '../../src/comment.js';
+import { REPOSITORY, leakedSecrets, pullRequestEvent, runAction as runBuiltAction, type RunOptions, type RunResult } from '../../sandbox/action-runner.js';
 
 const KEY = 'napi_e2e_key_0123456789abcdef';
 let neon: NeonStandIn;
+let github: GitHubStandIn;
 
 beforeAll(async () => {
-  neon = await startNeonStandIn({ apiKeys: [KEY], operationMs: 200 });
+  [neon, github] = await Promise.all([startNeonStandIn({ apiKeys: [KEY], operationMs: 200 }), startGitHubStandIn({ repository: REPOSITORY })]);
 });
-afterAll(() => neon.stop());
+afterAll(() => Promise.all([neon.stop(), github.stop()]));
 afterEach(() => {
   neon.standIn.setFaults(undefined);
   expect(neon.standIn.violations).toEqual([]);
+  expect(github.standIn.violations).toEqual([]);
 });
+
+/** Runs dist/index.js with GitHub's API served by the stand-in and the workflow's default token. */
+function runAction(options: RunOptions): Promise<RunResult> {
+  return runBuiltAction({ githubApiUrl: github.url, githubToken: github.tokens.actions, ...options });
+}
 
 function inputs(extra: Record<string, string> = {}): Record<string, string> {
   return { neon_api_key: KEY, neon_project_id: neon.projectId, neon_api_url: neon.url, timeout: '60', ...extra };
@@ -57,7 +66,7 @@ describe('a pull request from opened to closed', () => {
     for (const r of uriRequests) expect(r.query.branch_id).toBe(branch.id);
     expect(uriRequests.map((r) => r.query.pooled).sort()).toEqual(['false', 'true']);
     expect(opened.summary).toContain(branch.id);
-    expect(opened.summary).toMatch(/Neon branch preview\/pr-101 \d+\.\d s · Connection URLs \d+\.\d s · total \d+\.\d s · Neon: \d+ requests/);
+    expect(opened.summary).toMatch(/Neon branch preview\/pr-101 \d+\.\d s · Connection URLs \d+\.\d s · PR comment \d+\.\d s · total \d+\.\d s · Neon: \d+ requests/);
     expect(opened.summary).toContain(`https://console.neon.tech/app/projects/${neon.projectId}/branches/${branch.id}`);
     expect(leakedSecrets(opened, secretsOf(opened))).toEqual([]);
     expect(opened.stdout).toContain(`::add-mask::${opened.outputs.password}`);
@@ -177,6 +186,53 @@ describe('branch options', () => {
     expect(run.stdout).toMatch(/::error::Neon: list branches failed: HTTP 401: /);
     expect(run.summary).toMatch(/Neon preview database: failed[\s\S]*Neon: list branches failed: HTTP 401/);
     expect(leakedSecrets(run, ['napi_wrong_key'])).toEqual([]);
+  });
+});
+
+describe('the sticky PR comment', () => {
+  it('is created once, updated in place, not re-sent when unchanged, and says when the database is gone', async () => {
+    const pr = 120;
+    // Someone quoting the marker: their comment must never be edited.
+    const quoted = `I copied this: ${COMMENT_MARKER}`;
+    await fetch(`${github.url}/repos/${REPOSITORY}/issues/${pr}/comments`, { method: 'POST', headers: { authorization: `Bearer ${github.tokens.user}`, 'content-type': 'application/json' }, body: JSON.stringify({ body: quoted }) });
+
+    const opened = await runAction({ inputs: inputs(), event: pullRequestEvent({ action: 'opened', number: pr }) });
+    expect(opened.code).toBe(0);
+    const mine = () => github.comments(pr).filter((c) => c.creator === 'github-actions[bot]');
+    expect(mine()).toHaveLength(1);
+    const first = mine()[0]!;
+    const branch = neon.branchByName(`preview/pr-${pr}`)!;
+    expect(first.body).toContain(COMMENT_MARKER);
+    expect(first.body).toContain(`[preview/pr-${pr}](https://console.neon.tech/app/projects/${neon.projectId}/branches/${branch.id})`);
+    expect(first.body).toContain('created for this pull request');
+    for (const secret of secretsOf(opened)) expect(first.body).not.toContain(secret);
+
+    const rerun = await runAction({ inputs: inputs(), event: pullRequestEvent({ action: 'opened', number: pr }) });
+    expect(rerun.stdout).toContain('PR comment: updated'); // created → reused
+    const again = await runAction({ inputs: inputs(), event: pullRequestEvent({ action: 'opened', number: pr }) });
+    expect(again.stdout).toContain('PR comment: unchanged');
+    expect(github.standIn.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(`/issues/comments/${first.id}`))).toHaveLength(1);
+
+    const closed = await runAction({ inputs: inputs(), event: pullRequestEvent({ action: 'closed', number: pr }) });
+    expect(closed.code).toBe(0);
+    expect(mine()).toHaveLength(1);
+    expect(mine()[0]!.id).toBe(first.id);
+    expect(mine()[0]!.body).toContain('Neon preview database: removed');
+    expect(github.comments(pr).find((c) => c.creator === 'octocat')!.body).toBe(quoted);
+  });
+
+  it('is a warning, not a failure, when the token may not comment', async () => {
+    const run = await runAction({ inputs: inputs(), githubToken: github.tokens.readonly, event: pullRequestEvent({ action: 'opened', number: 121 }) });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/::warning::GitHub: create PR comment failed: HTTP 403: .*pull-requests: write/);
+    expect(github.comments(121)).toHaveLength(0);
+  });
+
+  it('is not written with comment: false', async () => {
+    const mark = github.standIn.requests.length;
+    const run = await runAction({ inputs: inputs({ comment: 'false' }), event: pullRequestEvent({ action: 'opened', number: 122 }) });
+    expect(run.code).toBe(0);
+    expect(github.standIn.requests.length).toBe(mark);
   });
 });
 

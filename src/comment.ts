@@ -1,0 +1,107 @@
+// The sticky PR comment: one per pull request, found by a hidden marker and written by the
+// token's own identity, created on the first create and updated in place afterwards. It holds
+// names, ids and links only: never a value.
+import * as core from '@actions/core';
+import { getOctokit } from '@actions/github';
+import { ApiError, type ApiSession } from './http/retry.js';
+import type { Link, PullRequestRef, TargetReport } from './targets/target.js';
+
+export const COMMENT_MARKER = '<!-- neon-preview:sticky-comment -->';
+
+type Octokit = ReturnType<typeof getOctokit>;
+
+export interface CommentFacts {
+  state: 'ready' | 'removed' | 'kept';
+  branch?: { id: string; name: string; consoleUrl: string; parentId?: string; expiresAt?: string; created: boolean };
+  branchName: string;
+  targets: TargetReport[];
+  /** The head commit the preview was made for. */
+  headSha?: string;
+}
+
+function link(l: Link): string {
+  return `[${l.label.replace(/[[\]]/g, '')}](${l.url})`;
+}
+
+/** The comment's Markdown. Stable for the same facts, so an unchanged comment is not re-sent. */
+export function renderComment(facts: CommentFacts): string {
+  const lines = [COMMENT_MARKER];
+  const b = facts.branch;
+  if (facts.state === 'ready' && b) {
+    lines.push('### Neon preview database: ready', '');
+    lines.push('| | |', '| --- | --- |');
+    lines.push(`| Branch | [${b.name}](${b.consoleUrl}) (\`${b.id}\`) |`);
+    if (b.parentId) lines.push(`| Parent | \`${b.parentId}\` |`);
+    lines.push(`| Expires | ${b.expiresAt ? `${b.expiresAt.slice(0, 10)} (renewed on every push)` : 'never'} |`);
+    lines.push(`| Branch was | ${b.created ? 'created for this pull request' : 'reused'} |`);
+    if (facts.headSha) lines.push(`| Commit | \`${facts.headSha.slice(0, 7)}\` |`);
+    lines.push('');
+    if (facts.targets.length === 0) {
+      lines.push('The connection URLs are in the workflow step outputs (masked).');
+    } else {
+      lines.push('**Published** (names only; values are secret where they carry the password)', '');
+      for (const t of facts.targets) {
+        const names = t.names.map((n) => `\`${n}\``).join(', ') || 'nothing';
+        const extras = [...t.links.map(link), ...t.notes].join(' · ');
+        lines.push(`- **${t.label}**: ${names}${extras ? ` · ${extras}` : ''}`);
+      }
+    }
+  } else if (facts.state === 'removed') {
+    lines.push('### Neon preview database: removed', '');
+    lines.push(`The branch \`${facts.branchName}\`${b ? ` (\`${b.id}\`)` : ''} was deleted${facts.targets.length ? ', and its variables were removed from ' + facts.targets.map((t) => t.label).join(', ') : ''}.`);
+  } else {
+    lines.push('### Neon preview database: kept', '');
+    lines.push(`The branch \`${facts.branchName}\` was not created by neon-preview, so it was left alone.`);
+  }
+  lines.push('', '<sub>Maintained by neon-preview; this comment is updated in place.</sub>');
+  return lines.join('\n');
+}
+
+interface IssueComment {
+  id: number;
+  body?: string;
+  user: { login: string } | null;
+}
+
+/**
+ * Creates or updates the comment. A refusal (a fork's read-only token, a token without
+ * `pull-requests: write`) is a warning, not a failure: the preview itself is done.
+ */
+export async function upsertComment(octokit: Octokit, session: ApiSession, pr: PullRequestRef, body: string): Promise<'created' | 'updated' | 'unchanged' | 'skipped'> {
+  const [owner, repo] = pr.repository.split('/') as [string, string];
+  try {
+    const [login, existing] = await Promise.all([ownLogin(octokit, session), listComments(octokit, session, owner, repo, pr.number)]);
+    const mine = existing.find((c) => c.user?.login === login && c.body?.includes(COMMENT_MARKER));
+    if (mine?.body === body) return 'unchanged';
+    if (mine) {
+      await session.call({ platform: 'GitHub', operation: 'update PR comment' }, (signal) => octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body, request: { signal } }));
+      return 'updated';
+    }
+    await session.call({ platform: 'GitHub', operation: 'create PR comment', idempotent: false }, (signal) => octokit.rest.issues.createComment({ owner, repo, issue_number: pr.number, body, request: { signal } }));
+    return 'created';
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 403 || error.status === 404)) {
+      core.warning(`${error.message}. The PR comment was not written: give the workflow \`permissions: pull-requests: write\` (fork pull requests cannot be commented on), or set \`comment: false\`.`);
+      return 'skipped';
+    }
+    throw error;
+  }
+}
+
+/** The login the token acts as. GraphQL's viewer works for installation tokens (GITHUB_TOKEN) too. */
+async function ownLogin(octokit: Octokit, session: ApiSession): Promise<string> {
+  const result = await session.call({ platform: 'GitHub', operation: 'identify the token' }, (signal) => octokit.graphql<{ viewer: { login: string } }>('query { viewer { login } }', { request: { signal } }));
+  return result.viewer.login;
+}
+
+async function listComments(octokit: Octokit, session: ApiSession, owner: string, repo: string, issue: number): Promise<IssueComment[]> {
+  const all: IssueComment[] = [];
+  for (let page = 1; page <= 100; page++) {
+    const { data } = await session.call({ platform: 'GitHub', operation: 'list PR comments' }, (signal) =>
+      octokit.rest.issues.listComments({ owner, repo, issue_number: issue, per_page: 100, page, request: { signal } }),
+    );
+    all.push(...(data as IssueComment[]));
+    if (data.length < 100) break;
+  }
+  return all;
+}

@@ -1,0 +1,272 @@
+// Vercel: the PR's values as preview variables scoped to its head branch (`gitBranch`), each
+// marked with the PR in its comment, so remove (and a later publish) finds exactly this PR's
+// values. Optionally redeploys the branch's newest preview so it builds with them.
+//
+// Requests: publish = list + upsert (+ one batch delete when values left the mapping)
+// (+ list deployments + redeploy with `vercel_redeploy`); remove = list (+ one batch delete).
+// Every call goes through the run's ApiSession (the one retry policy); the SDK never retries.
+import * as core from '@actions/core';
+import { VercelCore } from '@vercel/sdk/core.js';
+import { deploymentsCreateDeployment } from '@vercel/sdk/funcs/deploymentsCreateDeployment.js';
+import { deploymentsGetDeployments } from '@vercel/sdk/funcs/deploymentsGetDeployments.js';
+import { projectsBatchRemoveProjectEnv } from '@vercel/sdk/funcs/projectsBatchRemoveProjectEnv.js';
+import { projectsCreateProjectEnv } from '@vercel/sdk/funcs/projectsCreateProjectEnv.js';
+import { projectsFilterProjectEnvs } from '@vercel/sdk/funcs/projectsFilterProjectEnvs.js';
+import { ApiError, type ApiSession, type CallFailure, type CallOptions } from '../http/retry.js';
+import type { Settings, VercelSettings } from '../inputs.js';
+import type { PublishedVariable } from '../variables.js';
+import type { Link, PullRequestRef, Target, TargetReport } from './target.js';
+
+/** The comment that marks a value as this PR's: `neon-preview <owner/repo>#<n>`. */
+export function ownershipComment(pr: PullRequestRef): string {
+  return `neon-preview ${pr.repository}#${pr.number}`;
+}
+
+/**
+ * Vercel's 400 for concurrent variable writes to one project ("an env update is already
+ * happening"): refused, so safe to send again. The API description names no error code for it,
+ * so the message is matched.
+ */
+export function isEnvUpdateConflict(failure: CallFailure): boolean {
+  return failure.status === 400 && /already happening|ongoing (env )?update/i.test(failure.message);
+}
+
+/** The most ids one batch delete takes. */
+const BATCH_LIMIT = 1000;
+/** Deployments looked at when searching the branch's newest preview. */
+const DEPLOYMENT_LOOKUP_LIMIT = 10;
+
+/** A variable as the list returns it, reduced to what matching needs. */
+interface ListedValue {
+  id?: string;
+  key: string;
+  target?: string[] | string;
+  gitBranch?: string;
+  comment?: string;
+}
+
+interface Deployment {
+  uid: string;
+  name: string;
+  createdAt: number;
+}
+
+type Result<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+function hasPreview(target: ListedValue['target']): boolean {
+  return Array.isArray(target) ? target.includes('preview') : target === 'preview';
+}
+
+function unique(names: string[]): string[] {
+  return [...new Set(names)].sort();
+}
+
+/** A promise whose failure is handled later (or not needed): no unhandled rejection meanwhile. */
+function started<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}
+
+class VercelTarget implements Target {
+  readonly name = 'vercel' as const;
+  readonly label = 'Vercel';
+  private readonly client: VercelCore;
+  /** `teamId` or `slug`, sent with every call for a team project. */
+  private readonly scope: { teamId?: string; slug?: string };
+
+  constructor(
+    private readonly settings: VercelSettings,
+    private readonly session: ApiSession,
+  ) {
+    this.client = new VercelCore({ bearerToken: settings.token, serverURL: settings.apiUrl, retryConfig: { strategy: 'none' } });
+    const team = settings.team;
+    this.scope = team === undefined ? {} : team.startsWith('team_') ? { teamId: team } : { slug: team };
+  }
+
+  async publish(pr: PullRequestRef, variables: PublishedVariable[]): Promise<TargetReport> {
+    const head = headOf(pr);
+    const marker = ownershipComment(pr);
+    const names = new Set(variables.map((v) => v.name));
+
+    // Read first: a value of one of our keys on this branch that is not ours would be taken over
+    // by the upsert (and later deleted as ours), so it stops the publish instead.
+    const listed = await this.listBranchValues(head);
+    const foreign = listed.filter((e) => names.has(e.key) && e.gitBranch === head && hasPreview(e.target) && e.comment !== marker);
+    if (foreign.length > 0) {
+      const keys = unique(foreign.map((e) => e.key));
+      throw new Error(
+        `Vercel: publish variables failed: project ${this.settings.project} already has a preview value of ${keys.join(', ')} for branch ${head} that neon-preview did not create for ${pr.repository}#${pr.number} (its comment differs); it is left alone. Remove it, or publish under other names with \`env_prefix\`.`,
+      );
+    }
+    const stale = listed.filter((e) => this.isOwned(e, head, marker) && !names.has(e.key));
+
+    const latest = this.settings.redeploy ? started(this.findLatestPreview(head)) : undefined;
+    if (variables.length > 0) await this.upsert(head, marker, variables);
+    if (stale.length > 0) await this.removeValues(stale, head, marker);
+    core.info(`Vercel: published ${variables.length} variable(s) to project ${this.settings.project} for preview deployments of ${head}${stale.length ? `; removed ${unique(stale.map((e) => e.key)).join(', ')}` : ''}`);
+
+    const links: Link[] = [];
+    const notes: string[] = [];
+    let inspectorUrl: string | undefined;
+    if (latest) {
+      const deployment = await latest;
+      if (!deployment) {
+        notes.push(`no preview deployment of ${head} yet; the next Git push will build with the values`);
+      } else {
+        const redeployed = await this.redeploy(deployment);
+        inspectorUrl = redeployed.inspectorUrl;
+        if (redeployed.url) links.push({ label: 'Vercel redeploy', url: redeployed.url });
+        notes.push(`Redeployed the newest preview deployment of ${head} (${deployment.uid}) so it builds with the values.`);
+      }
+    } else {
+      notes.push(`Vercel applies variables to new deployments only: the next push to ${head} builds with them (or set \`vercel_redeploy: true\`).`);
+    }
+    const settingsUrl = this.settingsPageUrl(inspectorUrl);
+    if (settingsUrl) links.unshift({ label: 'Vercel environment variables', url: settingsUrl });
+    return { target: 'vercel', label: this.label, names: variables.map((v) => v.name), removedNames: unique(stale.map((e) => e.key)), links, notes };
+  }
+
+  async remove(pr: PullRequestRef): Promise<TargetReport> {
+    const head = headOf(pr);
+    const marker = ownershipComment(pr);
+    const owned = (await this.listBranchValues(head)).filter((e) => this.isOwned(e, head, marker));
+    if (owned.length > 0) await this.removeValues(owned, head, marker);
+    const names = unique(owned.map((e) => e.key));
+    core.info(names.length ? `Vercel: removed ${names.join(', ')} from project ${this.settings.project} (branch ${head})` : `Vercel: project ${this.settings.project} holds no values of ${pr.repository}#${pr.number} for branch ${head}`);
+    const settingsUrl = this.settingsPageUrl();
+    return { target: 'vercel', label: this.label, names, links: settingsUrl ? [{ label: 'Vercel environment variables', url: settingsUrl }] : [], notes: [] };
+  }
+
+  /** This PR's value: exactly its branch, a preview value, its marker. */
+  private isOwned(e: ListedValue, head: string, marker: string): e is ListedValue & { id: string } {
+    return typeof e.id === 'string' && e.gitBranch === head && hasPreview(e.target) && e.comment === marker;
+  }
+
+  /** The project's values that the `gitBranch` filter returns (re-filtered by the caller). */
+  private async listBranchValues(head: string): Promise<ListedValue[]> {
+    const body = await this.call('list variables', {}, (signal) =>
+      projectsFilterProjectEnvs(this.client, { idOrName: this.settings.project, gitBranch: head, ...this.scope }, { signal }),
+    );
+    return ('envs' in body ? body.envs : [body]) as ListedValue[];
+  }
+
+  /** Every value in one request; `upsert` updates a value of the same key and branch in place. */
+  private async upsert(head: string, marker: string, variables: PublishedVariable[]): Promise<void> {
+    const requestBody = variables.map((v) => ({
+      key: v.name,
+      value: v.value,
+      type: v.secret ? ('sensitive' as const) : ('encrypted' as const),
+      target: ['preview' as const],
+      gitBranch: head,
+      comment: marker,
+    }));
+    const body = await this.call('publish variables', {}, (signal) =>
+      projectsCreateProjectEnv(this.client, { idOrName: this.settings.project, upsert: 'true', ...this.scope, requestBody }, { signal }),
+    );
+    if (body.failed.length > 0) {
+      const reasons = body.failed.map(({ error }) => `${error.key ?? error.envVarKey ?? '(unnamed)'}: ${error.message}${error.code ? ` (${error.code})` : ''}`);
+      throw new Error(`Vercel: publish variables failed: ${reasons.join('; ')}`);
+    }
+  }
+
+  /**
+   * Removes values by id, in batches. A 404 means some were already gone (a concurrent run): the
+   * rest is looked up again and removed.
+   */
+  private async removeValues(values: { id?: string }[], head: string, marker: string): Promise<void> {
+    const ids = values.flatMap((v) => (v.id ? [v.id] : []));
+    for (let start = 0; start < ids.length; start += BATCH_LIMIT) {
+      const batch = ids.slice(start, start + BATCH_LIMIT);
+      const removed = await this.batchRemove(batch);
+      if (removed) continue;
+      const wanted = new Set(batch);
+      const left = (await this.listBranchValues(head)).flatMap((e) => (this.isOwned(e, head, marker) && wanted.has(e.id) ? [e.id] : []));
+      if (left.length > 0) await this.batchRemove(left);
+    }
+  }
+
+  /** True when removed, false on 404 (one or more ids unknown). */
+  private async batchRemove(ids: string[]): Promise<boolean> {
+    const body = await this.call('remove variables', { acceptStatus: [404] }, (signal) =>
+      projectsBatchRemoveProjectEnv(this.client, { idOrName: this.settings.project, ...this.scope, requestBody: { ids } }, { signal }),
+    );
+    return body !== undefined;
+  }
+
+  /** The newest preview deployment built from the head branch, if any. */
+  private async findLatestPreview(head: string): Promise<Deployment | undefined> {
+    const body = await this.call('find the preview deployment', {}, (signal) =>
+      deploymentsGetDeployments(this.client, { projectId: this.settings.project, branch: head, target: 'preview', limit: DEPLOYMENT_LOOKUP_LIMIT, ...this.scope }, { signal }),
+    );
+    const previews = body.deployments.filter((d) => !d.target && d.meta?.githubCommitRef === head && d.readyState !== 'DELETED');
+    previews.sort((a, b) => b.createdAt - a.createdAt);
+    return previews[0];
+  }
+
+  /** A new preview deployment from the given one (no `target`: it stays a preview). */
+  private async redeploy(from: Deployment): Promise<{ url?: string; inspectorUrl?: string }> {
+    const body = await this.call('redeploy the preview', { idempotent: false }, (signal) =>
+      deploymentsCreateDeployment(
+        this.client,
+        { ...this.scope, skipAutoDetectionConfirmation: '1', requestBody: { name: from.name, deploymentId: from.uid, project: this.settings.project, withLatestCommit: true } },
+        { signal },
+      ),
+    );
+    if (!('url' in body)) return {};
+    return { url: `https://${body.url}`, inspectorUrl: body.inspectorUrl ?? undefined };
+  }
+
+  /**
+   * The dashboard page of the project's variables: from a deployment's inspector URL
+   * (`https://vercel.com/<scope>/<project>/<id>`), else from the team slug and project name.
+   */
+  private settingsPageUrl(inspectorUrl?: string): string | undefined {
+    if (inspectorUrl) {
+      try {
+        const url = new URL(inspectorUrl);
+        const [scope, project] = url.pathname.split('/').filter(Boolean);
+        if (scope && project) return `${url.origin}/${scope}/${project}/settings/environment-variables`;
+      } catch {
+        // fall through to what the inputs tell
+      }
+    }
+    const { team, project } = this.settings;
+    if (team && !team.startsWith('team_') && !project.startsWith('prj_')) return `https://vercel.com/${encodeURIComponent(team)}/${encodeURIComponent(project)}/settings/environment-variables`;
+    return undefined;
+  }
+
+  /** One call under the session's policy, the SDK's Result unwrapped so failures throw into it. */
+  private async call<T>(operation: string, options: Partial<CallOptions>, send: (signal: AbortSignal) => Promise<Result<T>>): Promise<T> {
+    try {
+      return await this.session.call({ platform: 'Vercel', operation, retryIf: isEnvUpdateConflict, ...options }, async (signal) => {
+        const result = await send(signal);
+        if (!result.ok) throw result.error;
+        return result.value;
+      });
+    } catch (error) {
+      throw this.explain(error);
+    }
+  }
+
+  /** Adds what to check to an access failure (never the token). */
+  private explain(error: unknown): unknown {
+    if (!(error instanceof ApiError)) return error;
+    const { project, team } = this.settings;
+    const teamPart = team ? ` in team ${team}` : '';
+    let hint: string | undefined;
+    if (error.status === 401) hint = 'Check vercel_token: Vercel did not accept it (revoked, expired or mistyped; create one under Account Settings → Tokens)';
+    if (error.status === 403) hint = `Check that vercel_token can access project ${project}${teamPart}${team ? ' (the token must be scoped to that team)' : ' (and set vercel_team if it is a team project)'}`;
+    if (error.status === 404) hint = `Check vercel_project (${project})${team ? ` and vercel_team (${team})` : ': the token sees no such personal project; set vercel_team if it belongs to a team'}`;
+    return hint ? new ApiError(error.platform, error.operation, error.failure, error.attempts, error.outcomeUnknown, hint) : error;
+  }
+}
+
+function headOf(pr: PullRequestRef): string {
+  if (!pr.headRef) throw new Error("Vercel: the PR's head branch is unknown, and Vercel scopes values by branch; set `head_ref`");
+  return pr.headRef;
+}
+
+export function createVercelTarget(settings: Settings, session: ApiSession): Target {
+  if (!settings.vercel) throw new Error('Vercel: the vercel_* inputs were not read (targets has no vercel)');
+  return new VercelTarget(settings.vercel, session);
+}
