@@ -1,16 +1,22 @@
 // npm run demo: one pull request's whole life (opened → synchronize → closed) through the built
-// action (dist/index.js), run as the GitHub runner runs it, against the local stand-ins. Prints
-// what happened at each step and what each platform holds afterwards.
-import { pullRequestEvent, runAction, type RunResult } from './action-runner.js';
+// action (dist/index.js), run as the GitHub runner runs it, against the local stand-ins of Neon,
+// Vercel, Netlify and GitHub. Prints what happened at each step and what each platform holds.
+import { REPOSITORY, pullRequestEvent, runAction, type RunResult } from './action-runner.js';
+import { startGitHubStandIn, type GitHubStandIn } from './github.js';
 import { startNeonStandIn, type NeonStandIn } from './neon.js';
+import { startNetlifyStandIn, type NetlifyStandIn } from './netlify.js';
+import { startVercelStandIn, type VercelStandIn } from './vercel.js';
 
 const NEON_KEY = 'napi_demo_key_0000000000000000';
+const VERCEL_TOKEN = 'vercel_demo_token_000000000000';
+const NETLIFY_TOKEN = 'netlify_demo_token_00000000000';
 const PR = 42;
+const HEAD = 'feature/checkout';
 
 const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
 
 function section(title: string): void {
-  console.log(`\n${bold(`── ${title} ${'─'.repeat(Math.max(0, 70 - title.length))}`)}`);
+  console.log(`\n${bold(`── ${title} ${'─'.repeat(Math.max(0, 78 - title.length))}`)}`);
 }
 
 /** A URL as a person may see it: the password replaced. */
@@ -21,9 +27,21 @@ function hidePassword(url: string | undefined): string {
   return parsed.toString();
 }
 
-function describeRun(result: RunResult, requests: number): void {
+interface Platforms {
+  neon: NeonStandIn;
+  vercel: VercelStandIn;
+  netlify: NetlifyStandIn;
+  github: GitHubStandIn;
+}
+
+function requestCounts(p: Platforms): Record<string, number> {
+  return { Neon: p.neon.standIn.requests.length, Vercel: p.vercel.standIn.requests.length, Netlify: p.netlify.standIn.requests.length, GitHub: p.github.standIn.requests.length };
+}
+
+function describeRun(result: RunResult, before: Record<string, number>, after: Record<string, number>): void {
   const o = result.outputs;
-  console.log(`exit code ${result.code} in ${(result.ms / 1000).toFixed(1)} s, ${requests} Neon requests`);
+  const requests = Object.keys(after).map((k) => `${k} ${after[k]! - before[k]!}`).join(', ');
+  console.log(`exit code ${result.code} in ${(result.ms / 1000).toFixed(1)} s; requests: ${requests}`);
   if (result.code !== 0) {
     console.log(result.stdout.split('\n').filter((l) => l.startsWith('::error::')).join('\n'));
     return;
@@ -37,44 +55,73 @@ function describeRun(result: RunResult, requests: number): void {
     ['db_url_pooled', o.db_url_pooled && hidePassword(o.db_url_pooled)],
   ];
   for (const [name, value] of rows) if (value !== undefined) console.log(`  ${name.padEnd(14)} ${value}`);
-  const masked = result.stdout.split('\n').filter((l) => l.startsWith('::add-mask::')).length;
-  const leaked = o.password && result.stdout.split('\n').some((l) => !l.startsWith('::add-mask::') && l.includes(o.password!));
-  console.log(`  ${'masked'.padEnd(14)} ${masked} values registered with ::add-mask::; password printed elsewhere: ${leaked ? 'YES' : 'no'}`);
+  const secrets = [o.password, o.db_url, o.db_url_pooled, NEON_KEY, VERCEL_TOKEN, NETLIFY_TOKEN].filter((s): s is string => Boolean(s));
+  const visible = result.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n') + result.summary;
+  const leaked = secrets.filter((s) => visible.includes(s));
+  console.log(`  ${'secrets'.padEnd(14)} masked before use; found in the log or job summary: ${leaked.length ? `YES (${leaked.length})` : 'none'}`);
 }
 
-function neonState(neon: NeonStandIn): void {
-  const previews = neon.branches().filter((b) => b.annotations['managed-by'] === 'neon-preview');
-  console.log(`Neon project ${neon.projectId}: ${neon.branches().length} branches, ${previews.length} managed by neon-preview`);
-  for (const b of previews) console.log(`  ${b.name} (${b.id}) state=${b.current_state} expires_at=${b.expires_at ?? 'never'} annotations=${JSON.stringify(b.annotations)}`);
+function platformState(p: Platforms): void {
+  const previews = p.neon.branches().filter((b) => b.annotations['managed-by'] === 'neon-preview');
+  console.log(`Neon     ${previews.length ? previews.map((b) => `${b.name} (${b.id}, ${b.current_state}, expires ${b.expires_at ?? 'never'})`).join('; ') : 'no preview branch'}`);
+  const vercel = p.vercel.envs('shop-web').filter((e) => e.gitBranch === HEAD);
+  console.log(`Vercel   ${vercel.length ? `${vercel.length} preview values for ${HEAD}: ${vercel.map((e) => `${e.key}${e.type === 'sensitive' ? '*' : ''}`).join(' ')}` : `no values for ${HEAD}`}`);
+  const netlify = p.netlify.vars().filter((v) => v.values.some((x) => x.context === 'branch' && x.context_parameter === HEAD));
+  console.log(`Netlify  ${netlify.length ? `${netlify.length} branch values for ${HEAD}: ${netlify.map((v) => `${v.key}${v.is_secret ? '*' : ''}`).join(' ')}` : `no values for ${HEAD}`}`);
+  const environment = p.github.environment(`pr-${PR}`);
+  const active = p.github.deployments(`pr-${PR}`).filter((d) => d.state === 'success').length;
+  console.log(`GitHub   ${environment ? `environment pr-${PR}: secrets ${environment.secretNames.join(' ')}; variables ${Object.keys(environment.variables).join(' ')}; ${active} active deployment` : `no environment pr-${PR}`}`);
+  const comment = p.github.comments(PR)[0];
+  console.log(`PR #${PR}   ${comment ? `comment: "${comment.body.split('\n').find((l) => l.startsWith('###'))?.replace(/^### /, '')}"` : 'no comment'}`);
+  console.log('         (* = stored as a secret)');
 }
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const neon = await startNeonStandIn({ apiKeys: [NEON_KEY], operationMs: 800, latencyMs: 20 });
-  const inputs = { neon_api_key: NEON_KEY, neon_project_id: neon.projectId, neon_api_url: neon.url };
-  console.log(bold('neon-preview demo: a pull request from opened to closed, against local stand-ins'));
-  console.log(`Neon stand-in at ${neon.url} (operations take 0.8 s, 20 ms latency per request)`);
+  const [neon, vercel, netlify, github] = await Promise.all([
+    startNeonStandIn({ apiKeys: [NEON_KEY], operationMs: 800, latencyMs: 20 }),
+    startVercelStandIn({ tokens: [VERCEL_TOKEN], projects: [{ name: 'shop-web' }], latencyMs: 20 }),
+    startNetlifyStandIn({ tokens: [NETLIFY_TOKEN], latencyMs: 20 }),
+    startGitHubStandIn({ repository: REPOSITORY, latencyMs: 20 }),
+  ]);
+  const platforms: Platforms = { neon, vercel, netlify, github };
+  const inputs = {
+    neon_api_key: NEON_KEY,
+    neon_project_id: neon.projectId,
+    neon_api_url: neon.url,
+    targets: 'vercel, netlify, github',
+    vercel_token: VERCEL_TOKEN,
+    vercel_project: 'shop-web',
+    vercel_api_url: vercel.url,
+    netlify_token: NETLIFY_TOKEN,
+    netlify_site_id: netlify.siteId,
+    netlify_api_url: netlify.url,
+    github_token: github.tokens.admin,
+  };
+  console.log(bold(`neon-preview demo: pull request #${PR} of ${REPOSITORY} from opened to closed, against local stand-ins`));
+  console.log('Neon operations take 0.8 s; every request to any platform waits 20 ms.');
 
   try {
-    const steps: [string, 'opened' | 'synchronize' | 'closed', string][] = [
-      ['1. PR #42 opened', 'opened', 'creates the branch, waits for its operations, fetches both URLs'],
-      ['2. New commits pushed (synchronize)', 'synchronize', 'reuses the branch and renews its expiry'],
-      ['3. PR #42 closed', 'closed', 'deletes the branch'],
-      ['4. The closed event delivered again', 'closed', 'nothing left to delete: succeeds'],
+    const steps: [string, 'opened' | 'synchronize' | 'closed', string, string][] = [
+      [`1. PR #${PR} opened`, 'opened', 'a'.repeat(40), 'creates the branch, fetches both URLs, publishes them everywhere'],
+      ['2. New commits pushed', 'synchronize', 'b'.repeat(40), 'reuses the branch, renews its expiry, updates in place'],
+      [`3. PR #${PR} closed`, 'closed', 'b'.repeat(40), 'removes the values everywhere, then the branch'],
+      ['4. The closed event delivered again', 'closed', 'b'.repeat(40), 'nothing left: succeeds'],
     ];
-    for (const [title, action, what] of steps) {
+    for (const [title, action, sha, what] of steps) {
       section(`${title}: ${what}`);
-      const before = neon.standIn.requests.length;
-      const result = await runAction({ inputs, event: pullRequestEvent({ action, number: PR, headRef: 'feature/checkout' }) });
-      describeRun(result, neon.standIn.requests.length - before);
-      neonState(neon);
+      const before = requestCounts(platforms);
+      const result = await runAction({ inputs, githubApiUrl: github.url, githubToken: github.tokens.actions, event: pullRequestEvent({ action, number: PR, headRef: HEAD, headSha: sha }) });
+      describeRun(result, before, requestCounts(platforms));
+      platformState(platforms);
       if (result.code !== 0) process.exitCode = 1;
     }
     section('Summary');
-    console.log(`API-description violations: ${neon.standIn.violations.length}`);
+    const violations = [neon, vercel, netlify, github].reduce((n, p) => n + p.standIn.violations.length, 0);
+    console.log(`Requests that broke a platform's API description: ${violations}`);
     console.log(`Total time: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } finally {
-    await neon.stop();
+    await Promise.all([neon.stop(), vercel.stop(), netlify.stop(), github.stop()]);
   }
 }
 
