@@ -1,6 +1,9 @@
 // npm run demo: one pull request's whole life (opened → synchronize → closed) through the built
 // action (dist/index.js), run as the GitHub runner runs it, against the local stand-ins of Neon,
-// Vercel, Netlify and GitHub. Prints what happened at each step and what each platform holds.
+// Vercel, Netlify and GitHub. The Neon stand-in is backed by a real Postgres engine (PGlite): a
+// branch is a copy of its parent's data, and the URLs the action publishes accept connections.
+// Prints what happened at each step, what each platform holds, and what the database answers.
+import pg from 'pg';
 import { REPOSITORY, pullRequestEvent, runAction, type RunResult } from './action-runner.js';
 import { startGitHubStandIn, type GitHubStandIn } from './github.js';
 import { startNeonStandIn, type NeonStandIn } from './neon.js';
@@ -76,10 +79,52 @@ function platformState(p: Platforms): void {
   console.log('         (* = stored as a secret)');
 }
 
+/** Runs SQL through a connection URL; the error's message when it cannot connect. */
+async function query(url: string, sql: string): Promise<{ rows: Record<string, unknown>[] } | { error: string }> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    const { rows } = await client.query(sql);
+    return { rows };
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    return { error: e.code ?? e.message };
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** What the preview's DATABASE_URL (pooled) and DATABASE_URL_UNPOOLED (direct) lead to. */
+async function showDatabase(vercel: VercelStandIn, parentUrl: string, write: boolean): Promise<void> {
+  const published = Object.fromEntries(vercel.envs('shop-web').filter((e) => e.gitBranch === HEAD).map((e) => [e.key, e.value]));
+  const pooled = published.DATABASE_URL;
+  const direct = published.DATABASE_URL_UNPOOLED;
+  if (!pooled || !direct) return;
+  for (const [name, url] of [['DATABASE_URL (pooled)', pooled], ['DATABASE_URL_UNPOOLED (direct)', direct]] as const) {
+    const version = await query(url, 'select version()');
+    console.log(`  ${name.padEnd(32)} ${'rows' in version ? String(version.rows[0]!.version).split(' on ')[0] : `refused: ${version.error}`}`);
+  }
+  const rows = await query(pooled, 'select name, price_cents from products order by id');
+  if ('rows' in rows) console.log(`  rows on the preview branch      ${rows.rows.map((r) => `${r.name} (${r.price_cents})`).join(', ')}`);
+  if (write) {
+    await query(direct, "insert into products (name, price_cents) values ('Preview-only mug', 999)");
+    const preview = await query(pooled, 'select count(*)::int as n from products');
+    const parent = await query(parentUrl, 'select count(*)::int as n from products');
+    if ('rows' in preview && 'rows' in parent) console.log(`  after a write on the preview      preview has ${preview.rows[0]!.n} rows, the parent still ${parent.rows[0]!.n}`);
+  }
+}
+
+/** The parent (default) branch's URL, straight from the Neon stand-in. */
+async function parentUrl(neon: NeonStandIn): Promise<string> {
+  const response = await fetch(`${neon.url}/projects/${neon.projectId}/connection_uri?database_name=neondb&role_name=neondb_owner&branch_id=${neon.defaultBranchId}`, { headers: { authorization: `Bearer ${NEON_KEY}` } });
+  return ((await response.json()) as { uri: string }).uri;
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const [neon, vercel, netlify, github] = await Promise.all([
-    startNeonStandIn({ apiKeys: [NEON_KEY], operationMs: 800, latencyMs: 20 }),
+    startNeonStandIn({ apiKeys: [NEON_KEY], operationMs: 800, latencyMs: 20, postgres: true }),
     startVercelStandIn({ tokens: [VERCEL_TOKEN], projects: [{ name: 'shop-web' }], latencyMs: 20 }),
     startNetlifyStandIn({ tokens: [NETLIFY_TOKEN], latencyMs: 20 }),
     startGitHubStandIn({ repository: REPOSITORY, latencyMs: 20 }),
@@ -99,7 +144,9 @@ async function main(): Promise<void> {
     github_token: github.tokens.admin,
   };
   console.log(bold(`neon-preview demo: pull request #${PR} of ${REPOSITORY} from opened to closed, against local stand-ins`));
-  console.log('Neon operations take 0.8 s; every request to any platform waits 20 ms.');
+  console.log('Neon operations take 0.8 s; every request to any platform waits 20 ms; each Neon branch is a real Postgres (PGlite).');
+  const parent = await parentUrl(neon);
+  let lastUrls: { pooled?: string; direct?: string } = {};
 
   try {
     const steps: [string, 'opened' | 'synchronize' | 'closed', string, string][] = [
@@ -115,6 +162,17 @@ async function main(): Promise<void> {
       describeRun(result, before, requestCounts(platforms));
       platformState(platforms);
       if (result.code !== 0) process.exitCode = 1;
+      if (action !== 'closed') {
+        lastUrls = { pooled: result.outputs.db_url_pooled, direct: result.outputs.db_url };
+        await showDatabase(vercel, parent, action === 'opened');
+      } else if (lastUrls.pooled && lastUrls.direct) {
+        for (const [name, url] of [['the old pooled URL', lastUrls.pooled], ['the old direct URL', lastUrls.direct]] as const) {
+          const answer = await query(url, 'select 1');
+          console.log(`  ${name.padEnd(32)} ${'error' in answer ? `refuses connections (${answer.error})` : 'STILL ACCEPTS CONNECTIONS'}`);
+          if (!('error' in answer)) process.exitCode = 1;
+        }
+        lastUrls = {};
+      }
     }
     section('Summary');
     const violations = [neon, vercel, netlify, github].reduce((n, p) => n + p.standIn.violations.length, 0);

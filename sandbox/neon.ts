@@ -10,6 +10,8 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import { DescriptionCheck, readPackagedDescription } from './api-description.js';
+// Types only: the engine (and PGlite) is loaded when the `postgres` option asks for it.
+import type { BranchDatabase, BranchDatabases } from './postgres.js';
 import { bearerToken, HttpError, StandIn, type FaultPlan, type StandInRequest, type StandInResponse } from './server.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -32,6 +34,25 @@ export interface NeonStandInOptions {
   pageLimitDefault?: number;
   /** Clock in epoch milliseconds; default `Date.now` (lets a test move time forward). */
   now?: () => number;
+  /**
+   * Give every branch a real Postgres database (PGlite served over the wire protocol, see
+   * postgres.ts); off by default. The default branch's database is seeded (`seedSql`, default
+   * a `products` table with 3 rows); a branch created later is a copy of its parent's data
+   * (schema only for `init_source: schema-only`). Endpoint hosts become `127.0.0.1:<port>` (the
+   * branch's direct and pooled listeners) and connection URIs say `sslmode=disable`. A create
+   * request's operations finish only once the new database accepts connections; deleting the
+   * branch closes its listeners. `startNeonStandIn` waits for the default branch's database
+   * (initdb: a few seconds, once per process). Every branch costs a PGlite instance (~135 MB).
+   */
+  postgres?: true | NeonPostgresOptions;
+}
+
+/** Settings of the stand-in's Postgres engine (`postgres` option). */
+export interface NeonPostgresOptions {
+  /** SQL run in the default branch's database when the stand-in starts. */
+  seedSql?: string;
+  /** Concurrent connections per branch (direct and pooled together); default 32. */
+  maxConnections?: number;
 }
 
 export type OperationStatusValue = 'scheduling' | 'running' | 'finished' | 'failed' | 'error' | 'cancelling' | 'cancelled' | 'skipped';
@@ -179,6 +200,13 @@ export interface NeonStandIn {
    * operationMs before they finish.
    */
   failNextOperations(kind: OperationOutcome, options?: { count?: number; action?: OperationActionValue }): void;
+  /**
+   * The branches' databases when the stand-in runs with `postgres` (undefined otherwise):
+   * `postgres.get(branchId)` has the ports, the state and `ready`. A branch seeded with
+   * `addBranch` gets its database in the background: its operations, and so its state, wait for it.
+   */
+  postgres?: BranchDatabases;
+  /** Stops the server and, with `postgres`, every branch's database. */
   stop(): Promise<void>;
 }
 
@@ -195,7 +223,12 @@ interface OperationRecord {
   /** Waits (scheduling) for the first operation of the same request for half of its run. */
   queued: boolean;
   outcome: 'finished' | OperationOutcome;
+  /** Runs until its branch's database is ready too (`postgres` option). */
+  waitsForDatabase?: boolean;
 }
+
+/** When a branch's database settled (undefined: still starting), as the stand-in's clock saw it. */
+type DatabaseGate = (branchId: string) => { at: number; ok: boolean } | 'starting' | undefined;
 
 interface EndpointRecord {
   id: string;
@@ -374,6 +407,8 @@ class Neon {
     readonly operationMs: number,
     readonly host: (endpointId: string, pooled: boolean) => string,
     readonly now: () => number,
+    /** With the `postgres` option: operations that wait for a branch's database ask here. */
+    readonly databaseGate?: DatabaseGate,
   ) {}
 
   nextSeq(): number {
@@ -383,7 +418,7 @@ class Neon {
   // --- operations ---
 
   /** Creates the operations of one request; the first runs at once, the others wait a little. */
-  newOperations(specs: { action: OperationActionValue; branchId?: string; endpointId?: string }[], at = this.now(), seeded = false): OperationRecord[] {
+  newOperations(specs: { action: OperationActionValue; branchId?: string; endpointId?: string; waitsForDatabase?: boolean }[], at = this.now(), seeded = false): OperationRecord[] {
     return specs.map((spec, index) => {
       const op: OperationRecord = { id: randomUUID(), seq: this.nextSeq(), ...spec, createdAt: at, queued: index > 0, outcome: seeded ? 'finished' : this.drawOutcome(spec.action) };
       this.operations.set(op.id, op);
@@ -400,10 +435,25 @@ class Neon {
     return plan.kind;
   }
 
+  /**
+   * How long the operation runs before it ends (or first fails): operationMs, or longer while it
+   * waits for its branch's database; undefined while that database is still starting.
+   */
+  private runMs(op: OperationRecord): { ms: number; ok: boolean } | undefined {
+    const d = this.operationMs;
+    if (!op.waitsForDatabase || !op.branchId || !this.databaseGate) return { ms: d, ok: true };
+    const gate = this.databaseGate(op.branchId);
+    if (gate === undefined) return { ms: d, ok: true };
+    if (gate === 'starting') return undefined;
+    return { ms: Math.max(d, gate.at - op.createdAt), ok: gate.ok };
+  }
+
   /** The operation as it is at `now`. */
   operationView(op: OperationRecord, now = this.now()): StandInOperation {
     const d = this.operationMs;
     const elapsed = Math.max(0, now - op.createdAt);
+    const run = this.runMs(op);
+    const r = run?.ms ?? Infinity;
     const base = {
       id: op.id,
       project_id: this.projectId,
@@ -412,25 +462,30 @@ class Neon {
       action: op.action,
       created_at: iso(op.createdAt),
     };
-    if (elapsed < d) {
+    if (elapsed < r || !run) {
       const scheduling = op.queued && elapsed < d / 2;
       return { ...base, status: scheduling ? 'scheduling' : 'running', failures_count: 0, updated_at: iso(scheduling || !op.queued ? op.createdAt : op.createdAt + d / 2), total_duration_ms: Math.round(elapsed) };
     }
+    if (!run.ok) {
+      return { ...base, status: 'error', error: "the branch's database failed to start (stand-in Postgres engine)", failures_count: 1, updated_at: iso(op.createdAt + r), total_duration_ms: Math.round(r) };
+    }
     if (op.outcome === 'error') {
-      return { ...base, status: 'error', error: 'operation failed (injected by the stand-in)', failures_count: 1, updated_at: iso(op.createdAt + d), total_duration_ms: Math.round(d) };
+      return { ...base, status: 'error', error: 'operation failed (injected by the stand-in)', failures_count: 1, updated_at: iso(op.createdAt + r), total_duration_ms: Math.round(r) };
     }
     if (op.outcome === 'failed-then-finished') {
-      if (elapsed < 2 * d) {
-        return { ...base, status: 'failed', error: 'transient failure, will be retried (injected by the stand-in)', failures_count: 1, retry_at: iso(op.createdAt + 2 * d), updated_at: iso(op.createdAt + d), total_duration_ms: Math.round(elapsed) };
+      if (elapsed < r + d) {
+        return { ...base, status: 'failed', error: 'transient failure, will be retried (injected by the stand-in)', failures_count: 1, retry_at: iso(op.createdAt + r + d), updated_at: iso(op.createdAt + r), total_duration_ms: Math.round(elapsed) };
       }
-      return { ...base, status: 'finished', failures_count: 1, updated_at: iso(op.createdAt + 2 * d), total_duration_ms: Math.round(2 * d) };
+      return { ...base, status: 'finished', failures_count: 1, updated_at: iso(op.createdAt + r + d), total_duration_ms: Math.round(r + d) };
     }
-    return { ...base, status: 'finished', failures_count: 0, updated_at: iso(op.createdAt + d), total_duration_ms: Math.round(d) };
+    return { ...base, status: 'finished', failures_count: 0, updated_at: iso(op.createdAt + r), total_duration_ms: Math.round(r) };
   }
 
   /** When the operation finished (undefined when it has not, or ended otherwise). */
   private finishedAt(op: OperationRecord, now: number): number | undefined {
-    const end = op.createdAt + (op.outcome === 'failed-then-finished' ? 2 * this.operationMs : this.operationMs);
+    const run = this.runMs(op);
+    if (!run || !run.ok) return undefined;
+    const end = op.createdAt + (op.outcome === 'failed-then-finished' ? run.ms + this.operationMs : run.ms);
     if (op.outcome === 'error' || now < end) return undefined;
     return end;
   }
@@ -533,7 +588,9 @@ class Neon {
     const start = endpoint.startOp ? this.operations.get(endpoint.startOp) : undefined;
     const startedAt = start ? this.finishedAt(start, now) : endpoint.createdAt;
     const host = this.host(endpoint.id, false);
-    const dot = host.indexOf('.');
+    // `127.0.0.1:<port>` with the `postgres` option: no proxy domain to take from it.
+    const local = /^\d+\.\d+\.\d+\.\d+:\d+$/.test(host);
+    const dot = local ? -1 : host.indexOf('.');
     return {
       host,
       id: endpoint.id,
@@ -553,7 +610,7 @@ class Neon {
       creation_source: 'console',
       created_at: iso(endpoint.createdAt),
       updated_at: iso(Math.max(endpoint.createdAt, startedAt ?? 0)),
-      proxy_host: dot > 0 ? host.slice(dot + 1) : host,
+      proxy_host: dot > 0 ? host.slice(dot + 1) : local ? host.slice(0, host.lastIndexOf(':')) : host,
       suspend_timeout_seconds: endpoint.suspendTimeoutSeconds,
       provisioner: 'k8s-neonvm',
     };
@@ -667,8 +724,66 @@ export async function startNeonStandIn(options: NeonStandInOptions = {}): Promis
   const operationMs = options.operationMs ?? 300;
   const pageLimitDefault = options.pageLimitDefault ?? 10000;
   const now = options.now ?? Date.now;
-  const endpointHost = options.endpointHost ?? ((id: string, pooled: boolean) => `${id}${pooled ? '-pooler' : ''}.c-2.us-east-2.aws.neon.tech`);
-  const requestCheck = options.checkRequests === false ? undefined : await neonDescriptionCheck();
+  const namedHost = options.endpointHost ?? ((id: string, pooled: boolean) => `${id}${pooled ? '-pooler' : ''}.c-2.us-east-2.aws.neon.tech`);
+  const postgresOptions = options.postgres === true ? {} : options.postgres;
+  const [requestCheck, engine] = await Promise.all([
+    options.checkRequests === false ? undefined : neonDescriptionCheck(),
+    postgresOptions
+      ? import('./postgres.js').then(({ startPostgresEngine }) =>
+          startPostgresEngine({
+            database: 'neondb',
+            role: 'neondb_owner',
+            ...(postgresOptions.seedSql !== undefined ? { seedSql: postgresOptions.seedSql } : {}),
+            ...(postgresOptions.maxConnections !== undefined ? { maxConnections: postgresOptions.maxConnections } : {}),
+          }),
+        )
+      : undefined,
+  ]);
+
+  // With `postgres`: each branch's database, its listeners, and when it settled (stand-in clock).
+  interface DatabaseEntry {
+    listening?: Promise<BranchDatabase>;
+    db?: BranchDatabase;
+    settled?: { at: number; ok: boolean };
+  }
+  const databases = new Map<string, DatabaseEntry>();
+  /** Starts a branch's database; resolves when its listeners (and so its hosts) are known. */
+  const createDatabase = (branchId: string, init: { parentId?: string; schemaOnly?: boolean }): Promise<BranchDatabase> => {
+    if (!engine) throw new Error('the stand-in runs without the postgres option');
+    const entry: DatabaseEntry = {};
+    databases.set(branchId, entry);
+    const listening = engine.create(branchId, init).then(
+      (db) => {
+        entry.db = db;
+        return db;
+      },
+      (error: unknown) => {
+        entry.settled ??= { at: now(), ok: false };
+        throw error;
+      },
+    );
+    // Registered at once (create() registers the database before its first await), so the
+    // operations are settled before anyone else awaiting `ready` looks at them.
+    engine.get(branchId)?.ready.then(
+      () => (entry.settled ??= { at: now(), ok: true }),
+      () => (entry.settled ??= { at: now(), ok: false }),
+    );
+    listening.catch(() => undefined);
+    entry.listening = listening;
+    return listening;
+  };
+  const databaseGate: DatabaseGate = (branchId) => {
+    const entry = databases.get(branchId);
+    return entry ? (entry.settled ?? 'starting') : undefined;
+  };
+  /** `127.0.0.1:<port>` of the branch's listener with `postgres`, else the named host. */
+  const endpointHost = (endpointId: string, pooled: boolean): string => {
+    const endpoint = neon.endpoints.get(endpointId);
+    const db = endpoint ? databases.get(endpoint.branchId)?.db : undefined;
+    return db ? db.address(pooled) : namedHost(endpointId, pooled);
+  };
+  // TLS is not spoken by the local listeners.
+  const uriQuery = engine ? 'sslmode=disable' : 'sslmode=require&channel_binding=require';
 
   const standIn = new StandIn('neon', {
     latencyMs: options.latencyMs,
@@ -676,7 +791,7 @@ export async function startNeonStandIn(options: NeonStandInOptions = {}): Promis
     requestCheck,
     errorBody: (status, message) => ({ code: errorCode(status), message, request_id: randomUUID() }),
   });
-  const neon = new Neon(projectId, operationMs, endpointHost, now);
+  const neon = new Neon(projectId, operationMs, endpointHost, now, engine ? databaseGate : undefined);
 
   // The project's default branch `main`: ready, one read_write endpoint, neondb / neondb_owner.
   const start = now();
@@ -685,15 +800,23 @@ export async function startNeonStandIn(options: NeonStandInOptions = {}): Promis
   main.roles.push({ name: 'neondb_owner', password: rolePassword(), createdAt: start });
   neon.newEndpoint(main.id, 'read_write', start);
   neon.defaultBranchId = main.id;
+  if (engine) {
+    try {
+      await (await createDatabase(main.id, {})).ready;
+    } catch (error) {
+      await engine.stop();
+      throw error;
+    }
+  }
 
-  type Handler = (req: StandInRequest, ctx: Ctx) => StandInResponse;
+  type Handler = (req: StandInRequest, ctx: Ctx) => StandInResponse | Promise<StandInResponse>;
   const serve = (method: string, path: string, handler: Handler): void => {
-    standIn.route(method, path, (req) => {
+    standIn.route(method, path, async (req) => {
       const ctx = new Ctx(req.headers);
       const token = bearerToken(req.headers);
       if (!token || !/^Bearer\s/i.test(req.headers.authorization ?? '') || !apiKeys.has(token)) ctx.fail(401, 'authorization failed: missing or unknown API key');
       if (req.params.project_id !== projectId) ctx.fail(404, `project ${req.params.project_id ?? ''} not found`);
-      const response = handler(req, ctx);
+      const response = await handler(req, ctx);
       return { ...response, headers: { 'x-request-id': ctx.requestId, ...response.headers } };
     });
   };
@@ -723,7 +846,7 @@ export async function startNeonStandIn(options: NeonStandInOptions = {}): Promis
 
   // --- branches ---
 
-  serve('POST', '/projects/{project_id}/branches', (req: StandInRequest, ctx: Ctx) => {
+  serve('POST', '/projects/{project_id}/branches', async (req: StandInRequest, ctx: Ctx) => {
     const t = now();
     if (req.body !== undefined && !asObject(req.body)) ctx.fail(400, 'request body must be a JSON object');
     const body = asObject(req.body) ?? {};
@@ -768,6 +891,7 @@ export async function startNeonStandIn(options: NeonStandInOptions = {}): Promis
 
     if (name !== undefined && neon.byName(name)) ctx.fail(409, `branch with the provided name "${name}" already exists`, 'BRANCH_ALREADY_EXISTS');
     lockCheck(ctx, parent.id, t);
+    if (engine && !engine.get(parent.id)) ctx.fail(500, `parent branch ${parent.id} has no database in the stand-in's Postgres engine`);
 
     const branch = neon.newBranch({
       ...(name !== undefined ? { name } : {}),
@@ -780,6 +904,8 @@ export async function startNeonStandIn(options: NeonStandInOptions = {}): Promis
       ...(typeof spec.parent_timestamp === 'string' ? { parentTimestamp: spec.parent_timestamp } : {}),
       at: t,
     });
+    // The copy of the parent's data is taken now; the new database starts while the operations run.
+    const database = engine ? createDatabase(branch.id, { parentId: parent.id, schemaOnly: initSource === 'schema-only' }) : undefined;
     const endpoints = endpointSpecs.map((e) =>
       neon.newEndpoint(branch.id, e.type as 'read_write' | 'read_only', t, {
         ...(typeof e.suspend_timeout_seconds === 'number' ? { suspendTimeoutSeconds: e.suspend_timeout_seconds } : {}),
@@ -787,9 +913,15 @@ export async function startNeonStandIn(options: NeonStandInOptions = {}): Promis
         ...(typeof e.autoscaling_limit_max_cu === 'number' ? { maxCu: e.autoscaling_limit_max_cu } : {}),
       }),
     );
-    const ops = neon.newOperations([{ action: 'create_branch', branchId: branch.id }, ...endpoints.map((e) => ({ action: 'start_compute' as const, branchId: branch.id, endpointId: e.id }))], t);
+    const waitsForDatabase = engine !== undefined;
+    const ops = neon.newOperations(
+      [{ action: 'create_branch', branchId: branch.id, waitsForDatabase }, ...endpoints.map((e) => ({ action: 'start_compute' as const, branchId: branch.id, endpointId: e.id, waitsForDatabase }))],
+      t,
+    );
     branch.creationOps = ops.map((o) => o.id);
     endpoints.forEach((e, i) => (e.startOp = ops[i + 1]!.id));
+    // Its hosts are the ports of its listeners, bound in a few milliseconds.
+    if (database) await database;
 
     const rw = endpoints.find((e) => e.type === 'read_write');
     const connectionUris =
@@ -798,7 +930,7 @@ export async function startNeonStandIn(options: NeonStandInOptions = {}): Promis
             const role = branch.roles[0]!;
             const host = endpointHost(rw.id, false);
             return {
-              connection_uri: connectionUri(role.name, role.password, host, db.name),
+              connection_uri: connectionUri(role.name, role.password, host, db.name, uriQuery),
               connection_parameters: { database: db.name, password: role.password, role: role.name, host, pooler_host: endpointHost(rw.id, true) },
             };
           })
@@ -904,7 +1036,7 @@ export async function startNeonStandIn(options: NeonStandInOptions = {}): Promis
     return { status: 200, body: { branch: neon.branchJson(branch, t), operations: [] } };
   });
 
-  serve('DELETE', '/projects/{project_id}/branches/{branch_id}', (req: StandInRequest, ctx: Ctx) => {
+  serve('DELETE', '/projects/{project_id}/branches/{branch_id}', async (req: StandInRequest, ctx: Ctx) => {
     const t = now();
     const branch = neon.liveBranch(req.params.branch_id ?? '');
     if (!branch) return { status: 204 };
@@ -923,6 +1055,8 @@ export async function startNeonStandIn(options: NeonStandInOptions = {}): Promis
     for (const e of endpoints) e.deletedAt = t;
     // A hard delete leaves nothing to recover.
     if (req.query.hard_delete === 'true') neon.branches.delete(branch.id);
+    // Its URLs refuse connections from now on.
+    if (engine) await engine.delete(branch.id);
     return { status: 200, body: { branch: neon.branchJson(branch, t), operations: ops.map((o) => neon.operationView(o, t)) } };
   });
 
@@ -972,14 +1106,14 @@ export async function startNeonStandIn(options: NeonStandInOptions = {}): Promis
       ...(typeof spec.autoscaling_limit_min_cu === 'number' ? { minCu: spec.autoscaling_limit_min_cu } : {}),
       ...(typeof spec.autoscaling_limit_max_cu === 'number' ? { maxCu: spec.autoscaling_limit_max_cu } : {}),
     });
-    const ops = neon.newOperations([{ action: 'start_compute', branchId: branch.id, endpointId: endpoint.id }], t);
+    const ops = neon.newOperations([{ action: 'start_compute', branchId: branch.id, endpointId: endpoint.id, waitsForDatabase: engine !== undefined }], t);
     endpoint.startOp = ops[0]!.id;
     return { status: 201, body: { endpoint: neon.endpointJson(endpoint, t), operations: ops.map((o) => neon.operationView(o, t)) } };
   });
 
   // --- connection URI ---
 
-  serve('GET', '/projects/{project_id}/connection_uri', (req: StandInRequest, ctx: Ctx) => {
+  serve('GET', '/projects/{project_id}/connection_uri', async (req: StandInRequest, ctx: Ctx) => {
     const { database_name: database, role_name: roleName } = req.query;
     if (!database) ctx.fail(400, 'database_name is required');
     if (!roleName) ctx.fail(400, 'role_name is required');
@@ -996,7 +1130,9 @@ export async function startNeonStandIn(options: NeonStandInOptions = {}): Promis
     if (!branch.databases.some((d) => d.name === database)) ctx.fail(404, `database ${database} not found on branch ${branch.id}`);
     const role = branch.roles.find((r) => r.name === roleName) ?? ctx.fail(404, `role ${roleName} not found on branch ${branch.id}`);
     const pooled = req.query.pooled === 'true';
-    return { status: 200, body: { uri: connectionUri(role.name, role.password, endpointHost(endpoint.id, pooled), database) } };
+    // A branch seeded with addBranch may still be binding its listeners.
+    await databases.get(branch.id)?.listening?.catch(() => undefined);
+    return { status: 200, body: { uri: connectionUri(role.name, role.password, endpointHost(endpoint.id, pooled), database, uriQuery) } };
   });
 
   // --- operations ---
@@ -1076,10 +1212,17 @@ export async function startNeonStandIn(options: NeonStandInOptions = {}): Promis
           }
         }
       }
-      // Created ready: its operations are dated far enough back to be finished.
+      // Created ready: its operations are dated far enough back to be finished (with `postgres`,
+      // once its database, copied from the parent in the background, is ready).
+      if (engine) void createDatabase(branch.id, { parentId: parent.id }).catch(() => undefined);
+      const waitsForDatabase = engine !== undefined;
       const past = t - 2 * operationMs - 1;
       const endpoint = init.withEndpoint === false ? undefined : neon.newEndpoint(branch.id, 'read_write', t);
-      const ops = neon.newOperations([{ action: 'create_branch', branchId: branch.id }, ...(endpoint ? [{ action: 'start_compute' as const, branchId: branch.id, endpointId: endpoint.id }] : [])], past, true);
+      const ops = neon.newOperations(
+        [{ action: 'create_branch', branchId: branch.id, waitsForDatabase }, ...(endpoint ? [{ action: 'start_compute' as const, branchId: branch.id, endpointId: endpoint.id, waitsForDatabase }] : [])],
+        past,
+        true,
+      );
       branch.creationOps = ops.map((o) => o.id);
       if (endpoint) endpoint.startOp = ops[1]!.id;
       return neon.snapshot(branch, t);
@@ -1095,11 +1238,14 @@ export async function startNeonStandIn(options: NeonStandInOptions = {}): Promis
     failNextOperations: (kind, opts = {}) => {
       neon.failPlan.push({ kind, count: opts.count ?? 1, ...(opts.action ? { action: opts.action } : {}) });
     },
-    stop: () => standIn.stop(),
+    ...(engine ? { postgres: engine } : {}),
+    stop: async () => {
+      await Promise.all([standIn.stop(), engine?.stop()]);
+    },
   };
   return api;
 }
 
-function connectionUri(role: string, password: string, host: string, database: string): string {
-  return `postgresql://${encodeURIComponent(role)}:${encodeURIComponent(password)}@${host}/${encodeURIComponent(database)}?sslmode=require&channel_binding=require`;
+function connectionUri(role: string, password: string, host: string, database: string, query: string): string {
+  return `postgresql://${encodeURIComponent(role)}:${encodeURIComponent(password)}@${host}/${encodeURIComponent(database)}?${query}`;
 }

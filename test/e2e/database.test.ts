@@ -1,0 +1,70 @@
+// The URLs the built action publishes lead to the branch's own data: a copy of the parent taken
+// at creation, separate from it afterwards, and gone once the pull request closes. The Neon
+// stand-in runs with a real Postgres engine (PGlite) behind every branch.
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPOSITORY, pullRequestEvent, runAction } from '../../sandbox/action-runner.js';
+import { startGitHubStandIn, type GitHubStandIn } from '../../sandbox/github.js';
+import { startNeonStandIn, type NeonStandIn } from '../../sandbox/neon.js';
+import { startVercelStandIn, type VercelStandIn } from '../../sandbox/vercel.js';
+
+const KEY = 'napi_database_e2e_key_00000000';
+const VERCEL_TOKEN = 'vercel_database_e2e_token_000';
+let neon: NeonStandIn;
+let github: GitHubStandIn;
+let vercel: VercelStandIn;
+
+beforeAll(async () => {
+  [neon, github, vercel] = await Promise.all([
+    startNeonStandIn({ apiKeys: [KEY], operationMs: 100, postgres: true }),
+    startGitHubStandIn({ repository: REPOSITORY }),
+    startVercelStandIn({ tokens: [VERCEL_TOKEN], projects: [{ name: 'shop-web' }] }),
+  ]);
+});
+afterAll(() => Promise.all([neon.stop(), github.stop(), vercel.stop()]));
+
+async function sql(url: string, text: string): Promise<Record<string, unknown>[]> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    return (await client.query(text)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+async function parentUrl(): Promise<string> {
+  const response = await fetch(`${neon.url}/projects/${neon.projectId}/connection_uri?database_name=neondb&role_name=neondb_owner&branch_id=${neon.defaultBranchId}`, { headers: { authorization: `Bearer ${KEY}` } });
+  return ((await response.json()) as { uri: string }).uri;
+}
+
+describe('the published URLs', () => {
+  it('connect to a copy of the parent that is the branch’s own, and refuse connections once the PR closes', async () => {
+    const inputs = { neon_api_key: KEY, neon_project_id: neon.projectId, neon_api_url: neon.url, targets: 'vercel', vercel_token: VERCEL_TOKEN, vercel_project: 'shop-web', vercel_api_url: vercel.url };
+    const run = (action: 'opened' | 'closed') => runAction({ inputs, githubApiUrl: github.url, githubToken: github.tokens.actions, event: pullRequestEvent({ action, number: 301, headRef: 'feature/db' }) });
+
+    const opened = await run('opened');
+    expect(opened.code, opened.stdout).toBe(0);
+    const published = Object.fromEntries(vercel.envs('shop-web').map((e) => [e.key, e.value]));
+    expect(published.DATABASE_URL).toBe(opened.outputs.db_url_pooled);
+    expect(published.DATABASE_URL_UNPOOLED).toBe(opened.outputs.db_url);
+
+    for (const url of [published.DATABASE_URL!, published.DATABASE_URL_UNPOOLED!]) {
+      const [version] = await sql(url, 'select version()');
+      expect(String(version!.version)).toMatch(/^PostgreSQL \d+/);
+      expect(await sql(url, 'select name from products order by id')).toEqual([{ name: 'Espresso cup' }, { name: 'Pour-over kettle' }, { name: 'Burr grinder' }]);
+    }
+
+    await sql(published.DATABASE_URL_UNPOOLED!, "insert into products (name, price_cents) values ('Preview-only mug', 999)");
+    expect(await sql(published.DATABASE_URL!, 'select count(*)::int as n from products')).toEqual([{ n: 4 }]);
+    expect(await sql(await parentUrl(), 'select count(*)::int as n from products')).toEqual([{ n: 3 }]);
+
+    const closed = await run('closed');
+    expect(closed.code, closed.stdout).toBe(0);
+    for (const url of [published.DATABASE_URL!, published.DATABASE_URL_UNPOOLED!]) {
+      await expect(sql(url, 'select 1')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    }
+    for (const s of [neon, github, vercel]) expect(s.standIn.violations).toEqual([]);
+  });
+});
