@@ -134,6 +134,10 @@ export interface GitHubStandIn {
   /** Deployments, oldest first; only those to `environment` (case-insensitive) when given. */
   deployments(environment?: string): DeploymentView[];
   comments(issueNumber?: number): CommentView[];
+  /** Makes pull request `number` exist with this state and head branch (the sweep asks for it). */
+  setPullRequest(number: number, pull: { state: 'open' | 'closed'; headRef: string }): void;
+  /** Forgets pull request `number`: GitHub then answers 404 for it. */
+  removePullRequest(number: number): void;
   /** Creates an environment (and values) directly, as if someone had made it earlier. */
   seedEnvironment(name: string, values?: { secrets?: Record<string, string>; variables?: Record<string, string> }): EnvironmentView;
   /** Gives the environment a new key pair; a secret sealed with the old key is then refused. */
@@ -147,7 +151,7 @@ export interface GitHubStandIn {
 // The API description, cut down to the operations served (the full file is 13 MB; matching a
 // request against all of it costs ~8 ms, against this cut ~1 ms). Loaded once per process.
 
-const SERVED_PATH_PREFIXES = ['/repos/{owner}/{repo}/environments', '/repos/{owner}/{repo}/deployments', '/repos/{owner}/{repo}/issues/{issue_number}/comments', '/repos/{owner}/{repo}/issues/comments/'];
+const SERVED_PATH_PREFIXES = ['/repos/{owner}/{repo}/pulls', '/repos/{owner}/{repo}/environments', '/repos/{owner}/{repo}/deployments', '/repos/{owner}/{repo}/issues/{issue_number}/comments', '/repos/{owner}/{repo}/issues/comments/'];
 
 let descriptionCheck: Promise<DescriptionCheck> | undefined;
 
@@ -301,6 +305,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
   const environments = new Map<string, EnvironmentState>();
   const deployments: DeploymentRecord[] = [];
   const comments: CommentState[] = [];
+  const pulls = new Map<number, { state: 'open' | 'closed'; headRef: string }>();
   let nextEnvironmentId = 161_088_000;
   let nextKeyId = 568_250_167_242_549;
   let nextDeploymentId = 1_000;
@@ -462,7 +467,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
 
   // --- routing -------------------------------------------------------------------------------
 
-  type Scope = 'environments' | 'deployments' | 'issues';
+  type Scope = 'environments' | 'deployments' | 'issues' | 'pulls';
   const on = (method: string, sub: string, scope: Scope, handler: (req: StandInRequest, who: TokenKind) => StandInResponse): void => {
     standIn.route(method, `/repos/{owner}/{repo}${sub}`, (req) => {
       const who = authenticate(req);
@@ -677,6 +682,38 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     return { status: 201, body: statusJson(deployment, status) };
   });
 
+  // Pull requests: read by the sweep, with any token that may read the repository.
+  const pullJson = (number: number, pull: { state: 'open' | 'closed'; headRef: string }) => {
+    const [owner] = repository.split('/');
+    return {
+      url: `${repoApi()}/pulls/${number}`,
+      id: 70_000 + number,
+      number,
+      state: pull.state,
+      title: `Pull request ${number}`,
+      html_url: `${webUrl}/${repository}/pull/${number}`,
+      head: { ref: pull.headRef, label: `${owner}:${pull.headRef}`, sha: 'a'.repeat(40) },
+      base: { ref: 'main', label: `${owner}:main`, sha: 'b'.repeat(40) },
+    };
+  };
+  on('GET', '/pulls/{pull_number}', 'pulls', (req) => {
+    const number = Number(req.params.pull_number);
+    const pull = pulls.get(number);
+    if (!pull) throw githubError(404, 'Not Found', `${DOCS}/pulls/pulls#get-a-pull-request`);
+    return { status: 200, body: pullJson(number, pull) };
+  });
+  on('GET', '/pulls', 'pulls', (req) => {
+    const state = req.query.state ?? 'open';
+    const head = req.query.head;
+    const matching = [...pulls.entries()]
+      .filter(([, p]) => state === 'all' || p.state === state)
+      .filter(([, p]) => !head || `${repository.split('/')[0]}:${p.headRef}` === head)
+      .sort(([a], [b]) => b - a)
+      .map(([n, p]) => pullJson(n, p));
+    const page = paginate(req, matching, 30, 100);
+    return { status: 200, body: page.items, headers: page.headers };
+  });
+
   // GraphQL: only the query the action makes, `query { viewer { login } }`, answered for the
   // token's own identity (installation tokens such as GITHUB_TOKEN included).
   standIn.route('POST', '/graphql', (req) => {
@@ -758,6 +795,8 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
           state: stateOf(d),
           statuses: d.statuses.map((s) => ({ id: s.id, state: s.state, description: s.description, environmentUrl: s.environmentUrl, logUrl: s.logUrl, creator: s.creator })),
         })),
+    setPullRequest: (number, pull) => void pulls.set(number, { ...pull }),
+    removePullRequest: (number) => void pulls.delete(number),
     comments: (issueNumber) =>
       comments.filter((c) => issueNumber === undefined || c.issueNumber === issueNumber).map((c) => ({ id: c.id, issueNumber: c.issueNumber, body: c.body, creator: USERS[c.creator].login })),
     seedEnvironment: (name, values = {}) => {

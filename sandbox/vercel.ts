@@ -13,6 +13,10 @@
 // Where Vercel's behaviour is not documented, the stand-in takes the reading that is harder on
 // the client, and says so below:
 // - the list's `gitBranch` filter also returns branch-less values (clients must re-filter);
+// - the list answers every matching value in one response, `pagination.next` null, as Vercel's
+//   v10 project list does (it takes no page parameter: the SDK's request has none, and `limit`
+//   or `until` are answered 400 as unknown); `truncateNextEnvList` makes one answer a cut page
+//   with a cursor, to see what a client does with a cursor it cannot follow;
 // - a batch delete naming any unknown id answers 404 and deletes nothing;
 // - a variable write arriving while another write to the same project runs answers 400
 //   "an env update is already happening" (a write holds the project for `writeMs`).
@@ -162,6 +166,12 @@ export interface VercelStandIn {
   deployments(projectIdOrName: string): StandInDeployment[];
   /** Every redeploy, oldest first. */
   redeploys(): StandInRedeploy[];
+  /**
+   * The next variable list answers only its `size` oldest values, with `pagination.next` the last
+   * one's `createdAt` (the cursor shape of Vercel's paginated lists). Vercel's project list does
+   * not do this; it is for testing how a client treats a cursor it has no parameter to follow.
+   */
+  truncateNextEnvList(size: number): void;
   /** The next `count` (default 1) variable writes answer 400 "an env update is already happening". */
   busyNextEnvWrites(count?: number): void;
   /**
@@ -361,6 +371,7 @@ export async function startVercelStandIn(options: VercelStandInOptions = {}): Pr
   const projects: ProjectRecord[] = [];
   const redeploys: StandInRedeploy[] = [];
   let busyWrites = 0;
+  let truncateList: number | undefined;
 
   const standIn = new StandIn('vercel', {
     latencyMs: options.latencyMs,
@@ -529,8 +540,13 @@ export async function startVercelStandIn(options: VercelStandInOptions = {}): Pr
     const branch = req.query.gitBranch;
     const decrypt = req.query.decrypt === 'true';
     // Values that apply to the branch: its own and the branch-less ones.
-    const envs = project.envs.filter((e) => branch === undefined || e.gitBranch === undefined || e.gitBranch === branch);
-    const body = { envs: envs.map((e) => ({ ...envJson(e, decrypt), securityIssues: [] })), pagination: { count: envs.length, next: null, prev: null } };
+    const matching = project.envs.filter((e) => branch === undefined || e.gitBranch === undefined || e.gitBranch === branch);
+    // Every value in one answer, unless a test asked for one cut page.
+    const size = truncateList;
+    truncateList = undefined;
+    const envs = size !== undefined && size < matching.length ? matching.slice(0, size) : matching;
+    const next = envs.length < matching.length ? envs[envs.length - 1]!.createdAt : null;
+    const body = { envs: envs.map((e) => ({ ...envJson(e, decrypt), securityIssues: [] })), pagination: { count: envs.length, next, prev: null } };
     return reply(req, FilterProjectEnvsResponseBody$inboundSchema, 200, body);
   });
 
@@ -685,6 +701,10 @@ export async function startVercelStandIn(options: VercelStandInOptions = {}): Pr
     },
     deployments: (idOrName) => [...anyProject(idOrName).deployments].sort((a, b) => b.createdAt - a.createdAt),
     redeploys: () => [...redeploys],
+    truncateNextEnvList: (size) => {
+      if (!Number.isInteger(size) || size < 1) throw new Error(`truncateNextEnvList: size must be a positive integer, got ${size}`);
+      truncateList = size;
+    },
     busyNextEnvWrites: (count = 1) => {
       busyWrites += count;
     },

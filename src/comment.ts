@@ -48,7 +48,8 @@ export function renderComment(facts: CommentFacts): string {
     }
   } else if (facts.state === 'removed') {
     lines.push('### Neon preview database: removed', '');
-    lines.push(`The branch \`${facts.branchName}\`${b ? ` (\`${b.id}\`)` : ''} was deleted${facts.targets.length ? ', and its variables were removed from ' + facts.targets.map((t) => t.label).join(', ') : ''}.`);
+    // The same words on every close, so a repeated close does not edit the comment again.
+    lines.push(`The branch \`${facts.branchName}\` is deleted${facts.targets.length ? ', and its variables are removed from ' + facts.targets.map((t) => t.label).join(', ') : ''}.`);
   } else {
     lines.push('### Neon preview database: kept', '');
     lines.push(`The branch \`${facts.branchName}\` was not created by neon-preview, so it was left alone.`);

@@ -44,14 +44,14 @@ export interface GitHubSettings {
   token: string;
   /** From GITHUB_API_URL, without a trailing slash. */
   apiUrl: string;
-  /** The rendered environment name for this PR. */
-  environment: string;
+  /** The `github_environment` template; render it with `environmentName`. */
+  environmentTemplate: string;
 }
 
-export interface Settings {
-  command: Command;
-  pr: PullRequestRef;
-  neon: NeonSettings;
+/** What every command needs: the platforms, the targets and the mapping. */
+export interface CommonSettings {
+  /** `owner/repo` */
+  repository: string;
   variables: VariableSpec[];
   targets: TargetName[];
   vercel?: VercelSettings;
@@ -60,6 +60,19 @@ export interface Settings {
   /** Keep the sticky PR comment up to date. */
   comment: boolean;
   timeoutMs: number;
+}
+
+/** create and delete: one pull request's preview. */
+export interface Settings extends CommonSettings {
+  command: Command;
+  pr: PullRequestRef;
+  neon: NeonSettings;
+}
+
+/** sweep: everything the action manages for the repository. */
+export interface SweepSettings extends CommonSettings {
+  command: 'sweep';
+  neon: Pick<NeonSettings, 'apiKey' | 'projectId' | 'apiUrl'>;
 }
 
 /** A run that does nothing, and why (fork pull requests without secrets). */
@@ -194,6 +207,17 @@ export function renderTemplate(input: string, template: string, pr: number, head
   return template.replaceAll('{pr}', String(pr)).replaceAll('{head}', sanitizeHead(headRef));
 }
 
+/**
+ * A name template must tell pull requests apart: a fixed name would give every PR the same branch
+ * or environment, and one PR's close would delete another's.
+ */
+function perPullRequest(input: string, template: string): string {
+  if (!template.includes('{pr}') && !template.includes('{head}')) {
+    throw new InputError(input, `${show(template)} names the same thing for every pull request; include {pr} (or {head}), e.g. ${input === 'branch_name' ? 'preview/pr-{pr}' : 'pr-{pr}'}`);
+  }
+  return template;
+}
+
 export function parseEnvVars(text: string, prefix: string): VariableSpec[] {
   const specs: VariableSpec[] = [];
   const seen = new Set<string>();
@@ -246,85 +270,37 @@ interface PullRequestPayload {
 }
 
 /** The command `auto` stands for on this event. */
-function commandFor(event: EventInfo, requested: string): Command {
-  if (requested === 'create' || requested === 'delete') return requested;
-  if (requested !== 'auto') throw new InputError('command', `${show(requested)} is not a command; expected auto, create or delete`);
+function commandFor(event: EventInfo, requested: string): Command | 'sweep' {
+  if (requested === 'create' || requested === 'delete' || requested === 'sweep') return requested;
+  if (requested !== 'auto') throw new InputError('command', `${show(requested)} is not a command; expected auto, create, delete or sweep`);
   if (PR_EVENTS.has(event.eventName)) return event.payload.action === 'closed' ? 'delete' : 'create';
-  throw new InputError('command', `is auto, but a ${show(event.eventName)} event is not a pull request event; set \`command\` to create or delete (with \`pr_number\`)`);
+  if (event.eventName === 'schedule') return 'sweep';
+  throw new InputError('command', `is auto, but a ${show(event.eventName)} event is neither a pull request event nor a schedule; set \`command\` to create or delete (with \`pr_number\`), or sweep`);
 }
 
-/**
- * Parses every input and the event into Settings, or a Skip. `read` returns an input's value
- * (trimmed, '' when unset).
- */
-export function parseSettings(read: Read, event: EventInfo): Settings | Skip {
-  const pullRequest = (event.payload.pull_request ?? undefined) as PullRequestPayload | undefined;
-  const requested = read('command') || DEFAULTS.command;
-  const command = commandFor(event, requested);
+/** The environment name `github_environment` gives a pull request. */
+export function environmentName(template: string, pr: number, headRef: string): string {
+  return renderTemplate('github_environment', template, pr, headRef);
+}
 
-  // Fork pull requests get no secrets; that is not an error.
-  const headRepo = pullRequest?.head?.repo?.full_name;
-  const baseRepo = pullRequest?.base?.repo?.full_name ?? event.repository;
-  if (!read('neon_api_key') && pullRequest && headRepo !== baseRepo) {
-    return { command: 'skip', reason: `Pull request from a fork (${headRepo ?? 'a deleted repository'}): GitHub gives such runs no secrets, so there is no Neon API key. Nothing was done.` };
-  }
-
+function neonConnection(read: Read): SweepSettings['neon'] {
   const apiKey = required(read, 'neon_api_key');
   core.setSecret(apiKey);
   const projectId = required(read, 'neon_project_id');
   if (!/^[a-z0-9-]{1,60}$/.test(projectId)) {
     throw new InputError('neon_project_id', `${show(projectId)} is not a Neon project id; expected 1-60 lowercase letters, digits and hyphens (Settings → General in the Neon console)`);
   }
+  return { apiKey, projectId, apiUrl: parseUrl(read, 'neon_api_url', DEFAULTS.neon_api_url) };
+}
 
-  const prInput = read('pr_number');
-  let prNumber: number;
-  if (prInput) {
-    if (!/^[1-9][0-9]{0,9}$/.test(prInput)) throw new InputError('pr_number', `${show(prInput)} is not a pull request number; expected a positive whole number`);
-    prNumber = Number(prInput);
-  } else {
-    const fromEvent = pullRequest?.number ?? (typeof event.payload.number === 'number' ? event.payload.number : undefined);
-    if (!fromEvent || !Number.isInteger(fromEvent) || fromEvent <= 0) {
-      throw new InputError('pr_number', `is empty and the ${show(event.eventName)} event carries no pull request number; set \`pr_number\``);
-    }
-    prNumber = fromEvent;
-  }
-
-  const headInput = read('head_ref');
-  if (headInput && (hasControlCharacters(headInput) || headInput.length > 250)) throw new InputError('head_ref', 'must be a git branch name on one line, at most 250 characters');
-  const headRef = headInput || pullRequest?.head?.ref || '';
-  const pr: PullRequestRef = { repository: event.repository, number: prNumber, headRef, headSha: pullRequest?.head?.sha };
-
-  const branchName = renderTemplate('branch_name', read('branch_name') || DEFAULTS.branch_name, prNumber, headRef);
-  if (!branchName.trim()) throw new InputError('branch_name', 'renders to an empty name; expected a template such as preview/pr-{pr}');
-  if (branchName.length > MAX_BRANCH_NAME) throw new InputError('branch_name', `renders to ${branchName.length} characters; Neon allows at most ${MAX_BRANCH_NAME}`);
-
-  const branchType = read('branch_type') || DEFAULTS.branch_type;
-  if (branchType !== 'data' && branchType !== 'schema-only') throw new InputError('branch_type', `${show(branchType)} is not a branch type; expected data or schema-only`);
-
-  const parentBranch = optional(read, 'parent_branch');
-  if (parentBranch !== undefined && (hasControlCharacters(parentBranch) || parentBranch.length > MAX_BRANCH_NAME)) {
-    throw new InputError('parent_branch', 'must be a Neon branch name or id on one line, at most 256 characters');
-  }
-
-  const neon: NeonSettings = {
-    apiKey,
-    projectId,
-    apiUrl: parseUrl(read, 'neon_api_url', DEFAULTS.neon_api_url),
-    branchName,
-    parentBranch,
-    database: parseName('database', optional(read, 'database'), 'database name'),
-    role: parseName('role', optional(read, 'role'), 'role name'),
-    branchType,
-    expiresInSeconds: parseExpiresIn(read('expires_in') || DEFAULTS.expires_in),
-    suspendTimeoutSeconds: parseSuspendTimeout(read('suspend_timeout') || DEFAULTS.suspend_timeout),
-  };
-
+/** Targets, their platforms, the mapping and the rest that does not depend on a pull request. */
+function commonSettings(read: Read, event: EventInfo, headRef: string | undefined): CommonSettings {
   const prefix = read('env_prefix');
   if (prefix && !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(prefix)) throw new InputError('env_prefix', `${show(prefix)} is not a variable-name prefix; expected letters, digits and _, not starting with a digit`);
   const variables = parseEnvVars(read('env_vars') || DEFAULTS.env_vars, prefix);
   const targets = parseTargets(read('targets'));
   const needsHead = targets.filter((t) => t === 'vercel' || t === 'netlify');
-  if (needsHead.length > 0 && !headRef) {
+  if (headRef !== undefined && needsHead.length > 0 && !headRef) {
     throw new InputError('head_ref', `is empty and the event names no head branch; ${needsHead.map((t) => TARGET_LABELS[t]).join(' and ')} scope values by branch, so set \`head_ref\``);
   }
 
@@ -353,22 +329,92 @@ export function parseSettings(read: Read, event: EventInfo): Settings | Skip {
   const githubToken = read('github_token');
   if (githubToken) core.setSecret(githubToken);
   if (targets.includes('github') && !githubToken) throw new InputError('github_token', 'is required when `targets` has github (a token allowed to manage environments)');
-  const environment = renderTemplate('github_environment', read('github_environment') || DEFAULTS.github_environment, prNumber, headRef);
+  const environmentTemplate = perPullRequest('github_environment', read('github_environment') || DEFAULTS.github_environment);
+  // Checks the template's placeholders whatever the command.
+  renderTemplate('github_environment', environmentTemplate, 1, 'head');
   if (targets.includes('github')) {
-    if (!/^[A-Za-z0-9._/-]{1,255}$/.test(environment)) throw new InputError('github_environment', `renders to ${show(environment)}; expected at most 255 letters, digits, . _ - /`);
     const reserved = variables.find((v) => /^GITHUB_/i.test(v.name));
     if (reserved) throw new InputError('env_vars', `${reserved.name}: GitHub reserves names starting with GITHUB_; rename it or set \`env_prefix\``);
   }
-  const github: GitHubSettings = { token: githubToken, apiUrl: event.apiUrl.replace(/\/+$/, ''), environment };
-
+  const github: GitHubSettings = { token: githubToken, apiUrl: event.apiUrl.replace(/\/+$/, ''), environmentTemplate };
   // The token defaults to the workflow's; someone who empties it gets no comment rather than an error.
   const comment = parseBoolean(read, 'comment', true) && Boolean(githubToken);
+  return { repository: event.repository, variables, targets, vercel, netlify, github, comment, timeoutMs };
+}
 
-  return { command, pr, neon, variables, targets, vercel, netlify, github, comment, timeoutMs };
+/**
+ * Parses every input and the event into settings for the command, or a Skip. `read` returns an
+ * input's value (trimmed, '' when unset).
+ */
+export function parseSettings(read: Read, event: EventInfo): Settings | SweepSettings | Skip {
+  const pullRequest = (event.payload.pull_request ?? undefined) as PullRequestPayload | undefined;
+  const requested = read('command') || DEFAULTS.command;
+  const command = commandFor(event, requested);
+
+  // Fork pull requests get no secrets; that is not an error.
+  const headRepo = pullRequest?.head?.repo?.full_name;
+  const baseRepo = pullRequest?.base?.repo?.full_name ?? event.repository;
+  if (!read('neon_api_key') && pullRequest && headRepo !== baseRepo) {
+    return { command: 'skip', reason: `Pull request from a fork (${headRepo ?? 'a deleted repository'}): GitHub gives such runs no secrets, so there is no Neon API key. Nothing was done.` };
+  }
+
+  if (command === 'sweep') {
+    const neon = neonConnection(read);
+    return { ...commonSettings(read, event, undefined), command, neon };
+  }
+  const connection = neonConnection(read);
+
+  const prInput = read('pr_number');
+  let prNumber: number;
+  if (prInput) {
+    if (!/^[1-9][0-9]{0,9}$/.test(prInput)) throw new InputError('pr_number', `${show(prInput)} is not a pull request number; expected a positive whole number`);
+    prNumber = Number(prInput);
+  } else {
+    const fromEvent = pullRequest?.number ?? (typeof event.payload.number === 'number' ? event.payload.number : undefined);
+    if (!fromEvent || !Number.isInteger(fromEvent) || fromEvent <= 0) {
+      throw new InputError('pr_number', `is empty and the ${show(event.eventName)} event carries no pull request number; set \`pr_number\``);
+    }
+    prNumber = fromEvent;
+  }
+
+  const headInput = read('head_ref');
+  if (headInput && (hasControlCharacters(headInput) || headInput.length > 250)) throw new InputError('head_ref', 'must be a git branch name on one line, at most 250 characters');
+  const headRef = headInput || pullRequest?.head?.ref || '';
+  const pr: PullRequestRef = { repository: event.repository, number: prNumber, headRef, headSha: pullRequest?.head?.sha };
+
+  const branchName = renderTemplate('branch_name', perPullRequest('branch_name', read('branch_name') || DEFAULTS.branch_name), prNumber, headRef);
+  if (!branchName.trim()) throw new InputError('branch_name', 'renders to an empty name; expected a template such as preview/pr-{pr}');
+  if (branchName.length > MAX_BRANCH_NAME) throw new InputError('branch_name', `renders to ${branchName.length} characters; Neon allows at most ${MAX_BRANCH_NAME}`);
+
+  const branchType = read('branch_type') || DEFAULTS.branch_type;
+  if (branchType !== 'data' && branchType !== 'schema-only') throw new InputError('branch_type', `${show(branchType)} is not a branch type; expected data or schema-only`);
+
+  const parentBranch = optional(read, 'parent_branch');
+  if (parentBranch !== undefined && (hasControlCharacters(parentBranch) || parentBranch.length > MAX_BRANCH_NAME)) {
+    throw new InputError('parent_branch', 'must be a Neon branch name or id on one line, at most 256 characters');
+  }
+
+  const neon: NeonSettings = {
+    ...connection,
+    branchName,
+    parentBranch,
+    database: parseName('database', optional(read, 'database'), 'database name'),
+    role: parseName('role', optional(read, 'role'), 'role name'),
+    branchType,
+    expiresInSeconds: parseExpiresIn(read('expires_in') || DEFAULTS.expires_in),
+    suspendTimeoutSeconds: parseSuspendTimeout(read('suspend_timeout') || DEFAULTS.suspend_timeout),
+  };
+
+  const common = commonSettings(read, event, headRef);
+  if (common.targets.includes('github')) {
+    const environment = environmentName(common.github.environmentTemplate, prNumber, headRef);
+    if (!/^[A-Za-z0-9._/-]{1,255}$/.test(environment)) throw new InputError('github_environment', `renders to ${show(environment)}; expected at most 255 letters, digits, . _ - /`);
+  }
+  return { ...common, command, pr, neon };
 }
 
 /** Reads the action's inputs and the event from the runner's environment. */
-export function readSettings(): Settings | Skip {
+export function readSettings(): Settings | SweepSettings | Skip {
   const event: EventInfo = {
     eventName: context.eventName,
     repository: process.env.GITHUB_REPOSITORY ?? '',

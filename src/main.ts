@@ -3,12 +3,14 @@ import * as core from '@actions/core';
 import { getOctokit } from '@actions/github';
 import { createPreview } from './commands/create.js';
 import { deletePreview } from './commands/delete.js';
+import { sweepRepository } from './commands/sweep.js';
 import { renderComment, upsertComment, type CommentFacts } from './comment.js';
-import { ApiSession } from './http/retry.js';
+import { ApiSession, tuningFor } from './http/retry.js';
 import { readSettings } from './inputs.js';
 import { NeonClient, consoleUrl, createNeonApi } from './neon.js';
 import { Phases } from './phases.js';
-import { setConnectionOutputs, writeCreateSummary, writeDeleteSummary, writeFailureSummary } from './report.js';
+import { PullRequests } from './pulls.js';
+import { setConnectionOutputs, writeCreateSummary, writeDeleteSummary, writeFailureSummary, writeSweepSummary } from './report.js';
 import { createTargets } from './targets/index.js';
 
 export const USER_AGENT = 'neon-preview-action';
@@ -22,11 +24,22 @@ export async function run(): Promise<void> {
       core.notice(settings.reason);
       return;
     }
-    const session = new ApiSession(settings.timeoutMs, (line) => core.info(line));
+    const session = new ApiSession(settings.timeoutMs, (line) => core.info(line), tuningFor(settings.timeoutMs));
     const neon = new NeonClient(createNeonApi(settings.neon.apiKey, settings.neon.apiUrl, USER_AGENT), session, settings.neon.projectId);
     const targets = createTargets(settings, session);
     const phases = new Phases();
     const seconds = () => (Date.now() - started) / 1000;
+
+    if (settings.command === 'sweep') {
+      const octokit = getOctokit(settings.github.token, { baseUrl: settings.github.apiUrl, userAgent: USER_AGENT });
+      const result = await sweepRepository(settings, neon, targets, new PullRequests(octokit, session, settings.repository), phases);
+      await writeSweepSummary(result, session.stats, phases.timings, seconds());
+      const removed = result.rows.filter((r) => r.outcome === 'removed').length;
+      const failed = result.rows.filter((r) => r.outcome === 'failed');
+      core.info(`Sweep: ${removed} pull requests cleaned up, ${result.rows.length - removed - failed.length} kept, ${failed.length} failed`);
+      if (failed.length > 0) throw new Error(`Sweep: ${failed.length} pull requests could not be cleaned up: ${failed.map((r) => `#${r.pr ?? '?'}: ${r.note}`).join(' | ')}`);
+      return;
+    }
 
     const comment = async (facts: CommentFacts) => {
       if (!settings.comment) return;

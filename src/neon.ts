@@ -9,8 +9,10 @@ import type { ConnectionDetails } from './variables.js';
 
 export const MANAGED_BY = 'neon-preview';
 const CONSOLE = 'https://console.neon.tech';
-/** Branches per page when searching by name (Neon allows up to 10000). */
+/** Branches per page when searching by name. */
 const PAGE_SIZE = 100;
+/** Branches per page when listing all of them for the sweep (Neon's maximum). */
+const FULL_PAGE_SIZE = 10_000;
 
 export type NeonApi = Api<unknown>;
 
@@ -31,7 +33,7 @@ export interface PreviewBranch {
   created: boolean;
 }
 
-interface FoundBranch {
+export interface FoundBranch {
   branch: Branch;
   annotations: Record<string, string>;
 }
@@ -74,12 +76,18 @@ export class NeonClient {
     return match.branch.id;
   }
 
-  private async searchBranches(search: string, keep: (branch: Branch) => boolean): Promise<FoundBranch[]> {
+  /** Every branch neon-preview manages for `repository` (all pages). */
+  async listManagedBranches(repository: string): Promise<FoundBranch[]> {
+    return this.searchBranches(undefined, () => true).then((all) => all.filter((f) => f.annotations['managed-by'] === MANAGED_BY && f.annotations['github-repo'] === repository));
+  }
+
+  private async searchBranches(search: string | undefined, keep: (branch: Branch) => boolean): Promise<FoundBranch[]> {
     const results: FoundBranch[] = [];
     let cursor: string | undefined;
+    const limit = search === undefined ? FULL_PAGE_SIZE : PAGE_SIZE;
     for (let page = 0; page < 1000; page++) {
       const { data } = await this.session.call({ platform: 'Neon', operation: 'list branches' }, (signal) =>
-        this.api.listProjectBranches({ projectId: this.projectId, search, limit: PAGE_SIZE, cursor }, { signal }),
+        this.api.listProjectBranches({ projectId: this.projectId, ...(search === undefined ? {} : { search }), limit, cursor }, { signal }),
       );
       const annotations = (data.annotations ?? {}) as Record<string, { value?: Record<string, string> }>;
       for (const branch of data.branches) {
@@ -288,13 +296,17 @@ export class NeonClient {
     if (found.annotations['github-repo'] && found.annotations['github-repo'] !== pr.repository) {
       return { outcome: 'kept', branch, reason: `Neon branch ${name} belongs to ${found.annotations['github-repo']}, not ${pr.repository}; it was left alone.` };
     }
+    return { outcome: await this.deleteById(branch.id), branch };
+  }
+
+  /** Deletes a branch by id and waits for the deletion; 204 and 404 mean it was already gone. */
+  async deleteById(branchId: string): Promise<'deleted' | 'absent'> {
     const response = await this.session.call({ platform: 'Neon', operation: 'delete branch', acceptStatus: [404] }, (signal) =>
-      this.api.deleteProjectBranch({ projectId: this.projectId, branchId: branch.id }, { signal }),
+      this.api.deleteProjectBranch({ projectId: this.projectId, branchId }, { signal }),
     );
-    // 204 (no body) and 404 both mean the branch is already gone.
     const operations = response && typeof response.data === 'object' && response.data ? response.data.operations : undefined;
     await this.waitForOperations(operations);
-    return { outcome: response && response.status === 200 ? 'deleted' : 'absent', branch };
+    return response && response.status === 200 ? 'deleted' : 'absent';
   }
 }
 

@@ -2,6 +2,7 @@
 // Built only from names, ids, hosts and links: never a password or a URL that carries one.
 import * as core from '@actions/core';
 import type { DeleteResult } from './commands/delete.js';
+import type { SweepResult } from './commands/sweep.js';
 import type { CreateResult } from './commands/create.js';
 import type { CallStats, Platform } from './http/retry.js';
 import { consoleUrl, type PreviewBranch } from './neon.js';
@@ -39,7 +40,8 @@ function targetRows(reports: TargetReport[], verb: string): string[][] {
   return reports.map((r) => [
     r.label,
     r.names.length ? `${verb} ${r.names.map((n) => `<code>${n}</code>`).join(', ')}${r.removedNames?.length ? `; removed ${r.removedNames.join(', ')}` : ''}` : 'nothing to do',
-    [...r.links.map((l) => `<a href="${l.url}">${escapeHtml(l.label)}</a>`), ...r.notes.map(escapeHtml)].join('<br>'),
+    // An empty cell would be written as an unclosed <td>.
+    [...r.links.map((l) => `<a href="${l.url}">${escapeHtml(l.label)}</a>`), ...r.notes.map(escapeHtml)].join('<br>') || '–',
   ]);
 }
 
@@ -86,4 +88,21 @@ export async function writeFailureSummary(message: string): Promise<void> {
   } catch {
     // No summary file outside a runner; the failure itself is already reported.
   }
+}
+
+export async function writeSweepSummary(result: SweepResult, stats: CallStats, timings: PhaseTiming[], seconds: number): Promise<void> {
+  const removed = result.rows.filter((r) => r.outcome === 'removed').length;
+  const heading = result.rows.length === 0 ? 'Neon preview sweep: nothing to do' : `Neon preview sweep: ${removed} removed, ${result.rows.length - removed} kept or failed`;
+  const rows = result.rows.map((r) => [
+    r.pr !== undefined ? `#${r.pr}` : '?',
+    r.state,
+    r.outcome,
+    r.items.map(escapeHtml).join('<br>'),
+    escapeHtml(r.note ?? '–'),
+  ]);
+  await core.summary
+    .addHeading(heading, 2)
+    .addTable(rows.length ? [[{ data: 'PR', header: true }, { data: 'State', header: true }, { data: 'Outcome', header: true }, { data: 'What', header: true }, { data: 'Note', header: true }], ...rows] : [])
+    .addRaw(costLine(stats, timings, seconds), true)
+    .write();
 }

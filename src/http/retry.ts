@@ -200,6 +200,49 @@ export interface RetryTuning {
 
 export const DEFAULT_TUNING: RetryTuning = { baseDelayMs: 300, maxDelayMs: 8000, attemptTimeoutMs: 30_000 };
 
+/** The tuning for a run: one attempt may take a quarter of the run's `timeout`, 2 s to 30 s. */
+export function tuningFor(timeoutMs: number): RetryTuning {
+  return { ...DEFAULT_TUNING, attemptTimeoutMs: Math.min(30_000, Math.max(2_000, Math.round(timeoutMs / 4))) };
+}
+
+/**
+ * A token bucket: `burst` requests at once, refilled at `perMinute`. Keeps a run under a
+ * platform's documented rate limit instead of running into 429s.
+ */
+export class RateGate {
+  private tokens: number;
+  private last = Date.now();
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly perMinute: number,
+    private readonly burst: number,
+  ) {
+    this.tokens = burst;
+  }
+
+  /** Resolves when the next request may start. */
+  take(): Promise<void> {
+    const turn = this.queue.then(async () => {
+      const now = Date.now();
+      this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.perMinute) / 60_000);
+      this.last = now;
+      if (this.tokens < 1) {
+        const wait = Math.ceil(((1 - this.tokens) * 60_000) / this.perMinute);
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        this.tokens = 1;
+        this.last = Date.now();
+      }
+      this.tokens -= 1;
+    });
+    this.queue = turn;
+    return turn;
+  }
+}
+
+/** Neon: 700 requests a minute per account, bursts of 40 a second per route. */
+export const NEON_RATE = { perMinute: 700, burst: 40 };
+
 /** What the run's calls cost, per platform: for the job summary and the benchmark. */
 export interface CallStats {
   requests: Record<Platform, number>;
@@ -216,6 +259,7 @@ export class ApiSession {
     retries: { Neon: 0, Vercel: 0, Netlify: 0, GitHub: 0 },
   };
   private readonly deadline: number;
+  private readonly gates: Partial<Record<Platform, RateGate>> = { Neon: new RateGate(NEON_RATE.perMinute, NEON_RATE.burst) };
 
   constructor(
     timeoutMs: number,
@@ -249,8 +293,9 @@ export class ApiSession {
       attempt++;
       const remaining = this.remainingMs();
       if (remaining <= 0) throw new DeadlineError(`${options.platform}: ${options.operation} did not complete within the run's timeout (raise the \`timeout\` input)`);
+      await this.gates[options.platform]?.take();
       const controller = new AbortController();
-      const limit = Math.min(this.tuning.attemptTimeoutMs, remaining);
+      const limit = Math.min(this.tuning.attemptTimeoutMs, this.remainingMs());
       const timer = setTimeout(() => controller.abort(new Error(`no answer within ${Math.round(limit / 1000)} s`)), limit);
       this.stats.requests[options.platform]++;
       let failure: CallFailure;

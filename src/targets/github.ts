@@ -9,12 +9,14 @@
 // skipped for a new environment), n secret writes, k variable writes, s deletes, create deployment,
 // its status, list the environment's deployments, and 2 per earlier deployment (inactive, delete).
 // Per remove with d deployments: delete environment, list deployments, 2 per deployment.
+// Per sweep listing (findManaged) of e environments: ceil(e / 100) list requests, at least 1.
 import { getOctokit } from '@actions/github';
 import sodium from 'libsodium-wrappers';
 import { ApiError, type ApiSession, type CallOptions } from '../http/retry.js';
-import type { GitHubSettings, Settings } from '../inputs.js';
+import { eachLimited } from '../concurrency.js';
+import { environmentName, type CommonSettings, type GitHubSettings } from '../inputs.js';
 import type { PublishedVariable } from '../variables.js';
-import { TARGET_LABELS, type BranchRef, type Link, type PullRequestRef, type Target, type TargetReport } from './target.js';
+import { TARGET_LABELS, type BranchRef, type Link, type ManagedEntry, type PullRequestRef, type Target, type TargetReport } from './target.js';
 
 type Octokit = ReturnType<typeof getOctokit>;
 
@@ -71,40 +73,60 @@ export async function sealSecret(value: string, publicKey: Uint8Array): Promise<
   return sodium.to_base64(sodium.crypto_box_seal(sodium.from_string(value), publicKey), sodium.base64_variants.ORIGINAL);
 }
 
-/** Runs `tasks`, at most `limit` at once; after a failure no new task starts, and the first failure is thrown. */
-async function runLimited(tasks: Array<() => Promise<void>>, limit: number): Promise<void> {
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async (): Promise<void> => {
-    while (next < tasks.length && !failure) {
-      const task = tasks[next++]!;
-      try {
-        await task();
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-  if (failure) throw failure.error;
-}
-
 function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-class GitHubTarget implements Target {
+/** One call under the session's policy; a 401/403/404 that needs the user's action says which. */
+async function callGitHub<T>(session: ApiSession, operation: string, spec: CallSpec, send: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> {
+  const { scope, notFound, ...options } = spec;
+  try {
+    return await session.call({ platform: 'GitHub', operation, ...options }, send);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    const failure = error.failure;
+    const rateLimited = failure.headers['retry-after'] !== undefined || failure.headers['x-ratelimit-remaining'] === '0';
+    let detail: string | undefined;
+    if (failure.status === 401) detail = BAD_CREDENTIALS_HELP;
+    else if (failure.status === 403 && !rateLimited) detail = scope === 'environment' ? ENVIRONMENT_PERMISSION_HELP : DEPLOYMENT_PERMISSION_HELP;
+    else if (failure.status === 404 && notFound) detail = notFound;
+    if (!detail) throw error;
+    throw new ApiError(error.platform, error.operation, failure, error.attempts, error.outcomeUnknown, detail);
+  }
+}
+
+/** Every page of a list, following GitHub's `Link: <…>; rel="next"`: one request per page. */
+async function listAllPages<T>(
+  session: ApiSession,
+  operation: string,
+  scope: Scope,
+  fetchPage: (page: number, signal: AbortSignal) => Promise<{ items: T[]; link?: string }>,
+  notFound?: string,
+): Promise<T[]> {
+  const items: T[] = [];
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const result = (await callGitHub(session, page === 1 ? operation : `${operation} (page ${page})`, { scope, notFound }, (signal) => fetchPage(page, signal)))!;
+    items.push(...result.items);
+    if (!result.link || !/rel="next"/.test(result.link) || result.items.length === 0) break;
+  }
+  return items;
+}
+
+function repositoryHelp(owner: string, repo: string): string {
+  return `GitHub answers 404 when the token in \`github_token\` cannot see ${owner}/${repo}; give it access to this repository`;
+}
+
+/** Publishes to and removes one named environment (the one `github_environment` gives a PR). */
+class EnvironmentTarget {
   readonly name = 'github' as const;
   readonly label = TARGET_LABELS.github;
-  private readonly environment: string;
 
   constructor(
     private readonly octokit: Octokit,
     private readonly session: ApiSession,
     private readonly settings: GitHubSettings,
-  ) {
-    this.environment = settings.environment;
-  }
+    private readonly environment: string,
+  ) {}
 
   async publish(pr: PullRequestRef, variables: PublishedVariable[], branch: BranchRef): Promise<TargetReport> {
     const { owner, repo } = splitRepository(pr.repository);
@@ -165,7 +187,7 @@ class GitHubTarget implements Target {
       if (!mapped.has(name.toUpperCase()) && !removedNames.includes(name)) removedNames.push(name);
       tasks.push(() => this.deleteVariable(owner, repo, name));
     }
-    await runLimited(tasks, CONCURRENCY);
+    await eachLimited(tasks, CONCURRENCY, (task) => task());
     if (unchanged > 0) notes.push(`${unchanged} variable${unchanged === 1 ? '' : 's'} already had ${unchanged === 1 ? 'its' : 'their'} value.`);
 
     notes.push(...(await this.recordDeployment(owner, repo, pr, branch)));
@@ -186,10 +208,7 @@ class GitHubTarget implements Target {
       this.octokit.rest.repos.deleteAnEnvironment({ owner, repo, environment_name: env, request: { signal } }),
     );
     const deployments = await this.listDeployments(owner, repo);
-    await runLimited(
-      deployments.map((id) => () => this.retireDeployment(owner, repo, id)),
-      CONCURRENCY,
-    );
+    await eachLimited(deployments, CONCURRENCY, (id) => this.retireDeployment(owner, repo, id));
     const notes = [deleted ? `Deleted environment ${env} with its secrets and variables.` : `Environment ${env} did not exist (already deleted).`];
     if (deployments.length > 0) notes.push(`Marked ${deployments.length} deployment${deployments.length === 1 ? '' : 's'} inactive and deleted ${deployments.length === 1 ? 'it' : 'them'}.`);
     return { target: this.name, label: this.label, names, links: [], notes };
@@ -197,31 +216,13 @@ class GitHubTarget implements Target {
 
   // --- calls ---------------------------------------------------------------------------------
 
-  /** One call under the session's policy; a 401/403/404 that needs the user's action says which. */
-  private async call<T>(operation: string, spec: CallSpec, send: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> {
-    const { scope, notFound, ...options } = spec;
-    try {
-      return await this.session.call({ platform: 'GitHub', operation, ...options }, send);
-    } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      const failure = error.failure;
-      const rateLimited = failure.headers['retry-after'] !== undefined || failure.headers['x-ratelimit-remaining'] === '0';
-      let detail: string | undefined;
-      if (failure.status === 401) detail = BAD_CREDENTIALS_HELP;
-      else if (failure.status === 403 && !rateLimited) detail = scope === 'environment' ? ENVIRONMENT_PERMISSION_HELP : DEPLOYMENT_PERMISSION_HELP;
-      else if (failure.status === 404 && notFound) detail = notFound;
-      if (!detail) throw error;
-      throw new ApiError(error.platform, error.operation, failure, error.attempts, error.outcomeUnknown, detail);
-    }
+  private call<T>(operation: string, spec: CallSpec, send: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> {
+    return callGitHub(this.session, operation, spec, send);
   }
 
   /** A call whose answer is needed: it never resolves empty. */
   private async must<T>(operation: string, spec: CallSpec, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
     return (await this.call(operation, spec, send)) as T;
-  }
-
-  private repositoryHelp(owner: string, repo: string): string {
-    return `GitHub answers 404 when the token in \`github_token\` cannot see ${owner}/${repo}; give it access to this repository`;
   }
 
   private async getEnvironment(owner: string, repo: string): Promise<{ id: number; html_url?: string } | undefined> {
@@ -232,7 +233,7 @@ class GitHubTarget implements Target {
   }
 
   private async createEnvironment(owner: string, repo: string): Promise<{ id: number; html_url?: string }> {
-    const { data } = await this.must(`create environment ${this.environment}`, { scope: 'environment', notFound: this.repositoryHelp(owner, repo) }, (signal) =>
+    const { data } = await this.must(`create environment ${this.environment}`, { scope: 'environment', notFound: repositoryHelp(owner, repo) }, (signal) =>
       this.octokit.rest.repos.createOrUpdateEnvironment({ owner, repo, environment_name: this.environment, request: { signal } }),
     );
     return data;
@@ -261,15 +262,8 @@ class GitHubTarget implements Target {
     return { secrets, variables: new Map(variables) };
   }
 
-  /** Every page of a list, following GitHub's `Link: <…>; rel="next"`. */
-  private async listAll<T>(operation: string, scope: Scope, fetchPage: (page: number, signal: AbortSignal) => Promise<{ items: T[]; link?: string }>): Promise<T[]> {
-    const items: T[] = [];
-    for (let page = 1; page <= MAX_PAGES; page++) {
-      const result = await this.must(page === 1 ? operation : `${operation} (page ${page})`, { scope }, (signal) => fetchPage(page, signal));
-      items.push(...result.items);
-      if (!result.link || !/rel="next"/.test(result.link) || result.items.length === 0) break;
-    }
-    return items;
+  private listAll<T>(operation: string, scope: Scope, fetchPage: (page: number, signal: AbortSignal) => Promise<{ items: T[]; link?: string }>): Promise<T[]> {
+    return listAllPages(this.session, operation, scope, fetchPage);
   }
 
   private async putSecret(owner: string, repo: string, secret: PublishedVariable, key: PublicKey): Promise<void> {
@@ -366,10 +360,7 @@ class GitHubTarget implements Target {
       }),
     );
     const earlier = (await this.listDeployments(owner, repo)).filter((other) => other < id);
-    await runLimited(
-      earlier.map((other) => () => this.retireDeployment(owner, repo, other)),
-      CONCURRENCY,
-    );
+    await eachLimited(earlier, CONCURRENCY, (other) => this.retireDeployment(owner, repo, other));
     const short = /^[0-9a-f]{40}$/.test(ref) ? ref.slice(0, 7) : ref;
     return [`Recorded deployment ${id} of ${short} to ${env}${earlier.length ? `; retired ${earlier.length} earlier deployment${earlier.length === 1 ? '' : 's'}` : ''}.`];
   }
@@ -411,8 +402,155 @@ function originOf(url: string | undefined): string | undefined {
   }
 }
 
-/** The `github` target: the PR's GitHub environment. */
-export function createGitHubTarget(settings: Settings, session: ApiSession): Target {
+/** The github target: each pull request's environment is named from the `github_environment` template. */
+class GitHubTarget implements Target {
+  readonly name = 'github' as const;
+  readonly label = TARGET_LABELS.github;
+
+  constructor(
+    private readonly octokit: Octokit,
+    private readonly session: ApiSession,
+    private readonly settings: GitHubSettings,
+  ) {}
+
+  private environmentOf(pr: PullRequestRef): EnvironmentTarget {
+    return new EnvironmentTarget(this.octokit, this.session, this.settings, environmentName(this.settings.environmentTemplate, pr.number, pr.headRef));
+  }
+
+  publish(pr: PullRequestRef, variables: PublishedVariable[], branch: BranchRef): Promise<TargetReport> {
+    return this.environmentOf(pr).publish(pr, variables, branch);
+  }
+
+  remove(pr: PullRequestRef, names: string[]): Promise<TargetReport> {
+    return this.environmentOf(pr).remove(pr, names);
+  }
+
+  /**
+   * Sweep: the repository's environments whose names the `github_environment` template could have
+   * given (see `environmentMatcher`), each with the PR number (and head, when the template has
+   * `{head}`) that renders back to its name, so `remove` deletes exactly that environment. The
+   * name is the only marker: an environment someone made by hand that fits the template counts as
+   * the action's. A template without `{pr}` gives entries with only `headRef` (the sweep asks
+   * GitHub which PR has that head); one with neither placeholder names one environment shared by
+   * every PR, which belongs to no PR: nothing is returned and nothing is requested. A name that
+   * fits the template in more than one way (e.g. `{head}{pr}`: is `fix12` PR 12 or PR 2?) is
+   * returned without PR or head, so the sweep reports it and keeps it.
+   * Requests: one per page of 100 environments.
+   */
+  async findManaged(repository: string): Promise<ManagedEntry[]> {
+    const template = this.settings.environmentTemplate;
+    const match = environmentMatcher(template);
+    if (!match) return [];
+    const { owner, repo } = splitRepository(repository);
+    const names = await listAllPages(
+      this.session,
+      'list environments',
+      'environment',
+      async (page, signal) => {
+        const { data, headers } = await this.octokit.rest.repos.getAllEnvironments({ owner, repo, per_page: PER_PAGE, page, request: { signal } });
+        return { items: (data.environments ?? []).map((e) => e.name), link: headers.link };
+      },
+      repositoryHelp(owner, repo),
+    );
+    const entries: ManagedEntry[] = [];
+    // An environment created or deleted between two pages shifts the rest: a name may come twice.
+    const seen = new Set<string>();
+    for (const name of names) {
+      if (seen.has(name.toLowerCase())) continue;
+      seen.add(name.toLowerCase());
+      const found = match(name);
+      if (!found) continue;
+      if (found.ambiguous) {
+        entries.push({ description: `environment ${name} (fits \`github_environment\` ${template} in more than one way, so its pull request is unknown)` });
+        continue;
+      }
+      const entry: ManagedEntry = { description: `environment ${name}` };
+      if (found.pr !== undefined) entry.pr = found.pr;
+      if (found.headRef !== undefined) entry.headRef = found.headRef;
+      entries.push(entry);
+    }
+    return entries;
+  }
+}
+
+/** What an environment's name says about its pull request. */
+export interface EnvironmentNameMatch {
+  /** Set when the template has `{pr}`. */
+  pr?: number;
+  /** The sanitised head as it stands in the name; set when the template has `{head}`. */
+  headRef?: string;
+  /** The name fits the template in more than one way; `pr` and `headRef` are then unset. */
+  ambiguous?: boolean;
+}
+
+/** `text` as a regular expression that matches exactly it. */
+function escapeRegExp(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+}
+
+/**
+ * `template` (`github_environment`) as an anchored, case-insensitive pattern (GitHub's environment
+ * names are case-insensitive): `{pr}` a positive integer without leading zeros, `{head}` one or more
+ * of the characters a sanitised head keeps (`sanitizeHead`); a placeholder used twice must repeat
+ * the same text. `lazy` makes the placeholders match as little as they can instead of as much.
+ */
+function templatePattern(template: string, lazy: boolean): RegExp {
+  const seen = new Set<string>();
+  const more = lazy ? '?' : '';
+  const source = template
+    .split(/(\{pr\}|\{head\})/)
+    .map((part) => {
+      if (part !== '{pr}' && part !== '{head}') return escapeRegExp(part);
+      const name = part === '{pr}' ? 'pr' : 'head';
+      if (seen.has(name)) return `\\k<${name}>`;
+      seen.add(name);
+      return name === 'pr' ? `(?<pr>[1-9][0-9]*${more})` : `(?<head>[A-Za-z0-9._/-]+${more})`;
+    })
+    .join('');
+  // No `u` flag: with it, `[A-Za-z]` would also match the Kelvin sign and the long s, which
+  // case-fold to k and s but which sanitizeHead replaces.
+  return new RegExp(`^${source}$`, 'i');
+}
+
+/**
+ * A function telling whether an environment name is one `template` gives some pull request, and
+ * which; undefined when the template has neither `{pr}` nor `{head}` (it names no pull request).
+ *
+ * A match is kept only when rendering its values with the template (`environmentName`) gives the
+ * name back (case aside), so that `remove` for that PR deletes exactly this environment. The
+ * pattern is built so this always holds: `{pr}` takes no leading zeros and `{head}` only
+ * characters that `sanitizeHead` leaves alone, so sanitising the matched head changes nothing.
+ * What sanitising cannot give back is the PR's real head branch when it had other characters
+ * (`feat/a b` is named `feat/a-b`): `headRef` is then not the branch name, and a sweep that looks
+ * the PR up by head (a template without `{pr}`) finds no PR, or one whose head really is `feat/a-b`.
+ *
+ * Ambiguity: of all the ways a name can be read, the greedy pattern gives the one whose captured
+ * placeholders are longest (the first one first, then the second), the lazy pattern the shortest;
+ * every reading sorts between those two (later uses of a placeholder repeat its first), so when
+ * they agree the name has exactly one reading.
+ */
+export function environmentMatcher(template: string): ((name: string) => EnvironmentNameMatch | undefined) | undefined {
+  const hasPr = template.includes('{pr}');
+  const hasHead = template.includes('{head}');
+  if (!hasPr && !hasHead) return undefined;
+  const greedy = templatePattern(template, false);
+  const lazy = templatePattern(template, true);
+  return (name) => {
+    const longest = greedy.exec(name)?.groups;
+    if (!longest) return undefined;
+    const shortest = lazy.exec(name)?.groups ?? {};
+    if (longest.pr !== shortest.pr || longest.head !== shortest.head) return { ambiguous: true };
+    const pr = hasPr ? Number(longest.pr) : undefined;
+    // More digits than a safe integer holds do not render back (and are no pull request).
+    if (pr !== undefined && !Number.isSafeInteger(pr)) return undefined;
+    const headRef = hasHead ? longest.head : undefined;
+    const rendered = environmentName(template, pr ?? 0, headRef ?? '');
+    if (!new RegExp(`^${escapeRegExp(rendered)}$`, 'i').test(name)) return undefined;
+    return { ...(pr !== undefined && { pr }), ...(headRef !== undefined && { headRef }) };
+  };
+}
+
+export function createGitHubTarget(settings: CommonSettings, session: ApiSession): Target {
   // No client-side timeout or retries: each attempt's limit and every retry come from the session.
   const octokit = getOctokit(settings.github.token, { baseUrl: settings.github.apiUrl, userAgent: 'neon-preview' });
   return new GitHubTarget(octokit, session, settings.github);

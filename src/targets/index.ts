@@ -1,12 +1,12 @@
 // The registry of targets: adding one is a new file plus one line here.
 import type { ApiSession } from '../http/retry.js';
-import type { Settings } from '../inputs.js';
+import type { CommonSettings } from '../inputs.js';
 import { createGitHubTarget } from './github.js';
 import { createNetlifyTarget } from './netlify.js';
 import type { Target, TargetName } from './target.js';
 import { createVercelTarget } from './vercel.js';
 
-export type TargetFactory = (settings: Settings, session: ApiSession) => Target;
+export type TargetFactory = (settings: CommonSettings, session: ApiSession) => Target;
 
 const FACTORIES: { [K in TargetName]?: TargetFactory } = {
   vercel: createVercelTarget,
@@ -14,7 +14,7 @@ const FACTORIES: { [K in TargetName]?: TargetFactory } = {
   github: createGitHubTarget,
 };
 
-export function createTargets(settings: Settings, session: ApiSession): Target[] {
+export function createTargets(settings: CommonSettings, session: ApiSession): Target[] {
   return settings.targets.map((name) => {
     const factory = FACTORIES[name];
     if (!factory) throw new Error(`Input \`targets\`: ${name} is not available in this version`);

@@ -1,5 +1,7 @@
 // Netlify: the PR's values as `branch` context values (context_parameter = the PR's head branch)
 // of the site's environment variables, which other PRs and other contexts share key by key.
+// The sweep finds them the same way (branch values of the mapping's keys, by branch name) and
+// removes them with `remove`, which needs only the head branch.
 //
 // Where `@netlify/api` is used, and where not:
 // - Every request is sent with the global `fetch` inside `session.call`, never through the
@@ -21,10 +23,11 @@
 // that still holds other values: both would wipe other PRs' values and the site's own.
 import * as core from '@actions/core';
 import { methods as netlifyOperations } from '@netlify/api';
+import { eachLimited } from '../concurrency.js';
 import { ApiError, type ApiSession } from '../http/retry.js';
-import type { NetlifySettings, Settings } from '../inputs.js';
+import type { CommonSettings, NetlifySettings } from '../inputs.js';
 import type { PublishedVariable } from '../variables.js';
-import type { BranchRef, Link, PullRequestRef, Target, TargetReport } from './target.js';
+import type { BranchRef, Link, ManagedEntry, PullRequestRef, Target, TargetReport } from './target.js';
 
 const USER_AGENT = 'neon-preview-action';
 /** Per-key requests in flight at once: a run stays far below Netlify's 500 requests a minute. */
@@ -215,23 +218,6 @@ function carriesMark(value: EnvVarValue, marks: string[]): boolean {
 
 // ---------------------------------------------------------------------------------------------
 
-async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const errors: unknown[] = [];
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      try {
-        await work(item);
-      } catch (error) {
-        errors.push(error);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (errors.length > 0) throw errors[0];
-}
-
 /** Statuses a create may be refused with because the key exists (Netlify documents none). */
 const KEY_MAY_EXIST = new Set([400, 409, 422]);
 
@@ -328,6 +314,35 @@ class NetlifyTarget implements Target {
     if (emptied.length > 0) notes.push(`Deleted ${emptied.sort().join(', ')}: no other value was left in them.`);
     if (absent.length > 0) notes.push(`No value for branch ${head} in ${absent.sort().join(', ')} (already removed).`);
     return { target: 'netlify', label: this.label, names: removed.sort(), links: [{ label: 'Netlify environment variables', url: envSettingsUrl(site) }], notes };
+  }
+
+  /**
+   * Sweep: the `branch` context values of the mapping's keys, one entry per branch (Netlify values
+   * name no pull request, so `pr` stays unset and the sweep ties each branch to its PRs). The
+   * description lists the keys, e.g. "DATABASE_URL, PGHOST on feature/x". Values of other
+   * contexts (production, deploy-preview, all, ...) and keys outside `names` are never listed;
+   * nor is a branch value without a branch name, which `remove` could not address. One list of
+   * the site's variables (after the site lookup, when this target has not made it yet).
+   * `repository` is not used: the site is the one configured for this repository's workflow.
+   */
+  async findManaged(_repository: string, names: string[]): Promise<ManagedEntry[]> {
+    const site = await this.getSite();
+    const wanted = new Set(names);
+    const keysByBranch = new Map<string, Set<string>>();
+    for (const envVar of await this.listVariables(accountOf(site))) {
+      if (!wanted.has(envVar.key)) continue;
+      for (const value of envVar.values ?? []) {
+        const head = value.context === 'branch' ? value.context_parameter : undefined;
+        if (!head) continue;
+        const keys = keysByBranch.get(head) ?? keysByBranch.set(head, new Set()).get(head)!;
+        keys.add(envVar.key);
+      }
+    }
+    const entries = [...keysByBranch]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([head, keys]): ManagedEntry => ({ headRef: head, description: `${[...keys].sort().join(', ')} on ${head}` }));
+    core.info(`Netlify: ${entries.length} branch(es) hold values of the mapping's keys`);
+    return entries;
   }
 
   private getSite(): Promise<NetlifySite> {
@@ -438,7 +453,7 @@ function envSettingsUrl(site: NetlifySite): string {
   return `${admin}/configuration/env`;
 }
 
-export function createNetlifyTarget(settings: Settings, session: ApiSession): Target {
+export function createNetlifyTarget(settings: CommonSettings, session: ApiSession): Target {
   if (!settings.netlify) throw new Error('Netlify: `targets` has netlify but there are no Netlify settings');
   return new NetlifyTarget(settings.netlify, session);
 }

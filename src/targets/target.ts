@@ -43,6 +43,16 @@ export interface TargetReport {
   notes: string[];
 }
 
+/** One thing a target holds under the action's marker, found by the sweep. Never holds a value. */
+export interface ManagedEntry {
+  /** The pull request it belongs to, when the target's marker names it. */
+  pr?: number;
+  /** The PR's head branch, when the target scopes values by branch. */
+  headRef?: string;
+  /** What it is, for the sweep's table, e.g. "DATABASE_URL on feature/x". */
+  description: string;
+}
+
 export interface Target {
   readonly name: TargetName;
   readonly label: string;
@@ -57,6 +67,12 @@ export interface Target {
    * the current mapping.
    */
   remove(pr: PullRequestRef, names: string[]): Promise<TargetReport>;
+  /**
+   * Sweep: everything this target holds for `repository` under the action's markers (every page),
+   * each with the PR or head branch it belongs to, so the sweep can call `remove` for closed ones.
+   * `names` are the variable names of the current mapping.
+   */
+  findManaged(repository: string, names: string[]): Promise<ManagedEntry[]>;
 }
 
 /** Label for messages, e.g. "Vercel". */

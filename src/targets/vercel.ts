@@ -3,7 +3,8 @@
 // values. Optionally redeploys the branch's newest preview so it builds with them.
 //
 // Requests: publish = list + upsert (+ one batch delete when values left the mapping)
-// (+ list deployments + redeploy with `vercel_redeploy`); remove = list (+ one batch delete).
+// (+ list deployments + redeploy with `vercel_redeploy`); remove = list (+ one batch delete);
+// findManaged (sweep) = 1 list of the whole project.
 // Every call goes through the run's ApiSession (the one retry policy); the SDK never retries.
 import * as core from '@actions/core';
 import { VercelCore } from '@vercel/sdk/core.js';
@@ -13,13 +14,27 @@ import { projectsBatchRemoveProjectEnv } from '@vercel/sdk/funcs/projectsBatchRe
 import { projectsCreateProjectEnv } from '@vercel/sdk/funcs/projectsCreateProjectEnv.js';
 import { projectsFilterProjectEnvs } from '@vercel/sdk/funcs/projectsFilterProjectEnvs.js';
 import { ApiError, type ApiSession, type CallFailure, type CallOptions } from '../http/retry.js';
-import type { Settings, VercelSettings } from '../inputs.js';
+import type { CommonSettings, VercelSettings } from '../inputs.js';
 import type { PublishedVariable } from '../variables.js';
-import type { Link, PullRequestRef, Target, TargetReport } from './target.js';
+import type { Link, ManagedEntry, PullRequestRef, Target, TargetReport } from './target.js';
 
 /** The comment that marks a value as this PR's: `neon-preview <owner/repo>#<n>`. */
 export function ownershipComment(pr: PullRequestRef): string {
   return `neon-preview ${pr.repository}#${pr.number}`;
+}
+
+/**
+ * The PR number a value's comment marks it with for `repository`, or undefined when the comment is
+ * not exactly `neon-preview <repository>#<n>` with `n` a positive integer (another repository's
+ * marker, a hand-written comment, none).
+ */
+export function markedPullRequest(comment: string | undefined, repository: string): number | undefined {
+  const prefix = `neon-preview ${repository}#`;
+  if (comment === undefined || !comment.startsWith(prefix)) return undefined;
+  const digits = comment.slice(prefix.length);
+  if (!/^[1-9][0-9]*$/.test(digits)) return undefined;
+  const n = Number(digits);
+  return Number.isSafeInteger(n) ? n : undefined;
 }
 
 /**
@@ -137,6 +152,34 @@ class VercelTarget implements Target {
     return { target: 'vercel', label: this.label, names, links: settingsUrl ? [{ label: 'Vercel environment variables', url: settingsUrl }] : [], notes: [] };
   }
 
+  /**
+   * Sweep: every preview value of the project marked `neon-preview <repository>#<n>` and scoped to a
+   * branch, one entry per (PR, branch) with the keys in the description, ordered by PR and branch.
+   * The whole project comes in one list request (no `gitBranch` filter), so values whose names left
+   * the mapping (`names` is not needed) and values of PRs whose Neon branch is gone are found too.
+   * A marked value without a branch is no value remove would touch (remove matches the branch), so
+   * it is not reported as managed; it is left alone, as is every value of another repository.
+   */
+  async findManaged(repository: string): Promise<ManagedEntry[]> {
+    const groups = new Map<string, { pr: number; headRef: string; keys: string[] }>();
+    let branchless = 0;
+    for (const e of await this.listAllValues()) {
+      const pr = markedPullRequest(e.comment, repository);
+      if (pr === undefined || typeof e.id !== 'string' || !hasPreview(e.target)) continue;
+      if (!e.gitBranch) {
+        branchless++;
+        continue;
+      }
+      const id = `${pr}\u0000${e.gitBranch}`;
+      const group = groups.get(id) ?? groups.set(id, { pr, headRef: e.gitBranch, keys: [] }).get(id)!;
+      group.keys.push(e.key);
+    }
+    if (branchless > 0) core.info(`Vercel: left alone ${branchless} value(s) marked for ${repository} but applying to every preview branch (neon-preview scopes its values to a branch)`);
+    return [...groups.values()]
+      .sort((a, b) => a.pr - b.pr || (a.headRef < b.headRef ? -1 : a.headRef > b.headRef ? 1 : 0))
+      .map(({ pr, headRef, keys }) => ({ pr, headRef, description: `${unique(keys).join(', ')} on ${headRef}` }));
+  }
+
   /** This PR's value: exactly its branch, a preview value, its marker. */
   private isOwned(e: ListedValue, head: string, marker: string): e is ListedValue & { id: string } {
     return typeof e.id === 'string' && e.gitBranch === head && hasPreview(e.target) && e.comment === marker;
@@ -148,6 +191,21 @@ class VercelTarget implements Target {
       projectsFilterProjectEnvs(this.client, { idOrName: this.settings.project, gitBranch: head, ...this.scope }, { signal }),
     );
     return ('envs' in body ? body.envs : [body]) as ListedValue[];
+  }
+
+  /**
+   * Every value of the project, in one request. The list takes no page parameter (the SDK's request
+   * has none) and answers every value with `pagination.next` null; should it ever carry a cursor,
+   * there is no documented way to follow it, so the read is said to be incomplete (a warning: the
+   * sweep then only leaves values behind, it never removes one it should not).
+   */
+  private async listAllValues(): Promise<ListedValue[]> {
+    const body = await this.call('list variables', {}, (signal) => projectsFilterProjectEnvs(this.client, { idOrName: this.settings.project, ...this.scope }, { signal }));
+    if (!('envs' in body)) return [body as ListedValue];
+    if ('pagination' in body && body.pagination.next !== null) {
+      core.warning(`Vercel: the variable list of project ${this.settings.project} says more follow (pagination.next ${body.pagination.next}) but takes no page parameter; only the first ${body.envs.length} value(s) were looked at`);
+    }
+    return body.envs as ListedValue[];
   }
 
   /** Every value in one request; `upsert` updates a value of the same key and branch in place. */
@@ -266,7 +324,7 @@ function headOf(pr: PullRequestRef): string {
   return pr.headRef;
 }
 
-export function createVercelTarget(settings: Settings, session: ApiSession): Target {
+export function createVercelTarget(settings: CommonSettings, session: ApiSession): Target {
   if (!settings.vercel) throw new Error('Vercel: the vercel_* inputs were not read (targets has no vercel)');
   return new VercelTarget(settings.vercel, session);
 }

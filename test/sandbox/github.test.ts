@@ -159,6 +159,29 @@ describe('GitHub stand-in: environments, secrets, variables', () => {
   });
 });
 
+describe('GitHub stand-in: environment list', () => {
+  beforeEach(() => start());
+
+  it('lists environments with total_count, per_page up to 100 (default 30), page and a Link header', async () => {
+    for (let i = 0; i < 130; i++) gh.seedEnvironment(`env-${String(i).padStart(3, '0')}`);
+    const octokit = client();
+    const repo = { owner: OWNER, repo: REPO };
+    const first = await octokit.rest.repos.getAllEnvironments({ ...repo, per_page: 100 });
+    expect(first.data.total_count).toBe(130);
+    expect(first.data.environments).toHaveLength(100);
+    expect(first.data.environments![0]).toMatchObject({ name: 'env-000', id: expect.any(Number), html_url: expect.stringContaining('environments_filter=env-000') });
+    expect(first.headers.link).toMatch(/<[^>]*[?&]page=2[^>]*>; rel="next"/);
+    const second = await octokit.rest.repos.getAllEnvironments({ ...repo, per_page: 100, page: 2 });
+    expect(second.data.environments!.map((e) => e.name)).toEqual(Array.from({ length: 30 }, (_, i) => `env-${100 + i}`));
+    expect(second.headers.link).not.toMatch(/rel="next"/);
+    expect((await octokit.rest.repos.getAllEnvironments({ ...repo, per_page: 500 })).data.environments).toHaveLength(100);
+    expect((await octokit.rest.repos.getAllEnvironments(repo)).data.environments).toHaveLength(30);
+    // The GITHUB_TOKEN-like token may not list them either.
+    expect(await statusOf(client(gh.tokens.actions).rest.repos.getAllEnvironments(repo))).toBe(403);
+    expect(gh.standIn.violations).toEqual([]);
+  });
+});
+
 describe('GitHub stand-in: deployments', () => {
   it('answers 202 without auto_merge: false and 409 without required_contexts, as with a head behind main and a failing check', async () => {
     await start();

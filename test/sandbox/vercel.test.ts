@@ -135,6 +135,44 @@ describe('environment variables', () => {
     expect(listed.envs.map((e) => `${e.key}@${e.gitBranch ?? '-'}=${e.value}`).sort()).toEqual(['A@-=3', 'A@b1=1', 'P@-=4']);
   });
 
+  it('lists every value of the project in one answer, pagination.next null; it takes no page parameter', async () => {
+    for (let i = 0; i < 250; i++) vercel.addEnv(PROJECT, { key: `K${i}`, value: String(i), gitBranch: `b${i % 7}`, comment: `c${i}` });
+    vercel.addEnv(PROJECT, { key: 'ALL', value: 'x' });
+
+    const listed = ok(await projectsFilterProjectEnvs(api, { idOrName: PROJECT }));
+    if (!('envs' in listed && 'pagination' in listed)) throw new Error('expected a list with pagination');
+    expect(listed.envs).toHaveLength(251);
+    expect(listed.pagination).toEqual({ count: 251, next: null, prev: null });
+    expect(listed.envs.find((e) => e.key === 'K9')).toMatchObject({ gitBranch: 'b2', comment: 'c9', target: ['preview'] });
+    expect(vercel.standIn.requests).toHaveLength(1);
+
+    // `limit` and `until` are no parameters of this list (the SDK's request has neither).
+    const raw = await fetch(`${vercel.url}/v10/projects/${PROJECT}/env?limit=10&until=1`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(raw.status).toBe(400);
+    expect(vercel.standIn.violations).toEqual([`GET /v10/projects/${PROJECT}/env: unknown query parameter limit`, `GET /v10/projects/${PROJECT}/env: unknown query parameter until`]);
+    vercel.standIn.violations.length = 0;
+  });
+
+  it('cuts the next list to a page with a cursor when a test asks (truncateNextEnvList), then answers all again', async () => {
+    const t = Date.now();
+    const added = ['A', 'B', 'C'].map((key) => vercel.addEnv(PROJECT, { key, value: key, gitBranch: 'b1' }));
+    expect(added.every((e) => e.createdAt >= t)).toBe(true);
+    vercel.truncateNextEnvList(2);
+
+    const page = ok(await projectsFilterProjectEnvs(api, { idOrName: PROJECT }));
+    if (!('envs' in page && 'pagination' in page)) throw new Error('expected a list with pagination');
+    expect(page.envs.map((e) => e.key)).toEqual(['A', 'B']);
+    expect(page.pagination).toEqual({ count: 2, next: added[1]!.createdAt, prev: null });
+
+    const all = ok(await projectsFilterProjectEnvs(api, { idOrName: PROJECT }));
+    expect('pagination' in all && all.pagination).toEqual({ count: 3, next: null, prev: null });
+    // A page as large as the list is the whole list.
+    vercel.truncateNextEnvList(3);
+    const whole = ok(await projectsFilterProjectEnvs(api, { idOrName: PROJECT }));
+    expect('pagination' in whole && whole.pagination.next).toBeNull();
+    expect(() => vercel.truncateNextEnvList(0)).toThrow(/positive integer/);
+  });
+
   it('deletes one value, a batch, and answers 404 to a batch naming an unknown id without deleting anything', async () => {
     const a = vercel.addEnv(PROJECT, { key: 'A', value: '1' });
     const b = vercel.addEnv(PROJECT, { key: 'B', value: '2' });

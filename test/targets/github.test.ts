@@ -1,7 +1,8 @@
 // The github target against the GitHub stand-in, in-process, with the real retry policy: the PR's
 // environment with sealed secrets and variables, one active deployment linking the Neon branch,
 // stale values removed, everything gone on remove, the default token's failure explained, the
-// secondary rate limit waited out, and the request count of each step pinned.
+// secondary rate limit waited out, the sweep's listing by name template, and the request count of
+// each step pinned.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startGitHubStandIn, type GitHubStandIn, type GitHubStandInOptions } from '../../sandbox/github.js';
 
@@ -9,11 +10,12 @@ vi.mock('@actions/core', async (importOriginal) => ({ ...(await importOriginal<t
 
 const { ApiSession } = await import('../../src/http/retry.js');
 const { parseSettings } = await import('../../src/inputs.js');
-const { createGitHubTarget, webUrlFor } = await import('../../src/targets/github.js');
+const { createGitHubTarget, environmentMatcher, webUrlFor } = await import('../../src/targets/github.js');
 const { resolveVariables } = await import('../../src/variables.js');
 type Settings = import('../../src/inputs.js').Settings;
 type ConnectionDetails = import('../../src/variables.js').ConnectionDetails;
 type BranchRef = import('../../src/targets/target.js').BranchRef;
+type ManagedEntry = import('../../src/targets/target.js').ManagedEntry;
 
 const REPOSITORY = 'octo-org/preview-app';
 const SHA1 = '1'.repeat(40);
@@ -43,7 +45,7 @@ function settings(inputs: Record<string, string> = {}, sha = SHA1, apiUrl = gh.u
       pull_request: { number: 42, head: { ref: 'feature/login', sha, repo: { full_name: REPOSITORY } }, base: { repo: { full_name: REPOSITORY } } },
     },
   });
-  if (result.command === 'skip') throw new Error('unexpected skip');
+  if (result.command === 'skip' || result.command === 'sweep') throw new Error('unexpected command');
   return result;
 }
 
@@ -331,5 +333,155 @@ describe('github target: failures', () => {
     expect(rotated).toBe(true);
     expect(gh.secretPlaintext('pr-42', 'PGPASSWORD')).toBe('pw2');
     expect(gh.standIn.requestsTo(/\/secrets\/public-key$/)).toHaveLength(3);
+  });
+});
+
+/** findManaged with a fresh session; returns the entries (sorted by description, code points), the requests it made and the session. */
+async function findManaged(s: Settings) {
+  const session = new ApiSession(30_000);
+  const before = gh.standIn.requests.length;
+  const entries = await createGitHubTarget(s, session).findManaged(REPOSITORY, s.variables.map((v) => v.name));
+  entries.sort((a, b) => (a.description < b.description ? -1 : a.description > b.description ? 1 : 0));
+  return { entries, requests: gh.standIn.requests.slice(before), session };
+}
+
+/** What the sweep does for a closed PR's entry: remove with the entry's PR and head. */
+async function removeEntry(s: Settings, entry: ManagedEntry) {
+  const session = new ApiSession(30_000);
+  return createGitHubTarget(s, session).remove({ repository: REPOSITORY, number: entry.pr ?? 0, headRef: entry.headRef ?? '' }, s.variables.map((v) => v.name));
+}
+
+describe('findManaged (sweep)', () => {
+  it('returns the environments the default template pr-{pr} names, case-insensitively, in one request', async () => {
+    await start();
+    for (const name of ['pr-1', 'pr-2', 'PR-3', 'pr-x', 'staging', 'production', 'pr-01', 'pr-0', 'pr-', 'pr-4-old', 'my-pr-5', 'pr-99999999999999999999']) gh.seedEnvironment(name);
+    const { entries, requests, session } = await findManaged(settings());
+    expect(entries).toEqual([
+      { pr: 3, description: 'environment PR-3' },
+      { pr: 1, description: 'environment pr-1' },
+      { pr: 2, description: 'environment pr-2' },
+    ]);
+    expect(requests.map((r) => `${r.method} ${r.path} ${new URLSearchParams(r.query as Record<string, string>).toString()}`)).toEqual([`GET /repos/${REPOSITORY}/environments per_page=100&page=1`]);
+    expect(session.stats.requests.GitHub).toBe(1);
+    expect(gh.standIn.violations).toEqual([]);
+
+    // The sweep's remove for PR 3 renders pr-3, which is PR-3 to GitHub.
+    await removeEntry(settings(), entries[0]!);
+    expect(gh.environment('PR-3')).toBeUndefined();
+  });
+
+  it('after remove for pr-1 the environment is gone and no longer found; the others stay', async () => {
+    await start();
+    for (const name of ['pr-1', 'pr-2', 'staging']) gh.seedEnvironment(name, { secrets: { DATABASE_URL: 'postgresql://x' }, variables: { PGHOST: 'h' } });
+    const s = settings();
+    const before = await findManaged(s);
+    const entry = before.entries.find((e) => e.pr === 1)!;
+    expect(entry).toEqual({ pr: 1, description: 'environment pr-1' });
+
+    const report = await removeEntry(s, entry);
+    expect(report.notes).toContain('Deleted environment pr-1 with its secrets and variables.');
+    expect(gh.environment('pr-1')).toBeUndefined();
+    expect(gh.environments().map((e) => e.name).sort()).toEqual(['pr-2', 'staging']);
+
+    const after = await findManaged(s);
+    expect(after.entries).toEqual([{ pr: 2, description: 'environment pr-2' }]);
+    expect(after.session.stats.requests.GitHub).toBe(1);
+  });
+
+  it('reads the PR number and the sanitised head from a template preview-{pr}-{head}; rendering them gives the name back', async () => {
+    await start();
+    const names = ['preview-7-feature/login', 'Preview-8-Fix-2.1_b', 'preview-9-a', 'preview-10-', 'preview-x-main', 'preview-11', 'pr-12', 'staging', 'preview-12-has space'];
+    for (const name of names) gh.seedEnvironment(name);
+    const s = settings({ github_environment: 'preview-{pr}-{head}' });
+    const { entries, session } = await findManaged(s);
+    expect(entries).toEqual([
+      { pr: 8, headRef: 'Fix-2.1_b', description: 'environment Preview-8-Fix-2.1_b' },
+      { pr: 7, headRef: 'feature/login', description: 'environment preview-7-feature/login' },
+      { pr: 9, headRef: 'a', description: 'environment preview-9-a' },
+    ]);
+    expect(session.stats.requests.GitHub).toBe(1);
+
+    // What create named for PR 42 on feature/login is found again as PR 42 with that head.
+    await publish(s, connection('pw'));
+    expect(gh.environment('preview-42-feature/login')).toBeDefined();
+    expect((await findManaged(s)).entries).toContainEqual({ pr: 42, headRef: 'feature/login', description: 'environment preview-42-feature/login' });
+
+    // remove with an entry's values deletes exactly that environment.
+    await removeEntry(s, entries[0]!);
+    await removeEntry(s, entries[1]!);
+    expect(gh.environments().map((e) => e.name).sort()).toEqual(['pr-12', 'preview-10-', 'preview-11', 'preview-12-has space', 'preview-42-feature/login', 'preview-9-a', 'preview-x-main', 'staging']);
+    expect(gh.standIn.violations).toEqual([]);
+  });
+
+  it('follows every page of more than 100 environments, one request per page', async () => {
+    await start();
+    for (let pr = 1; pr <= 230; pr++) gh.seedEnvironment(`pr-${pr}`);
+    for (let i = 0; i < 20; i++) gh.seedEnvironment(`staging-${i}`);
+    const { entries, requests, session } = await findManaged(settings());
+    expect(entries.map((e) => e.pr).sort((a, b) => a! - b!)).toEqual(Array.from({ length: 230 }, (_, i) => i + 1));
+    expect(requests.map((r) => [r.query.per_page, r.query.page])).toEqual([
+      ['100', '1'],
+      ['100', '2'],
+      ['100', '3'],
+    ]);
+    expect(session.stats.requests.GitHub).toBe(3);
+  });
+
+  it('with a template without {pr}, returns the head only; without placeholders, nothing and asks nothing', async () => {
+    await start();
+    for (const name of ['preview/feature/login', 'preview/main', 'pr-1', 'preview/']) gh.seedEnvironment(name);
+    const byHead = await findManaged(settings({ github_environment: 'preview/{head}' }));
+    expect(byHead.entries).toEqual([
+      { headRef: 'feature/login', description: 'environment preview/feature/login' },
+      { headRef: 'main', description: 'environment preview/main' },
+    ]);
+    // The inputs refuse such a template; should one get through, it names no pull request.
+    const s = settings();
+    const fixed = await findManaged({ ...s, github: { ...s.github, environmentTemplate: 'shared-preview' } });
+    expect(fixed.entries).toEqual([]);
+    expect(fixed.requests).toEqual([]);
+  });
+
+  it('reports a name that fits the template in more than one way without a PR, so the sweep keeps it', async () => {
+    await start();
+    for (const name of ['12abc', '1abc', 'abc']) gh.seedEnvironment(name);
+    const { entries } = await findManaged(settings({ github_environment: '{pr}{head}' }));
+    expect(entries).toEqual([
+      { description: 'environment 12abc (fits `github_environment` {pr}{head} in more than one way, so its pull request is unknown)' },
+      { pr: 1, headRef: 'abc', description: 'environment 1abc' },
+    ]);
+  });
+
+  it('explains a token that may not list environments', async () => {
+    await start();
+    gh.seedEnvironment('pr-1');
+    await expect(findManaged(settings({ github_token: gh.tokens.actions }))).rejects.toThrow(/^GitHub: list environments failed: HTTP 403: .*Administration: write and Environments: write/);
+  });
+});
+
+describe('environmentMatcher', () => {
+  it('escapes the template, anchors it, and reads each placeholder once', () => {
+    const dots = environmentMatcher('a.b+{pr}(x)')!;
+    expect(dots('a.b+5(x)')).toEqual({ pr: 5 });
+    expect(dots('aXb+5(x)')).toBeUndefined();
+    expect(dots('a.b+5(x)!')).toBeUndefined();
+    expect(dots('za.b+5(x)')).toBeUndefined();
+    // A placeholder used twice must repeat the same text (case aside, as GitHub compares names).
+    const twice = environmentMatcher('{head}/{pr}/{head}')!;
+    expect(twice('main/3/MAIN')).toEqual({ pr: 3, headRef: 'main' });
+    expect(twice('main/3/dev')).toBeUndefined();
+    expect(environmentMatcher('static')).toBeUndefined();
+  });
+
+  it('takes a head with digits and hyphens when the separator settles it, and flags names with two readings', () => {
+    const headFirst = environmentMatcher('{head}-{pr}')!;
+    expect(headFirst('release-2-15')).toEqual({ pr: 15, headRef: 'release-2' });
+    const prFirst = environmentMatcher('{pr}-{head}')!;
+    expect(prFirst('15-release-2')).toEqual({ pr: 15, headRef: 'release-2' });
+    // Nothing separates the head from the number: fix12 may be PR 12 on fix or PR 2 on fix1.
+    expect(environmentMatcher('{head}{pr}')!('fix12')).toEqual({ ambiguous: true });
+    expect(environmentMatcher('{head}{pr}')!('fix1')).toEqual({ pr: 1, headRef: 'fix' });
+    expect(environmentMatcher('{pr}0{head}')!('105a')).toEqual({ pr: 1, headRef: '5a' });
+    expect(environmentMatcher('{pr}0{head}')!('1005a')).toEqual({ ambiguous: true });
   });
 });

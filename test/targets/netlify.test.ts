@@ -42,7 +42,7 @@ function pr(number: number, head: string, inputs: Record<string, string> = {}): 
     apiUrl: 'https://api.github.com',
     payload: { action: 'synchronize', pull_request: { number, head: { ref: head, sha: 'abc123', repo: { full_name: 'acme/shop' } }, base: { repo: { full_name: 'acme/shop' } } } },
   });
-  if (settings.command === 'skip') throw new Error('unexpected skip');
+  if (settings.command === 'skip' || settings.command === 'sweep') throw new Error('unexpected command');
   const branchId = `br-pr-${number}-a1b2c3d4`;
   return { number, head, settings, ref: settings.pr, branch: { id: branchId, name: `preview/pr-${number}`, consoleUrl: `https://console.neon.tech/app/projects/proj-preview-1/branches/${branchId}` } };
 }
@@ -336,6 +336,79 @@ describe('netlify target', () => {
       const { result } = await remove(a);
       expect(result.names).not.toContain('PGUSER');
       expect(result.notes).toEqual(['No value for branch feature/login in PGUSER (already removed).']);
+    });
+  });
+
+  describe('findManaged (sweep)', () => {
+    beforeEach(() => start());
+
+    /** One sweep run: a fresh session and target; `requests()` counts every request so far. */
+    function sweeper(p: Pr) {
+      const session = new ApiSession(30_000);
+      return { target: createNetlifyTarget(p.settings, session), requests: () => session.stats.requests.Netlify };
+    }
+
+    it('lists the branch values of the mapped keys per branch, never other contexts or unmapped keys, in 2 requests; remove by branch drops one', async () => {
+      const a = pr(7, 'feature/login');
+      const b = pr(8, 'fix/typo');
+      await publish(a);
+      await publish(b);
+      const production = netlify.setValue('DATABASE_URL', { context: 'production', value: 'postgresql://prod' });
+      const preview = netlify.setValue('PGHOST', { context: 'deploy-preview', value: 'shared-preview-host' });
+      const everywhere = netlify.setValue('PGUSER', { context: 'all', value: 'app_user' });
+      const flag = netlify.setValue('FEATURE_FLAG', { context: 'branch', contextParameter: 'feature/login', value: 'on' });
+      netlify.setValue('FEATURE_FLAG', { context: 'branch', contextParameter: 'hotfix/by-hand', value: 'off' });
+
+      const { target, requests } = sweeper(a);
+      const names = a.settings.variables.map((v) => v.name);
+      const found = await target.findManaged('acme/shop', names);
+      expect(found).toEqual([
+        { headRef: 'feature/login', description: `${[...DEFAULT_NAMES].sort().join(', ')} on feature/login` },
+        { headRef: 'fix/typo', description: `${[...DEFAULT_NAMES].sort().join(', ')} on fix/typo` },
+      ]);
+      expect(found.every((e) => e.pr === undefined)).toBe(true);
+      expect(JSON.stringify(found)).not.toMatch(/npg_pw|postgresql|prod|shared-preview-host|app_user/);
+      // get site + one list of every variable
+      expect(requests()).toBe(2);
+      expect(netlify.standIn.requests.slice(-1).map((r) => [r.method, r.path.endsWith('/env'), r.query])).toEqual([['GET', true, { site_id: netlify.siteId }]]);
+
+      // The sweep removes a closed PR's values with the same target (site already known), by
+      // head branch; the PR number plays no part.
+      const removed = await target.remove({ repository: 'acme/shop', number: 4242, headRef: 'feature/login' }, names);
+      expect(removed.names).toEqual([...DEFAULT_NAMES].sort());
+      // list + one value delete per key (every key still holds fix/typo's value)
+      expect(requests()).toBe(2 + 8);
+      expect(valuesFor('feature/login')).toEqual({ FEATURE_FLAG: 'on' });
+      expect(valuesFor('fix/typo')).toEqual(expected(b));
+      expect(netlify.variable('DATABASE_URL')!.values.find((v) => v.id === production)?.value).toBe('postgresql://prod');
+      expect(netlify.variable('PGHOST')!.values.find((v) => v.id === preview)?.value).toBe('shared-preview-host');
+      expect(netlify.variable('PGUSER')!.values.find((v) => v.id === everywhere)?.value).toBe('app_user');
+      expect(netlify.variable('FEATURE_FLAG')!.values.map((v) => v.id)).toContain(flag);
+
+      expect(await target.findManaged('acme/shop', names)).toEqual([{ headRef: 'fix/typo', description: `${[...DEFAULT_NAMES].sort().join(', ')} on fix/typo` }]);
+      expect(requests()).toBe(2 + 8 + 1);
+    });
+
+    it('names only the keys of the current mapping that the branch holds', async () => {
+      await publish(pr(7, 'feature/login'));
+      netlify.setValue('PGHOST', { context: 'branch', contextParameter: 'fix/typo', value: 'host-by-hand' });
+      const narrow = pr(9, 'other', { env_vars: 'PGHOST=pooled_host\nPGUSER=role\nSHADOW_URL=direct_url' });
+      const { target, requests } = sweeper(narrow);
+      expect(await target.findManaged('acme/shop', narrow.settings.variables.map((v) => v.name))).toEqual([
+        { headRef: 'feature/login', description: 'PGHOST, PGUSER on feature/login' },
+        { headRef: 'fix/typo', description: 'PGHOST on fix/typo' },
+      ]);
+      expect(requests()).toBe(2);
+    });
+
+    it('finds nothing on a site without branch values: 2 requests, nothing written', async () => {
+      netlify.setValue('DATABASE_URL', { context: 'production', value: 'postgresql://prod' });
+      netlify.setValue('PGHOST', { context: 'deploy-preview', value: 'shared-preview-host' });
+      const a = pr(7, 'feature/login');
+      const { target, requests } = sweeper(a);
+      expect(await target.findManaged('acme/shop', a.settings.variables.map((v) => v.name))).toEqual([]);
+      expect(requests()).toBe(2);
+      expect(netlify.standIn.requests.every((r) => r.method === 'GET')).toBe(true);
     });
   });
 

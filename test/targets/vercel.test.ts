@@ -4,15 +4,17 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startVercelStandIn, type StandInEnv, type VercelStandIn } from '../../sandbox/vercel.js';
 
 const logs = vi.hoisted(() => [] as string[]);
+const warnings = vi.hoisted(() => [] as string[]);
 vi.mock('@actions/core', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@actions/core')>()),
   setSecret: vi.fn(),
   info: vi.fn((message: string) => logs.push(message)),
+  warning: vi.fn((message: string) => warnings.push(message)),
 }));
 
 const { ApiSession } = await import('../../src/http/retry.js');
 const { parseSettings } = await import('../../src/inputs.js');
-const { createVercelTarget, ownershipComment } = await import('../../src/targets/vercel.js');
+const { createVercelTarget, markedPullRequest, ownershipComment } = await import('../../src/targets/vercel.js');
 const { resolveVariables } = await import('../../src/variables.js');
 type Settings = import('../../src/inputs.js').Settings;
 type PublishedVariable = import('../../src/variables.js').PublishedVariable;
@@ -52,7 +54,7 @@ function settingsFor(vercel: VercelStandIn, run: Run = {}): Settings {
     apiUrl: 'https://api.github.com',
     payload: { action: 'synchronize', number: pr, pull_request: { number: pr, head: { ref: run.head ?? 'feature/a', sha: 'a'.repeat(40), repo: { full_name: REPO } }, base: { repo: { full_name: REPO } } } },
   });
-  if (parsed.command === 'skip') throw new Error('unexpected skip');
+  if (parsed.command === 'skip' || parsed.command === 'sweep') throw new Error('unexpected command');
   return parsed;
 }
 
@@ -90,6 +92,7 @@ let session: ApiSessionType;
 
 beforeEach(async () => {
   logs.length = 0;
+  warnings.length = 0;
   vercel = await startVercelStandIn({ teams: [{ id: 'team_acme', slug: 'acme', members: [TOKEN] }], tokens: [TOKEN, 'outsider-token'] });
   vercel.addProject({ name: 'team-app', id: 'prj_teamapp', team: 'team_acme' });
   session = new ApiSession(30_000);
@@ -278,6 +281,135 @@ describe('remove', () => {
     expect(vercel.envs('prj_previewapp')).toEqual([]);
     // Removing again finds nothing: 1 request, success.
     expect((await remove()).names).toEqual([]);
+  });
+});
+
+describe('findManaged (sweep)', () => {
+  async function findManaged(run: Run = {}) {
+    const settings = settingsFor(vercel, run);
+    return createVercelTarget(settings, session).findManaged(REPO, settings.variables.map((v) => v.name));
+  }
+
+  /** Values of two PRs of this repository (PR 8's written directly: its Neon branch may be long gone), and values that are not theirs. */
+  async function seed(project = 'prj_previewapp', team?: string) {
+    await publish({ pr: 7, head: 'feature/a', project, team });
+    const pr8 = [
+      vercel.addEnv(project, { key: 'DATABASE_URL', value: 'pr-8', type: 'sensitive', gitBranch: 'feature/b', comment: `neon-preview ${REPO}#8` }),
+      vercel.addEnv(project, { key: 'OLD_NAME', value: 'left the mapping', gitBranch: 'feature/b', comment: `neon-preview ${REPO}#8` }),
+    ];
+    const others = [
+      vercel.addEnv(project, { key: 'DATABASE_URL', value: 'other repo', gitBranch: 'feature/c', comment: 'neon-preview other/repo#5' }),
+      vercel.addEnv(project, { key: 'DATABASE_URL', value: 'prefix repo', gitBranch: 'feature/c', comment: `neon-preview ${REPO}-2#5` }),
+      vercel.addEnv(project, { key: 'SENTRY_DSN', value: 'unmarked', gitBranch: 'feature/a' }),
+      vercel.addEnv(project, { key: 'DATABASE_URL', value: 'every preview' }),
+      // This repository's marker, but on no branch (remove would never touch it), or not a preview value.
+      vercel.addEnv(project, { key: 'DATABASE_URL', value: 'branch-less', comment: `neon-preview ${REPO}#9` }),
+      vercel.addEnv(project, { key: 'DATABASE_URL', value: 'production', target: ['production'], comment: `neon-preview ${REPO}#9` }),
+      // Not exactly `#<positive integer>`.
+      ...[`neon-preview ${REPO}#07`, `neon-preview ${REPO}#0`, `neon-preview ${REPO}#-3`, `neon-preview ${REPO}#1.5`, `neon-preview ${REPO}#5 (old)`, `neon-preview ${REPO}#`, `Neon-preview ${REPO}#5`, ` neon-preview ${REPO}#5`].map((comment, i) =>
+        vercel.addEnv(project, { key: `ODD_${i}`, value: 'x', gitBranch: 'feature/d', comment }),
+      ),
+    ];
+    return { pr8, others };
+  }
+
+  const PR7 = { pr: 7, headRef: 'feature/a', description: `${DEFAULT_KEYS.join(', ')} on feature/a` };
+  const PR8 = { pr: 8, headRef: 'feature/b', description: 'DATABASE_URL, OLD_NAME on feature/b' };
+
+  it("finds exactly this repository's PR values, one entry per PR and branch, in 1 request", async () => {
+    await seed();
+    const from = vercel.standIn.requests.length;
+    const before = session.stats.requests.Vercel;
+
+    const entries = await findManaged();
+
+    expect(entries).toEqual([PR7, PR8]);
+    // One list of the whole project: no gitBranch filter.
+    expect(requestLines(vercel, from)).toEqual(['GET /v10/projects/prj_previewapp/env']);
+    expect(vercel.standIn.requests[from]!.query).toEqual({});
+    expect(session.stats.requests.Vercel - before).toBe(1);
+    expect(JSON.stringify(entries)).not.toContain(PASSWORD);
+    expect(logs).toContain(`Vercel: left alone 1 value(s) marked for ${REPO} but applying to every preview branch (neon-preview scopes its values to a branch)`);
+    expect(warnings).toEqual([]);
+  });
+
+  it("removes a found PR's values with remove(pr, headRef from the entry); findManaged no longer finds them", async () => {
+    const { pr8, others } = await seed();
+    const [first] = await findManaged();
+    const from = vercel.standIn.requests.length;
+
+    // What the sweep sends: the number from the marker, the head branch from the value's gitBranch.
+    const settings = settingsFor(vercel, { pr: 999, head: 'unrelated' });
+    const report = await createVercelTarget(settings, session).remove({ repository: REPO, number: first!.pr!, headRef: first!.headRef! }, []);
+
+    expect(report.names).toEqual(DEFAULT_KEYS);
+    expect(requestLines(vercel, from)).toEqual(['GET /v10/projects/prj_previewapp/env', 'DELETE /v1/projects/prj_previewapp/env']);
+    expect(await findManaged()).toEqual([PR8]);
+    expect(summary(vercel.envs('prj_previewapp'))).toEqual(summary([...pr8, ...others]));
+
+    // And PR 8's values, names outside the mapping included.
+    await createVercelTarget(settings, session).remove({ repository: REPO, number: 8, headRef: 'feature/b' }, []);
+    expect(await findManaged()).toEqual([]);
+    expect(summary(vercel.envs('prj_previewapp'))).toEqual(summary(others));
+  });
+
+  it('keeps one entry per branch when a PR has values on two branches', async () => {
+    vercel.addEnv('prj_previewapp', { key: 'B', value: '1', gitBranch: 'renamed/x', comment: `neon-preview ${REPO}#3` });
+    vercel.addEnv('prj_previewapp', { key: 'A', value: '1', gitBranch: 'first/x', comment: `neon-preview ${REPO}#3` });
+    vercel.addEnv('prj_previewapp', { key: 'A', value: '1', gitBranch: 'renamed/x', comment: `neon-preview ${REPO}#3` });
+    vercel.addEnv('prj_previewapp', { key: 'A', value: '1', gitBranch: 'feature/z', comment: `neon-preview ${REPO}#12` });
+
+    expect(await findManaged()).toEqual([
+      { pr: 3, headRef: 'first/x', description: 'A on first/x' },
+      { pr: 3, headRef: 'renamed/x', description: 'A, B on renamed/x' },
+      { pr: 12, headRef: 'feature/z', description: 'A on feature/z' },
+    ]);
+  });
+
+  it('finds nothing on a project without marked values: 1 request', async () => {
+    vercel.addEnv('prj_previewapp', { key: 'DATABASE_URL', value: 'x', gitBranch: 'feature/a' });
+    expect(await findManaged()).toEqual([]);
+    expect(requestLines(vercel)).toEqual(['GET /v10/projects/prj_previewapp/env']);
+  });
+
+  it('names the team on the list of a team project', async () => {
+    await seed('prj_teamapp', 'acme');
+    const from = vercel.standIn.requests.length;
+
+    expect(await findManaged({ project: 'team-app', team: 'acme' })).toEqual([PR7, PR8]);
+
+    expect(requestLines(vercel, from)).toEqual(['GET /v10/projects/team-app/env']);
+    expect(vercel.standIn.requests[from]!.query).toEqual({ slug: 'acme' });
+  });
+
+  it('warns that the read is incomplete when the list ever carries a cursor it cannot follow, and returns what it saw', async () => {
+    await seed();
+    vercel.truncateNextEnvList(3);
+    const from = vercel.standIn.requests.length;
+
+    const entries = await findManaged();
+
+    expect(entries).toEqual([{ pr: 7, headRef: 'feature/a', description: expect.stringMatching(/ on feature\/a$/) }]);
+    expect(requestLines(vercel, from)).toHaveLength(1);
+    expect(warnings).toEqual([expect.stringMatching(/^Vercel: the variable list of project prj_previewapp says more follow \(pagination\.next \d+\) but takes no page parameter; only the first 3 value\(s\) were looked at$/)]);
+  });
+
+  it('fails like every call when Vercel refuses the list, saying what to check', async () => {
+    await expect(findManaged({ token: 'wrong-token-123' })).rejects.toThrow(/^Vercel: list variables failed: HTTP 401: .*Check vercel_token/);
+  });
+
+  it.each([
+    [`neon-preview ${REPO}#7`, 7],
+    [`neon-preview ${REPO}#123456`, 123456],
+    [`neon-preview ${REPO}#9007199254740993`, undefined],
+    [`neon-preview ${REPO}#07`, undefined],
+    [`neon-preview ${REPO}#0`, undefined],
+    [`neon-preview ${REPO}#7 `, undefined],
+    ['neon-preview other/repo#7', undefined],
+    [`neon-preview ${REPO}x#7`, undefined],
+    [undefined, undefined],
+  ])('markedPullRequest(%j) = %j', (comment, pr) => {
+    expect(markedPullRequest(comment, REPO)).toBe(pr);
   });
 });
 

@@ -35,7 +35,7 @@ function parse(inputs: Record<string, string>, event: EventInfo = prEvent('opene
 
 function settings(inputs: Record<string, string> = {}, event?: EventInfo): Settings {
   const result = parse(inputs, event);
-  if (result.command === 'skip') throw new Error('unexpected skip');
+  if (result.command === 'skip' || result.command === 'sweep') throw new Error('unexpected command');
   return result;
 }
 
@@ -55,7 +55,14 @@ describe('command and event', () => {
 
   it('auto on any other event asks for an explicit command', () => {
     const push: EventInfo = { eventName: 'push', repository: REPO, apiUrl: '', payload: {} };
-    expect(() => parse({}, push)).toThrow(/`command`.*not a pull request event; set `command`/);
+    expect(() => parse({}, push)).toThrow(/`command`.*neither a pull request event nor a schedule; set `command`/);
+  });
+
+  it('auto on a schedule sweeps, without a pull request', () => {
+    const schedule: EventInfo = { eventName: 'schedule', repository: REPO, apiUrl: 'https://api.github.com', payload: { schedule: '0 3 * * *' } };
+    const result = parse({ targets: 'netlify', netlify_token: 't', netlify_site_id: 's' }, schedule);
+    expect(result).toMatchObject({ command: 'sweep', repository: REPO, neon: { projectId: 'young-sound-123456' }, targets: ['netlify'] });
+    expect(result).not.toHaveProperty('pr');
   });
 
   it('an explicit command with pr_number works on workflow_dispatch', () => {
@@ -103,7 +110,7 @@ describe('values', () => {
     ]);
     expect(s.targets).toEqual([]);
     expect(s.timeoutMs).toBe(300_000);
-    expect(s.github.environment).toBe('pr-7');
+    expect(s.github.environmentTemplate).toBe('pr-{pr}');
   });
 
   it('renders {pr} and a sanitised {head}', () => {
@@ -145,7 +152,7 @@ describe('bad inputs fail naming the input', () => {
     ['project id too long', { neon_project_id: 'a'.repeat(61) }, 'neon_project_id'],
     ['project id with injection', { neon_project_id: '$(id)' }, 'neon_project_id'],
     ['unknown command', { command: 'nope' }, 'command'],
-    ['sweep is not offered', { command: 'sweep' }, 'command'],
+    ['command with shell characters', { command: 'create; rm -rf /' }, 'command'],
     ['unknown branch_type', { branch_type: 'foo' }, 'branch_type'],
     ['expires_in 45d', { expires_in: '45d' }, 'expires_in'],
     ['expires_in abc', { expires_in: 'abc' }, 'expires_in'],
@@ -156,6 +163,8 @@ describe('bad inputs fail naming the input', () => {
     ['branch_name too long', { branch_name: `${'x'.repeat(255)}-{pr}` }, 'branch_name'],
     ['branch_name with a newline', { branch_name: 'pr-{pr}\nx' }, 'branch_name'],
     ['branch_name unknown placeholder', { branch_name: 'pr-{number}' }, 'branch_name'],
+    ['branch_name the same for every PR', { branch_name: 'preview' }, 'branch_name'],
+    ['github_environment the same for every PR', { github_environment: 'staging' }, 'github_environment'],
     ['env_vars line without =', { env_vars: 'DATABASE_URL pooled_url' }, 'env_vars'],
     ['env_vars unknown source', { env_vars: 'DATABASE_URL=pooled' }, 'env_vars'],
     ['env_vars bad name', { env_vars: '1DB=pooled_url' }, 'env_vars'],

@@ -1,6 +1,6 @@
 import { createApiClient } from '@neondatabase/api-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, ApiSession, DeadlineError, describeFailure, requestedWaitMs, type RetryTuning } from '../../src/http/retry.js';
+import { ApiError, ApiSession, DeadlineError, RateGate, describeFailure, requestedWaitMs, tuningFor, type RetryTuning } from '../../src/http/retry.js';
 import { StandIn } from '../../sandbox/server.js';
 
 const FAST: RetryTuning = { baseDelayMs: 5, maxDelayMs: 20, attemptTimeoutMs: 2000 };
@@ -159,5 +159,23 @@ describe('reading failures and wait headers', () => {
     expect([1, 2, 3, 4, 5, 6].map((n) => s.backoffMs(n))).toEqual([100, 200, 400, 800, 1000, 1000]);
     const low = new ApiSession(1000, () => {}, { baseDelayMs: 100, maxDelayMs: 1000, attemptTimeoutMs: 1000 }, () => 0);
     expect(low.backoffMs(3)).toBe(200);
+  });
+});
+
+describe('limits', () => {
+  it('gives one attempt a quarter of the run, between 2 and 30 seconds', () => {
+    expect(tuningFor(300_000).attemptTimeoutMs).toBe(30_000);
+    expect(tuningFor(60_000).attemptTimeoutMs).toBe(15_000);
+    expect(tuningFor(4_000).attemptTimeoutMs).toBe(2_000);
+  });
+
+  it('lets a burst through at once and then paces requests to the rate', async () => {
+    const gate = new RateGate(600, 3); // 10 a second after a burst of 3
+    const started = Date.now();
+    const times: number[] = [];
+    await Promise.all(Array.from({ length: 6 }, () => gate.take().then(() => times.push(Date.now() - started))));
+    expect(times.slice(0, 3).every((t) => t < 50)).toBe(true);
+    // The three after the burst wait for the bucket: about 100, 200 and 300 ms.
+    expect(times[5]!).toBeGreaterThanOrEqual(280);
   });
 });

@@ -1,0 +1,51 @@
+// Pull request states for the sweep: what is open is never touched; what GitHub cannot answer for
+// is reported, not deleted.
+import type { getOctokit } from '@actions/github';
+import { ApiError, type ApiSession } from './http/retry.js';
+
+type Octokit = ReturnType<typeof getOctokit>;
+
+export type PullState = 'open' | 'closed' | 'missing' | 'unknown';
+
+export class PullRequests {
+  private readonly owner: string;
+  private readonly repo: string;
+
+  constructor(
+    private readonly octokit: Octokit,
+    private readonly session: ApiSession,
+    repository: string,
+  ) {
+    [this.owner, this.repo] = repository.split('/') as [string, string];
+  }
+
+  /** The state of pull request `number`: `missing` when GitHub has none, `unknown` when it would not say. */
+  async state(number: number): Promise<{ state: PullState; headRef?: string; reason?: string }> {
+    try {
+      const { data } = await this.session.call({ platform: 'GitHub', operation: `get pull request #${number}` }, (signal) =>
+        this.octokit.rest.pulls.get({ owner: this.owner, repo: this.repo, pull_number: number, request: { signal } }),
+      );
+      return { state: data.state === 'open' ? 'open' : 'closed', headRef: data.head.ref };
+    } catch (error) {
+      if (error instanceof ApiError && (error.status === 404 || error.status === 410)) return { state: 'missing' };
+      return { state: 'unknown', reason: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  /**
+   * The pull requests whose head is `branch` in this repository: `open` when any is open,
+   * `closed` (with the newest number) when all are closed, `unknown` when there is none.
+   */
+  async stateOfHead(branch: string): Promise<{ state: PullState; number?: number; reason?: string }> {
+    try {
+      const { data } = await this.session.call({ platform: 'GitHub', operation: `find pull requests of ${branch}` }, (signal) =>
+        this.octokit.rest.pulls.list({ owner: this.owner, repo: this.repo, head: `${this.owner}:${branch}`, state: 'all', per_page: 100, request: { signal } }),
+      );
+      if (data.length === 0) return { state: 'unknown', reason: `no pull request has the head branch ${branch}` };
+      if (data.some((p) => p.state === 'open')) return { state: 'open', number: data.find((p) => p.state === 'open')!.number };
+      return { state: 'closed', number: Math.max(...data.map((p) => p.number)) };
+    } catch (error) {
+      return { state: 'unknown', reason: error instanceof Error ? error.message : String(error) };
+    }
+  }
+}
