@@ -9,6 +9,7 @@ import { startGitHubStandIn, type GitHubStandIn } from '../../sandbox/github.js'
 import { startNeonStandIn, type NeonStandIn } from '../../sandbox/neon.js';
 import type { RecordedRequest } from '../../sandbox/server.js';
 import { COMMENT_MARKER } from '../../src/comment.js';
+import { expectSuccess, summaryCount } from './checks.js';
 
 const NEON_KEY = 'napi_github_e2e_key_0123456789abc';
 const SECRET_KEYS = ['DATABASE_URL', 'DATABASE_URL_UNPOOLED', 'PGPASSWORD'];
@@ -71,18 +72,6 @@ function record(name: string, requests: RecordedRequest[]): { environment: Recor
   const comment = requests.filter(isCommentRequest);
   requestCounts[name] = { environment: environment.length, comment: comment.length, paths: shape(requests) };
   return { environment, comment };
-}
-
-/** What the run counted itself in the job summary's closing line. */
-function summaryCount(result: RunResult): number | undefined {
-  const match = /GitHub: (\d+) requests/.exec(result.summary);
-  return match ? Number(match[1]) : undefined;
-}
-
-function expectSuccess(result: RunResult): void {
-  expect(result.code, result.stdout).toBe(0);
-  expect(result.stderr).toBe('');
-  expect(result.stdout).not.toMatch(/^::(error|warning)::/m);
 }
 
 /** The values a create run must have published, from its own outputs (default env_vars). */
@@ -161,7 +150,7 @@ describe('a pull request from opened to closed, published to its GitHub environm
     );
     expect(shape(opening.comment).sort()).toEqual(['GET /issues/{id}/comments 200', 'POST /graphql 200', 'POST /issues/{id}/comments 201']);
     expect(opening.comment.filter((r) => r.path.startsWith('/repos/')).every((r) => r.path.includes(`/issues/${pr}/`))).toBe(true);
-    expect(summaryCount(opened)).toBe(openRequests.length);
+    expect(summaryCount(opened, 'GitHub')).toBe(openRequests.length);
     // Every request carries the one token given in `github_token`.
     expect(new Set(openRequests.map((r) => r.headers.authorization))).toEqual(new Set([`token ${github.tokens.admin}`]));
     expect(opened.stdout).toContain(`::add-mask::${github.tokens.admin}`);
@@ -203,7 +192,7 @@ describe('a pull request from opened to closed, published to its GitHub environm
     expect(syncing.environment.length).toBe(13);
     expect(shape(syncing.comment).sort()).toEqual(['GET /issues/{id}/comments 200', 'PATCH /issues/comments/{id} 200', 'POST /graphql 200']);
     expect(syncing.comment.find((r) => r.method === 'PATCH')!.path).toBe(`/repos/${REPOSITORY}/issues/comments/${comment!.id}`);
-    expect(summaryCount(synced)).toBe(syncRequests.length);
+    expect(summaryCount(synced, 'GitHub')).toBe(syncRequests.length);
     expect(commentsOf(pr).map((c) => c.id)).toEqual([comment!.id]);
     expect(commentsOf(pr)[0]!.body).toContain(`| Commit | \`${sha(pr, 2).slice(0, 7)}\` |`);
     expect(commentsOf(pr)[0]!.body).toContain('| Branch was | reused |');
@@ -240,7 +229,7 @@ describe('a pull request from opened to closed, published to its GitHub environm
     expect(closing.environment[2]!.body).toMatchObject({ state: 'inactive' });
     expect(shape(closing.comment).sort()).toEqual(['GET /issues/{id}/comments 200', 'PATCH /issues/comments/{id} 200', 'POST /graphql 200']);
     expect(closing.comment.find((r) => r.method === 'PATCH')!.path).toBe(`/repos/${REPOSITORY}/issues/comments/${comment!.id}`);
-    expect(summaryCount(closed)).toBe(closeRequests.length);
+    expect(summaryCount(closed, 'GitHub')).toBe(closeRequests.length);
     expect(commentsOf(pr).map((c) => c.id)).toEqual([comment!.id]);
     const removed = commentsOf(pr)[0]!.body;
     expect(removed).toContain('### Neon preview database: removed');
@@ -256,7 +245,7 @@ describe('a pull request from opened to closed, published to its GitHub environm
     expect(closedAgain.summary).toContain(`Environment ${env} did not exist (already deleted).`);
     const again = record('delete (closed again, nothing left)', againRequests);
     expect(shape(again.environment)).toEqual(['DELETE /environments/pr-501 404', 'GET /deployments 200']);
-    expect(summaryCount(closedAgain)).toBe(againRequests.length);
+    expect(summaryCount(closedAgain, 'GitHub')).toBe(againRequests.length);
     expect(github.environment(env)).toBeUndefined();
     expect(commentsOf(pr)).toHaveLength(1);
     expect(commentsOf(pr)[0]!.body).toContain('### Neon preview database: removed');

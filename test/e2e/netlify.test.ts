@@ -10,6 +10,7 @@ import { startGitHubStandIn, type GitHubStandIn } from '../../sandbox/github.js'
 import { startNeonStandIn, type NeonStandIn } from '../../sandbox/neon.js';
 import { startNetlifyStandIn, type NetlifyStandIn } from '../../sandbox/netlify.js';
 import type { RecordedRequest } from '../../sandbox/server.js';
+import { expectSuccess, expectedValues, summaryCount } from './checks.js';
 
 const NEON_KEY = 'napi_netlify_e2e_key_0123456789ab';
 const NETLIFY_TOKEN = 'nfp_netlifyE2eToken0123456789abcdef';
@@ -72,32 +73,6 @@ async function netlifyRequestsOf<T>(step: () => Promise<T>): Promise<{ result: T
   const mark = netlify.standIn.requests.length;
   const result = await step();
   return { result, requests: netlify.standIn.requests.slice(mark) };
-}
-
-/** What the run counted itself in the job summary's closing line. */
-function summaryCount(result: RunResult): number | undefined {
-  const match = /Netlify: (\d+) requests/.exec(result.summary);
-  return match ? Number(match[1]) : undefined;
-}
-
-function expectSuccess(result: RunResult): void {
-  expect(result.code, result.stdout).toBe(0);
-  expect(result.stderr).toBe('');
-  expect(result.stdout).not.toMatch(/^::(error|warning)::/m);
-}
-
-/** The values a create run must have published, from its own outputs (default env_vars). */
-function expectedValues(result: RunResult): Record<string, string> {
-  const o = result.outputs;
-  return {
-    DATABASE_URL: o.db_url_pooled!,
-    DATABASE_URL_UNPOOLED: o.db_url!,
-    PGHOST: o.db_host_pooled!,
-    PGHOST_UNPOOLED: o.db_host!,
-    PGUSER: o.role!,
-    PGDATABASE: o.database!,
-    PGPASSWORD: o.password!,
-  };
 }
 
 /** Every `branch` value the site holds for a head branch, by key (secret values included). */
@@ -213,7 +188,7 @@ describe('two pull requests on one Netlify site', () => {
     expect(untouched()).toEqual(seeded);
     expect(openedA.summary).toContain('https://app.netlify.com/sites/neon-preview-demo/configuration/env');
     expect(openedA.summary).toContain('Netlify applies these values to builds of branch');
-    expect(summaryCount(openedA)! + summaryCount(openedB)!).toBe(openRequests.length);
+    expect(summaryCount(openedA, 'Netlify')! + summaryCount(openedB, 'Netlify')!).toBe(openRequests.length);
     expectNoLeak(openedA, a, secretsOf(openedA));
     expectNoLeak(openedB, b, secretsOf(openedB));
 
@@ -232,7 +207,7 @@ describe('two pull requests on one Netlify site', () => {
     expect(shape(syncRequests).slice(0, 2)).toEqual(['GET /sites/S 200', 'GET /accounts/A/env 200']);
     expect(syncRequests.slice(2).map((r) => `${r.method} ${r.path.split('/').pop()}`).sort()).toEqual(['PATCH DATABASE_URL', 'PATCH DATABASE_URL_UNPOOLED', 'PATCH PGHOST_UNPOOLED', 'PATCH PGPASSWORD']);
     expect(syncRequests.length).toBe(6);
-    expect(summaryCount(syncA)).toBe(syncRequests.length);
+    expect(summaryCount(syncA, 'Netlify')).toBe(syncRequests.length);
     expect(valuesFor(head(b))).toEqual(expectedValues(openedB));
     expectNoLeak(syncA, a, secretsOf(openedA));
 
@@ -249,7 +224,7 @@ describe('two pull requests on one Netlify site', () => {
     expect(closeARequests.filter((r) => r.method === 'DELETE').map((r) => r.path)).toHaveLength(7);
     expect(closeARequests.filter((r) => r.method === 'DELETE').every((r) => r.path.includes('/value/'))).toBe(true);
     expect(closeARequests.length).toBe(9);
-    expect(summaryCount(closedA)).toBe(closeARequests.length);
+    expect(summaryCount(closedA, 'Netlify')).toBe(closeARequests.length);
     expect(closedA.summary).toMatch(/Netlify.*removed <code>DATABASE_URL<\/code>/s);
     expectNoLeak(closedA, a, secretsOf(openedA));
 
@@ -264,7 +239,7 @@ describe('two pull requests on one Netlify site', () => {
     expect(netlify.variable('PGHOST')!.values.map((x) => x.context)).toEqual(['deploy-preview']);
     // 2 + 2 value deletes + 5 × (re-read + key delete)
     expect(closeBRequests.length).toBe(14);
-    expect(summaryCount(closedB)).toBe(closeBRequests.length);
+    expect(summaryCount(closedB, 'Netlify')).toBe(closeBRequests.length);
     expectNoLeak(closedB, b, secretsOf(openedB));
 
     for (const key of DEFAULT_KEYS) expect(netlify.valueOf(key, 'deploy-preview') ?? 'unset', key).toBe(key === 'PGHOST' ? 'shared-preview.example.com' : 'unset');
@@ -325,7 +300,7 @@ describe('netlify_redeploy', () => {
     requestCounts['create, new keys'] = createNew.length;
     // get site + list + one create per key
     expect(shape(createNew)).toEqual(['GET /sites/S 200', 'GET /accounts/A/env 200', ...Array(7).fill('POST /accounts/A/env 201')]);
-    expect(summaryCount(openedA)).toBe(createNew.length);
+    expect(summaryCount(openedA, 'Netlify')).toBe(createNew.length);
     expect(netlify.builds()).toEqual([]);
     expect(openedA.summary).toContain(`Netlify applies these values to builds of branch ${head(a)}`);
 
@@ -339,7 +314,7 @@ describe('netlify_redeploy', () => {
     expect(createRedeploy.filter((r) => r.method === 'PATCH')).toHaveLength(7);
     expect(shape(createRedeploy).slice(-2)).toEqual([`POST /sites/S/builds 200`, `GET /deploys/${build.deploy_id} 200`]);
     expect(createRedeploy.length).toBe(11);
-    expect(summaryCount(openedB)).toBe(createRedeploy.length);
+    expect(summaryCount(openedB, 'Netlify')).toBe(createRedeploy.length);
     expect(createRedeploy.find((r) => r.path.endsWith('/builds'))!.query).toEqual({ branch: head(b) });
     expect(openedB.summary).toContain(build.deploy_id);
     expect(openedB.summary).toContain(`https://${build.deploy_id}--neon-preview-demo.netlify.app`);

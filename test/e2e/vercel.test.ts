@@ -11,6 +11,7 @@ import { startGitHubStandIn, type GitHubStandIn } from '../../sandbox/github.js'
 import { startNeonStandIn, type NeonStandIn } from '../../sandbox/neon.js';
 import type { RecordedRequest } from '../../sandbox/server.js';
 import { startVercelStandIn, type StandInEnv, type VercelStandIn, type VercelStandInOptions } from '../../sandbox/vercel.js';
+import { expectSuccess, expectedValues, summaryCount } from './checks.js';
 
 const NEON_KEY = 'napi_vercel_e2e_key_0123456789ab';
 const VERCEL_TOKEN = 'vcp_vercelE2eToken0123456789abcdef';
@@ -85,32 +86,6 @@ async function vercelRequestsOf<T>(step: () => Promise<T>): Promise<{ result: T;
 }
 
 const shape = (requests: RecordedRequest[]): string[] => requests.map((r) => `${r.method} ${r.path} ${r.status}`);
-
-/** What the run counted itself in the job summary's closing line. */
-function summaryCount(result: RunResult): number | undefined {
-  const match = /Vercel: (\d+) requests/.exec(result.summary);
-  return match ? Number(match[1]) : undefined;
-}
-
-function expectSuccess(result: RunResult): void {
-  expect(result.code, result.stdout).toBe(0);
-  expect(result.stderr).toBe('');
-  expect(result.stdout).not.toMatch(/^::(error|warning)::/m);
-}
-
-/** The values a create run must have published, from its own outputs (default env_vars). */
-function expectedValues(result: RunResult): Record<string, string> {
-  const o = result.outputs;
-  return {
-    DATABASE_URL: o.db_url_pooled!,
-    DATABASE_URL_UNPOOLED: o.db_url!,
-    PGHOST: o.db_host_pooled!,
-    PGHOST_UNPOOLED: o.db_host!,
-    PGUSER: o.role!,
-    PGDATABASE: o.database!,
-    PGPASSWORD: o.password!,
-  };
-}
 
 /** The PR's values on the project (those carrying its marker), values in the clear. */
 function valuesOf(pr: number, project = PROJECT): StandInEnv[] {
@@ -195,7 +170,7 @@ describe('two pull requests on one Vercel project', () => {
       }
     }
     expect(openRequests.every((r) => r.query.gitBranch === undefined || [head(a), head(b)].includes(r.query.gitBranch))).toBe(true);
-    expect(summaryCount(openedA)! + summaryCount(openedB)!).toBe(openRequests.length);
+    expect(summaryCount(openedA, 'Vercel')! + summaryCount(openedB, 'Vercel')!).toBe(openRequests.length);
     // Each comment tells of its own PR only, by name.
     for (const [pr, other] of [[a, b], [b, a]] as const) {
       const body = botComment(pr);
@@ -220,7 +195,7 @@ describe('two pull requests on one Vercel project', () => {
     for (const pr of [a, b]) for (const key of DEFAULT_KEYS) expect(vercel.envs(PROJECT).filter((e) => e.key === key && e.gitBranch === head(pr)), `${key}@${head(pr)}`).toHaveLength(1);
     expect(valuesOf(b)).toEqual(bBefore);
     expect(untouched()).toEqual(seeded);
-    expect(summaryCount(syncA)).toBe(syncRequests.length);
+    expect(summaryCount(syncA, 'Vercel')).toBe(syncRequests.length);
     expectNoLeak(syncA, a, secrets);
 
     // Close A: its 7 values go in one batch; B's values, the branch-less value, the hand-made
@@ -239,7 +214,7 @@ describe('two pull requests on one Vercel project', () => {
     expect(vercel.envs(PROJECT)).toHaveLength(DEFAULT_KEYS.length + seeded.length);
     expect(neon.branchByName(`preview/pr-${a}`)).toBeUndefined();
     expect(neon.branchByName(`preview/pr-${b}`)).toBeDefined();
-    expect(summaryCount(closedA)).toBe(closeRequests.length);
+    expect(summaryCount(closedA, 'Vercel')).toBe(closeRequests.length);
     expect(closedA.summary).toMatch(/Vercel<\/td><td>removed <code>DATABASE_URL<\/code>/);
     expect(botComment(a)).toContain('Neon preview database: removed');
     expect(botComment(a)).toContain('removed from Vercel');
@@ -357,7 +332,7 @@ describe('vercel_redeploy', () => {
     // The redeploy comes after the values are written.
     expect(shape(requests).indexOf('POST /v13/deployments 200')).toBeGreaterThan(shape(requests).indexOf(`POST /v10/projects/${PROJECT}/env 201`));
     expect(requests.find((r) => r.path === '/v7/deployments')!.query).toMatchObject({ projectId: PROJECT, branch: head(pr), target: 'preview' });
-    expect(summaryCount(opened)).toBe(requests.length);
+    expect(summaryCount(opened, 'Vercel')).toBe(requests.length);
 
     expect(vercel.redeploys()).toHaveLength(1);
     const [redeploy] = vercel.redeploys();
@@ -386,7 +361,7 @@ describe('vercel_redeploy', () => {
     requestCounts['create'] = requests.length;
     expect(shape(requests)).toEqual([`GET /v10/projects/${PROJECT}/env 200`, `POST /v10/projects/${PROJECT}/env 201`]);
     expect(requests[0]!.query).toEqual({ gitBranch: head(pr) });
-    expect(summaryCount(opened)).toBe(requests.length);
+    expect(summaryCount(opened, 'Vercel')).toBe(requests.length);
     expect(vercel.redeploys()).toEqual([]);
     expect(opened.summary).toContain(`Vercel applies variables to new deployments only: the next push to ${head(pr)} builds with them`);
     expectOwnValues(pr, opened);
