@@ -126,9 +126,9 @@ function show(value: string): string {
   return oneLine;
 }
 
+/** Control and format characters, Unicode line breaks included (U+0085, U+2028, U+202E, ...). */
 function hasControlCharacters(value: string): boolean {
-  // eslint-disable-next-line no-control-regex
-  return /[\u0000-\u001f\u007f]/.test(value);
+  return /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(value);
 }
 
 type Read = (name: string) => string;
@@ -188,6 +188,7 @@ function parseTimeout(value: string): number {
   if (!/^[0-9]+(\.[0-9]+)?$/.test(value) || !(seconds > 0) || seconds > 21_600) {
     throw new InputError('timeout', `${show(value)} is not a positive number of seconds; expected e.g. 300 (at most 21600)`);
   }
+  if (seconds < 5) throw new InputError('timeout', `${show(value)} seconds is too short to wait for any API; expected at least 5 (the default is 300)`);
   return Math.round(seconds * 1000);
 }
 
