@@ -56,6 +56,7 @@ export async function writeCreateSummary(projectId: string, result: CreateResult
     .addHeading('Neon preview database: ready', 2)
     .addTable([
       [{ data: 'Branch', header: true }, { data: `<a href="${link}">${escapeHtml(branch.name)}</a> (<code>${branch.id}</code>)` }],
+      [{ data: 'Parent', header: true }, { data: branch.parentId ? `<code>${branch.parentId}</code>` : '–' }],
       [{ data: 'Created', header: true }, { data: branch.created ? 'yes, by this run' : 'no, reused (expiry renewed)' }],
       [{ data: 'Expires', header: true }, { data: branch.expiresAt ?? 'never' }],
       [{ data: 'Database / role', header: true }, { data: `<code>${escapeHtml(connection.database)}</code> / <code>${escapeHtml(connection.role)}</code>` }],

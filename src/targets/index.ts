@@ -8,16 +8,12 @@ import { createVercelTarget } from './vercel.js';
 
 export type TargetFactory = (settings: CommonSettings, session: ApiSession) => Target;
 
-const FACTORIES: { [K in TargetName]?: TargetFactory } = {
+const FACTORIES: Record<TargetName, TargetFactory> = {
   vercel: createVercelTarget,
   netlify: createNetlifyTarget,
   github: createGitHubTarget,
 };
 
 export function createTargets(settings: CommonSettings, session: ApiSession): Target[] {
-  return settings.targets.map((name) => {
-    const factory = FACTORIES[name];
-    if (!factory) throw new Error(`Input \`targets\`: ${name} is not available in this version`);
-    return factory(settings, session);
-  });
+  return settings.targets.map((name) => FACTORIES[name](settings, session));
 }
