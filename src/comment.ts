@@ -64,14 +64,33 @@ interface IssueComment {
   user: { login: string } | null;
 }
 
+/** What the comment's write needs to know first: the token's login and the PR's comments. */
+export interface CommentState {
+  login: string;
+  existing: IssueComment[];
+}
+
+/**
+ * Reads who the token is and the PR's comments, both at once. A run starts this before the
+ * comment's text is known (it takes a round trip), then hands the promise to `upsertComment`.
+ */
+export function readCommentState(octokit: Octokit, session: ApiSession, pr: PullRequestRef): Promise<CommentState> {
+  const [owner, repo] = pr.repository.split('/') as [string, string];
+  const reading = Promise.all([ownLogin(octokit, session), listComments(octokit, session, owner, repo, pr.number)]).then(([login, existing]) => ({ login, existing }));
+  // Awaited (and its failure handled) by upsertComment.
+  reading.catch(() => {});
+  return reading;
+}
+
 /**
  * Creates or updates the comment. A refusal (a fork's read-only token, a token without
- * `pull-requests: write`) is a warning, not a failure: the preview itself is done.
+ * `pull-requests: write`) is a warning, not a failure: the preview itself is done. `state` is
+ * `readCommentState`'s answer when the run started it earlier.
  */
-export async function upsertComment(octokit: Octokit, session: ApiSession, pr: PullRequestRef, body: string): Promise<'created' | 'updated' | 'unchanged' | 'skipped'> {
+export async function upsertComment(octokit: Octokit, session: ApiSession, pr: PullRequestRef, body: string, state?: Promise<CommentState>): Promise<'created' | 'updated' | 'unchanged' | 'skipped'> {
   const [owner, repo] = pr.repository.split('/') as [string, string];
   try {
-    const [login, existing] = await Promise.all([ownLogin(octokit, session), listComments(octokit, session, owner, repo, pr.number)]);
+    const { login, existing } = await (state ?? readCommentState(octokit, session, pr));
     const mine = existing.find((c) => c.user?.login === login && c.body?.includes(COMMENT_MARKER));
     if (mine?.body === body) return 'unchanged';
     if (mine) {

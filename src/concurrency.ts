@@ -24,3 +24,12 @@ export async function eachLimited<T>(items: readonly T[], limit: number, work: (
   const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failure) throw failure.reason;
 }
+
+/**
+ * A promise started now and awaited later (or not at all): its failure is handled where it is
+ * awaited, never reported as an unhandled rejection meanwhile.
+ */
+export function started<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}

@@ -1,3 +1,4 @@
+import './stacks.js';
 import { run } from './main.js';
 
 await run();

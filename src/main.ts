@@ -4,7 +4,7 @@ import { getOctokit } from '@actions/github';
 import { createPreview } from './commands/create.js';
 import { deletePreview } from './commands/delete.js';
 import { sweepRepository } from './commands/sweep.js';
-import { renderComment, upsertComment, type CommentFacts } from './comment.js';
+import { readCommentState, renderComment, upsertComment, type CommentFacts, type CommentState } from './comment.js';
 import { ApiSession, tuningFor } from './http/retry.js';
 import { readSettings } from './inputs.js';
 import { NeonClient, consoleUrl, createNeonApi } from './neon.js';
@@ -41,37 +41,49 @@ export async function run(): Promise<void> {
       return;
     }
 
-    const comment = async (facts: CommentFacts) => {
-      if (!settings.comment) return;
-      const octokit = getOctokit(settings.github.token, { baseUrl: settings.github.apiUrl, userAgent: USER_AGENT });
-      const outcome = await phases.run('PR comment', () => upsertComment(octokit, session, settings.pr, renderComment(facts)));
+    const octokit = settings.comment ? getOctokit(settings.github.token, { baseUrl: settings.github.apiUrl, userAgent: USER_AGENT }) : undefined;
+    /** Starts the comment's reads (token login, the PR's comments) once the targets are done. */
+    const readComment = (): Promise<CommentState> | undefined => (octokit ? readCommentState(octokit, session, settings.pr) : undefined);
+    const comment = async (facts: CommentFacts, state: Promise<CommentState> | undefined) => {
+      if (!octokit) return;
+      const outcome = await phases.run('PR comment', () => upsertComment(octokit, session, settings.pr, renderComment(facts), state));
       core.info(`PR comment: ${outcome}`);
     };
 
     if (settings.command === 'create') {
       const result = await createPreview(settings, neon, targets, phases, setConnectionOutputs);
+      // The values are published; the comment's reads go while Neon's operations end.
+      const state = readComment();
+      await result.ready;
       core.info(`Preview database ready: ${result.branch.name} (${result.branch.id}), ${result.branch.created ? 'created' : 'reused'}`);
       const { branch } = result;
-      await comment({
-        state: 'ready',
-        branchName: branch.name,
-        branch: { ...branch, consoleUrl: consoleUrl(settings.neon.projectId, branch.id) },
-        targets: result.targets,
-        headSha: settings.pr.headSha,
-      });
+      await comment(
+        {
+          state: 'ready',
+          branchName: branch.name,
+          branch: { ...branch, consoleUrl: consoleUrl(settings.neon.projectId, branch.id) },
+          targets: result.targets,
+          headSha: settings.pr.headSha,
+        },
+        state,
+      );
       await writeCreateSummary(settings.neon.projectId, result, session.stats, phases.timings, seconds());
     } else {
-      const result = await deletePreview(settings, neon, targets, phases);
+      let state: Promise<CommentState> | undefined;
+      const result = await deletePreview(settings, neon, targets, phases, () => (state = readComment()));
       if (result.branch) {
         core.setOutput('branch_id', result.branch.id);
         core.setOutput('branch_name', result.branch.name);
       }
-      await comment({
-        state: result.outcome === 'kept' ? 'kept' : 'removed',
-        branchName: result.branchName,
-        branch: result.branch && { ...result.branch, consoleUrl: consoleUrl(settings.neon.projectId, result.branch.id) },
-        targets: result.targets,
-      });
+      await comment(
+        {
+          state: result.outcome === 'kept' ? 'kept' : 'removed',
+          branchName: result.branchName,
+          branch: result.branch && { ...result.branch, consoleUrl: consoleUrl(settings.neon.projectId, result.branch.id) },
+          targets: result.targets,
+        },
+        state,
+      );
       await writeDeleteSummary(settings.neon.projectId, result, session.stats, phases.timings, seconds());
     }
   } catch (error) {

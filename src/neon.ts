@@ -33,6 +33,15 @@ export interface PreviewBranch {
   created: boolean;
 }
 
+/** The PR's branch as `ensureBranch` gives it. */
+export interface EnsuredBranch {
+  branch: PreviewBranch;
+  /** The branch's databases, when the answer that made it listed them. */
+  databases?: Database[];
+  /** Settles when the branch's operations have ended; rejects when one ended in error. */
+  ready: Promise<void>;
+}
+
 export interface FoundBranch {
   branch: Branch;
   annotations: Record<string, string>;
@@ -54,6 +63,17 @@ export function expiryFromNow(seconds: number, now = Date.now()): string {
 }
 
 const TERMINAL_OK = new Set(['finished', 'skipped', 'cancelled']);
+/** The first poll of an operation, and the shortest time between two. */
+const POLL_MIN_MS = 100;
+/** The longest time between two polls. */
+const POLL_MAX_MS = 2000;
+/** Operations per page when the sweep reads the project's operation list (Neon's maximum). */
+const OPERATIONS_PAGE_SIZE = 1000;
+
+/** Time between the starts of two polling rounds: a tenth of the time already waited, 100 ms to 2 s. */
+export function pollIntervalMs(elapsedMs: number): number {
+  return Math.min(POLL_MAX_MS, Math.max(POLL_MIN_MS, Math.round(elapsedMs / 10)));
+}
 
 export class NeonClient {
   constructor(
@@ -103,15 +123,20 @@ export class NeonClient {
    * Gets the PR's branch, creating it when missing; renews the expiry and makes sure it has a
    * read-write compute when it exists. Safe against a concurrent run doing the same: a 409 or a
    * create whose outcome is unknown is followed by a new lookup, never a blind retry.
+   *
+   * Resolves as soon as the branch is known; `ready` settles when its operations have ended (a new
+   * branch's creation; a reused branch is ready when this resolves). The branch's connection URLs
+   * exist from the moment it is created, so they can be fetched (and published) meanwhile.
+   * `ready` never rejects unhandled: a caller that does not wait for it loses nothing.
    */
-  async ensureBranch(settings: NeonSettings, pr: PullRequestRef): Promise<{ branch: PreviewBranch; databases?: Database[] }> {
+  async ensureBranch(settings: NeonSettings, pr: PullRequestRef): Promise<EnsuredBranch> {
     const [existing, parentId] = await Promise.all([
       this.findBranchByName(settings.branchName),
       settings.parentBranch ? this.resolveParentId(settings.parentBranch) : Promise.resolve(undefined),
     ]);
     let found = existing;
     for (let attempt = 1; ; attempt++) {
-      if (found) return { branch: await this.reuse(found, settings, pr) };
+      if (found) return { ...(await this.reuse(found, settings, pr)), ready: Promise.resolve() };
       try {
         return await this.create(settings, pr, parentId);
       } catch (error) {
@@ -125,7 +150,7 @@ export class NeonClient {
     }
   }
 
-  private async create(settings: NeonSettings, pr: PullRequestRef, parentId: string | undefined): Promise<{ branch: PreviewBranch; databases?: Database[] }> {
+  private async create(settings: NeonSettings, pr: PullRequestRef, parentId: string | undefined): Promise<EnsuredBranch> {
     const expiresAt = settings.expiresInSeconds > 0 ? expiryFromNow(settings.expiresInSeconds) : undefined;
     const endpoint: { type: 'read_write'; suspend_timeout_seconds?: number } = { type: 'read_write' };
     if (settings.suspendTimeoutSeconds !== 0) endpoint.suspend_timeout_seconds = settings.suspendTimeoutSeconds;
@@ -147,11 +172,12 @@ export class NeonClient {
       ),
     );
     core.info(`Created Neon branch ${data.branch.name} (${data.branch.id})`);
-    await this.waitForOperations(data.operations);
-    return { branch: toPreview(data.branch, annotations, true), databases: data.databases };
+    const ready = this.waitForOperations(data.operations);
+    ready.catch(() => {});
+    return { branch: toPreview(data.branch, annotations, true), databases: data.databases, ready };
   }
 
-  private async reuse(found: FoundBranch, settings: NeonSettings, pr: PullRequestRef): Promise<PreviewBranch> {
+  private async reuse(found: FoundBranch, settings: NeonSettings, pr: PullRequestRef): Promise<{ branch: PreviewBranch; databases?: Database[] }> {
     const { branch, annotations } = found;
     if (annotations['managed-by'] !== MANAGED_BY) {
       throw new Error(`Neon branch ${branch.name} (${branch.id}) exists but was not created by neon-preview (no managed-by=${MANAGED_BY} annotation); it is left alone. Choose another \`branch_name\` or remove that branch.`);
@@ -162,11 +188,13 @@ export class NeonClient {
     core.info(`Reusing Neon branch ${branch.name} (${branch.id})`);
     if (branch.current_state !== 'ready') await this.waitForBranchReady(branch.id);
     const wantExpiry = settings.expiresInSeconds > 0 ? expiryFromNow(settings.expiresInSeconds) : null;
-    const [expiresAt] = await Promise.all([
+    // The databases (for the URLs, unless `database` and `role` name them) are listed meanwhile.
+    const [expiresAt, , databases] = await Promise.all([
       wantExpiry === null && !branch.expires_at ? Promise.resolve(undefined) : this.setExpiry(branch.id, wantExpiry),
       this.ensureReadWriteEndpoint(branch.id, settings),
+      settings.database && settings.role ? Promise.resolve(undefined) : this.listDatabases(branch.id),
     ]);
-    return toPreview({ ...branch, expires_at: expiresAt ?? undefined }, annotations, false);
+    return { branch: toPreview({ ...branch, expires_at: expiresAt ?? undefined }, annotations, false), ...(databases ? { databases } : {}) };
   }
 
   /** Waits for a branch that a concurrent run is still creating. */
@@ -212,25 +240,73 @@ export class NeonClient {
 
   /**
    * Polls the operations until each ends. `finished`, `skipped` and `cancelled` end them; `failed`
-   * does not (Neon retries it); `error` is a failure. Operations of one request run one after
-   * another, so only the last unfinished one is polled until it ends, then the others are checked.
-   * The pace grows with the time already waited (a quarter of it, 250 ms to 2 s), so polling adds
-   * only a fraction of the operation's own duration.
+   * does not (Neon retries it); `error` is a failure. Every unfinished operation is asked for in
+   * each round, all at once, so the round that sees the last one end also sees how the others
+   * ended (no further round trip). Rounds start `pollIntervalMs` apart (a tenth of the time
+   * already waited, 100 ms to 2 s), so polling adds at most a tenth of the operations' own
+   * duration (100 ms for those under a second); a round never starts before the previous one was
+   * answered.
    */
   async waitForOperations(operations: Operation[] | undefined): Promise<void> {
     let pending = (operations ?? []).filter((op) => !TERMINAL_OK.has(op.status));
     const started = Date.now();
+    let next = started + POLL_MIN_MS;
     while (pending.length > 0) {
-      const last = pending[pending.length - 1]!;
-      await this.session.sleep(Math.min(2000, Math.max(250, (Date.now() - started) / 4)), `Neon operations (${pending.map((op) => op.action).join(', ')})`);
-      const latest = await this.getOperation(last);
-      if (latest.status === 'error') throw operationError(latest);
-      if (!TERMINAL_OK.has(latest.status)) continue;
-      const earlier = await Promise.all(pending.slice(0, -1).map((op) => this.getOperation(op)));
-      const broken = earlier.find((op) => op.status === 'error');
+      await this.session.sleep(next - Date.now(), `Neon operations (${pending.map((op) => op.action).join(', ')})`);
+      next = Date.now() + pollIntervalMs(Date.now() - started);
+      const latest = await Promise.all(pending.map((op) => this.getOperation(op)));
+      const broken = latest.find((op) => op.status === 'error');
       if (broken) throw operationError(broken);
-      pending = earlier.filter((op) => !TERMINAL_OK.has(op.status));
+      pending = latest.filter((op) => !TERMINAL_OK.has(op.status));
     }
+  }
+
+  /**
+   * Waits for many operations at once (the sweep's deletions) and returns how each ended in error
+   * (by operation id; absent = ended well). Each round reads the project's operation list, newest
+   * first, a page of up to 1000 covering them all with one request, rather than one request per
+   * operation (Neon's rate limit is shared with the deletions themselves); an operation the first
+   * pages do not reach (a busy project) is asked for by id. Same pace as `waitForOperations`.
+   */
+  async settleOperations(operations: Operation[]): Promise<Map<string, Error>> {
+    const failures = new Map<string, Error>();
+    let pending = new Map(operations.filter((op) => !TERMINAL_OK.has(op.status)).map((op) => [op.id, op]));
+    const started = Date.now();
+    let next = started + POLL_MIN_MS;
+    while (pending.size > 0) {
+      await this.session.sleep(next - Date.now(), `Neon operations (${pending.size} of ${operations.length})`);
+      next = Date.now() + pollIntervalMs(Date.now() - started);
+      const seen = await this.recentOperations(pending);
+      const missing = [...pending.values()].filter((op) => !seen.has(op.id));
+      for (const op of await Promise.all(missing.map((m) => this.getOperation(m)))) seen.set(op.id, op);
+      const still = new Map<string, Operation>();
+      for (const [id, op] of pending) {
+        const latest = seen.get(id) ?? op;
+        if (latest.status === 'error') failures.set(id, operationError(latest));
+        else if (!TERMINAL_OK.has(latest.status)) still.set(id, latest);
+      }
+      pending = still;
+    }
+    return failures;
+  }
+
+  /** The project's newest operations, page by page, until every wanted one was seen (at most 3 pages). */
+  private async recentOperations(wanted: Map<string, Operation>): Promise<Map<string, Operation>> {
+    const seen = new Map<string, Operation>();
+    const oldest = Math.min(...[...wanted.values()].map((op) => Date.parse(op.created_at)).filter(Number.isFinite));
+    let cursor: string | undefined;
+    for (let page = 0; page < 3; page++) {
+      const { data } = await this.session.call({ platform: 'Neon', operation: 'list operations' }, (signal) =>
+        this.api.listProjectOperations({ projectId: this.projectId, limit: OPERATIONS_PAGE_SIZE, ...(cursor ? { cursor } : {}) }, { signal }),
+      );
+      for (const op of data.operations) if (wanted.has(op.id)) seen.set(op.id, op);
+      cursor = data.pagination?.cursor;
+      const last = data.operations[data.operations.length - 1];
+      // Newest first: past the oldest wanted operation (Neon dates them to the second), none is left.
+      const pastOldest = last !== undefined && Date.parse(last.created_at) < oldest - 1000;
+      if (seen.size === wanted.size || !cursor || data.operations.length === 0 || pastOldest) break;
+    }
+    return seen;
   }
 
   private async getOperation(op: Operation): Promise<Operation> {
@@ -240,16 +316,15 @@ export class NeonClient {
     return data.operation;
   }
 
+  private async listDatabases(branchId: string): Promise<Database[]> {
+    const { data } = await this.session.call({ platform: 'Neon', operation: 'list databases' }, (signal) => this.api.listProjectBranchDatabases(this.projectId, branchId, { signal }));
+    return data.databases;
+  }
+
   /** The database and role for the URLs: the inputs, else the branch's only database and its owner. */
   async resolveDatabase(branchId: string, wanted: { database?: string; role?: string }, known?: Database[]): Promise<{ database: string; role: string }> {
     if (wanted.database && wanted.role) return { database: wanted.database, role: wanted.role };
-    const databases =
-      known ??
-      (
-        await this.session.call({ platform: 'Neon', operation: 'list databases' }, (signal) =>
-          this.api.listProjectBranchDatabases(this.projectId, branchId, { signal }),
-        )
-      ).data.databases;
+    const databases = known ?? (await this.listDatabases(branchId));
     const names = databases.map((d) => d.name).join(', ') || 'none';
     let database: Database | undefined;
     if (wanted.database) {
@@ -286,8 +361,9 @@ export class NeonClient {
    * Deletes the branch when neon-preview manages it for this repository. Returns what happened;
    * a branch that is already gone counts as deleted.
    */
-  async deleteBranch(name: string, pr: PullRequestRef): Promise<{ outcome: 'deleted' | 'absent' | 'kept'; branch?: PreviewBranch; reason?: string }> {
-    const found = await this.findBranchByName(name);
+  async deleteBranch(name: string, pr: PullRequestRef, lookup?: Promise<FoundBranch | undefined>): Promise<{ outcome: 'deleted' | 'absent' | 'kept'; branch?: PreviewBranch; reason?: string }> {
+    // The lookup may have been started earlier (delete looks the branch up while targets are cleaned).
+    const found = await (lookup ?? this.findBranchByName(name));
     if (!found) return { outcome: 'absent' };
     const branch = toPreview(found.branch, found.annotations, false);
     if (found.annotations['managed-by'] !== MANAGED_BY) {
@@ -301,12 +377,18 @@ export class NeonClient {
 
   /** Deletes a branch by id and waits for the deletion; 204 and 404 mean it was already gone. */
   async deleteById(branchId: string): Promise<'deleted' | 'absent'> {
+    const { outcome, operations } = await this.startDelete(branchId);
+    await this.waitForOperations(operations);
+    return outcome;
+  }
+
+  /** Sends the deletion of a branch; its operations are the caller's to wait for (`settleOperations`). */
+  async startDelete(branchId: string): Promise<{ outcome: 'deleted' | 'absent'; operations: Operation[] }> {
     const response = await this.session.call({ platform: 'Neon', operation: 'delete branch', acceptStatus: [404] }, (signal) =>
       this.api.deleteProjectBranch({ projectId: this.projectId, branchId }, { signal }),
     );
-    const operations = response && typeof response.data === 'object' && response.data ? response.data.operations : undefined;
-    await this.waitForOperations(operations);
-    return response && response.status === 200 ? 'deleted' : 'absent';
+    const operations = response && typeof response.data === 'object' && response.data ? (response.data.operations ?? []) : [];
+    return { outcome: response && response.status === 200 ? 'deleted' : 'absent', operations };
   }
 }
 

@@ -1,9 +1,17 @@
 // Pull request states for the sweep: what is open is never touched; what GitHub cannot answer for
 // is reported, not deleted.
 import type { getOctokit } from '@actions/github';
+import { allPages } from './http/pages.js';
 import { ApiError, type ApiSession } from './http/retry.js';
 
 type Octokit = ReturnType<typeof getOctokit>;
+
+/** GitHub's largest page. */
+const PER_PAGE = 100;
+/** 100 pages of 100 open pull requests. */
+const MAX_PAGES = 100;
+/** Pages requested at once after the first. */
+const PAGE_CONCURRENCY = 8;
 
 export type PullState = 'open' | 'closed' | 'missing' | 'unknown';
 
@@ -29,6 +37,29 @@ export class PullRequests {
     } catch (error) {
       if (error instanceof ApiError && (error.status === 404 || error.status === 410)) return { state: 'missing' };
       return { state: 'unknown', reason: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  /**
+   * Every open pull request of the repository (number → head branch), from the list of open pull
+   * requests: page 1, then the other pages at once. The sweep asks GitHub about a pull request
+   * one by one only when it is not in this list. Undefined when GitHub would not give the whole
+   * list (the sweep then asks about each pull request).
+   */
+  async openPullRequests(): Promise<Map<number, string> | undefined> {
+    try {
+      const pulls = await allPages(
+        async (page) => {
+          const { data, headers } = await this.session.call({ platform: 'GitHub', operation: page === 1 ? 'list open pull requests' : `list open pull requests (page ${page})` }, (signal) =>
+            this.octokit.rest.pulls.list({ owner: this.owner, repo: this.repo, state: 'open', per_page: PER_PAGE, page, request: { signal } }),
+          );
+          return { items: data.map((p) => [p.number, p.head.ref] as const), link: headers.link };
+        },
+        { maxPages: MAX_PAGES, concurrency: PAGE_CONCURRENCY },
+      );
+      return new Map(pulls);
+    } catch {
+      return undefined;
     }
   }
 

@@ -1,6 +1,7 @@
 // delete: the PR's values from every target, then its Neon branch. Anything already gone counts
 // as removed; a branch neon-preview does not manage is left alone with a warning.
 import * as core from '@actions/core';
+import { started } from '../concurrency.js';
 import type { Settings } from '../inputs.js';
 import type { Phases } from '../phases.js';
 import type { NeonClient, PreviewBranch } from '../neon.js';
@@ -14,8 +15,17 @@ export interface DeleteResult {
   targets: TargetReport[];
 }
 
-export async function deletePreview(settings: Settings, neon: NeonClient, targets: Target[], phases: Phases): Promise<DeleteResult> {
+export async function deletePreview(
+  settings: Settings,
+  neon: NeonClient,
+  targets: Target[],
+  phases: Phases,
+  /** Called when the targets are done (successfully), before the branch is deleted. */
+  afterTargets?: () => void,
+): Promise<DeleteResult> {
   const names = settings.variables.map((v) => v.name);
+  // The branch is looked up while the targets are cleaned; it is deleted only after them.
+  const lookup = started(neon.findBranchByName(settings.neon.branchName));
   let targetError: unknown;
   let reports: TargetReport[] = [];
   if (targets.length > 0) {
@@ -26,7 +36,8 @@ export async function deletePreview(settings: Settings, neon: NeonClient, target
       targetError = error;
     }
   }
-  const deletion = await phases.run(`Delete Neon branch ${settings.neon.branchName}`, () => neon.deleteBranch(settings.neon.branchName, settings.pr));
+  if (!targetError) afterTargets?.();
+  const deletion = await phases.run(`Delete Neon branch ${settings.neon.branchName}`, () => neon.deleteBranch(settings.neon.branchName, settings.pr, lookup));
   if (deletion.outcome === 'kept' && deletion.reason) core.warning(deletion.reason);
   if (deletion.outcome === 'absent') core.info(`Neon branch ${settings.neon.branchName} does not exist (already deleted).`);
   if (targetError) throw targetError;

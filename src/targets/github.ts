@@ -11,12 +11,12 @@
 // Per remove with d deployments: delete environment, list deployments, 2 per deployment.
 // Per sweep listing (findManaged) of e environments: ceil(e / 100) list requests, at least 1.
 import { getOctokit } from '@actions/github';
-import sodium from 'libsodium-wrappers';
 import { ApiError, type ApiSession, type CallOptions } from '../http/retry.js';
-import { eachLimited } from '../concurrency.js';
+import { eachLimited, started } from '../concurrency.js';
+import { allPages } from '../http/pages.js';
 import { environmentName, type CommonSettings, type GitHubSettings } from '../inputs.js';
-import type { PublishedVariable } from '../variables.js';
-import { TARGET_LABELS, type BranchRef, type Link, type ManagedEntry, type PullRequestRef, type Target, type TargetReport } from './target.js';
+import { isSecretSource, type PublishedVariable } from '../variables.js';
+import { TARGET_LABELS, type Awaitable, type BranchRef, type Link, type ManagedEntry, type PullRequestRef, type Target, type TargetReport } from './target.js';
 
 type Octokit = ReturnType<typeof getOctokit>;
 
@@ -67,9 +67,22 @@ export function webUrlFor(apiUrl: string): string {
   return `${url.protocol}//${url.host}`;
 }
 
+/**
+ * libsodium, loaded on first use: only a run that writes a secret needs it, and loading it (with
+ * its WebAssembly) costs tens of milliseconds the other runs do not pay.
+ */
+let sodiumLoading: Promise<typeof import('libsodium-wrappers').default> | undefined;
+function loadSodium(): Promise<typeof import('libsodium-wrappers').default> {
+  sodiumLoading ??= import('libsodium-wrappers').then(async ({ default: sodium }) => {
+    await sodium.ready;
+    return sodium;
+  });
+  return sodiumLoading;
+}
+
 /** Seals `value` for GitHub with the environment's public key (libsodium sealed box, base64). */
 export async function sealSecret(value: string, publicKey: Uint8Array): Promise<string> {
-  await sodium.ready;
+  const sodium = await loadSodium();
   return sodium.to_base64(sodium.crypto_box_seal(sodium.from_string(value), publicKey), sodium.base64_variants.ORIGINAL);
 }
 
@@ -95,7 +108,10 @@ async function callGitHub<T>(session: ApiSession, operation: string, spec: CallS
   }
 }
 
-/** Every page of a list, following GitHub's `Link: <…>; rel="next"`: one request per page. */
+/**
+ * Every page of a list (see `allPages`: page 1, then the rest at once), each request under the
+ * session's policy: one request per page.
+ */
 async function listAllPages<T>(
   session: ApiSession,
   operation: string,
@@ -103,13 +119,10 @@ async function listAllPages<T>(
   fetchPage: (page: number, signal: AbortSignal) => Promise<{ items: T[]; link?: string }>,
   notFound?: string,
 ): Promise<T[]> {
-  const items: T[] = [];
-  for (let page = 1; page <= MAX_PAGES; page++) {
-    const result = (await callGitHub(session, page === 1 ? operation : `${operation} (page ${page})`, { scope, notFound }, (signal) => fetchPage(page, signal)))!;
-    items.push(...result.items);
-    if (!result.link || !/rel="next"/.test(result.link) || result.items.length === 0) break;
-  }
-  return items;
+  return allPages(
+    async (page) => (await callGitHub(session, page === 1 ? operation : `${operation} (page ${page})`, { scope, notFound }, (signal) => fetchPage(page, signal)))!,
+    { maxPages: MAX_PAGES, concurrency: CONCURRENCY },
+  );
 }
 
 function repositoryHelp(owner: string, repo: string): string {
@@ -126,23 +139,76 @@ class EnvironmentTarget {
     private readonly session: ApiSession,
     private readonly settings: GitHubSettings,
     private readonly environment: string,
+    /** The `env_vars` mapping has secrets: the public key is worth reading before the values arrive. */
+    private readonly mappingHasSecrets: boolean,
   ) {}
 
-  async publish(pr: PullRequestRef, variables: PublishedVariable[], branch: BranchRef): Promise<TargetReport> {
+  async publish(pr: PullRequestRef, values: Awaitable<PublishedVariable[]>, branchRef: Awaitable<BranchRef>): Promise<TargetReport> {
     const { owner, repo } = splitRepository(pr.repository);
     const env = this.environment;
     const notes: string[] = [];
 
-    const existing = await this.getEnvironment(owner, repo);
+    // Reads start at once, while the values may still be on their way: the environment and, when
+    // it exists, its public key (when the mapping has secrets) and what it holds. A new
+    // environment holds nothing yet: no need to list it. Nothing is written before the values are there.
+    const lookup = started(this.getEnvironment(owner, repo));
+    const reads = started(
+      lookup.then((existing) =>
+        existing
+          ? Promise.all([this.mappingHasSecrets ? started(this.publicKey(owner, repo)) : undefined, this.listValues(owner, repo)])
+          : undefined,
+      ),
+    );
+    const [variables, branch] = await Promise.all([values, branchRef]);
+    const existing = await lookup;
     const environment = existing ?? (await this.createEnvironment(owner, repo));
     if (!existing) notes.push(`Created environment ${env}.`);
+    // The deployment is recorded while the values are written; it gets its success status once they are.
+    const writing = started(this.writeValues(owner, repo, variables, reads));
+    const recording = started(this.recordDeployment(owner, repo, pr, branch, writing.then(() => undefined)));
+    const { notes: written, removedNames } = await writing;
+    notes.push(...written, ...(await recording));
 
+    const web = originOf(environment.html_url) ?? webUrlFor(this.settings.apiUrl);
+    const links: Link[] = [
+      { label: `Environment ${env} (settings)`, url: `${web}/${owner}/${repo}/settings/environments/${environment.id}/edit` },
+      { label: `Deployments to ${env}`, url: environment.html_url ?? `${web}/${owner}/${repo}/deployments/activity_log?environments_filter=${encodeURIComponent(env)}` },
+    ];
+    return { target: this.name, label: this.label, names: variables.map((v) => v.name), removedNames, links, notes };
+  }
+
+  async remove(pr: PullRequestRef, names: string[]): Promise<TargetReport> {
+    const { owner, repo } = splitRepository(pr.repository);
+    const env = this.environment;
+    // The environment first: a token that may not delete it fails before anything changed.
+    const deleted = await this.call(`delete environment ${env}`, { scope: 'environment', acceptStatus: [404] }, (signal) =>
+      this.octokit.rest.repos.deleteAnEnvironment({ owner, repo, environment_name: env, request: { signal } }),
+    );
+    const deployments = await this.listDeployments(owner, repo);
+    await eachLimited(deployments, CONCURRENCY, (id) => this.retireDeployment(owner, repo, id));
+    const notes = [deleted ? `Deleted environment ${env} with its secrets and variables.` : `Environment ${env} did not exist (already deleted).`];
+    if (deployments.length > 0) notes.push(`Marked ${deployments.length} deployment${deployments.length === 1 ? '' : 's'} inactive and deleted ${deployments.length === 1 ? 'it' : 'them'}.`);
+    return { target: this.name, label: this.label, names, links: [], notes };
+  }
+
+  /**
+   * Writes the values into the (existing) environment: every secret (GitHub never shows them), the
+   * variables whose value changed, and deletes what left the mapping. `reads` has the public key
+   * and what the environment holds, when it existed before this run. Returns notes and the names
+   * removed.
+   */
+  private async writeValues(
+    owner: string,
+    repo: string,
+    variables: PublishedVariable[],
+    reads: Promise<[PublicKey | undefined, ExistingValues] | undefined>,
+  ): Promise<{ notes: string[]; removedNames: string[] }> {
     const secrets = variables.filter((v) => v.secret);
     const plain = variables.filter((v) => !v.secret);
-    // A new environment holds nothing yet: no need to list it.
+    const read = await reads;
     const [publicKey, current] = await Promise.all([
-      secrets.length > 0 ? this.publicKey(owner, repo) : Promise.resolve(undefined),
-      existing ? this.listValues(owner, repo) : Promise.resolve<ExistingValues>({ secrets: [], variables: new Map() }),
+      secrets.length === 0 ? undefined : (read?.[0] ?? this.publicKey(owner, repo)),
+      read?.[1] ?? ({ secrets: [], variables: new Map() } satisfies ExistingValues),
     ]);
 
     const tasks: Array<() => Promise<void>> = [];
@@ -188,30 +254,10 @@ class EnvironmentTarget {
       tasks.push(() => this.deleteVariable(owner, repo, name));
     }
     await eachLimited(tasks, CONCURRENCY, (task) => task());
+    const notes: string[] = [];
     if (unchanged > 0) notes.push(`${unchanged} variable${unchanged === 1 ? '' : 's'} already had ${unchanged === 1 ? 'its' : 'their'} value.`);
 
-    notes.push(...(await this.recordDeployment(owner, repo, pr, branch)));
-
-    const web = originOf(environment.html_url) ?? webUrlFor(this.settings.apiUrl);
-    const links: Link[] = [
-      { label: `Environment ${env} (settings)`, url: `${web}/${owner}/${repo}/settings/environments/${environment.id}/edit` },
-      { label: `Deployments to ${env}`, url: environment.html_url ?? `${web}/${owner}/${repo}/deployments/activity_log?environments_filter=${encodeURIComponent(env)}` },
-    ];
-    return { target: this.name, label: this.label, names: variables.map((v) => v.name), removedNames, links, notes };
-  }
-
-  async remove(pr: PullRequestRef, names: string[]): Promise<TargetReport> {
-    const { owner, repo } = splitRepository(pr.repository);
-    const env = this.environment;
-    // The environment first: a token that may not delete it fails before anything changed.
-    const deleted = await this.call(`delete environment ${env}`, { scope: 'environment', acceptStatus: [404] }, (signal) =>
-      this.octokit.rest.repos.deleteAnEnvironment({ owner, repo, environment_name: env, request: { signal } }),
-    );
-    const deployments = await this.listDeployments(owner, repo);
-    await eachLimited(deployments, CONCURRENCY, (id) => this.retireDeployment(owner, repo, id));
-    const notes = [deleted ? `Deleted environment ${env} with its secrets and variables.` : `Environment ${env} did not exist (already deleted).`];
-    if (deployments.length > 0) notes.push(`Marked ${deployments.length} deployment${deployments.length === 1 ? '' : 's'} inactive and deleted ${deployments.length === 1 ? 'it' : 'them'}.`);
-    return { target: this.name, label: this.label, names, links: [], notes };
+    return { notes, removedNames };
   }
 
   // --- calls ---------------------------------------------------------------------------------
@@ -243,7 +289,7 @@ class EnvironmentTarget {
     const { data } = await this.must(`get public key of environment ${this.environment}`, { scope: 'environment' }, (signal) =>
       this.octokit.rest.actions.getEnvironmentPublicKey({ owner, repo, environment_name: this.environment, request: { signal } }),
     );
-    await sodium.ready;
+    const sodium = await loadSodium();
     return { keyId: data.key_id, key: sodium.from_base64(data.key, sodium.base64_variants.ORIGINAL) };
   }
 
@@ -313,12 +359,13 @@ class EnvironmentTarget {
   }
 
   /**
-   * A deployment of the head commit with a success status linking the Neon branch; then every
-   * earlier deployment to the environment is marked inactive and deleted, so exactly one stays
-   * (GitHub's auto_inactive skips transient deployments). Listing after our own deployment exists
-   * makes two concurrent runs converge on the newest. Returns notes.
+   * A deployment of the head commit with a success status linking the Neon branch, set once
+   * `written` says the values are in place; meanwhile every earlier deployment to the environment
+   * is marked inactive and deleted, so exactly one stays (GitHub's auto_inactive skips transient
+   * deployments). Listing after our own deployment exists makes two concurrent runs converge on
+   * the newest. Returns notes.
    */
-  private async recordDeployment(owner: string, repo: string, pr: PullRequestRef, branch: BranchRef): Promise<string[]> {
+  private async recordDeployment(owner: string, repo: string, pr: PullRequestRef, branch: BranchRef, written: Promise<void>): Promise<string[]> {
     const env = this.environment;
     const ref = pr.headSha || pr.headRef;
     if (!ref) return [`No deployment recorded: the pull request's head commit is unknown (set \`head_ref\`).`];
@@ -347,20 +394,27 @@ class EnvironmentTarget {
     const data = response.data as { id?: number; message?: string };
     if (response.status !== 201 || typeof data.id !== 'number') return [`No deployment recorded: GitHub answered ${response.status}${data.message ? ` (${data.message})` : ''}.`];
     const id = data.id;
-    await this.call(`set status of deployment ${id}`, { scope: 'deployment' }, (signal) =>
-      this.octokit.rest.repos.createDeploymentStatus({
-        owner,
-        repo,
-        deployment_id: id,
-        state: 'success',
-        environment_url: branch.consoleUrl,
-        description: truncate(`Neon branch ${branch.name}`, DESCRIPTION_MAX),
-        auto_inactive: true,
-        request: { signal },
+    const [, earlier] = await Promise.all([
+      written.then(() =>
+        this.call(`set status of deployment ${id}`, { scope: 'deployment' }, (signal) =>
+          this.octokit.rest.repos.createDeploymentStatus({
+            owner,
+            repo,
+            deployment_id: id,
+            state: 'success',
+            environment_url: branch.consoleUrl,
+            description: truncate(`Neon branch ${branch.name}`, DESCRIPTION_MAX),
+            auto_inactive: true,
+            request: { signal },
+          }),
+        ),
+      ),
+      this.listDeployments(owner, repo).then(async (ids) => {
+        const before = ids.filter((other) => other < id);
+        await eachLimited(before, CONCURRENCY, (other) => this.retireDeployment(owner, repo, other));
+        return before;
       }),
-    );
-    const earlier = (await this.listDeployments(owner, repo)).filter((other) => other < id);
-    await eachLimited(earlier, CONCURRENCY, (other) => this.retireDeployment(owner, repo, other));
+    ]);
     const short = /^[0-9a-f]{40}$/.test(ref) ? ref.slice(0, 7) : ref;
     return [`Recorded deployment ${id} of ${short} to ${env}${earlier.length ? `; retired ${earlier.length} earlier deployment${earlier.length === 1 ? '' : 's'}` : ''}.`];
   }
@@ -411,13 +465,14 @@ class GitHubTarget implements Target {
     private readonly octokit: Octokit,
     private readonly session: ApiSession,
     private readonly settings: GitHubSettings,
+    private readonly mappingHasSecrets: boolean,
   ) {}
 
   private environmentOf(pr: PullRequestRef): EnvironmentTarget {
-    return new EnvironmentTarget(this.octokit, this.session, this.settings, environmentName(this.settings.environmentTemplate, pr.number, pr.headRef));
+    return new EnvironmentTarget(this.octokit, this.session, this.settings, environmentName(this.settings.environmentTemplate, pr.number, pr.headRef), this.mappingHasSecrets);
   }
 
-  publish(pr: PullRequestRef, variables: PublishedVariable[], branch: BranchRef): Promise<TargetReport> {
+  publish(pr: PullRequestRef, variables: Awaitable<PublishedVariable[]>, branch: Awaitable<BranchRef>): Promise<TargetReport> {
     return this.environmentOf(pr).publish(pr, variables, branch);
   }
 
@@ -553,5 +608,5 @@ export function environmentMatcher(template: string): ((name: string) => Environ
 export function createGitHubTarget(settings: CommonSettings, session: ApiSession): Target {
   // No client-side timeout or retries: each attempt's limit and every retry come from the session.
   const octokit = getOctokit(settings.github.token, { baseUrl: settings.github.apiUrl, userAgent: 'neon-preview' });
-  return new GitHubTarget(octokit, session, settings.github);
+  return new GitHubTarget(octokit, session, settings.github, settings.variables.some((v) => isSecretSource(v.source)));
 }

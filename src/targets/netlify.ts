@@ -22,16 +22,21 @@
 // Values are written one key at a time and never with `PUT` (updateEnvVar) or a delete of a key
 // that still holds other values: both would wipe other PRs' values and the site's own.
 import * as core from '@actions/core';
-import { methods as netlifyOperations } from '@netlify/api';
-import { eachLimited } from '../concurrency.js';
+import pLimit from 'p-limit';
+import { eachLimited, started } from '../concurrency.js';
 import { ApiError, type ApiSession } from '../http/retry.js';
 import type { CommonSettings, NetlifySettings } from '../inputs.js';
 import type { PublishedVariable } from '../variables.js';
-import type { BranchRef, Link, ManagedEntry, PullRequestRef, Target, TargetReport } from './target.js';
+import type { Awaitable, BranchRef, Link, ManagedEntry, ManagedGroup, PullRequestRef, Target, TargetReport } from './target.js';
 
 const USER_AGENT = 'neon-preview-action';
-/** Per-key requests in flight at once: a run stays far below Netlify's 500 requests a minute. */
-const CONCURRENCY = 4;
+/**
+ * Per-key requests in flight at once: the default mapping's 7 keys in one round trip. Netlify
+ * limits requests per minute (500), not how many are in flight; a run stays far below it.
+ */
+const CONCURRENCY = 8;
+/** Requests in flight at once for the whole sweep. */
+const SWEEP_CONCURRENCY = 16;
 /** Scopes of a secret variable: every scope but post-processing, which Netlify refuses for secrets. */
 const SECRET_SCOPES = ['builds', 'functions', 'runtime'];
 const APP_URL = 'https://app.netlify.com';
@@ -82,7 +87,15 @@ interface Operation {
   parameters: { path?: Record<string, unknown>; query?: Record<string, unknown> };
 }
 
-const OPERATIONS = new Map((netlifyOperations as Operation[]).map((op) => [op.operationId, op]));
+/**
+ * The operation table, by operationId. `@netlify/api` (with the client it also holds) is loaded on
+ * the first request: a run without the Netlify target, and the start of one with it, do not pay for it.
+ */
+let operations: Promise<Map<string, Operation>> | undefined;
+function operationTable(): Promise<Map<string, Operation>> {
+  operations ??= import('@netlify/api').then(({ methods }) => new Map((methods as Operation[]).map((op) => [op.operationId, op])));
+  return operations;
+}
 
 type OperationId = 'getSite' | 'getEnvVars' | 'getEnvVar' | 'createEnvVars' | 'setEnvVarValue' | 'deleteEnvVarValue' | 'deleteEnvVar' | 'createSiteBuild' | 'getDeploy';
 
@@ -119,8 +132,7 @@ class NetlifyRest {
     private readonly session: ApiSession,
   ) {}
 
-  url(operationId: OperationId, params: Record<string, string | undefined>): string {
-    const op = OPERATIONS.get(operationId);
+  url(op: Operation | undefined, operationId: OperationId, params: Record<string, string | undefined>): string {
     if (!op) throw new Error(`Netlify: operation ${operationId} is not in @netlify/api's description`);
     const path = op.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
       const value = params[name];
@@ -137,8 +149,8 @@ class NetlifyRest {
   }
 
   async request<T>(operationId: OperationId, params: Record<string, string | undefined>, options: RequestOptions): Promise<Answer<T> | undefined> {
-    const op = OPERATIONS.get(operationId);
-    const url = this.url(operationId, params);
+    const op = (await operationTable()).get(operationId);
+    const url = this.url(op, operationId, params);
     const method = (op?.verb ?? 'get').toUpperCase();
     const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, accept: 'application/json', 'user-agent': USER_AGENT };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
@@ -226,6 +238,8 @@ class NetlifyTarget implements Target {
   readonly label = 'Netlify';
   private readonly rest: NetlifyRest;
   private site?: Promise<NetlifySite>;
+  /** The last `findManaged`: the account and the listed variables of the mapping's keys. */
+  private found?: { account: string; variables: EnvVar[] };
 
   constructor(
     private readonly settings: NetlifySettings,
@@ -234,11 +248,17 @@ class NetlifyTarget implements Target {
     this.rest = new NetlifyRest(settings.apiUrl, settings.token, session);
   }
 
-  async publish(pr: PullRequestRef, variables: PublishedVariable[], branch: BranchRef): Promise<TargetReport> {
+  async publish(pr: PullRequestRef, values: Awaitable<PublishedVariable[]>, branchRef: Awaitable<BranchRef>, ready?: Promise<void>): Promise<TargetReport> {
     const head = requireHead(pr);
-    const site = await this.getSite();
-    const account = accountOf(site);
-    const existing = await this.listVariables(account);
+    // The site and its variables are read at once, while the values may still be on their way.
+    const reading = started(
+      this.getSite().then(async (site) => {
+        const account = accountOf(site);
+        return { site, account, existing: await this.listVariables(account) };
+      }),
+    );
+    const [variables, branch] = await Promise.all([values, branchRef]);
+    const { site, account, existing } = await reading;
     const byKey = new Map(existing.map((v) => [v.key, v]));
     const notes: string[] = [];
     let unchanged = 0;
@@ -282,7 +302,11 @@ class NetlifyTarget implements Target {
     if (emptied.length > 0) notes.push(`Deleted ${emptied.sort().join(', ')}: no other value was left in them.`);
 
     const links: Link[] = [{ label: 'Netlify environment variables', url: envSettingsUrl(site) }];
-    if (this.settings.redeploy) await this.startBuild(site, head, links, notes);
+    if (this.settings.redeploy) {
+      // The build will connect to the branch: not before its operations have ended.
+      await ready;
+      await this.startBuild(site, head, links, notes);
+    }
     else notes.push(`Netlify applies these values to builds of branch ${head} (branch deploys); they reach a build started after this run.`);
 
     return { target: 'netlify', label: this.label, names: variables.map((v) => v.name), removedNames: removedNames.sort(), links, notes };
@@ -329,8 +353,10 @@ class NetlifyTarget implements Target {
     const site = await this.getSite();
     const wanted = new Set(names);
     const keysByBranch = new Map<string, Set<string>>();
-    for (const envVar of await this.listVariables(accountOf(site))) {
-      if (!wanted.has(envVar.key)) continue;
+    const account = accountOf(site);
+    const listed = (await this.listVariables(account)).filter((v) => wanted.has(v.key));
+    this.found = { account, variables: listed };
+    for (const envVar of listed) {
       for (const value of envVar.values ?? []) {
         const head = value.context === 'branch' ? value.context_parameter : undefined;
         if (!head) continue;
@@ -343,6 +369,57 @@ class NetlifyTarget implements Target {
       .map(([head, keys]): ManagedEntry => ({ headRef: head, description: `${[...keys].sort().join(', ')} on ${head}` }));
     core.info(`Netlify: ${entries.length} branch(es) hold values of the mapping's keys`);
     return entries;
+  }
+
+  /**
+   * Sweep: the branch values the last `findManaged` listed for each group's head branches, each
+   * deleted by its id (Netlify has no batch delete; at most SWEEP_CONCURRENCY requests in flight
+   * for the whole sweep), from that listing: no new list per pull request. A key whose listed
+   * values all belonged to the swept branches is deleted once they are gone, as `remove` does
+   * (after a fresh read shows it empty), by the last group that held a value in it.
+   */
+  removeManaged(groups: ManagedGroup[]): Promise<void>[] {
+    const found = this.found;
+    if (!found) return groups.map(() => Promise.resolve());
+    const { account, variables } = found;
+    const limit = pLimit(SWEEP_CONCURRENCY);
+    const headsOf = (g: ManagedGroup) => new Set(g.entries.flatMap((e) => (e.headRef === undefined ? [] : [e.headRef])));
+    const swept = new Set(groups.flatMap((g) => [...headsOf(g)]));
+    /** Per group, per key: its values' deletions. */
+    const deletions = groups.map((g) => {
+      const heads = headsOf(g);
+      const byKey = new Map<string, Promise<unknown>>();
+      for (const envVar of variables) {
+        const mine = (envVar.values ?? []).filter((v) => v.id && v.context === 'branch' && v.context_parameter !== undefined && heads.has(v.context_parameter));
+        if (mine.length === 0) continue;
+        const params = { account_id: account, key: envVar.key, site_id: this.settings.siteId };
+        byKey.set(
+          envVar.key,
+          started(Promise.all(mine.map((v) => limit(() => this.rest.request('deleteEnvVarValue', { ...params, id: v.id }, { operation: `delete ${envVar.key} value for branch ${v.context_parameter ?? ''}`, acceptStatus: [404] }))))),
+        );
+      }
+      return byKey;
+    });
+    const cleanups = groups.map(() => [] as Promise<unknown>[]);
+    for (const envVar of variables) {
+      const values = envVar.values ?? [];
+      const onlySwept = values.length > 0 && values.every((v) => v.context === 'branch' && v.context_parameter !== undefined && swept.has(v.context_parameter));
+      if (!onlySwept) continue;
+      const holders = deletions.flatMap((byKey, i) => (byKey.has(envVar.key) ? [i] : []));
+      const last = holders[holders.length - 1];
+      if (last === undefined) continue;
+      const params = { account_id: account, key: envVar.key, site_id: this.settings.siteId };
+      cleanups[last]!.push(
+        started(
+          (async () => {
+            await Promise.all(holders.map((i) => deletions[i]!.get(envVar.key)));
+            const fresh = (await limit(() => this.rest.request<EnvVar>('getEnvVar', params, { operation: `get ${envVar.key}`, acceptStatus: [404] })))?.body;
+            if (fresh && (fresh.values ?? []).length === 0) await limit(() => this.rest.request('deleteEnvVar', params, { operation: `delete ${envVar.key}`, acceptStatus: [404] }));
+          })(),
+        ),
+      );
+    }
+    return groups.map((_, i) => started(Promise.all([...deletions[i]!.values(), ...cleanups[i]!]).then(() => undefined)));
   }
 
   private getSite(): Promise<NetlifySite> {

@@ -5,6 +5,9 @@ import type { PublishedVariable } from '../variables.js';
 export const TARGET_NAMES = ['vercel', 'netlify', 'github'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
+/** A value, or a promise of it. */
+export type Awaitable<T> = T | Promise<T>;
+
 /** The pull request whose values a target publishes or removes. */
 export interface PullRequestRef {
   /** `owner/repo` */
@@ -59,8 +62,14 @@ export interface Target {
   /**
    * Publishes the PR's variables (create and every later create): writes every value in place,
    * and removes this PR's earlier values whose names are no longer in `variables`.
+   *
+   * `variables` and `branch` may still be on their way (the Neon branch and its URLs): a target
+   * starts its reads at once and writes nothing before both have arrived; when either fails, it
+   * fails with that error and has changed nothing. `ready` settles when the Neon branch's
+   * operations have ended: anything that makes a deployment use the values (a redeploy, a build)
+   * waits for it.
    */
-  publish(pr: PullRequestRef, variables: PublishedVariable[], branch: BranchRef): Promise<TargetReport>;
+  publish(pr: PullRequestRef, variables: Awaitable<PublishedVariable[]>, branch: Awaitable<BranchRef>, ready?: Promise<void>): Promise<TargetReport>;
   /**
    * Removes everything this target holds for the PR (delete). Anything already gone counts as
    * removed; values the action does not own are never touched. `names` are the variable names of
@@ -73,6 +82,20 @@ export interface Target {
    * `names` are the variable names of the current mapping.
    */
   findManaged(repository: string, names: string[]): Promise<ManagedEntry[]>;
+  /**
+   * Sweep, optional: removes what this target's last `findManaged` found for each group (a pull
+   * request and its entries, as `findManaged` returned them), from that listing, with the
+   * platform's batch requests where it has them: no new read per pull request. Returns one
+   * promise per group, in the same order, settling when that group's part is removed. The sweep
+   * calls `remove` per pull request and head branch for a target without it.
+   */
+  removeManaged?(groups: ManagedGroup[], names: string[]): Promise<void>[];
+}
+
+/** What the sweep removes for one closed pull request on one target. */
+export interface ManagedGroup {
+  pr: number;
+  entries: ManagedEntry[];
 }
 
 /** Label for messages, e.g. "Vercel". */

@@ -7,16 +7,12 @@
 // findManaged (sweep) = 1 list of the whole project.
 // Every call goes through the run's ApiSession (the one retry policy); the SDK never retries.
 import * as core from '@actions/core';
-import { VercelCore } from '@vercel/sdk/core.js';
-import { deploymentsCreateDeployment } from '@vercel/sdk/funcs/deploymentsCreateDeployment.js';
-import { deploymentsGetDeployments } from '@vercel/sdk/funcs/deploymentsGetDeployments.js';
-import { projectsBatchRemoveProjectEnv } from '@vercel/sdk/funcs/projectsBatchRemoveProjectEnv.js';
-import { projectsCreateProjectEnv } from '@vercel/sdk/funcs/projectsCreateProjectEnv.js';
-import { projectsFilterProjectEnvs } from '@vercel/sdk/funcs/projectsFilterProjectEnvs.js';
+import type { VercelCore } from '@vercel/sdk/core.js';
+import { started } from '../concurrency.js';
 import { ApiError, type ApiSession, type CallFailure, type CallOptions } from '../http/retry.js';
 import type { CommonSettings, VercelSettings } from '../inputs.js';
 import type { PublishedVariable } from '../variables.js';
-import type { Link, ManagedEntry, PullRequestRef, Target, TargetReport } from './target.js';
+import type { Awaitable, BranchRef, Link, ManagedEntry, ManagedGroup, PullRequestRef, Target, TargetReport } from './target.js';
 
 /** The comment that marks a value as this PR's: `neon-preview <owner/repo>#<n>`. */
 export function ownershipComment(pr: PullRequestRef): string {
@@ -44,6 +40,18 @@ export function markedPullRequest(comment: string | undefined, repository: strin
  */
 export function isEnvUpdateConflict(failure: CallFailure): boolean {
   return failure.status === 400 && /already happening|ongoing (env )?update/i.test(failure.message);
+}
+
+/** A non-2xx answer to a request sent without the SDK, in the shape `describeFailure` reads. */
+class VercelHttpError extends Error {
+  override readonly name = 'VercelHttpError';
+  constructor(
+    readonly status: number,
+    readonly headers: Headers,
+    readonly body: unknown,
+  ) {
+    super(`HTTP ${status}`);
+  }
 }
 
 /** The most ids one batch delete takes. */
@@ -76,36 +84,36 @@ function unique(names: string[]): string[] {
   return [...new Set(names)].sort();
 }
 
-/** A promise whose failure is handled later (or not needed): no unhandled rejection meanwhile. */
-function started<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => {});
-  return promise;
-}
-
 class VercelTarget implements Target {
   readonly name = 'vercel' as const;
   readonly label = 'Vercel';
-  private readonly client: VercelCore;
+  /** The SDK and its client, loaded on the first call (see vercel-sdk.ts). */
+  private sdk?: Promise<{ client: VercelCore; api: typeof import('./vercel-sdk.js') }>;
   /** `teamId` or `slug`, sent with every call for a team project. */
   private readonly scope: { teamId?: string; slug?: string };
+  /** The last `findManaged`: value ids by `<pr>\0<branch>`. */
+  private found?: Map<string, string[]>;
 
   constructor(
     private readonly settings: VercelSettings,
     private readonly session: ApiSession,
   ) {
-    this.client = new VercelCore({ bearerToken: settings.token, serverURL: settings.apiUrl, retryConfig: { strategy: 'none' } });
     const team = settings.team;
     this.scope = team === undefined ? {} : team.startsWith('team_') ? { teamId: team } : { slug: team };
   }
 
-  async publish(pr: PullRequestRef, variables: PublishedVariable[]): Promise<TargetReport> {
+  async publish(pr: PullRequestRef, values: Awaitable<PublishedVariable[]>, _branch?: Awaitable<BranchRef>, ready?: Promise<void>): Promise<TargetReport> {
     const head = headOf(pr);
     const marker = ownershipComment(pr);
+    // The reads start at once, while the values may still be on their way.
+    const listing = started(this.listBranchValues(head));
+    const latest = this.settings.redeploy ? started(this.findLatestPreview(head)) : undefined;
+    const variables = await values;
     const names = new Set(variables.map((v) => v.name));
 
     // Read first: a value of one of our keys on this branch that is not ours would be taken over
     // by the upsert (and later deleted as ours), so it stops the publish instead.
-    const listed = await this.listBranchValues(head);
+    const listed = await listing;
     const foreign = listed.filter((e) => names.has(e.key) && e.gitBranch === head && hasPreview(e.target) && e.comment !== marker);
     if (foreign.length > 0) {
       const keys = unique(foreign.map((e) => e.key));
@@ -115,7 +123,6 @@ class VercelTarget implements Target {
     }
     const stale = listed.filter((e) => this.isOwned(e, head, marker) && !names.has(e.key));
 
-    const latest = this.settings.redeploy ? started(this.findLatestPreview(head)) : undefined;
     if (variables.length > 0) await this.upsert(head, marker, variables);
     if (stale.length > 0) await this.removeValues(stale, head, marker);
     core.info(`Vercel: published ${variables.length} variable(s) to project ${this.settings.project} for preview deployments of ${head}${stale.length ? `; removed ${unique(stale.map((e) => e.key)).join(', ')}` : ''}`);
@@ -128,6 +135,8 @@ class VercelTarget implements Target {
       if (!deployment) {
         notes.push(`no preview deployment of ${head} yet; the next Git push will build with the values`);
       } else {
+        // The deployment will connect to the branch: not before its operations have ended.
+        await ready;
         const redeployed = await this.redeploy(deployment);
         inspectorUrl = redeployed.inspectorUrl;
         if (redeployed.url) links.push({ label: 'Vercel redeploy', url: redeployed.url });
@@ -162,6 +171,7 @@ class VercelTarget implements Target {
    */
   async findManaged(repository: string): Promise<ManagedEntry[]> {
     const groups = new Map<string, { pr: number; headRef: string; keys: string[] }>();
+    this.found = new Map();
     let branchless = 0;
     for (const e of await this.listAllValues()) {
       const pr = markedPullRequest(e.comment, repository);
@@ -173,11 +183,38 @@ class VercelTarget implements Target {
       const id = `${pr}\u0000${e.gitBranch}`;
       const group = groups.get(id) ?? groups.set(id, { pr, headRef: e.gitBranch, keys: [] }).get(id)!;
       group.keys.push(e.key);
+      (this.found.get(id) ?? this.found.set(id, []).get(id)!).push(e.id);
     }
     if (branchless > 0) core.info(`Vercel: left alone ${branchless} value(s) marked for ${repository} but applying to every preview branch (neon-preview scopes its values to a branch)`);
     return [...groups.values()]
       .sort((a, b) => a.pr - b.pr || (a.headRef < b.headRef ? -1 : a.headRef > b.headRef ? 1 : 0))
       .map(({ pr, headRef, keys }) => ({ pr, headRef, description: `${unique(keys).join(', ')} on ${headRef}` }));
+  }
+
+  /**
+   * Sweep: the values the last `findManaged` found for the groups' (pull request, branch) pairs,
+   * all in batch deletes of up to 1000 ids, one after another (Vercel refuses concurrent variable
+   * writes to one project): a sweep of 200 pull requests costs 2 requests instead of 400. Those
+   * are exactly the values `remove` would delete (the PR's marker, its branch, preview). Every
+   * group settles when the whole batch job is done.
+   */
+  removeManaged(groups: ManagedGroup[]): Promise<void>[] {
+    const found = this.found ?? new Map<string, string[]>();
+    const ids = [...new Set(groups.flatMap((g) => g.entries.flatMap((e) => (e.headRef === undefined ? [] : (found.get(`${e.pr ?? g.pr}\u0000${e.headRef}`) ?? [])))))];
+    const done = ids.length === 0 ? Promise.resolve() : started(this.removeIds(ids));
+    if (ids.length > 0) done.then(() => core.info(`Vercel: removed ${ids.length} value(s) of ${groups.length} pull request(s) from project ${this.settings.project}`), () => {});
+    return groups.map(() => done);
+  }
+
+  /** Removes values by id in batches; after a 404 (some already gone), the rest of that batch as the list shows it. */
+  private async removeIds(ids: string[]): Promise<void> {
+    for (let start = 0; start < ids.length; start += BATCH_LIMIT) {
+      const batch = ids.slice(start, start + BATCH_LIMIT);
+      if (await this.batchRemove(batch)) continue;
+      const present = new Set((await this.listAllValues()).flatMap((e) => (typeof e.id === 'string' ? [e.id] : [])));
+      const left = batch.filter((id) => present.has(id));
+      if (left.length > 0) await this.batchRemove(left);
+    }
   }
 
   /** This PR's value: exactly its branch, a preview value, its marker. */
@@ -187,8 +224,8 @@ class VercelTarget implements Target {
 
   /** The project's values that the `gitBranch` filter returns (re-filtered by the caller). */
   private async listBranchValues(head: string): Promise<ListedValue[]> {
-    const body = await this.call('list variables', {}, (signal) =>
-      projectsFilterProjectEnvs(this.client, { idOrName: this.settings.project, gitBranch: head, ...this.scope }, { signal }),
+    const body = await this.call('list variables', {}, ({ client, api }, signal) =>
+      api.projectsFilterProjectEnvs(client, { idOrName: this.settings.project, gitBranch: head, ...this.scope }, { signal }),
     );
     return ('envs' in body ? body.envs : [body]) as ListedValue[];
   }
@@ -200,12 +237,31 @@ class VercelTarget implements Target {
    * sweep then only leaves values behind, it never removes one it should not).
    */
   private async listAllValues(): Promise<ListedValue[]> {
-    const body = await this.call('list variables', {}, (signal) => projectsFilterProjectEnvs(this.client, { idOrName: this.settings.project, ...this.scope }, { signal }));
-    if (!('envs' in body)) return [body as ListedValue];
-    if ('pagination' in body && body.pagination.next !== null) {
-      core.warning(`Vercel: the variable list of project ${this.settings.project} says more follow (pagination.next ${body.pagination.next}) but takes no page parameter; only the first ${body.envs.length} value(s) were looked at`);
+    // The same request the SDK sends, but its answer is read without the SDK's response schemas:
+    // validating a large project's answer (14,000 values) against them takes seconds of CPU, and
+    // the sweep reads five fields of each value, each checked where it is used.
+    const url = new URL(`${this.settings.apiUrl.replace(/\/+$/, '')}/v10/projects/${encodeURIComponent(this.settings.project)}/env`);
+    for (const [name, value] of Object.entries(this.scope)) url.searchParams.set(name, value);
+    const body = await this.call('list variables', {}, async (_sdk, signal): Promise<Result<{ envs?: unknown; pagination?: { next?: unknown } }>> => {
+      const response = await fetch(url, { headers: { authorization: `Bearer ${this.settings.token}`, accept: 'application/json', 'user-agent': 'neon-preview-action' }, signal });
+      const text = await response.text();
+      let parsed: unknown;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        parsed = text;
+      }
+      if (!response.ok) return { ok: false, error: new VercelHttpError(response.status, response.headers, parsed) };
+      if (!parsed || typeof parsed !== 'object') return { ok: false, error: new Error('Vercel: list variables returned no JSON object') };
+      return { ok: true, value: parsed as { envs?: unknown; pagination?: { next?: unknown } } };
+    });
+    if (!Array.isArray(body.envs)) return [body as ListedValue];
+    const envs = body.envs.filter((e): e is ListedValue => !!e && typeof e === 'object' && typeof (e as ListedValue).key === 'string');
+    const next = body.pagination?.next;
+    if (next !== undefined && next !== null) {
+      core.warning(`Vercel: the variable list of project ${this.settings.project} says more follow (pagination.next ${String(next)}) but takes no page parameter; only the first ${envs.length} value(s) were looked at`);
     }
-    return body.envs as ListedValue[];
+    return envs;
   }
 
   /** Every value in one request; `upsert` updates a value of the same key and branch in place. */
@@ -218,8 +274,8 @@ class VercelTarget implements Target {
       gitBranch: head,
       comment: marker,
     }));
-    const body = await this.call('publish variables', {}, (signal) =>
-      projectsCreateProjectEnv(this.client, { idOrName: this.settings.project, upsert: 'true', ...this.scope, requestBody }, { signal }),
+    const body = await this.call('publish variables', {}, ({ client, api }, signal) =>
+      api.projectsCreateProjectEnv(client, { idOrName: this.settings.project, upsert: 'true', ...this.scope, requestBody }, { signal }),
     );
     if (body.failed.length > 0) {
       const reasons = body.failed.map(({ error }) => `${error.key ?? error.envVarKey ?? '(unnamed)'}: ${error.message}${error.code ? ` (${error.code})` : ''}`);
@@ -245,16 +301,16 @@ class VercelTarget implements Target {
 
   /** True when removed, false on 404 (one or more ids unknown). */
   private async batchRemove(ids: string[]): Promise<boolean> {
-    const body = await this.call('remove variables', { acceptStatus: [404] }, (signal) =>
-      projectsBatchRemoveProjectEnv(this.client, { idOrName: this.settings.project, ...this.scope, requestBody: { ids } }, { signal }),
+    const body = await this.call('remove variables', { acceptStatus: [404] }, ({ client, api }, signal) =>
+      api.projectsBatchRemoveProjectEnv(client, { idOrName: this.settings.project, ...this.scope, requestBody: { ids } }, { signal }),
     );
     return body !== undefined;
   }
 
   /** The newest preview deployment built from the head branch, if any. */
   private async findLatestPreview(head: string): Promise<Deployment | undefined> {
-    const body = await this.call('find the preview deployment', {}, (signal) =>
-      deploymentsGetDeployments(this.client, { projectId: this.settings.project, branch: head, target: 'preview', limit: DEPLOYMENT_LOOKUP_LIMIT, ...this.scope }, { signal }),
+    const body = await this.call('find the preview deployment', {}, ({ client, api }, signal) =>
+      api.deploymentsGetDeployments(client, { projectId: this.settings.project, branch: head, target: 'preview', limit: DEPLOYMENT_LOOKUP_LIMIT, ...this.scope }, { signal }),
     );
     const previews = body.deployments.filter((d) => !d.target && d.meta?.githubCommitRef === head && d.readyState !== 'DELETED');
     previews.sort((a, b) => b.createdAt - a.createdAt);
@@ -263,9 +319,12 @@ class VercelTarget implements Target {
 
   /** A new preview deployment from the given one (no `target`: it stays a preview). */
   private async redeploy(from: Deployment): Promise<{ url?: string; inspectorUrl?: string }> {
-    const body = await this.call('redeploy the preview', { idempotent: false }, (signal) =>
+    // Loaded only here: its request and response schemas alone take longer to build than the rest
+    // of the Vercel client, and only runs with `vercel_redeploy` need them.
+    const { deploymentsCreateDeployment } = await import('@vercel/sdk/funcs/deploymentsCreateDeployment.js');
+    const body = await this.call('redeploy the preview', { idempotent: false }, ({ client }, signal) =>
       deploymentsCreateDeployment(
-        this.client,
+        client,
         { ...this.scope, skipAutoDetectionConfirmation: '1', requestBody: { name: from.name, deploymentId: from.uid, project: this.settings.project, withLatestCommit: true } },
         { signal },
       ),
@@ -294,10 +353,12 @@ class VercelTarget implements Target {
   }
 
   /** One call under the session's policy, the SDK's Result unwrapped so failures throw into it. */
-  private async call<T>(operation: string, options: Partial<CallOptions>, send: (signal: AbortSignal) => Promise<Result<T>>): Promise<T> {
+  private async call<T>(operation: string, options: Partial<CallOptions>, send: (sdk: { client: VercelCore; api: typeof import('./vercel-sdk.js') }, signal: AbortSignal) => Promise<Result<T>>): Promise<T> {
+    this.sdk ??= import('./vercel-sdk.js').then((api) => ({ api, client: new api.VercelCore({ bearerToken: this.settings.token, serverURL: this.settings.apiUrl, retryConfig: { strategy: 'none' } }) }));
+    const sdk = await this.sdk;
     try {
       return await this.session.call({ platform: 'Vercel', operation, retryIf: isEnvUpdateConflict, ...options }, async (signal) => {
-        const result = await send(signal);
+        const result = await send(sdk, signal);
         if (!result.ok) throw result.error;
         return result.value;
       });

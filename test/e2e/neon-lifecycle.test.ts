@@ -66,6 +66,7 @@ describe('a pull request from opened to closed', () => {
     for (const r of uriRequests) expect(r.query.branch_id).toBe(branch.id);
     expect(uriRequests.map((r) => r.query.pooled).sort()).toEqual(['false', 'true']);
     expect(opened.summary).toContain(branch.id);
+    expect(opened.summary).toContain(`<code>${neon.defaultBranchId}</code>`); // the parent
     expect(opened.summary).toMatch(/Neon branch preview\/pr-101 \d+\.\d s · Connection URLs \d+\.\d s · PR comment \d+\.\d s · total \d+\.\d s · Neon: \d+ requests/);
     expect(opened.summary).toContain(`https://console.neon.tech/app/projects/${neon.projectId}/branches/${branch.id}`);
     expect(leakedSecrets(opened, secretsOf(opened))).toEqual([]);
@@ -178,6 +179,31 @@ describe('branch options', () => {
     const broken = await runAction({ inputs: inputs(), event: pullRequestEvent({ action: 'opened', number: 112 }) });
     expect(broken.code).toBe(1);
     expect(broken.stdout).toMatch(/::error::Neon: operation create_branch \(.+\) on branch br-.+ ended in error/);
+  });
+
+  it('fetches the URLs while the operations run, polls every unfinished one at once at most every 100 ms, and comments after they end', async () => {
+    const mark = neon.standIn.requests.length;
+    const githubMark = github.standIn.requests.length;
+    const run = await runAction({ inputs: inputs(), event: pullRequestEvent({ action: 'opened', number: 113 }) });
+    expect(run.code).toBe(0);
+    const requests = neonRequests(mark);
+    const created = requests.find((r) => r.method === 'POST' && r.path.endsWith('/branches'))!;
+    const polls = requests.filter((r) => /\/operations\/[^/]+$/.test(r.path));
+    const uris = requests.filter((r) => r.path.endsWith('/connection_uri'));
+    expect(uris).toHaveLength(2);
+    for (const uri of uris) expect(uri.at).toBeLessThan(polls.at(-1)!.at);
+    // Rounds: the operations of the create asked for together, rounds at least 100 ms apart.
+    const rounds: number[][] = [];
+    for (const poll of polls) {
+      const last = rounds.at(-1);
+      if (last && poll.at - last[0]! < 50) last.push(poll.at);
+      else rounds.push([poll.at]);
+    }
+    for (const round of rounds) expect(round).toHaveLength((created.body as { endpoints: unknown[] }).endpoints.length + 1);
+    for (let i = 1; i < rounds.length; i++) expect(rounds[i]![0]! - rounds[i - 1]![0]!).toBeGreaterThanOrEqual(95);
+    const comment = github.standIn.requests.slice(githubMark).find((r) => r.method === 'POST' && r.path.endsWith('/issues/113/comments'))!;
+    expect(comment.at).toBeGreaterThanOrEqual(polls.at(-1)!.at);
+    expect(neon.branchByName('preview/pr-113')!.current_state).toBe('ready');
   });
 
   it('names the platform, operation, status and message when Neon refuses', async () => {

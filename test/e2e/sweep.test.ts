@@ -115,6 +115,36 @@ describe('command: sweep', () => {
     expect(holdings(12)).toEqual(EVERYTHING);
   });
 
+  it('with many pull requests, lists the open ones once and asks GitHub only about the others', async () => {
+    const own = await startNeonStandIn({ apiKeys: [NEON_KEY], operationMs: 100 });
+    try {
+      const prs = Array.from({ length: 40 }, (_, i) => 300 + i);
+      const closed = prs.filter((n) => n % 8 === 0);
+      for (const n of prs) {
+        own.addBranch({ name: `preview/pr-${n}`, annotations: { 'managed-by': 'neon-preview', 'github-repo': REPOSITORY, 'github-pr': String(n), 'github-head-ref': head(n) } });
+        github.setPullRequest(n, { state: closed.includes(n) ? 'closed' : 'open', headRef: head(n) });
+      }
+      const mark = github.standIn.requests.length;
+      const neonMark = own.standIn.requests.length;
+      const sweep = await run({ inputs: { neon_api_key: NEON_KEY, neon_project_id: own.projectId, neon_api_url: own.url, github_token: github.tokens.actions }, event: { name: 'schedule', payload: {} } });
+      expect(sweep.code, sweep.stdout).toBe(0);
+      expect(sweep.summary).toMatch(new RegExp(`Neon preview sweep: ${closed.length} removed, ${prs.length - closed.length} kept`));
+      for (const n of prs) expect(own.branchByName(`preview/pr-${n}`) === undefined, `PR #${n}`).toBe(closed.includes(n));
+
+      const requests = github.standIn.requests.slice(mark);
+      // One page of open pull requests, then one lookup per pull request not in it.
+      expect(requests.filter((r) => r.path.endsWith('/pulls')).map((r) => r.query.state)).toEqual(['open']);
+      expect(requests.filter((r) => /\/pulls\/\d+$/.test(r.path)).map((r) => Number(r.path.split('/').pop())).sort()).toEqual(closed);
+      // The deletions' operations are read from the project's operation list, not one by one.
+      const neonRequests = own.standIn.requests.slice(neonMark);
+      expect(neonRequests.filter((r) => r.method === 'DELETE')).toHaveLength(closed.length);
+      expect(neonRequests.some((r) => /\/operations\/[^/]+$/.test(r.path))).toBe(false);
+      expect(own.standIn.violations).toEqual([]);
+    } finally {
+      await own.stop();
+    }
+  });
+
   it('keeps everything when GitHub will not say whether the pull requests are open', async () => {
     await open(21);
     github.setPullRequest(21, { state: 'closed', headRef: head(21) });

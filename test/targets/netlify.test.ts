@@ -389,6 +389,37 @@ describe('netlify target', () => {
       expect(requests()).toBe(2 + 8 + 1);
     });
 
+    it('removeManaged: deletes the found values of closed branches by id from the listing (no new list), and a key they emptied', async () => {
+      const a = pr(7, 'feature/login');
+      const b = pr(8, 'fix/typo');
+      const c = pr(9, 'docs/readme');
+      await publish(a);
+      await publish(b);
+      await publish(c);
+      const production = netlify.setValue('DATABASE_URL', { context: 'production', value: 'postgresql://prod' });
+      // A key only the two closed branches hold: emptied, it goes.
+      netlify.setValue('PGHOST_EXTRA', { context: 'branch', contextParameter: 'feature/login', value: 'x' });
+      netlify.setValue('PGHOST_EXTRA', { context: 'branch', contextParameter: 'fix/typo', value: 'y' });
+
+      const { target, requests } = sweeper(a);
+      const names = [...a.settings.variables.map((v) => v.name), 'PGHOST_EXTRA'];
+      const found = await target.findManaged('acme/shop', names);
+      const groups = [7, 8].map((n, i) => ({ pr: n, entries: [found.find((e) => e.headRef === [a, b][i]!.head)!] }));
+      const before = requests();
+
+      await Promise.all(target.removeManaged!(groups, names));
+
+      // 2 × 8 value deletes, then one fresh read of PGHOST_EXTRA and its delete: no list.
+      expect(requests() - before).toBe(16 + 2);
+      expect(netlify.standIn.requests.slice(-18).some((r) => r.method === 'GET' && r.path.endsWith('/env'))).toBe(false);
+      expect(valuesFor('feature/login')).toEqual({});
+      expect(valuesFor('fix/typo')).toEqual({});
+      expect(valuesFor('docs/readme')).toEqual(expected(c));
+      expect(netlify.variable('PGHOST_EXTRA')).toBeUndefined();
+      expect(netlify.variable('DATABASE_URL')!.values.find((v) => v.id === production)?.value).toBe('postgresql://prod');
+      expect(await target.findManaged('acme/shop', names)).toEqual([{ headRef: 'docs/readme', description: `${[...DEFAULT_NAMES].sort().join(', ')} on docs/readme` }]);
+    });
+
     it('names only the keys of the current mapping that the branch holds', async () => {
       await publish(pr(7, 'feature/login'));
       netlify.setValue('PGHOST', { context: 'branch', contextParameter: 'fix/typo', value: 'host-by-hand' });

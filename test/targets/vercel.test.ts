@@ -353,6 +353,38 @@ describe('findManaged (sweep)', () => {
     expect(summary(vercel.envs('prj_previewapp'))).toEqual(summary(others));
   });
 
+  it('removeManaged: removes what findManaged found for several PRs in one batch delete, without listing again', async () => {
+    const { others } = await seed();
+    const target = createVercelTarget(settingsFor(vercel, {}), session);
+    const entries = await target.findManaged(REPO, []);
+    const from = vercel.standIn.requests.length;
+
+    const done = target.removeManaged!(
+      entries.map((e) => ({ pr: e.pr!, entries: [e] })),
+      [],
+    );
+    expect(done).toHaveLength(2);
+    await Promise.all(done);
+
+    expect(requestLines(vercel, from)).toEqual(['DELETE /v1/projects/prj_previewapp/env']);
+    expect(summary(vercel.envs('prj_previewapp'))).toEqual(summary(others));
+    expect(await findManaged()).toEqual([]);
+  });
+
+  it('removeManaged: after a 404 (some values gone meanwhile), lists once and removes the rest', async () => {
+    const { others } = await seed();
+    const target = createVercelTarget(settingsFor(vercel, {}), session);
+    const entries = await target.findManaged(REPO, []);
+    const from = vercel.standIn.requests.length;
+    vercel.standIn.failNext({ method: 'DELETE', path: /^\/v1\/projects\/[^/]+\/env$/, status: 404 });
+
+    await Promise.all(target.removeManaged!([{ pr: entries[0]!.pr!, entries: [entries[0]!] }], []));
+
+    expect(requestLines(vercel, from)).toEqual(['DELETE /v1/projects/prj_previewapp/env', 'GET /v10/projects/prj_previewapp/env', 'DELETE /v1/projects/prj_previewapp/env']);
+    expect(await findManaged()).toEqual([PR8]);
+    expect(summary(vercel.envs('prj_previewapp')).length).toBe(summary(others).length + 2);
+  });
+
   it('keeps one entry per branch when a PR has values on two branches', async () => {
     vercel.addEnv('prj_previewapp', { key: 'B', value: '1', gitBranch: 'renamed/x', comment: `neon-preview ${REPO}#3` });
     vercel.addEnv('prj_previewapp', { key: 'A', value: '1', gitBranch: 'first/x', comment: `neon-preview ${REPO}#3` });

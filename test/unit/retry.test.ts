@@ -1,6 +1,8 @@
 import { createApiClient } from '@neondatabase/api-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, ApiSession, DeadlineError, RateGate, describeFailure, requestedWaitMs, tuningFor, type RetryTuning } from '../../src/http/retry.js';
+import { allPages, lastPageOf } from '../../src/http/pages.js';
+import { pollIntervalMs } from '../../src/neon.js';
 import { StandIn } from '../../sandbox/server.js';
 
 const FAST: RetryTuning = { baseDelayMs: 5, maxDelayMs: 20, attemptTimeoutMs: 2000 };
@@ -177,5 +179,59 @@ describe('limits', () => {
     expect(times.slice(0, 3).every((t) => t < 50)).toBe(true);
     // The three after the burst wait for the bucket: about 100, 200 and 300 ms.
     expect(times[5]!).toBeGreaterThanOrEqual(280);
+  });
+});
+
+describe("GitHub's paginated lists", () => {
+  const link = (page: number, last: number): string | undefined => {
+    const parts: string[] = [];
+    if (page < last) parts.push(`<https://api.github.com/repos/o/r/pulls?per_page=2&page=${page + 1}>; rel="next"`, `<https://api.github.com/repos/o/r/pulls?per_page=2&page=${last}>; rel="last"`);
+    if (page > 1) parts.push(`<https://api.github.com/repos/o/r/pulls?per_page=2&page=${page - 1}>; rel="prev"`);
+    return parts.length ? parts.join(', ') : undefined;
+  };
+
+  it('reads the last page number from a Link header', () => {
+    expect(lastPageOf(link(1, 7))).toBe(7);
+    expect(lastPageOf(link(7, 7))).toBeUndefined();
+    expect(lastPageOf(undefined)).toBeUndefined();
+    expect(lastPageOf('<not a url>; rel="last"')).toBeUndefined();
+  });
+
+  it('asks for page 1, then for all the other pages at once, and keeps page order', async () => {
+    const asked: number[] = [];
+    let inFlight = 0;
+    let most = 0;
+    const items = await allPages(
+      async (page) => {
+        asked.push(page);
+        inFlight++;
+        most = Math.max(most, inFlight);
+        // Later pages answer first: the result still follows page order.
+        await new Promise((r) => setTimeout(r, 40 - page * 5));
+        inFlight--;
+        return { items: [`${page}a`, `${page}b`], link: link(page, 5) };
+      },
+      { maxPages: 100, concurrency: 8 },
+    );
+    expect(items).toEqual(['1a', '1b', '2a', '2b', '3a', '3b', '4a', '4b', '5a', '5b']);
+    expect(asked[0]).toBe(1);
+    expect(asked.slice(1).sort()).toEqual([2, 3, 4, 5]);
+    expect(most).toBe(4);
+  });
+
+  it('follows rel="next" when no last page is named, and stops at maxPages', async () => {
+    const pages = (page: number) => ({ items: [page], link: `<https://x/?page=${page + 1}>; rel="next"` });
+    expect(await allPages(async (page) => (page < 3 ? pages(page) : { items: [page] }), { maxPages: 100, concurrency: 8 })).toEqual([1, 2, 3]);
+    expect(await allPages(async (page) => pages(page), { maxPages: 4, concurrency: 8 })).toEqual([1, 2, 3, 4]);
+  });
+});
+
+describe('the pace of operation polls', () => {
+  it('is a tenth of the time already waited, from 100 ms to 2 s', () => {
+    expect(pollIntervalMs(0)).toBe(100);
+    expect(pollIntervalMs(1000)).toBe(100);
+    expect(pollIntervalMs(2000)).toBe(200);
+    expect(pollIntervalMs(10_000)).toBe(1000);
+    expect(pollIntervalMs(60_000)).toBe(2000);
   });
 });
