@@ -45740,8 +45740,17 @@ class NeonClient {
     /** Direct and pooled URLs from Neon, always for this branch (never the default branch's). */
     async connectionDetails(branch, database, role) {
         const fetchUri = async (pooled) => {
-            const { data } = await this.session.call({ platform: 'Neon', operation: `get ${pooled ? 'pooled' : 'direct'} connection URL` }, (signal) => this.api.getConnectionUri({ projectId: this.projectId, branch_id: branch.id, database_name: database, role_name: role, pooled }, { signal }));
-            return data.uri;
+            try {
+                const { data } = await this.session.call({ platform: 'Neon', operation: `get ${pooled ? 'pooled' : 'direct'} connection URL` }, (signal) => this.api.getConnectionUri({ projectId: this.projectId, branch_id: branch.id, database_name: database, role_name: role, pooled }, { signal }));
+                return data.uri;
+            }
+            catch (error) {
+                // Neon's 404 here names the missing role or database; say which inputs choose them.
+                if (error instanceof ApiError && error.status === 404) {
+                    throw new ApiError(error.platform, error.operation, error.failure, error.attempts, error.outcomeUnknown, `check the inputs \`role\` ("${role}") and \`database\` ("${database}"): the branch must have both`);
+                }
+                throw error;
+            }
         };
         const [directUrl, pooledUrl] = await Promise.all([fetchUri(false), fetchUri(true)]);
         core_setSecret(directUrl);
@@ -46132,8 +46141,27 @@ async function removeGroup(repository, group, prHeadRef, names, neon, limit, bat
 
 
 const COMMENT_MARKER = '<!-- neon-preview:sticky-comment -->';
+/**
+ * Text shown as it is, not read as Markdown: the ASCII punctuation that can start inline markup
+ * (or end a link's text, or split a table cell) is backslash-escaped. Branch names come from the
+ * PR's head branch, which its author chose.
+ */
+function escapeMarkdown(text) {
+    return text.replace(/[\\`*_[\]<>|~&!#()]/g, '\\$&');
+}
+/** A code span that shows `text` as it is, backticks in it included (outside a table). */
+function codeSpan(text) {
+    const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(longest + 1);
+    const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+    return `${fence}${pad}${text}${pad}${fence}`;
+}
+/** A link destination that cannot end the link early: parentheses, angle brackets and spaces percent-encoded. */
+function destination(url) {
+    return url.replace(/[()<>\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
 function comment_link(l) {
-    return `[${l.label.replace(/[[\]]/g, '')}](${l.url})`;
+    return `[${escapeMarkdown(l.label)}](${destination(l.url)})`;
 }
 /** The comment's Markdown. Stable for the same facts, so an unchanged comment is not re-sent. */
 function renderComment(facts) {
@@ -46142,9 +46170,9 @@ function renderComment(facts) {
     if (facts.state === 'ready' && b) {
         lines.push('### Neon preview database: ready', '');
         lines.push('| | |', '| --- | --- |');
-        lines.push(`| Branch | [${b.name}](${b.consoleUrl}) (\`${b.id}\`) |`);
+        lines.push(`| Branch | ${comment_link({ label: b.name, url: b.consoleUrl })} (${codeSpan(b.id)}) |`);
         if (b.parentId)
-            lines.push(`| Parent | \`${b.parentId}\` |`);
+            lines.push(`| Parent | ${codeSpan(b.parentId)} |`);
         lines.push(`| Expires | ${b.expiresAt ? `${b.expiresAt.slice(0, 10)} (renewed on every push)` : 'never'} |`);
         lines.push(`| Branch was | ${b.created ? 'created for this pull request' : 'reused'} |`);
         if (facts.headSha)
@@ -46156,8 +46184,8 @@ function renderComment(facts) {
         else {
             lines.push('**Published** (names only; values are secret where they carry the password)', '');
             for (const t of facts.targets) {
-                const names = t.names.map((n) => `\`${n}\``).join(', ') || 'nothing';
-                const extras = [...t.links.map(comment_link), ...t.notes].join(' · ');
+                const names = t.names.map(codeSpan).join(', ') || 'nothing';
+                const extras = [...t.links.map(comment_link), ...t.notes.map(escapeMarkdown)].join(' · ');
                 lines.push(`- **${t.label}**: ${names}${extras ? ` · ${extras}` : ''}`);
             }
         }
@@ -46165,11 +46193,11 @@ function renderComment(facts) {
     else if (facts.state === 'removed') {
         lines.push('### Neon preview database: removed', '');
         // The same words on every close, so a repeated close does not edit the comment again.
-        lines.push(`The branch \`${facts.branchName}\` is deleted${facts.targets.length ? ', and its variables are removed from ' + facts.targets.map((t) => t.label).join(', ') : ''}.`);
+        lines.push(`The branch ${codeSpan(facts.branchName)} is deleted${facts.targets.length ? ', and its variables are removed from ' + facts.targets.map((t) => t.label).join(', ') : ''}.`);
     }
     else {
         lines.push('### Neon preview database: kept', '');
-        lines.push(`The branch \`${facts.branchName}\` was not created by neon-preview, so it was left alone.`);
+        lines.push(`The branch ${codeSpan(facts.branchName)} was not created by neon-preview, so it was left alone.`);
     }
     lines.push('', '<sub>Maintained by neon-preview; this comment is updated in place.</sub>');
     return lines.join('\n');
@@ -46189,19 +46217,46 @@ function readCommentState(octokit, session, pr) {
  * Creates or updates the comment. A refusal (a fork's read-only token, a token without
  * `pull-requests: write`) is a warning, not a failure: the preview itself is done. `state` is
  * `readCommentState`'s answer when the run started it earlier.
+ *
+ * One comment per PR, also when two runs for the PR write at once (both found none and both
+ * created one) or a create's answer was lost: after creating, the run lists the comments again,
+ * keeps the oldest of its own marked comments (writing its text there) and deletes the others. A
+ * create whose answer was lost is sent again only when that list does not show it.
  */
 async function upsertComment(octokit, session, pr, body, state) {
     const [owner, repo] = pr.repository.split('/');
+    const ownComments = (all, login) => all.filter((c) => c.user?.login === login && c.body?.includes(COMMENT_MARKER)).sort((a, b) => a.id - b.id);
     try {
         const { login, existing } = await (state ?? readCommentState(octokit, session, pr));
-        const mine = existing.find((c) => c.user?.login === login && c.body?.includes(COMMENT_MARKER));
-        if (mine?.body === body)
-            return 'unchanged';
-        if (mine) {
-            await session.call({ platform: 'GitHub', operation: 'update PR comment' }, (signal) => octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body, request: { signal } }));
+        const mine = ownComments(existing, login);
+        if (mine.length > 0) {
+            const [oldest, ...extra] = mine;
+            await removeComments(octokit, session, owner, repo, extra);
+            if (oldest.body === body)
+                return 'unchanged';
+            await updateComment(octokit, session, owner, repo, oldest.id, body);
             return 'updated';
         }
-        await session.call({ platform: 'GitHub', operation: 'create PR comment', idempotent: false }, (signal) => octokit.rest.issues.createComment({ owner, repo, issue_number: pr.number, body, request: { signal } }));
+        let lost = false;
+        try {
+            await session.call({ platform: 'GitHub', operation: 'create PR comment', idempotent: false }, (signal) => octokit.rest.issues.createComment({ owner, repo, issue_number: pr.number, body, request: { signal } }));
+        }
+        catch (error) {
+            if (!(error instanceof ApiError && error.outcomeUnknown))
+                throw error;
+            lost = true;
+        }
+        const now = ownComments(await listComments(octokit, session, owner, repo, pr.number), login);
+        if (now.length === 0) {
+            // The list does not show it: a lost create did not land (a create that did is listed at once).
+            if (lost)
+                await session.call({ platform: 'GitHub', operation: 'create PR comment', idempotent: false }, (signal) => octokit.rest.issues.createComment({ owner, repo, issue_number: pr.number, body, request: { signal } }));
+            return 'created';
+        }
+        const [oldest, ...extra] = now;
+        await removeComments(octokit, session, owner, repo, extra);
+        if (oldest.body !== body)
+            await updateComment(octokit, session, owner, repo, oldest.id, body);
         return 'created';
     }
     catch (error) {
@@ -46211,6 +46266,13 @@ async function upsertComment(octokit, session, pr, body, state) {
         }
         throw error;
     }
+}
+async function updateComment(octokit, session, owner, repo, id, body) {
+    await session.call({ platform: 'GitHub', operation: 'update PR comment' }, (signal) => octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body, request: { signal } }));
+}
+/** Deletes the run's own extra comments, all at once; one another run deleted first counts as deleted. */
+async function removeComments(octokit, session, owner, repo, comments) {
+    await Promise.all(comments.map((c) => session.call({ platform: 'GitHub', operation: 'delete a duplicate PR comment', acceptStatus: [404] }, (signal) => octokit.rest.issues.deleteComment({ owner, repo, comment_id: c.id, request: { signal } }))));
 }
 /** The login the token acts as. GraphQL's viewer works for installation tokens (GITHUB_TOKEN) too. */
 async function ownLogin(octokit, session) {

@@ -341,10 +341,18 @@ export class NeonClient {
   /** Direct and pooled URLs from Neon, always for this branch (never the default branch's). */
   async connectionDetails(branch: PreviewBranch, database: string, role: string): Promise<ConnectionDetails> {
     const fetchUri = async (pooled: boolean) => {
-      const { data } = await this.session.call({ platform: 'Neon', operation: `get ${pooled ? 'pooled' : 'direct'} connection URL` }, (signal) =>
-        this.api.getConnectionUri({ projectId: this.projectId, branch_id: branch.id, database_name: database, role_name: role, pooled }, { signal }),
-      );
-      return data.uri;
+      try {
+        const { data } = await this.session.call({ platform: 'Neon', operation: `get ${pooled ? 'pooled' : 'direct'} connection URL` }, (signal) =>
+          this.api.getConnectionUri({ projectId: this.projectId, branch_id: branch.id, database_name: database, role_name: role, pooled }, { signal }),
+        );
+        return data.uri;
+      } catch (error) {
+        // Neon's 404 here names the missing role or database; say which inputs choose them.
+        if (error instanceof ApiError && error.status === 404) {
+          throw new ApiError(error.platform, error.operation, error.failure, error.attempts, error.outcomeUnknown, `check the inputs \`role\` ("${role}") and \`database\` ("${database}"): the branch must have both`);
+        }
+        throw error;
+      }
     };
     const [directUrl, pooledUrl] = await Promise.all([fetchUri(false), fetchUri(true)]);
     core.setSecret(directUrl);

@@ -148,6 +148,9 @@ describe('branch options', () => {
     const chosen = await runAction({ inputs: inputs({ parent_branch: parent.id, database: 'app' }), event: pullRequestEvent({ action: 'synchronize', number: 105 }) });
     expect(chosen.code).toBe(0);
     expect(chosen.outputs).toMatchObject({ database: 'app', role: 'app_owner', created: 'false' });
+    const wrongRole = await runAction({ inputs: inputs({ parent_branch: parent.id, database: 'app', role: 'nobody' }), event: pullRequestEvent({ action: 'synchronize', number: 105 }) });
+    expect(wrongRole.code).toBe(1);
+    expect(wrongRole.stdout).toMatch(/::error::Neon: get (direct|pooled) connection URL failed: HTTP 404: role nobody not found.*check the inputs `role` \("nobody"\) and `database` \("app"\)/);
   });
 
   it('leaves a branch it does not manage alone on delete, with a warning', async () => {
