@@ -78,6 +78,21 @@ const RETRY_STATUSES = new Set([423, 429, 500, 502, 503, 504]);
 const REFUSED_STATUSES = new Set([423, 429, 503]);
 const NETWORK_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'ECONNREFUSED', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
 
+/**
+ * A non-2xx answer to a request sent with `fetch` rather than a platform's client, in the shape
+ * `describeFailure` reads: status, response headers, parsed body.
+ */
+export class HttpStatusError extends Error {
+  override readonly name = 'HttpStatusError';
+  constructor(
+    readonly status: number,
+    readonly headers: Headers,
+    readonly body: unknown,
+  ) {
+    super(`HTTP ${status}`);
+  }
+}
+
 /** Reads any client's error (axios, fetch, node-fetch, Octokit, Vercel SDK, Netlify client). */
 export function describeFailure(error: unknown): CallFailure {
   const e = (error ?? {}) as Record<string, unknown>;

@@ -9,7 +9,7 @@
 import * as core from '@actions/core';
 import type { VercelCore } from '@vercel/sdk/core.js';
 import { started } from '../concurrency.js';
-import { ApiError, type ApiSession, type CallFailure, type CallOptions } from '../http/retry.js';
+import { ApiError, HttpStatusError, type ApiSession, type CallFailure, type CallOptions } from '../http/retry.js';
 import type { CommonSettings, VercelSettings } from '../inputs.js';
 import type { PublishedVariable } from '../variables.js';
 import type { Awaitable, BranchRef, Link, ManagedEntry, ManagedGroup, PullRequestRef, Target, TargetReport } from './target.js';
@@ -40,18 +40,6 @@ export function markedPullRequest(comment: string | undefined, repository: strin
  */
 export function isEnvUpdateConflict(failure: CallFailure): boolean {
   return failure.status === 400 && /already happening|ongoing (env )?update/i.test(failure.message);
-}
-
-/** A non-2xx answer to a request sent without the SDK, in the shape `describeFailure` reads. */
-class VercelHttpError extends Error {
-  override readonly name = 'VercelHttpError';
-  constructor(
-    readonly status: number,
-    readonly headers: Headers,
-    readonly body: unknown,
-  ) {
-    super(`HTTP ${status}`);
-  }
 }
 
 /** The most ids one batch delete takes. */
@@ -251,7 +239,7 @@ class VercelTarget implements Target {
       } catch {
         parsed = text;
       }
-      if (!response.ok) return { ok: false, error: new VercelHttpError(response.status, response.headers, parsed) };
+      if (!response.ok) return { ok: false, error: new HttpStatusError(response.status, response.headers, parsed) };
       if (!parsed || typeof parsed !== 'object') return { ok: false, error: new Error('Vercel: list variables returned no JSON object') };
       return { ok: true, value: parsed as { envs?: unknown; pagination?: { next?: unknown } } };
     });

@@ -2,11 +2,12 @@
 // configured: each run fails before any request reaches a platform, with one `::error::` line
 // that names the input (and never echoes a token, nor 10 kB of it).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPOSITORY, leakedSecrets, pullRequestEvent, runAction, type RunResult } from '../../sandbox/action-runner.js';
-import { startGitHubStandIn, type GitHubStandIn } from '../../sandbox/github.js';
-import { startNeonStandIn, type NeonStandIn } from '../../sandbox/neon.js';
-import { startNetlifyStandIn, type NetlifyStandIn } from '../../sandbox/netlify.js';
-import { startVercelStandIn, type VercelStandIn } from '../../sandbox/vercel.js';
+import { leakedSecrets, pullRequestEvent, runAction, type RunResult } from '../../sandbox/action-runner.js';
+import type { GitHubStandIn } from '../../sandbox/github.js';
+import type { NeonStandIn } from '../../sandbox/neon.js';
+import type { NetlifyStandIn } from '../../sandbox/netlify.js';
+import type { VercelStandIn } from '../../sandbox/vercel.js';
+import { startAllStandIns, type AllStandIns } from './stand-ins.js';
 
 const NEON_KEY = 'napi_bad_inputs_key_0000000000';
 const VERCEL_TOKEN = 'vercel_bad_inputs_token_00000';
@@ -20,15 +21,13 @@ let vercel: VercelStandIn;
 let netlify: NetlifyStandIn;
 let github: GitHubStandIn;
 
+let standIns: AllStandIns;
+
 beforeAll(async () => {
-  [neon, vercel, netlify, github] = await Promise.all([
-    startNeonStandIn({ apiKeys: [NEON_KEY], operationMs: 100 }),
-    startVercelStandIn({ tokens: [VERCEL_TOKEN], projects: [{ name: 'shop-web' }] }),
-    startNetlifyStandIn({ tokens: [NETLIFY_TOKEN] }),
-    startGitHubStandIn({ repository: REPOSITORY }),
-  ]);
+  standIns = await startAllStandIns({ neonKey: NEON_KEY, vercelToken: VERCEL_TOKEN, netlifyToken: NETLIFY_TOKEN });
+  ({ neon, vercel, netlify, github } = standIns);
 });
-afterAll(() => Promise.all([neon.stop(), vercel.stop(), netlify.stop(), github.stop()]));
+afterAll(() => standIns.stop());
 
 /**
  * Valid inputs with every target configured; each case overrides one. With `tag`, every platform

@@ -3,10 +3,11 @@
 // tied to a pull request is reported and kept.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPOSITORY, leakedSecrets, pullRequestEvent, runAction, type RunResult } from '../../sandbox/action-runner.js';
-import { startGitHubStandIn, type GitHubStandIn } from '../../sandbox/github.js';
+import type { GitHubStandIn } from '../../sandbox/github.js';
 import { startNeonStandIn, type NeonStandIn } from '../../sandbox/neon.js';
-import { startNetlifyStandIn, type NetlifyStandIn } from '../../sandbox/netlify.js';
-import { startVercelStandIn, type VercelStandIn } from '../../sandbox/vercel.js';
+import type { NetlifyStandIn } from '../../sandbox/netlify.js';
+import type { VercelStandIn } from '../../sandbox/vercel.js';
+import { startAllStandIns, type AllStandIns } from './stand-ins.js';
 
 const NEON_KEY = 'napi_sweep_key_000000000000000';
 const VERCEL_TOKEN = 'vercel_sweep_token_0000000000';
@@ -17,15 +18,13 @@ let vercel: VercelStandIn;
 let netlify: NetlifyStandIn;
 let github: GitHubStandIn;
 
+let standIns: AllStandIns;
+
 beforeAll(async () => {
-  [neon, vercel, netlify, github] = await Promise.all([
-    startNeonStandIn({ apiKeys: [NEON_KEY], operationMs: 100 }),
-    startVercelStandIn({ tokens: [VERCEL_TOKEN], projects: [{ name: 'shop-web' }] }),
-    startNetlifyStandIn({ tokens: [NETLIFY_TOKEN] }),
-    startGitHubStandIn({ repository: REPOSITORY }),
-  ]);
+  standIns = await startAllStandIns({ neonKey: NEON_KEY, vercelToken: VERCEL_TOKEN, netlifyToken: NETLIFY_TOKEN });
+  ({ neon, vercel, netlify, github } = standIns);
 });
-afterAll(() => Promise.all([neon.stop(), vercel.stop(), netlify.stop(), github.stop()]));
+afterAll(() => standIns.stop());
 
 function inputs(extra: Record<string, string> = {}): Record<string, string> {
   return {
