@@ -45196,6 +45196,22 @@ const RETRY_STATUSES = new Set([423, 429, 500, 502, 503, 504]);
 /** Answers that prove the request was not applied, so even a create may be sent again. */
 const REFUSED_STATUSES = new Set([423, 429, 503]);
 const NETWORK_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'ECONNREFUSED', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+/**
+ * A non-2xx answer to a request sent with `fetch` rather than a platform's client, in the shape
+ * `describeFailure` reads: status, response headers, parsed body.
+ */
+class HttpStatusError extends Error {
+    status;
+    headers;
+    body;
+    name = 'HttpStatusError';
+    constructor(status, headers, body) {
+        super(`HTTP ${status}`);
+        this.status = status;
+        this.headers = headers;
+        this.body = body;
+    }
+}
 /** Reads any client's error (axios, fetch, node-fetch, Octokit, Vercel SDK, Netlify client). */
 function describeFailure(error) {
     const e = (error ?? {});
@@ -47464,19 +47480,6 @@ function operationTable() {
     operations ??= __nccwpck_require__.e(/* import() */ 393).then(__nccwpck_require__.bind(__nccwpck_require__, 6393)).then(({ methods }) => new Map(methods.map((op) => [op.operationId, op])));
     return operations;
 }
-/** A non-2xx answer, in the shape `describeFailure` reads: status, response headers, body. */
-class NetlifyHttpError extends Error {
-    status;
-    headers;
-    body;
-    name = 'NetlifyHttpError';
-    constructor(status, headers, body) {
-        super(`HTTP ${status}`);
-        this.status = status;
-        this.headers = headers;
-        this.body = body;
-    }
-}
 class NetlifyRest {
     apiUrl;
     token;
@@ -47516,7 +47519,7 @@ class NetlifyRest {
             const text = await response.text();
             const body = netlify_parseBody(text, response.headers.get('content-type'));
             if (!response.ok)
-                throw new NetlifyHttpError(response.status, response.headers, body);
+                throw new HttpStatusError(response.status, response.headers, body);
             return { status: response.status, body: body };
         });
     }
@@ -47821,34 +47824,26 @@ class NetlifyTarget {
         }
     }
     /**
-     * Removes this PR's values of one key. When they are the only values left, the key goes
-     * (after a fresh read, so a value another run added since the list is never wiped);
-     * otherwise each value goes by its id.
+     * Removes this PR's values of one key, each by its id (all at once). When the list showed no
+     * other value in the key, the key is read again and deleted only if no value is left in it: a
+     * value another run added meanwhile keeps its key.
      */
     async removeOwnValues(account, listed, head) {
         const key = listed.key;
         const params = { account_id: account, key, site_id: this.settings.siteId };
-        let envVar = listed;
+        const mine = ownValues(listed, head).filter((v) => v.id);
+        const answers = await Promise.all(mine.map((value) => this.rest.request('deleteEnvVarValue', { ...params, id: value.id }, { operation: `delete ${key} value for branch ${head}`, acceptStatus: [404] })));
+        const deleted = answers.filter(Boolean).length;
+        let keyDeleted = false;
         if ((listed.values ?? []).every((v) => isOwnValue(v, head))) {
-            envVar = (await this.rest.request('getEnvVar', params, { operation: `get ${key}`, acceptStatus: [404] }))?.body;
-            if (!envVar)
-                return 'absent';
-            if ((envVar.values ?? []).every((v) => isOwnValue(v, head))) {
-                const gone = await this.rest.request('deleteEnvVar', params, { operation: `delete ${key}`, acceptStatus: [404] });
-                // An empty key (this PR's value already removed) goes too, but removed nothing of this PR.
-                return gone && ownValues(envVar, head).length > 0 ? 'key-deleted' : 'absent';
+            const fresh = (await this.rest.request('getEnvVar', params, { operation: `get ${key}`, acceptStatus: [404] }))?.body;
+            if (fresh && (fresh.values ?? []).length === 0) {
+                keyDeleted = Boolean(await this.rest.request('deleteEnvVar', params, { operation: `delete ${key}`, acceptStatus: [404] }));
             }
         }
-        const mine = ownValues(envVar, head).filter((v) => v.id);
-        if (mine.length === 0)
+        if (deleted === 0)
             return 'absent';
-        let deleted = 0;
-        for (const value of mine) {
-            const answer = await this.rest.request('deleteEnvVarValue', { ...params, id: value.id }, { operation: `delete ${key} value for branch ${head}`, acceptStatus: [404] });
-            if (answer)
-                deleted++;
-        }
-        return deleted > 0 ? 'values-deleted' : 'absent';
+        return keyDeleted ? 'key-deleted' : 'values-deleted';
     }
     /** Starts a build of the head branch, which Netlify runs as a branch deploy. */
     async startBuild(site, head, links, notes) {
@@ -47932,19 +47927,6 @@ function markedPullRequest(comment, repository) {
  */
 function isEnvUpdateConflict(failure) {
     return failure.status === 400 && /already happening|ongoing (env )?update/i.test(failure.message);
-}
-/** A non-2xx answer to a request sent without the SDK, in the shape `describeFailure` reads. */
-class VercelHttpError extends Error {
-    status;
-    headers;
-    body;
-    name = 'VercelHttpError';
-    constructor(status, headers, body) {
-        super(`HTTP ${status}`);
-        this.status = status;
-        this.headers = headers;
-        this.body = body;
-    }
 }
 /** The most ids one batch delete takes. */
 const BATCH_LIMIT = 1000;
@@ -48123,7 +48105,7 @@ class VercelTarget {
                 parsed = text;
             }
             if (!response.ok)
-                return { ok: false, error: new VercelHttpError(response.status, response.headers, parsed) };
+                return { ok: false, error: new HttpStatusError(response.status, response.headers, parsed) };
             if (!parsed || typeof parsed !== 'object')
                 return { ok: false, error: new Error('Vercel: list variables returned no JSON object') };
             return { ok: true, value: parsed };

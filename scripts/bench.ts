@@ -562,7 +562,7 @@ export function floorOf(scenario: Scenario, L: number, T: number, closed: number
     case 'reuse':
       return { ms: 8 * L, formula: '8L' };
     case 'delete':
-      return { ms: 6 * L + T, formula: '6L + T' };
+      return { ms: 7 * L + T, formula: '7L + T' };
     case 'sweep': {
       // The list and the `closed` deletes are Neon requests 1..closed+1: the last delete cannot be
       // sent before the bucket let it through, nor before the first target removals were done.

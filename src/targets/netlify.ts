@@ -24,7 +24,7 @@
 import * as core from '@actions/core';
 import pLimit from 'p-limit';
 import { eachLimited, started } from '../concurrency.js';
-import { ApiError, type ApiSession } from '../http/retry.js';
+import { ApiError, HttpStatusError, type ApiSession } from '../http/retry.js';
 import type { CommonSettings, NetlifySettings } from '../inputs.js';
 import type { PublishedVariable } from '../variables.js';
 import type { Awaitable, BranchRef, Link, ManagedEntry, ManagedGroup, PullRequestRef, Target, TargetReport } from './target.js';
@@ -99,18 +99,6 @@ function operationTable(): Promise<Map<string, Operation>> {
 
 type OperationId = 'getSite' | 'getEnvVars' | 'getEnvVar' | 'createEnvVars' | 'setEnvVarValue' | 'deleteEnvVarValue' | 'deleteEnvVar' | 'createSiteBuild' | 'getDeploy';
 
-/** A non-2xx answer, in the shape `describeFailure` reads: status, response headers, body. */
-export class NetlifyHttpError extends Error {
-  override readonly name = 'NetlifyHttpError';
-  constructor(
-    readonly status: number,
-    readonly headers: Headers,
-    readonly body: unknown,
-  ) {
-    super(`HTTP ${status}`);
-  }
-}
-
 interface Answer<T> {
   status: number;
   body: T;
@@ -160,7 +148,7 @@ class NetlifyRest {
         const response = await fetch(url, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body), signal });
         const text = await response.text();
         const body = parseBody(text, response.headers.get('content-type'));
-        if (!response.ok) throw new NetlifyHttpError(response.status, response.headers, body);
+        if (!response.ok) throw new HttpStatusError(response.status, response.headers, body);
         return { status: response.status, body: body as T };
       },
     );
@@ -466,31 +454,27 @@ class NetlifyTarget implements Target {
   }
 
   /**
-   * Removes this PR's values of one key. When they are the only values left, the key goes
-   * (after a fresh read, so a value another run added since the list is never wiped);
-   * otherwise each value goes by its id.
+   * Removes this PR's values of one key, each by its id (all at once). When the list showed no
+   * other value in the key, the key is read again and deleted only if no value is left in it: a
+   * value another run added meanwhile keeps its key.
    */
   private async removeOwnValues(account: string, listed: EnvVar, head: string): Promise<'values-deleted' | 'key-deleted' | 'absent'> {
     const key = listed.key;
     const params = { account_id: account, key, site_id: this.settings.siteId };
-    let envVar: EnvVar | undefined = listed;
+    const mine = ownValues(listed, head).filter((v) => v.id);
+    const answers = await Promise.all(
+      mine.map((value) => this.rest.request('deleteEnvVarValue', { ...params, id: value.id }, { operation: `delete ${key} value for branch ${head}`, acceptStatus: [404] })),
+    );
+    const deleted = answers.filter(Boolean).length;
+    let keyDeleted = false;
     if ((listed.values ?? []).every((v) => isOwnValue(v, head))) {
-      envVar = (await this.rest.request<EnvVar>('getEnvVar', params, { operation: `get ${key}`, acceptStatus: [404] }))?.body;
-      if (!envVar) return 'absent';
-      if ((envVar.values ?? []).every((v) => isOwnValue(v, head))) {
-        const gone = await this.rest.request('deleteEnvVar', params, { operation: `delete ${key}`, acceptStatus: [404] });
-        // An empty key (this PR's value already removed) goes too, but removed nothing of this PR.
-        return gone && ownValues(envVar, head).length > 0 ? 'key-deleted' : 'absent';
+      const fresh = (await this.rest.request<EnvVar>('getEnvVar', params, { operation: `get ${key}`, acceptStatus: [404] }))?.body;
+      if (fresh && (fresh.values ?? []).length === 0) {
+        keyDeleted = Boolean(await this.rest.request('deleteEnvVar', params, { operation: `delete ${key}`, acceptStatus: [404] }));
       }
     }
-    const mine = ownValues(envVar, head).filter((v) => v.id);
-    if (mine.length === 0) return 'absent';
-    let deleted = 0;
-    for (const value of mine) {
-      const answer = await this.rest.request('deleteEnvVarValue', { ...params, id: value.id }, { operation: `delete ${key} value for branch ${head}`, acceptStatus: [404] });
-      if (answer) deleted++;
-    }
-    return deleted > 0 ? 'values-deleted' : 'absent';
+    if (deleted === 0) return 'absent';
+    return keyDeleted ? 'key-deleted' : 'values-deleted';
   }
 
   /** Starts a build of the head branch, which Netlify runs as a branch deploy. */

@@ -237,8 +237,8 @@ describe('two pull requests on one Netlify site', () => {
     expect(untouched()).toEqual(seeded);
     expect(netlify.variable('DATABASE_URL')!.values.map((x) => x.context)).toEqual(['production']);
     expect(netlify.variable('PGHOST')!.values.map((x) => x.context)).toEqual(['deploy-preview']);
-    // 2 + 2 value deletes + 5 × (re-read + key delete)
-    expect(closeBRequests.length).toBe(14);
+    // get site + list + 7 value deletes by id + 5 × (re-read + delete of the emptied key)
+    expect(closeBRequests.length).toBe(19);
     expect(summaryCount(closedB, 'Netlify')).toBe(closeBRequests.length);
     expectNoLeak(closedB, b, secretsOf(openedB));
 
@@ -336,8 +336,8 @@ describe('netlify_redeploy', () => {
     const { result: closedB, requests: deleteLast } = await netlifyRequestsOf(() => run('closed', b, { netlify_redeploy: 'true' }));
     expectSuccess(closedB);
     requestCounts['delete, last PR'] = deleteLast.length;
-    // get site + list + 7 × (re-read + key delete); a delete run never builds.
-    expect(deleteLast.length).toBe(16);
+    // get site + list + 7 × (value delete by id + re-read + delete of the emptied key); a delete run never builds.
+    expect(deleteLast.length).toBe(23);
     expect(netlify.vars()).toEqual([]);
     expect(netlify.builds()).toHaveLength(1);
     expectNoLeak(closedA, a, secretsOf(openedA));

@@ -301,8 +301,19 @@ describe('netlify target', () => {
       expect(netlify.variable('PGHOST')!.values.map((v) => v.context)).toEqual(['production']);
       expect(result.names).toEqual([...DEFAULT_NAMES].sort());
       expect(result.notes).toEqual([`Deleted ${DEFAULT_NAMES.filter((n) => n !== 'PGHOST').sort().join(', ')}: no other value was left in them.`]);
-      // get site + list + PGHOST's value delete + (fresh read + key delete) for the 6 others
-      expect(requests).toBe(2 + 1 + 6 * 2);
+      // get site + list + the 7 values deleted by id + (fresh read + delete of the emptied key) for the 6 others
+      expect(requests).toBe(2 + 7 + 6 * 2);
+      // A key goes only once it is empty: its value was deleted by id, and the key read again, before.
+      const keyDeletes = netlify.standIn.requests.filter((r) => r.method === 'DELETE' && /\/env\/[^/]+$/.test(r.path));
+      expect(keyDeletes).toHaveLength(6);
+      for (const del of keyDeletes) {
+        const key = del.path.split('/').pop()!;
+        const valueDelete = netlify.standIn.requests.findIndex((r) => r.method === 'DELETE' && r.path.includes(`/env/${key}/value/`));
+        const freshRead = netlify.standIn.requests.findIndex((r, i) => i > valueDelete && r.method === 'GET' && r.path.endsWith(`/env/${key}`));
+        expect(valueDelete, key).toBeGreaterThanOrEqual(0);
+        expect(freshRead, key).toBeGreaterThan(valueDelete);
+        expect(netlify.standIn.requests.indexOf(del), key).toBeGreaterThan(freshRead);
+      }
 
       const again = await remove(a);
       expect(again.result.names).toEqual([]);
