@@ -113,6 +113,12 @@ export interface RateLimitPlan {
   retryAfterSeconds?: number;
   /** 403 (GitHub's usual answer) or 429; default 403. */
   status?: 403 | 429;
+  /**
+   * `secondary` (default): a secondary rate limit, waiting `retry-after`. `primary`: the hourly
+   * limit used up, `x-ratelimit-remaining: 0` and `x-ratelimit-reset` `retryAfterSeconds` ahead,
+   * no `retry-after`.
+   */
+  limit?: 'secondary' | 'primary';
   method?: string;
   /** Only requests whose path (without the base path) matches; default every request. */
   path?: RegExp;
@@ -813,15 +819,20 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     },
     rateLimitNext: (plan = {}) => {
       const seconds = plan.retryAfterSeconds ?? 1;
+      const primary = plan.limit === 'primary';
       standIn.failNext({
         method: plan.method,
         path: plan.path ?? /./,
         status: plan.status ?? 403,
         times: plan.times ?? 1,
-        headers: { 'retry-after': String(seconds), 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4990', 'x-ratelimit-resource': 'core' },
+        headers: primary
+          ? { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil((now() + seconds * 1000) / 1000)), 'x-ratelimit-resource': 'core' }
+          : { 'retry-after': String(seconds), 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4990', 'x-ratelimit-resource': 'core' },
         body: {
-          message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.',
-          documentation_url: 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+          message: primary
+            ? 'API rate limit exceeded for installation ID 1. If you reach out to GitHub Support for help, please include the request ID.'
+            : 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.',
+          documentation_url: `https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#${primary ? 'about-primary-rate-limits' : 'about-secondary-rate-limits'}`,
           status: String(plan.status ?? 403),
         },
       });

@@ -1,4 +1,12 @@
 import './stacks.js';
+import * as core from '@actions/core';
 import { run } from './main.js';
+
+// A failure that nothing awaited would otherwise end the process with a stack trace and no
+// `::error::` line. Report it as the run's failure (only the message: client errors carry request
+// headers) and let the run end as it would.
+process.on('unhandledRejection', (reason) => {
+  core.setFailed(`Unexpected failure: ${reason instanceof Error ? reason.message : String(reason)}`);
+});
 
 await run();

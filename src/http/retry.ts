@@ -172,18 +172,31 @@ export function requestedWaitMs(failure: CallFailure, now = Date.now()): number 
     const date = Date.parse(retryAfter);
     if (Number.isFinite(date)) return Math.max(0, date - now);
   }
+  // The reset time counts when the limit it belongs to is used up: `x-ratelimit-remaining: 0`, or a
+  // 429 that does not say (GitHub sends the primary limit's headers on every answer, so a
+  // secondary-limit refusal with requests remaining must not wait for the primary reset).
   const reset = failure.headers['x-ratelimit-reset'];
-  if (reset !== undefined && (failure.status === 429 || failure.status === 403 || failure.headers['x-ratelimit-remaining'] === '0')) {
+  const remaining = failure.headers['x-ratelimit-remaining'];
+  if (reset !== undefined && (remaining === '0' || (failure.status === 429 && remaining === undefined))) {
     const value = Number(reset);
     // Unix seconds (Vercel, Netlify, GitHub); a small number is a delay in seconds.
     if (Number.isFinite(value)) return Math.max(0, value > 1e9 ? value * 1000 - now : value * 1000);
   }
+  // GitHub: a secondary rate limit that names no wait asks for at least a minute.
+  if (isSecondaryRateLimit(failure)) return SECONDARY_LIMIT_WAIT_MS;
   return undefined;
 }
 
-/** GitHub's secondary rate limit answers 403 with a wait header or no remaining requests. */
-function isRateLimited403(failure: CallFailure): boolean {
-  return failure.status === 403 && (failure.headers['retry-after'] !== undefined || failure.headers['x-ratelimit-remaining'] === '0');
+/** GitHub's wait after a secondary rate limit answer without `retry-after`. */
+const SECONDARY_LIMIT_WAIT_MS = 60_000;
+
+function isSecondaryRateLimit(failure: CallFailure): boolean {
+  return (failure.status === 403 || failure.status === 429) && /secondary rate limit|abuse detection/i.test(failure.message);
+}
+
+/** GitHub's rate limits answer 403 with a wait header, no remaining requests, or their own message. */
+export function isRateLimited403(failure: CallFailure): boolean {
+  return failure.status === 403 && (failure.headers['retry-after'] !== undefined || failure.headers['x-ratelimit-remaining'] === '0' || isSecondaryRateLimit(failure));
 }
 
 type Verdict = 'retry' | 'unknown-outcome' | 'fail';

@@ -11,7 +11,7 @@
 // Per remove with d deployments: delete environment, list deployments, 2 per deployment.
 // Per sweep listing (findManaged) of e environments: ceil(e / 100) list requests, at least 1.
 import { getOctokit } from '@actions/github';
-import { ApiError, type ApiSession, type CallOptions } from '../http/retry.js';
+import { ApiError, isRateLimited403, type ApiSession, type CallOptions } from '../http/retry.js';
 import { eachLimited, started } from '../concurrency.js';
 import { allPages } from '../http/pages.js';
 import { environmentName, type CommonSettings, type GitHubSettings } from '../inputs.js';
@@ -98,10 +98,9 @@ async function callGitHub<T>(session: ApiSession, operation: string, spec: CallS
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     const failure = error.failure;
-    const rateLimited = failure.headers['retry-after'] !== undefined || failure.headers['x-ratelimit-remaining'] === '0';
     let detail: string | undefined;
     if (failure.status === 401) detail = BAD_CREDENTIALS_HELP;
-    else if (failure.status === 403 && !rateLimited) detail = scope === 'environment' ? ENVIRONMENT_PERMISSION_HELP : DEPLOYMENT_PERMISSION_HELP;
+    else if (failure.status === 403 && !isRateLimited403(failure)) detail = scope === 'environment' ? ENVIRONMENT_PERMISSION_HELP : DEPLOYMENT_PERMISSION_HELP;
     else if (failure.status === 404 && notFound) detail = notFound;
     if (!detail) throw error;
     throw new ApiError(error.platform, error.operation, failure, error.attempts, error.outcomeUnknown, detail);
@@ -165,7 +164,8 @@ class EnvironmentTarget {
     if (!existing) notes.push(`Created environment ${env}.`);
     // The deployment is recorded while the values are written; it gets its success status once they are.
     const writing = started(this.writeValues(owner, repo, variables, reads));
-    const recording = started(this.recordDeployment(owner, repo, pr, branch, writing.then(() => undefined)));
+    // (`written` is awaited only once the deployment exists: a failed write must not be unhandled meanwhile.)
+    const recording = started(this.recordDeployment(owner, repo, pr, branch, started(writing.then(() => undefined))));
     const { notes: written, removedNames } = await writing;
     notes.push(...written, ...(await recording));
 

@@ -279,6 +279,18 @@ describe('github target: failures', () => {
     expect(gh.secretPlaintext('pr-42', 'DATABASE_URL')).toContain('pw');
   });
 
+  it('waits out the primary rate limit (403 with x-ratelimit-remaining: 0) until x-ratelimit-reset, and carries on', async () => {
+    await start();
+    gh.rateLimitNext({ method: 'PUT', path: /\/secrets\/PGPASSWORD$/, retryAfterSeconds: 2, limit: 'primary' });
+    const { requests, session } = await publish(settings(), connection('pw'));
+    const refused = requests.filter((r) => r.path.endsWith('/secrets/PGPASSWORD'));
+    expect(refused.map((r) => r.status)).toEqual([403, 201]);
+    // The reset is a whole second up to 2 s ahead: the retry waited for it, not a backoff step.
+    expect(refused[1]!.at - refused[0]!.at).toBeGreaterThanOrEqual(950);
+    expect(session.stats.retries.GitHub).toBe(1);
+    expect(gh.secretPlaintext('pr-42', 'PGPASSWORD')).toBe('pw');
+  });
+
   it('ends each attempt at its time limit (the signal reaches Octokit) and tries again', async () => {
     await start({ latencyMs: 2_000 });
     const s = settings();
@@ -287,6 +299,20 @@ describe('github target: failures', () => {
     await createGitHubTarget(s, session).publish(s.pr, resolveVariables(s.variables, connection('pw')), BRANCH);
     expect(Date.now() - started).toBeLessThan(1_500);
     expect(session.stats.retries.GitHub).toBe(1);
+    expect(gh.secretPlaintext('pr-42', 'PGPASSWORD')).toBe('pw');
+  });
+
+  it('fails with the write error while the deployment is still being created (no unhandled rejection)', async () => {
+    await start();
+    await publish(settings(), connection('pw'));
+    // Next run: the public key read is refused at once, while the deployment's create takes longer.
+    gh.standIn.failNext({ method: 'GET', path: /\/secrets\/public-key$/, status: 404, body: { message: 'Not Found' } });
+    gh.standIn.setLatency(40);
+    const s = settings({}, SHA2);
+    const publishing = createGitHubTarget(s, new ApiSession(30_000)).publish(s.pr, resolveVariables(s.variables, connection('pw2')), BRANCH);
+    await expect(publishing).rejects.toThrow(/GitHub: get public key of environment pr-42 failed: HTTP 404/);
+    // Vitest fails the file on an unhandled rejection; give the deployment's create time to end.
+    await new Promise((resolve) => setTimeout(resolve, 200));
     expect(gh.secretPlaintext('pr-42', 'PGPASSWORD')).toBe('pw');
   });
 

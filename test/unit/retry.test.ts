@@ -109,6 +109,13 @@ describe('the retry policy', () => {
     expect(hits).toBe(2);
   });
 
+  it("treats GitHub's secondary rate limit without retry-after as a wait of a minute, not a refusal", async () => {
+    reset([{ status: 403, body: { code: 'X', message: 'You have exceeded a secondary rate limit.' }, headers: { 'x-ratelimit-remaining': '4990' } }]);
+    // A minute does not fit in this run's 10 s: it gives up saying so, where a refusal would fail at once.
+    await expect(list(session(10_000))).rejects.toThrow(/HTTP 403: You have exceeded a secondary rate limit.*Gave up: the next try would pass the run's timeout/);
+    expect(hits).toBe(1);
+  });
+
   it('gives up when the next wait would pass the deadline', async () => {
     reset([{ status: 429, headers: { 'retry-after': '30' }, body: { code: 'X', message: 'slow down' } }]);
     const error = (await list(session(2000)).catch((e: unknown) => e)) as ApiError;
@@ -154,6 +161,19 @@ describe('reading failures and wait headers', () => {
     expect(requestedWaitMs({ status: 429, message: '', headers: { 'x-ratelimit-reset': String(now / 1000 + 7) } }, now)).toBe(7000);
     expect(requestedWaitMs({ status: 200, message: '', headers: { 'x-ratelimit-reset': String(now / 1000 + 7) } }, now)).toBeUndefined();
     expect(requestedWaitMs({ status: 500, message: '', headers: {} }, now)).toBeUndefined();
+  });
+
+  it("reads GitHub's rate limits: the reset only when requests are used up, a minute for a secondary limit that names no wait", () => {
+    const now = 1_700_000_000_000;
+    const primary = { 'x-ratelimit-limit': '5000', 'x-ratelimit-reset': String(now / 1000 + 3000) };
+    const secondary = 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.';
+    expect(requestedWaitMs({ status: 403, message: 'API rate limit exceeded', headers: { ...primary, 'x-ratelimit-remaining': '0' } }, now)).toBe(3_000_000);
+    // Requests remain: the primary reset is not what a secondary limit waits for.
+    expect(requestedWaitMs({ status: 403, message: secondary, headers: { ...primary, 'x-ratelimit-remaining': '4990' } }, now)).toBe(60_000);
+    expect(requestedWaitMs({ status: 429, message: secondary, headers: { ...primary, 'x-ratelimit-remaining': '4990' } }, now)).toBe(60_000);
+    expect(requestedWaitMs({ status: 403, message: secondary, headers: { ...primary, 'x-ratelimit-remaining': '4990', 'retry-after': '2' } }, now)).toBe(2000);
+    // A plain refusal (permissions) carries the same headers and is not a rate limit.
+    expect(requestedWaitMs({ status: 403, message: 'Resource not accessible by integration', headers: { ...primary, 'x-ratelimit-remaining': '4990' } }, now)).toBeUndefined();
   });
 
   it('backs off exponentially with jitter, capped', () => {
