@@ -39,10 +39,9 @@
 //   description;
 // - secrets: every URL, password (raw and URL-encoded) and token, searched in every run's
 //   stdout/stderr (except `::add-mask::` lines) and job summary, and in every PR comment.
-// Two create runs of one PR at once may both find no sticky comment and both write one: such
-// duplicate comments are counted and listed, not failed (the issue's duplicates are branches and
-// values).
-// The soak exits 1 on any leak, duplicate, missing or stale value, secret, violation, silent or
+// - duplicate comments: more than one sticky comment on a PR (two create runs at once both write
+//   one, then each keeps the oldest and deletes its own other one).
+// The soak exits 1 on any leak, duplicate (branch, value or comment), missing or stale value, secret, violation, silent or
 // vague failure, unrecovered run or hung run.
 import { pathToFileURL } from 'node:url';
 import { REPOSITORY, actionDefaults, leakedSecrets, pullRequestEvent, runAction, type RunResult } from '../sandbox/action-runner.js';
@@ -722,6 +721,7 @@ async function soak(
   const sum = (x: PerPlatform) => PLATFORMS.reduce((n, p) => n + x[p], 0);
   if (sum(report.leaks) > 0) problems.push(`${sum(report.leaks)} leaked item(s) of closed PRs`);
   if (report.duplicates.length > 0) problems.push(`${report.duplicates.length} duplicate(s)`);
+  if (report.duplicateComments.length > 0) problems.push(`${report.duplicateComments.length} PR(s) with more than one sticky comment`);
   if (report.missing.length > 0) problems.push(`${report.missing.length} missing value(s) of open PRs`);
   if (report.stale.length > 0) problems.push(`${report.stale.length} stale value(s) of open PRs`);
   if (report.secrets.length > 0) problems.push(`${report.secrets.length} secret(s) in output`);

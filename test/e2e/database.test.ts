@@ -6,22 +6,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPOSITORY, pullRequestEvent, runAction } from '../../sandbox/action-runner.js';
 import { startGitHubStandIn, type GitHubStandIn } from '../../sandbox/github.js';
 import { startNeonStandIn, type NeonStandIn } from '../../sandbox/neon.js';
+import { startNetlifyStandIn, type NetlifyStandIn } from '../../sandbox/netlify.js';
 import { startVercelStandIn, type VercelStandIn } from '../../sandbox/vercel.js';
 
 const KEY = 'napi_database_e2e_key_00000000';
 const VERCEL_TOKEN = 'vercel_database_e2e_token_000';
+const NETLIFY_TOKEN = 'netlify_database_e2e_token_00';
 let neon: NeonStandIn;
 let github: GitHubStandIn;
 let vercel: VercelStandIn;
+let netlify: NetlifyStandIn;
 
 beforeAll(async () => {
-  [neon, github, vercel] = await Promise.all([
+  [neon, github, vercel, netlify] = await Promise.all([
     startNeonStandIn({ apiKeys: [KEY], operationMs: 100, postgres: true }),
     startGitHubStandIn({ repository: REPOSITORY }),
     startVercelStandIn({ tokens: [VERCEL_TOKEN], projects: [{ name: 'shop-web' }] }),
+    startNetlifyStandIn({ tokens: [NETLIFY_TOKEN] }),
   ]);
 });
-afterAll(() => Promise.all([neon.stop(), github.stop(), vercel.stop()]));
+afterAll(() => Promise.all([neon.stop(), github.stop(), vercel.stop(), netlify.stop()]));
 
 async function sql(url: string, text: string): Promise<Record<string, unknown>[]> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
@@ -41,7 +45,19 @@ async function parentUrl(): Promise<string> {
 
 describe('the published URLs', () => {
   it('connect to a copy of the parent that is the branch’s own, and refuse connections once the PR closes', async () => {
-    const inputs = { neon_api_key: KEY, neon_project_id: neon.projectId, neon_api_url: neon.url, targets: 'vercel', vercel_token: VERCEL_TOKEN, vercel_project: 'shop-web', vercel_api_url: vercel.url };
+    const inputs = {
+      neon_api_key: KEY,
+      neon_project_id: neon.projectId,
+      neon_api_url: neon.url,
+      targets: 'vercel netlify github',
+      vercel_token: VERCEL_TOKEN,
+      vercel_project: 'shop-web',
+      vercel_api_url: vercel.url,
+      netlify_token: NETLIFY_TOKEN,
+      netlify_site_id: netlify.siteId,
+      netlify_api_url: netlify.url,
+      github_token: github.tokens.admin,
+    };
     const run = (action: 'opened' | 'closed') => runAction({ inputs, githubApiUrl: github.url, githubToken: github.tokens.actions, event: pullRequestEvent({ action, number: 301, headRef: 'feature/db' }) });
 
     const opened = await run('opened');
@@ -49,6 +65,12 @@ describe('the published URLs', () => {
     const published = Object.fromEntries(vercel.envs('shop-web').map((e) => [e.key, e.value]));
     expect(published.DATABASE_URL).toBe(opened.outputs.db_url_pooled);
     expect(published.DATABASE_URL_UNPOOLED).toBe(opened.outputs.db_url);
+
+    // Every target holds the same URLs: Netlify's branch values, the GitHub environment's secrets (decrypted by the stand-in).
+    for (const key of ['DATABASE_URL', 'DATABASE_URL_UNPOOLED']) {
+      expect(netlify.valueOf(key, 'branch', 'feature/db'), `Netlify ${key}`).toBe(published[key]);
+      expect(github.secretPlaintext('pr-301', key), `GitHub ${key}`).toBe(published[key]);
+    }
 
     for (const url of [published.DATABASE_URL!, published.DATABASE_URL_UNPOOLED!]) {
       const [version] = await sql(url, 'select version()');
@@ -65,6 +87,8 @@ describe('the published URLs', () => {
     for (const url of [published.DATABASE_URL!, published.DATABASE_URL_UNPOOLED!]) {
       await expect(sql(url, 'select 1')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     }
-    for (const s of [neon, github, vercel]) expect(s.standIn.violations).toEqual([]);
+    expect(netlify.vars()).toEqual([]);
+    expect(github.environments()).toEqual([]);
+    for (const s of [neon, github, vercel, netlify]) expect(s.standIn.violations).toEqual([]);
   });
 });

@@ -81,6 +81,19 @@ describe('upsertComment', () => {
     expect(gh.comments(PR.number).find((c) => c.creator === 'octocat')!.body).toBe(`Quoting: ${COMMENT_MARKER}`);
   });
 
+  it('finds its comment past the first page of comments (every page is read)', async () => {
+    const post = (token: string, text: string) =>
+      fetch(`${gh.url}/repos/${REPOSITORY}/issues/${PR.number}/comments`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ body: text }) });
+    for (let i = 0; i < 150; i++) await post(gh.tokens.user, `review remark ${i}`);
+    await post(gh.tokens.actions, body('old'));
+    await post(gh.tokens.user, 'one more');
+
+    expect(await upsertComment(octokit(), session(), PR, body('new'))).toBe('updated');
+
+    expect(bots().map((c) => c.body)).toEqual([body('new')]);
+    expect(gh.standIn.requestsTo(/\/issues\/42\/comments$/, 'GET').map((r) => r.query.page)).toEqual(['1', '2']);
+  });
+
   it('is a warning, not a failure, when the token may not comment', async () => {
     expect(await upsertComment(octokit(gh.tokens.readonly), session(), PR, body('one'))).toBe('skipped');
     expect(warning).toHaveBeenCalledWith(expect.stringMatching(/create PR comment failed: HTTP 403.*pull-requests: write/));
