@@ -215,6 +215,27 @@ export function longestChain(requests: Timed[]): number {
   return best;
 }
 
+/**
+ * Neon's rate limit as the action reads it, checked on the arrival times of a run's Neon requests:
+ * in every window [t_i, t_j] at most `burst` + `perSecond` × (t_j − t_i) requests arrive (a token
+ * bucket). Returns the largest number of requests any 60 s window held, and the largest excess over
+ * the bucket (0 or less: within the limit). `slackMs` absorbs the latency between the action's
+ * gate and the arrival.
+ */
+export function neonRate(starts: number[], burst = NEON_BURST, perSecond = NEON_PER_SECOND, slackMs = 0): { peakPerMinute: number; excess: number } {
+  const t = [...starts].sort((a, b) => a - b);
+  let peakPerMinute = 0;
+  let excess = -Infinity;
+  let from = 0;
+  for (let j = 0; j < t.length; j++) {
+    while (t[j]! - t[from]! >= 60_000) from++;
+    peakPerMinute = Math.max(peakPerMinute, j - from + 1);
+    for (let i = 0; i <= j; i++) excess = Math.max(excess, j - i + 1 - (burst + (perSecond * (t[j]! - t[i]! + slackMs)) / 1000));
+  }
+  // Rounded: the bucket's own arithmetic is in fractions of a request.
+  return { peakPerMinute, excess: t.length === 0 ? 0 : Math.round(excess * 1e6) / 1e6 };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Running the bundle
 
@@ -373,6 +394,8 @@ interface Sample {
   errors: number;
   /** The run's slowest answer: arrival to end of response (latency + the stand-in's own work). */
   slowest: { ms: number; what: string };
+  /** Neon requests in the busiest 60 s, and the largest excess over Neon's token bucket. */
+  neonRate: { peakPerMinute: number; excess: number };
 }
 
 let tracing = false;
@@ -403,6 +426,7 @@ async function measure(p: Platforms, scenario: Scenario, entry: string, options:
     firstRequestMs: first - run.started,
     maxRssMb: run.maxRssKb / 1024,
     errors: requests.filter((r) => r.status >= 400).length,
+    neonRate: neonRate(requests.filter((r) => r.platform === 'Neon').map((r) => r.start), NEON_BURST, NEON_PER_SECOND, 50),
     slowest: requests.reduce(
       (worst, r) => (r.end - r.start > worst.ms ? { ms: r.end - r.start, what: `${r.platform} ${r.method} ${r.url.split('?')[0]!.replace(/\/[0-9a-f-]{20,}|\/br-[a-z]+-[a-z]+-[a-z0-9]+/g, '/…')}` } : worst),
       { ms: 0, what: '' },
@@ -620,6 +644,8 @@ function report(options: BenchOptions, samples: Sample[]): string {
     `Floors: ${floors.join('; ')}.`,
     '',
     `Slowest single answer of the median run (L plus the stand-in's own work): ${slowest.join('; ')}.`,
+    '',
+    `Neon's rate limit (${NEON_BURST} at once, then 700 a minute), from the arrival times of every run's Neon requests: at most ${Math.max(...samples.map((s) => s.neonRate.peakPerMinute))} requests in any 60 s; ${samples.every((s) => s.neonRate.excess <= 0) ? 'every run stayed within the bucket' : `over the bucket by up to ${Math.max(...samples.map((s) => s.neonRate.excess)).toFixed(1)} request(s)`}.`,
     '',
     `Bundle: ${bundleSize(options.entry)}.`,
     '',
