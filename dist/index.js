@@ -45066,6 +45066,7 @@ class VercelTarget {
         if (latest) {
             const deployment = await latest;
             if (!deployment) {
+                core/* notice */.lm(`Vercel: no preview deployment of ${head} yet, so nothing was redeployed; the next Git push builds with the values.`);
                 notes.push(`no preview deployment of ${head} yet; the next Git push will build with the values`);
             }
             else {

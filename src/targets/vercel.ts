@@ -121,6 +121,7 @@ class VercelTarget implements Target {
     if (latest) {
       const deployment = await latest;
       if (!deployment) {
+        core.notice(`Vercel: no preview deployment of ${head} yet, so nothing was redeployed; the next Git push builds with the values.`);
         notes.push(`no preview deployment of ${head} yet; the next Git push will build with the values`);
       } else {
         // The deployment will connect to the branch: not before its operations have ended.

@@ -121,6 +121,38 @@ describe('a pull request from opened to closed', () => {
   });
 });
 
+describe('finding the branch', () => {
+  it('takes only the exact name, through every page of similar names (Neon searches substrings)', async () => {
+    // 120 branches whose names contain "preview/pr-6": more than one page of search results.
+    for (let i = 0; i < 120; i++) neon.addBranch({ name: `preview/pr-6${i}`, annotations: { 'managed-by': 'neon-preview', 'github-repo': REPOSITORY, 'github-pr': `6${i}` } });
+    const before = neon.branches().length;
+    const mark = neon.standIn.requests.length;
+    const opened = await runAction({ inputs: inputs(), event: pullRequestEvent({ action: 'opened', number: 6 }) });
+    expect(opened.code, opened.stdout).toBe(0);
+    expect(opened.outputs).toMatchObject({ branch_name: 'preview/pr-6', created: 'true' });
+    expect(neon.branches()).toHaveLength(before + 1);
+    const searches = neonRequests(mark).filter((r) => r.method === 'GET' && r.path.endsWith('/branches') && r.query.search === 'preview/pr-6');
+    expect(searches.length).toBeGreaterThanOrEqual(2);
+    expect(searches.slice(1).every((r) => r.query.cursor)).toBe(true);
+
+    const again = await runAction({ inputs: inputs(), event: pullRequestEvent({ action: 'synchronize', number: 6 }) });
+    expect(again.code, again.stdout).toBe(0);
+    expect(again.outputs).toMatchObject({ branch_id: opened.outputs.branch_id, created: 'false' });
+    expect(neon.branches()).toHaveLength(before + 1);
+  });
+
+  it('looks again instead of creating twice when the answer to its create was lost after the branch was made', async () => {
+    neon.standIn.failNext({ method: 'POST', path: /\/branches$/, status: 'reset', afterApply: true });
+    const mark = neon.standIn.requests.length;
+    const opened = await runAction({ inputs: inputs(), event: pullRequestEvent({ action: 'opened', number: 114 }) });
+    expect(opened.code, opened.stdout).toBe(0);
+    const creates = neonRequests(mark).filter((r) => r.method === 'POST' && r.path.endsWith('/branches'));
+    expect(creates).toHaveLength(1);
+    expect(neon.branches().filter((b) => b.name === 'preview/pr-114')).toHaveLength(1);
+    expect(opened.outputs.branch_id).toBe(neon.branchByName('preview/pr-114')!.id);
+  });
+});
+
 describe('branch options', () => {
   it('creates a schema-only branch from a named parent with a suspend timeout, and no expiry', async () => {
     const parent = neon.addBranch({ name: 'staging', withEndpoint: true });

@@ -380,6 +380,7 @@ describe('vercel_redeploy', () => {
     expect(vercel.redeploys()).toEqual([]);
     const note = `no preview deployment of ${head(pr)} yet; the next Git push will build with the values`;
     expect(opened.summary).toContain(note);
+    expect(opened.stdout).toContain(`::notice::Vercel: no preview deployment of ${head(pr)} yet, so nothing was redeployed`);
     expect(botComment(pr)).toContain(note);
     expectOwnValues(pr, opened);
     expectNoLeak(opened, pr, secretsOf(opened));
