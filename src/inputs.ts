@@ -285,9 +285,9 @@ export function environmentName(template: string, pr: number, headRef: string): 
 }
 
 function neonConnection(read: Read): SweepSettings['neon'] {
-  const apiKey = required(read, 'neon_api_key');
+  const apiKey = required(read, 'neon_api_key', '(a Neon API key, e.g. `${{ secrets.NEON_API_KEY }}`; create one under Account settings → API keys in the Neon console)');
   core.setSecret(apiKey);
-  const projectId = required(read, 'neon_project_id');
+  const projectId = required(read, 'neon_project_id', '(the id of the Neon project, under Settings → General in the Neon console)');
   if (!/^[a-z0-9-]{1,60}$/.test(projectId)) {
     throw new InputError('neon_project_id', `${show(projectId)} is not a Neon project id; expected 1-60 lowercase letters, digits and hyphens (Settings → General in the Neon console)`);
   }

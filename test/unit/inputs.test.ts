@@ -82,7 +82,7 @@ describe('command and event', () => {
   });
 
   it('a missing key on a same-repository PR is an error, not a skip', () => {
-    expect(() => parse({ neon_api_key: '' })).toThrow('Input `neon_api_key`: is required');
+    expect(() => parse({ neon_api_key: '' })).toThrow(/^Input `neon_api_key`: is required \(a Neon API key, .*API keys in the Neon console\) but is empty$/);
   });
 });
 
