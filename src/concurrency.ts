@@ -3,7 +3,8 @@ import pLimit from 'p-limit';
 
 /**
  * Runs `work` for every item, at most `limit` at once. After a failure no new item starts; the
- * call waits for the ones already running, then throws the first failure.
+ * call waits for the ones already running, then throws the failure of the earliest item (in
+ * `items` order) that failed.
  */
 export async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
   const gate = pLimit(limit);
