@@ -42191,7 +42191,8 @@ function validateConcurrency(concurrency) {
 
 /**
  * Runs `work` for every item, at most `limit` at once. After a failure no new item starts; the
- * call waits for the ones already running, then throws the first failure.
+ * call waits for the ones already running, then throws the failure of the earliest item (in
+ * `items` order) that failed.
  */
 async function eachLimited(items, limit, work) {
     const gate = pLimit(limit);
@@ -43593,9 +43594,9 @@ function environmentName(template, pr, headRef) {
     return renderTemplate('github_environment', template, pr, headRef);
 }
 function neonConnection(read) {
-    const apiKey = required(read, 'neon_api_key');
+    const apiKey = required(read, 'neon_api_key', '(a Neon API key, e.g. `${{ secrets.NEON_API_KEY }}`; create one under Account settings → API keys in the Neon console)');
     core/* setSecret */.Pq(apiKey);
-    const projectId = required(read, 'neon_project_id');
+    const projectId = required(read, 'neon_project_id', '(the id of the Neon project, under Settings → General in the Neon console)');
     if (!/^[a-z0-9-]{1,60}$/.test(projectId)) {
         throw new InputError('neon_project_id', `${show(projectId)} is not a Neon project id; expected 1-60 lowercase letters, digits and hyphens (Settings → General in the Neon console)`);
     }
