@@ -235,7 +235,10 @@ describe('branch options', () => {
       else rounds.push([poll.at]);
     }
     for (const round of rounds) expect(round).toHaveLength((created.body as { endpoints: unknown[] }).endpoints.length + 1);
-    for (let i = 1; i < rounds.length; i++) expect(rounds[i]![0]! - rounds[i - 1]![0]!).toBeGreaterThanOrEqual(95);
+    // Rounds start at least 100 ms apart on the action's clock; the stand-in records arrival, which
+    // on a busy machine lags the send by a few ms more or less from one round to the next.
+    for (let i = 1; i < rounds.length; i++) expect(rounds[i]![0]! - rounds[i - 1]![0]!).toBeGreaterThanOrEqual(80);
+    if (rounds.length > 2) expect((rounds.at(-1)![0]! - rounds[0]![0]!) / (rounds.length - 1)).toBeGreaterThanOrEqual(95);
     const comment = github.standIn.requests.slice(githubMark).find((r) => r.method === 'POST' && r.path.endsWith('/issues/113/comments'))!;
     expect(comment.at).toBeGreaterThanOrEqual(polls.at(-1)!.at);
     expect(neon.branchByName('preview/pr-113')!.current_state).toBe('ready');
