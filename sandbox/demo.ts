@@ -5,10 +5,9 @@
 // Prints what happened at each step, what each platform holds, and what the database answers.
 import pg from 'pg';
 import { REPOSITORY, pullRequestEvent, runAction, type RunResult } from './action-runner.js';
-import { startGitHubStandIn, type GitHubStandIn } from './github.js';
-import { startNeonStandIn, type NeonStandIn } from './neon.js';
-import { startNetlifyStandIn, type NetlifyStandIn } from './netlify.js';
-import { startVercelStandIn, type VercelStandIn } from './vercel.js';
+import type { NeonStandIn } from './neon.js';
+import { startPlatforms, type Platforms } from './platforms.js';
+import type { VercelStandIn } from './vercel.js';
 
 const NEON_KEY = 'napi_demo_key_0000000000000000';
 const VERCEL_TOKEN = 'vercel_demo_token_000000000000';
@@ -28,13 +27,6 @@ function hidePassword(url: string | undefined): string {
   const parsed = new URL(url);
   if (parsed.password) parsed.password = '********';
   return parsed.toString();
-}
-
-interface Platforms {
-  neon: NeonStandIn;
-  vercel: VercelStandIn;
-  netlify: NetlifyStandIn;
-  github: GitHubStandIn;
 }
 
 function requestCounts(p: Platforms): Record<string, number> {
@@ -123,26 +115,9 @@ async function parentUrl(neon: NeonStandIn): Promise<string> {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const [neon, vercel, netlify, github] = await Promise.all([
-    startNeonStandIn({ apiKeys: [NEON_KEY], operationMs: 800, latencyMs: 20, postgres: true }),
-    startVercelStandIn({ tokens: [VERCEL_TOKEN], projects: [{ name: 'shop-web' }], latencyMs: 20 }),
-    startNetlifyStandIn({ tokens: [NETLIFY_TOKEN], latencyMs: 20 }),
-    startGitHubStandIn({ repository: REPOSITORY, latencyMs: 20 }),
-  ]);
-  const platforms: Platforms = { neon, vercel, netlify, github };
-  const inputs = {
-    neon_api_key: NEON_KEY,
-    neon_project_id: neon.projectId,
-    neon_api_url: neon.url,
-    targets: 'vercel, netlify, github',
-    vercel_token: VERCEL_TOKEN,
-    vercel_project: 'shop-web',
-    vercel_api_url: vercel.url,
-    netlify_token: NETLIFY_TOKEN,
-    netlify_site_id: netlify.siteId,
-    netlify_api_url: netlify.url,
-    github_token: github.tokens.admin,
-  };
+  const platforms = await startPlatforms({ neonKey: NEON_KEY, vercelToken: VERCEL_TOKEN, netlifyToken: NETLIFY_TOKEN }, { operationMs: 800, latencyMs: 20, postgres: true });
+  const { neon, vercel, netlify, github } = platforms;
+  const inputs = platforms.inputs();
   console.log(bold(`neon-preview demo: pull request #${PR} of ${REPOSITORY} from opened to closed, against local stand-ins`));
   console.log('Neon operations take 0.8 s; every request to any platform waits 20 ms; each Neon branch is a real Postgres (PGlite).');
   const parent = await parentUrl(neon);
@@ -179,7 +154,7 @@ async function main(): Promise<void> {
     console.log(`Requests that broke a platform's API description: ${violations}`);
     console.log(`Total time: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } finally {
-    await Promise.all([neon.stop(), vercel.stop(), netlify.stop(), github.stop()]);
+    await platforms.stop();
   }
 }
 

@@ -34,11 +34,8 @@ import os, { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPOSITORY, ROOT, actionDefaults, parseOutputFile, pullRequestEvent } from '../sandbox/action-runner.js';
-import { startGitHubStandIn, type GitHubStandIn } from '../sandbox/github.js';
-import { startNeonStandIn, type NeonStandIn } from '../sandbox/neon.js';
-import { startNetlifyStandIn, type NetlifyStandIn } from '../sandbox/netlify.js';
+import { startPlatforms, type Platforms } from '../sandbox/platforms.js';
 import type { StandIn } from '../sandbox/server.js';
-import { startVercelStandIn, type VercelStandIn } from '../sandbox/vercel.js';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -318,52 +315,19 @@ const VERCEL_TOKEN = 'vercel_bench_token_000000000000';
 const NETLIFY_TOKEN = 'netlify_bench_token_00000000000';
 const VERCEL_PROJECT = 'shop-web';
 
-interface Platforms {
-  neon: NeonStandIn;
-  vercel: VercelStandIn;
-  netlify: NetlifyStandIn;
-  github: GitHubStandIn;
+interface BenchPlatforms extends Platforms {
   tracer: Tracer;
 }
 
-async function startPlatforms(operationMs: number): Promise<Platforms> {
-  const [neon, vercel, netlify, github] = await Promise.all([
-    startNeonStandIn({ apiKeys: [NEON_KEY], operationMs }),
-    startVercelStandIn({ tokens: [VERCEL_TOKEN], projects: [{ name: VERCEL_PROJECT }] }),
-    startNetlifyStandIn({ tokens: [NETLIFY_TOKEN] }),
-    startGitHubStandIn({ repository: REPOSITORY }),
-  ]);
+async function startBenchPlatforms(operationMs: number): Promise<BenchPlatforms> {
+  const p = await startPlatforms({ neonKey: NEON_KEY, vercelToken: VERCEL_TOKEN, netlifyToken: NETLIFY_TOKEN }, { operationMs, vercelProject: VERCEL_PROJECT });
   const tracer = new Tracer();
-  tracer.attach('Neon', neon.standIn);
-  tracer.attach('Vercel', vercel.standIn);
-  tracer.attach('Netlify', netlify.standIn);
-  tracer.attach('GitHub', github.standIn);
-  return { neon, vercel, netlify, github, tracer };
+  for (const name of ['Neon', 'Vercel', 'Netlify', 'GitHub'] as const) tracer.attach(name, p.standIns[name]);
+  return { ...p, tracer };
 }
 
-function setLatency(p: Platforms, ms: number): void {
-  for (const s of [p.neon.standIn, p.vercel.standIn, p.netlify.standIn, p.github.standIn]) s.setLatency(ms);
-}
-
-async function stopPlatforms(p: Platforms): Promise<void> {
-  await Promise.all([p.neon.stop(), p.vercel.stop(), p.netlify.stop(), p.github.stop()]);
-}
-
-function inputs(p: Platforms, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    neon_api_key: NEON_KEY,
-    neon_project_id: p.neon.projectId,
-    neon_api_url: p.neon.url,
-    targets: 'vercel netlify github',
-    vercel_token: VERCEL_TOKEN,
-    vercel_project: VERCEL_PROJECT,
-    vercel_api_url: p.vercel.url,
-    netlify_token: NETLIFY_TOKEN,
-    netlify_site_id: p.netlify.siteId,
-    netlify_api_url: p.netlify.url,
-    github_token: p.github.tokens.admin,
-    ...extra,
-  };
+function setLatency(p: BenchPlatforms, ms: number): void {
+  for (const s of Object.values(p.standIns)) s.setLatency(ms);
 }
 
 const head = (pr: number): string => `feature/bench-${pr}`;
@@ -409,7 +373,7 @@ function printTimeline(scenario: Scenario, started: number, requests: Timed[]): 
   }
 }
 
-async function measure(p: Platforms, scenario: Scenario, entry: string, options: SpawnOptions, check: (run: RunMeasure) => void): Promise<Sample> {
+async function measure(p: BenchPlatforms, scenario: Scenario, entry: string, options: SpawnOptions, check: (run: RunMeasure) => void): Promise<Sample> {
   const run = await runBundle(entry, options);
   if (run.code !== 0) throw new Error(`${LABELS[scenario]}: the run failed (exit ${run.code}):\n${run.stdout.split('\n').slice(-30).join('\n')}`);
   check(run);
@@ -439,22 +403,22 @@ function expect(condition: boolean, message: string): void {
 }
 
 /** create (new), create (reuse), delete of one pull request; returns the samples wanted. */
-async function lifecycle(p: Platforms, pr: number, entry: string, wanted: Set<Scenario>): Promise<Sample[]> {
+async function lifecycle(p: BenchPlatforms, pr: number, entry: string, wanted: Set<Scenario>): Promise<Sample[]> {
   const samples: Sample[] = [];
   const github = { githubApiUrl: p.github.url, githubToken: p.github.tokens.admin };
   p.github.setPullRequest(pr, { state: 'open', headRef: head(pr) });
-  const created = await measure(p, 'create', entry, { ...github, inputs: inputs(p), event: pullRequestEvent({ action: 'opened', number: pr, headRef: head(pr), headSha: sha(pr, 1) }) }, (run) => {
+  const created = await measure(p, 'create', entry, { ...github, inputs: p.inputs(), event: pullRequestEvent({ action: 'opened', number: pr, headRef: head(pr), headSha: sha(pr, 1) }) }, (run) => {
     expect(run.outputs.created === 'true', `PR #${pr} got a new branch`);
     expect(p.vercel.envs(VERCEL_PROJECT).filter((e) => e.gitBranch === head(pr)).length === MAPPING.length, 'Vercel holds every value');
     expect(p.github.environment(`pr-${pr}`) !== undefined, 'the GitHub environment exists');
   });
   if (wanted.has('create')) samples.push(created);
-  const reused = await measure(p, 'reuse', entry, { ...github, inputs: inputs(p), event: pullRequestEvent({ action: 'synchronize', number: pr, headRef: head(pr), headSha: sha(pr, 2) }) }, (run) => {
+  const reused = await measure(p, 'reuse', entry, { ...github, inputs: p.inputs(), event: pullRequestEvent({ action: 'synchronize', number: pr, headRef: head(pr), headSha: sha(pr, 2) }) }, (run) => {
     expect(run.outputs.created === 'false', `PR #${pr} reused its branch`);
   });
   if (wanted.has('reuse')) samples.push(reused);
   p.github.setPullRequest(pr, { state: 'closed', headRef: head(pr) });
-  const deleted = await measure(p, 'delete', entry, { ...github, inputs: inputs(p), event: pullRequestEvent({ action: 'closed', number: pr, headRef: head(pr), headSha: sha(pr, 2) }) }, () => {
+  const deleted = await measure(p, 'delete', entry, { ...github, inputs: p.inputs(), event: pullRequestEvent({ action: 'closed', number: pr, headRef: head(pr), headSha: sha(pr, 2) }) }, () => {
     expect(p.neon.branchByName(`preview/pr-${pr}`) === undefined, 'the branch is gone');
     expect(p.vercel.envs(VERCEL_PROJECT).filter((e) => e.gitBranch === head(pr)).length === 0, 'Vercel holds nothing of the PR');
     expect(p.github.environment(`pr-${pr}`) === undefined, 'the GitHub environment is gone');
@@ -469,7 +433,7 @@ async function lifecycle(p: Platforms, pr: number, entry: string, wanted: Set<Sc
 const sweepHead = (pr: number): string => `feature/sweep-${pr}`;
 
 /** One pull request's leftovers, as a create run leaves them: Neon branch, Vercel, Netlify, GitHub. */
-async function seedPullRequest(p: Platforms, pr: number, state: 'open' | 'closed'): Promise<void> {
+async function seedPullRequest(p: BenchPlatforms, pr: number, state: 'open' | 'closed'): Promise<void> {
   const headRef = sweepHead(pr);
   const branch = p.neon.addBranch({ name: `preview/pr-${pr}`, annotations: { 'managed-by': 'neon-preview', 'github-repo': REPOSITORY, 'github-pr': String(pr), 'github-head-ref': headRef } });
   const endpoint = branch.endpoints[0]!.id;
@@ -514,7 +478,7 @@ function sweepPulls(branches: number, closed: number): { open: number[]; closed:
 }
 
 async function sweepSamples(options: BenchOptions): Promise<Sample[]> {
-  const p = await startPlatforms(options.operationMs);
+  const p = await startBenchPlatforms(options.operationMs);
   try {
     const { open, closed } = sweepPulls(options.branches, options.closed);
     for (const pr of open) await seedPullRequest(p, pr, 'open');
@@ -527,7 +491,7 @@ async function sweepSamples(options: BenchOptions): Promise<Sample[]> {
         p,
         'sweep',
         options.entry,
-        { githubApiUrl: p.github.url, githubToken: p.github.tokens.admin, inputs: inputs(p, { timeout: '900' }), event: { name: 'schedule', payload: { schedule: '0 3 * * *' } } },
+        { githubApiUrl: p.github.url, githubToken: p.github.tokens.admin, inputs: p.inputs({ timeout: '900' }), event: { name: 'schedule', payload: { schedule: '0 3 * * *' } } },
         (result) => {
           expect(result.summary.includes(`Neon preview sweep: ${closed.length} removed`), `the sweep removed ${closed.length} pull requests' leftovers`);
           expect(p.neon.branches().length === open.length + 1, 'every open PR keeps its branch');
@@ -543,13 +507,13 @@ async function sweepSamples(options: BenchOptions): Promise<Sample[]> {
     for (const s of [p.neon.standIn, p.vercel.standIn, p.netlify.standIn, p.github.standIn]) if (s.violations.length > 0) throw new Error(`requests outside the API description: ${s.violations.slice(0, 5).join('; ')}`);
     return samples;
   } finally {
-    await stopPlatforms(p);
+    await p.stop();
   }
 }
 
 async function lifecycleSamples(options: BenchOptions): Promise<Sample[]> {
   const wanted = new Set(options.only.filter((s) => s !== 'sweep'));
-  const p = await startPlatforms(options.operationMs);
+  const p = await startBenchPlatforms(options.operationMs);
   try {
     setLatency(p, options.latencyMs);
     // Warm-up (file cache, the stand-ins' first requests): not measured.
@@ -563,7 +527,7 @@ async function lifecycleSamples(options: BenchOptions): Promise<Sample[]> {
     for (const s of [p.neon.standIn, p.vercel.standIn, p.netlify.standIn, p.github.standIn]) if (s.violations.length > 0) throw new Error(`requests outside the API description: ${s.violations.slice(0, 5).join('; ')}`);
     return samples;
   } finally {
-    await stopPlatforms(p);
+    await p.stop();
   }
 }
 

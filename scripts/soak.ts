@@ -45,11 +45,12 @@
 // vague failure, unrecovered run or hung run.
 import { pathToFileURL } from 'node:url';
 import { REPOSITORY, actionDefaults, leakedSecrets, pullRequestEvent, runAction, type RunResult } from '../sandbox/action-runner.js';
-import { startGitHubStandIn, type GitHubStandIn } from '../sandbox/github.js';
-import { startNeonStandIn, type NeonStandIn } from '../sandbox/neon.js';
-import { startNetlifyStandIn, type NetlifyStandIn } from '../sandbox/netlify.js';
+import type { GitHubStandIn } from '../sandbox/github.js';
+import type { NeonStandIn } from '../sandbox/neon.js';
+import type { NetlifyStandIn } from '../sandbox/netlify.js';
+import { startPlatforms, type Platforms } from '../sandbox/platforms.js';
 import { seededRandom, type FaultKind, type StandIn } from '../sandbox/server.js';
-import { startVercelStandIn, type VercelStandIn } from '../sandbox/vercel.js';
+import type { VercelStandIn } from '../sandbox/vercel.js';
 
 export interface SoakOptions {
   /** Full PR lifecycles (opened, 1-3 synchronize, closed). */
@@ -272,23 +273,18 @@ export async function runSoak(given: Partial<SoakOptions> = {}): Promise<SoakRep
     .map((l) => l.split('=')[0]!.trim())
     .filter(Boolean);
 
-  const [neon, vercel, netlify, github] = await Promise.all([
-    startNeonStandIn({ apiKeys: [NEON_KEY], operationMs: options.operationMs }),
-    startVercelStandIn({ tokens: [VERCEL_TOKEN], projects: [{ name: VERCEL_PROJECT }] }),
-    startNetlifyStandIn({ tokens: [NETLIFY_TOKEN] }),
-    startGitHubStandIn({ repository: REPOSITORY }),
-  ]);
-  const standIns: Record<Platform, StandIn> = { Neon: neon.standIn, Vercel: vercel.standIn, Netlify: netlify.standIn, GitHub: github.standIn };
+  const platforms = await startPlatforms({ neonKey: NEON_KEY, vercelToken: VERCEL_TOKEN, netlifyToken: NETLIFY_TOKEN }, { operationMs: options.operationMs, vercelProject: VERCEL_PROJECT });
+  const standIns: Record<Platform, StandIn> = platforms.standIns;
   const setFaults = (on: boolean) =>
     PLATFORMS.forEach((p, i) =>
       standIns[p].setFaults(on && options.faultRate > 0 ? { rate: options.faultRate, kinds: FAULT_KINDS, seed: options.seed * 31 + i, slowMs: options.slowMs, retryAfterSeconds: options.retryAfterSeconds } : undefined),
     );
 
   try {
-    return await soak(options, log, beforeCheck, random, keys, { neon, vercel, netlify, github }, standIns, setFaults, started);
+    return await soak(options, log, beforeCheck, random, keys, platforms, setFaults, started);
   } finally {
     setFaults(false);
-    await Promise.all([neon.stop(), vercel.stop(), netlify.stop(), github.stop()]);
+    await platforms.stop();
   }
 }
 
@@ -305,11 +301,12 @@ async function soak(
   beforeCheck: SoakOptions['beforeCheck'],
   random: () => number,
   keys: string[],
-  { neon, vercel, netlify, github }: StandIns,
-  standIns: Record<Platform, StandIn>,
+  platforms: Platforms,
   setFaults: (on: boolean) => void,
   started: number,
 ): Promise<SoakReport> {
+  const { neon, vercel, netlify, github } = platforms;
+  const standIns: Record<Platform, StandIn> = platforms.standIns;
   const tokens = new Map([
     [NEON_KEY, 'the Neon API key'],
     [VERCEL_TOKEN, 'the Vercel token'],
@@ -317,20 +314,7 @@ async function soak(
     [github.tokens.admin, 'the GitHub token'],
     [github.tokens.actions, 'the workflow token'],
   ]);
-  const inputs: Record<string, string> = {
-    neon_api_key: NEON_KEY,
-    neon_project_id: neon.projectId,
-    neon_api_url: neon.url,
-    targets: 'vercel netlify github',
-    vercel_token: VERCEL_TOKEN,
-    vercel_project: VERCEL_PROJECT,
-    vercel_api_url: vercel.url,
-    netlify_token: NETLIFY_TOKEN,
-    netlify_site_id: netlify.siteId,
-    netlify_api_url: netlify.url,
-    github_token: github.tokens.admin,
-    timeout: String(options.timeoutSeconds),
-  };
+  const inputs = platforms.inputs({ timeout: String(options.timeoutSeconds) });
 
   const report: SoakReport = {
     options,

@@ -7,7 +7,7 @@ import type { GitHubStandIn } from '../../sandbox/github.js';
 import type { NeonStandIn } from '../../sandbox/neon.js';
 import type { NetlifyStandIn } from '../../sandbox/netlify.js';
 import type { VercelStandIn } from '../../sandbox/vercel.js';
-import { startAllStandIns, type AllStandIns } from './stand-ins.js';
+import { startPlatforms, type Platforms } from '../../sandbox/platforms.js';
 
 const NEON_KEY = 'napi_bad_inputs_key_0000000000';
 const VERCEL_TOKEN = 'vercel_bad_inputs_token_00000';
@@ -21,10 +21,10 @@ let vercel: VercelStandIn;
 let netlify: NetlifyStandIn;
 let github: GitHubStandIn;
 
-let standIns: AllStandIns;
+let standIns: Platforms;
 
 beforeAll(async () => {
-  standIns = await startAllStandIns({ neonKey: NEON_KEY, vercelToken: VERCEL_TOKEN, netlifyToken: NETLIFY_TOKEN });
+  standIns = await startPlatforms({ neonKey: NEON_KEY, vercelToken: VERCEL_TOKEN, netlifyToken: NETLIFY_TOKEN });
   ({ neon, vercel, netlify, github } = standIns);
 });
 afterAll(() => standIns.stop());
@@ -36,20 +36,7 @@ afterAll(() => standIns.stop());
  */
 function baseInputs(tag?: string): Record<string, string> {
   const at = (url: string) => (tag ? `${url}/${tag}` : url);
-  return {
-    neon_api_key: NEON_KEY,
-    neon_project_id: neon.projectId,
-    neon_api_url: at(neon.url),
-    targets: 'vercel netlify github',
-    vercel_token: VERCEL_TOKEN,
-    vercel_project: 'shop-web',
-    vercel_api_url: at(vercel.url),
-    netlify_token: NETLIFY_TOKEN,
-    netlify_site_id: netlify.siteId,
-    netlify_api_url: at(netlify.url),
-    github_token: github.tokens.admin,
-    timeout: '30',
-  };
+  return standIns.inputs({ neon_api_url: at(neon.url), vercel_api_url: at(vercel.url), netlify_api_url: at(netlify.url), timeout: '30' });
 }
 
 interface BadInput {

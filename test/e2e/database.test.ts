@@ -3,11 +3,12 @@
 // stand-in runs with a real Postgres engine (PGlite) behind every branch.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPOSITORY, pullRequestEvent, runAction } from '../../sandbox/action-runner.js';
-import { startGitHubStandIn, type GitHubStandIn } from '../../sandbox/github.js';
-import { startNeonStandIn, type NeonStandIn } from '../../sandbox/neon.js';
-import { startNetlifyStandIn, type NetlifyStandIn } from '../../sandbox/netlify.js';
-import { startVercelStandIn, type VercelStandIn } from '../../sandbox/vercel.js';
+import { pullRequestEvent, runAction } from '../../sandbox/action-runner.js';
+import type { GitHubStandIn } from '../../sandbox/github.js';
+import type { NeonStandIn } from '../../sandbox/neon.js';
+import type { NetlifyStandIn } from '../../sandbox/netlify.js';
+import { startPlatforms, type Platforms } from '../../sandbox/platforms.js';
+import type { VercelStandIn } from '../../sandbox/vercel.js';
 
 const KEY = 'napi_database_e2e_key_00000000';
 const VERCEL_TOKEN = 'vercel_database_e2e_token_000';
@@ -17,15 +18,13 @@ let github: GitHubStandIn;
 let vercel: VercelStandIn;
 let netlify: NetlifyStandIn;
 
+let platforms: Platforms;
+
 beforeAll(async () => {
-  [neon, github, vercel, netlify] = await Promise.all([
-    startNeonStandIn({ apiKeys: [KEY], operationMs: 100, postgres: true }),
-    startGitHubStandIn({ repository: REPOSITORY }),
-    startVercelStandIn({ tokens: [VERCEL_TOKEN], projects: [{ name: 'shop-web' }] }),
-    startNetlifyStandIn({ tokens: [NETLIFY_TOKEN] }),
-  ]);
+  platforms = await startPlatforms({ neonKey: KEY, vercelToken: VERCEL_TOKEN, netlifyToken: NETLIFY_TOKEN }, { postgres: true });
+  ({ neon, vercel, netlify, github } = platforms);
 });
-afterAll(() => Promise.all([neon.stop(), github.stop(), vercel.stop(), netlify.stop()]));
+afterAll(() => platforms.stop());
 
 async function sql(url: string, text: string): Promise<Record<string, unknown>[]> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
@@ -45,19 +44,7 @@ async function parentUrl(): Promise<string> {
 
 describe('the published URLs', () => {
   it('connect to a copy of the parent that is the branch’s own, and refuse connections once the PR closes', async () => {
-    const inputs = {
-      neon_api_key: KEY,
-      neon_project_id: neon.projectId,
-      neon_api_url: neon.url,
-      targets: 'vercel netlify github',
-      vercel_token: VERCEL_TOKEN,
-      vercel_project: 'shop-web',
-      vercel_api_url: vercel.url,
-      netlify_token: NETLIFY_TOKEN,
-      netlify_site_id: netlify.siteId,
-      netlify_api_url: netlify.url,
-      github_token: github.tokens.admin,
-    };
+    const inputs = platforms.inputs();
     const run = (action: 'opened' | 'closed') => runAction({ inputs, githubApiUrl: github.url, githubToken: github.tokens.actions, event: pullRequestEvent({ action, number: 301, headRef: 'feature/db' }) });
 
     const opened = await run('opened');

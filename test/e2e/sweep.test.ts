@@ -7,7 +7,7 @@ import type { GitHubStandIn } from '../../sandbox/github.js';
 import { startNeonStandIn, type NeonStandIn } from '../../sandbox/neon.js';
 import type { NetlifyStandIn } from '../../sandbox/netlify.js';
 import type { VercelStandIn } from '../../sandbox/vercel.js';
-import { startAllStandIns, type AllStandIns } from './stand-ins.js';
+import { startPlatforms, type Platforms } from '../../sandbox/platforms.js';
 
 const NEON_KEY = 'napi_sweep_key_000000000000000';
 const VERCEL_TOKEN = 'vercel_sweep_token_0000000000';
@@ -18,30 +18,16 @@ let vercel: VercelStandIn;
 let netlify: NetlifyStandIn;
 let github: GitHubStandIn;
 
-let standIns: AllStandIns;
+let standIns: Platforms;
 
 beforeAll(async () => {
-  standIns = await startAllStandIns({ neonKey: NEON_KEY, vercelToken: VERCEL_TOKEN, netlifyToken: NETLIFY_TOKEN });
+  standIns = await startPlatforms({ neonKey: NEON_KEY, vercelToken: VERCEL_TOKEN, netlifyToken: NETLIFY_TOKEN });
   ({ neon, vercel, netlify, github } = standIns);
 });
 afterAll(() => standIns.stop());
 
 function inputs(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    neon_api_key: NEON_KEY,
-    neon_project_id: neon.projectId,
-    neon_api_url: neon.url,
-    targets: 'vercel netlify github',
-    vercel_token: VERCEL_TOKEN,
-    vercel_project: 'shop-web',
-    vercel_api_url: vercel.url,
-    netlify_token: NETLIFY_TOKEN,
-    netlify_site_id: netlify.siteId,
-    netlify_api_url: netlify.url,
-    github_token: github.tokens.admin,
-    timeout: '60',
-    ...extra,
-  };
+  return standIns.inputs({ timeout: '60', ...extra });
 }
 
 const head = (pr: number) => `feature/sweep-${pr}`;

@@ -2,35 +2,21 @@
 // they have all finished, naming each failure.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leakedSecrets, pullRequestEvent, runAction } from '../../sandbox/action-runner.js';
-import { startAllStandIns, type AllStandIns } from './stand-ins.js';
+import { startPlatforms, type Platforms } from '../../sandbox/platforms.js';
 
 const NEON_KEY = 'napi_targets_e2e_key_000000000';
 const VERCEL_TOKEN = 'vercel_targets_e2e_token_0000';
 const NETLIFY_TOKEN = 'netlify_targets_e2e_token_000';
 
-let p: AllStandIns;
+let p: Platforms;
 
 beforeAll(async () => {
-  p = await startAllStandIns({ neonKey: NEON_KEY, vercelToken: VERCEL_TOKEN, netlifyToken: NETLIFY_TOKEN });
+  p = await startPlatforms({ neonKey: NEON_KEY, vercelToken: VERCEL_TOKEN, netlifyToken: NETLIFY_TOKEN });
 });
 afterAll(() => p.stop());
 
 function inputs(extra: Record<string, string>): Record<string, string> {
-  return {
-    neon_api_key: NEON_KEY,
-    neon_project_id: p.neon.projectId,
-    neon_api_url: p.neon.url,
-    targets: 'vercel netlify github',
-    vercel_token: VERCEL_TOKEN,
-    vercel_project: 'shop-web',
-    vercel_api_url: p.vercel.url,
-    netlify_token: NETLIFY_TOKEN,
-    netlify_site_id: p.netlify.siteId,
-    netlify_api_url: p.netlify.url,
-    github_token: p.github.tokens.admin,
-    timeout: '60',
-    ...extra,
-  };
+  return p.inputs({ timeout: '60', ...extra });
 }
 
 describe('targets side by side', () => {
