@@ -44015,6 +44015,8 @@ const VARIABLES_PER_PAGE = 30;
 const github_PER_PAGE = 100;
 const github_MAX_PAGES = 100;
 const DESCRIPTION_MAX = 140;
+/** Times a deployment is marked inactive and deleted before a 422 on its delete is a failure. */
+const RETIRE_ROUNDS = 3;
 const ENVIRONMENT_PERMISSION_HELP = "The token in `github_token` may not manage environments (the workflow's default GITHUB_TOKEN never can). " +
     'Use a fine-grained personal access token or a GitHub App token with the repository permissions Administration: write and Environments: write ' +
     '(a classic personal access token needs the repo scope), store it as a secret and pass it: `github_token: ${{ secrets.NEON_PREVIEW_GITHUB_TOKEN }}`';
@@ -44317,8 +44319,9 @@ class EnvironmentTarget {
         if (response.status !== 201 || typeof data.id !== 'number')
             return [`No deployment recorded: GitHub answered ${response.status}${data.message ? ` (${data.message})` : ''}.`];
         const id = data.id;
-        const [, earlier] = await Promise.all([
-            written.then(() => this.call(`set status of deployment ${id}`, { scope: 'deployment' }, (signal) => this.octokit.rest.repos.createDeploymentStatus({
+        const [status, earlier] = await Promise.all([
+            // 404: another run for this PR at the same time (a newer create, or a delete) already retired it.
+            written.then(() => this.call(`set status of deployment ${id}`, { scope: 'deployment', acceptStatus: [404] }, (signal) => this.octokit.rest.repos.createDeploymentStatus({
                 owner,
                 repo,
                 deployment_id: id,
@@ -44335,6 +44338,8 @@ class EnvironmentTarget {
             }),
         ]);
         const short = /^[0-9a-f]{40}$/.test(ref) ? ref.slice(0, 7) : ref;
+        if (status === undefined)
+            return [`Deployment ${id} of ${short} to ${env} was retired meanwhile by another run for this pull request (a newer create keeps its own).`];
         return [`Recorded deployment ${id} of ${short} to ${env}${earlier.length ? `; retired ${earlier.length} earlier deployment${earlier.length === 1 ? '' : 's'}` : ''}.`];
     }
     /** Ids of the environment's deployments, oldest first. */
@@ -44346,12 +44351,26 @@ class EnvironmentTarget {
         });
         return [...new Set(ids)].sort((a, b) => a - b);
     }
-    /** Marks a deployment inactive, then deletes it (GitHub refuses to delete an active one). */
+    /**
+     * Marks a deployment inactive, then deletes it (GitHub refuses to delete an active one). When
+     * the run that created it sets its success status in between (two runs for one PR at once),
+     * GitHub refuses the delete with 422: it is marked inactive again and deleted again; that run
+     * sets its status only once, so the second round holds.
+     */
     async retireDeployment(owner, repo, id) {
-        const marked = await this.call(`mark deployment ${id} inactive`, { scope: 'deployment', acceptStatus: [404] }, (signal) => this.octokit.rest.repos.createDeploymentStatus({ owner, repo, deployment_id: id, state: 'inactive', request: { signal } }));
-        if (marked === undefined)
-            return;
-        await this.call(`delete deployment ${id}`, { scope: 'deployment', acceptStatus: [404] }, (signal) => this.octokit.rest.repos.deleteDeployment({ owner, repo, deployment_id: id, request: { signal } }));
+        for (let round = 1;; round++) {
+            const marked = await this.call(`mark deployment ${id} inactive`, { scope: 'deployment', acceptStatus: [404] }, (signal) => this.octokit.rest.repos.createDeploymentStatus({ owner, repo, deployment_id: id, state: 'inactive', request: { signal } }));
+            if (marked === undefined)
+                return;
+            try {
+                await this.call(`delete deployment ${id}`, { scope: 'deployment', acceptStatus: [404] }, (signal) => this.octokit.rest.repos.deleteDeployment({ owner, repo, deployment_id: id, request: { signal } }));
+                return;
+            }
+            catch (error) {
+                if (!(error instanceof ApiError && error.status === 422) || round === RETIRE_ROUNDS)
+                    throw error;
+            }
+        }
     }
 }
 function splitRepository(repository) {

@@ -34,6 +34,14 @@ export interface ForcedFailure {
   afterApply?: boolean;
 }
 
+/** A request the test holds before it is handled (see `hold`). */
+export interface Hold {
+  /** Resolves when a matching request has arrived and is waiting. */
+  arrived: Promise<void>;
+  /** Lets it be handled. */
+  release(): void;
+}
+
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -125,6 +133,7 @@ export class StandIn {
   readonly violations: string[] = [];
   private readonly routes: Route[] = [];
   private readonly forced: ForcedFailure[] = [];
+  private readonly holds: { method: string; path: RegExp; body?: (body: unknown) => boolean; arrive: () => void; released: Promise<void> }[] = [];
   private readonly server: http.Server;
   private readonly sockets = new Set<import('node:net').Socket>();
   private random: () => number = Math.random;
@@ -174,6 +183,20 @@ export class StandIn {
   /** The next matching request(s) fail with the given status, then the rule is spent. */
   failNext(failure: ForcedFailure): void {
     this.forced.push({ times: 1, ...failure });
+  }
+
+  /**
+   * Holds the next request that matches (method, path without the base path, and `body` when
+   * given) once it passed the API check, until `release()`; then it is handled as any other. Lets
+   * a test order the requests of runs that race.
+   */
+  hold(method: string, path: RegExp, body?: (body: unknown) => boolean): Hold {
+    let arrive!: () => void;
+    let release!: () => void;
+    const arrived = new Promise<void>((resolve) => (arrive = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.holds.push({ method: method.toUpperCase(), path, body, arrive, released });
+    return { arrived, release };
   }
 
   /** Requests whose path (without the base path) matches, optionally of one method. */
@@ -284,6 +307,13 @@ export class StandIn {
       for (const v of violations) this.violations.push(`${method} ${path}: ${v}`);
       send({ status: 400, body: this.errorBody(400, `request does not match the API description: ${violations.join('; ')}`) });
       return;
+    }
+
+    const held = this.holds.findIndex((h) => h.method === method && h.path.test(path) && (!h.body || h.body(body)));
+    if (held >= 0) {
+      const [hold] = this.holds.splice(held, 1);
+      hold!.arrive();
+      await hold!.released;
     }
 
     const response = await this.dispatch({ method, path, query, queryAll: url.searchParams, headers: req.headers, body, rawBody });

@@ -184,6 +184,55 @@ describe('github target: publish', () => {
     expect(gh.deployments('pr-42')).toEqual([expect.objectContaining({ ref: SHA2, state: 'success' })]);
   });
 
+  describe('two runs for one PR at once', () => {
+    const success = (body: unknown) => (body as { state?: string }).state === 'success';
+    const statuses = /^\/repos\/[^/]+\/[^/]+\/deployments\/\d+\/statuses$/;
+
+    it("both succeed when the newer run retires the older run's deployment before its success status is set", async () => {
+      await start();
+      // Run A's success status waits until run B (a newer deployment) has retired A's deployment.
+      const held = gh.standIn.hold('POST', statuses, success);
+      const a = publish(settings({}, SHA1), connection('pw'));
+      await held.arrived;
+      const [older] = gh.deployments('pr-42');
+      const b = await publish(settings({}, SHA2), connection('pw'));
+      expect(b.report.notes).toEqual(expect.arrayContaining([expect.stringMatching(/; retired 1 earlier deployment\.$/)]));
+      expect(gh.deployments('pr-42').map((d) => d.id)).not.toContain(older!.id);
+      held.release();
+
+      const first = await a;
+      expect(first.requests.find((r) => r.method === 'POST' && statuses.test(r.path) && success(r.body))!.status).toBe(404);
+      expect(first.report.notes).toContain(`Deployment ${older!.id} of 1111111 to pr-42 was retired meanwhile by another run for this pull request (a newer create keeps its own).`);
+      expect(gh.deployments('pr-42')).toEqual([expect.objectContaining({ ref: SHA2, state: 'success' })]);
+      expect(gh.standIn.violations).toEqual([]);
+    });
+
+    it('the newer run marks the older deployment inactive again when its success status lands between inactive and delete', async () => {
+      await start();
+      const aStatus = gh.standIn.hold('POST', statuses, success);
+      const a = publish(settings({}, SHA1), connection('pw'));
+      await aStatus.arrived;
+      const [older] = gh.deployments('pr-42');
+      // B marks A's deployment inactive; its delete waits until A's success status made it active again.
+      const bDelete = gh.standIn.hold('DELETE', new RegExp(`/deployments/${older!.id}$`));
+      const b = publish(settings({}, SHA2), connection('pw'));
+      await bDelete.arrived;
+      aStatus.release();
+      const first = await a;
+      expect(gh.deployments('pr-42').find((d) => d.id === older!.id)!.state).toBe('success');
+      bDelete.release();
+      const second = await b;
+
+      const deletes = second.requests.filter((r) => r.method === 'DELETE' && r.path.endsWith(`/deployments/${older!.id}`)).map((r) => r.status);
+      expect(deletes).toEqual([422, 204]);
+      const marks = second.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/deployments/${older!.id}/statuses`)).map((r) => (r.body as { state: string }).state);
+      expect(marks).toEqual(['inactive', 'inactive']);
+      expect(first.report.notes).toEqual(expect.arrayContaining([expect.stringMatching(/^Recorded deployment \d+ of 1111111 to pr-42\.$/)]));
+      expect(gh.deployments('pr-42')).toEqual([expect.objectContaining({ ref: SHA2, state: 'success' })]);
+      expect(gh.standIn.violations).toEqual([]);
+    });
+  });
+
   it('removes values whose keys left the mapping, and moves a name that became secret', async () => {
     await start();
     await publish(settings(), connection('pw1'));
