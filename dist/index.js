@@ -43241,6 +43241,8 @@ async function removeGroup(repository, group, prHeadRef, names, neon, limit, bat
 
 
 const COMMENT_MARKER = '<!-- neon-preview:sticky-comment -->';
+/** Creates of the comment sent at most, when each one's answer is lost and the list shows it did not land. */
+const CREATE_ATTEMPTS = 3;
 /**
  * Text shown as it is, not read as Markdown: the ASCII punctuation that can start inline markup
  * (or end a link's text, or split a table cell) is backslash-escaped. Branch names come from the
@@ -43321,7 +43323,8 @@ function readCommentState(octokit, session, pr) {
  * One comment per PR, also when two runs for the PR write at once (both found none and both
  * created one) or a create's answer was lost: after creating, the run lists the comments again,
  * keeps the oldest of its own marked comments (writing its text there) and deletes the others. A
- * create whose answer was lost is sent again only when that list does not show it.
+ * create whose answer was lost is sent again only when that list does not show it (up to
+ * `CREATE_ATTEMPTS` creates in all).
  */
 async function upsertComment(octokit, session, pr, body, state) {
     const [owner, repo] = pr.repository.split('/');
@@ -43337,21 +43340,23 @@ async function upsertComment(octokit, session, pr, body, state) {
             await updateComment(octokit, session, owner, repo, oldest.id, body);
             return 'updated';
         }
-        let lost = false;
-        try {
-            await session.call({ platform: 'GitHub', operation: 'create PR comment', idempotent: false }, (signal) => octokit.rest.issues.createComment({ owner, repo, issue_number: pr.number, body, request: { signal } }));
-        }
-        catch (error) {
-            if (!(error instanceof ApiError && error.outcomeUnknown))
-                throw error;
-            lost = true;
-        }
-        const now = ownComments(await listComments(octokit, session, owner, repo, pr.number), login);
-        if (now.length === 0) {
-            // The list does not show it: a lost create did not land (a create that did is listed at once).
-            if (lost)
+        let now;
+        for (let attempt = 1;; attempt++) {
+            let lost = false;
+            try {
                 await session.call({ platform: 'GitHub', operation: 'create PR comment', idempotent: false }, (signal) => octokit.rest.issues.createComment({ owner, repo, issue_number: pr.number, body, request: { signal } }));
-            return 'created';
+            }
+            catch (error) {
+                if (!(error instanceof ApiError && error.outcomeUnknown) || attempt === CREATE_ATTEMPTS)
+                    throw error;
+                lost = true;
+            }
+            now = ownComments(await listComments(octokit, session, owner, repo, pr.number), login);
+            if (now.length > 0)
+                break;
+            // The list does not show it: a lost create did not land (a create that did is listed at once); send it again.
+            if (!lost)
+                return 'created';
         }
         const [oldest, ...extra] = now;
         await removeComments(octokit, session, owner, repo, extra);

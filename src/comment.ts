@@ -7,6 +7,8 @@ import { ApiError, type ApiSession } from './http/retry.js';
 import type { Link, PullRequestRef, TargetReport } from './targets/target.js';
 
 export const COMMENT_MARKER = '<!-- neon-preview:sticky-comment -->';
+/** Creates of the comment sent at most, when each one's answer is lost and the list shows it did not land. */
+const CREATE_ATTEMPTS = 3;
 
 type Octokit = ReturnType<typeof getOctokit>;
 
@@ -112,7 +114,8 @@ export function readCommentState(octokit: Octokit, session: ApiSession, pr: Pull
  * One comment per PR, also when two runs for the PR write at once (both found none and both
  * created one) or a create's answer was lost: after creating, the run lists the comments again,
  * keeps the oldest of its own marked comments (writing its text there) and deletes the others. A
- * create whose answer was lost is sent again only when that list does not show it.
+ * create whose answer was lost is sent again only when that list does not show it (up to
+ * `CREATE_ATTEMPTS` creates in all).
  */
 export async function upsertComment(octokit: Octokit, session: ApiSession, pr: PullRequestRef, body: string, state?: Promise<CommentState>): Promise<'created' | 'updated' | 'unchanged' | 'skipped'> {
   const [owner, repo] = pr.repository.split('/') as [string, string];
@@ -127,18 +130,19 @@ export async function upsertComment(octokit: Octokit, session: ApiSession, pr: P
       await updateComment(octokit, session, owner, repo, oldest.id, body);
       return 'updated';
     }
-    let lost = false;
-    try {
-      await session.call({ platform: 'GitHub', operation: 'create PR comment', idempotent: false }, (signal) => octokit.rest.issues.createComment({ owner, repo, issue_number: pr.number, body, request: { signal } }));
-    } catch (error) {
-      if (!(error instanceof ApiError && error.outcomeUnknown)) throw error;
-      lost = true;
-    }
-    const now = ownComments(await listComments(octokit, session, owner, repo, pr.number), login);
-    if (now.length === 0) {
-      // The list does not show it: a lost create did not land (a create that did is listed at once).
-      if (lost) await session.call({ platform: 'GitHub', operation: 'create PR comment', idempotent: false }, (signal) => octokit.rest.issues.createComment({ owner, repo, issue_number: pr.number, body, request: { signal } }));
-      return 'created';
+    let now: IssueComment[];
+    for (let attempt = 1; ; attempt++) {
+      let lost = false;
+      try {
+        await session.call({ platform: 'GitHub', operation: 'create PR comment', idempotent: false }, (signal) => octokit.rest.issues.createComment({ owner, repo, issue_number: pr.number, body, request: { signal } }));
+      } catch (error) {
+        if (!(error instanceof ApiError && error.outcomeUnknown) || attempt === CREATE_ATTEMPTS) throw error;
+        lost = true;
+      }
+      now = ownComments(await listComments(octokit, session, owner, repo, pr.number), login);
+      if (now.length > 0) break;
+      // The list does not show it: a lost create did not land (a create that did is listed at once); send it again.
+      if (!lost) return 'created';
     }
     const [oldest, ...extra] = now as [IssueComment, ...IssueComment[]];
     await removeComments(octokit, session, owner, repo, extra);
