@@ -43242,7 +43242,7 @@ async function removeGroup(repository, group, prHeadRef, names, neon, limit, bat
 
 const COMMENT_MARKER = '<!-- neon-preview:sticky-comment -->';
 /** Creates of the comment sent at most, when each one's answer is lost and the list shows it did not land. */
-const CREATE_ATTEMPTS = 3;
+const CREATE_ATTEMPTS = 5;
 /**
  * Text shown as it is, not read as Markdown: the ASCII punctuation that can start inline markup
  * (or end a link's text, or split a table cell) is backslash-escaped. Branch names come from the

@@ -8,7 +8,7 @@ import type { Link, PullRequestRef, TargetReport } from './targets/target.js';
 
 export const COMMENT_MARKER = '<!-- neon-preview:sticky-comment -->';
 /** Creates of the comment sent at most, when each one's answer is lost and the list shows it did not land. */
-const CREATE_ATTEMPTS = 3;
+const CREATE_ATTEMPTS = 5;
 
 type Octokit = ReturnType<typeof getOctokit>;
 

@@ -67,16 +67,16 @@ describe('upsertComment', () => {
     expect(gh.standIn.requestsTo(/\/issues\/42\/comments$/, 'POST')).toHaveLength(2);
   });
 
-  it('sends the create again while each one is lost before it lands (up to three), and fails naming it after the third', async () => {
+  it('sends the create again while each one is lost before it lands (up to five), and fails naming it after the fifth', async () => {
     gh.standIn.failNext({ method: 'POST', path: /\/issues\/42\/comments$/, status: 502, times: 2 });
     expect(await upsertComment(octokit(), session(), PR, body('one'))).toBe('created');
     expect(bots().map((c) => c.body)).toEqual([body('one')]);
     expect(gh.standIn.requestsTo(/\/issues\/42\/comments$/, 'POST').map((r) => r.status)).toEqual([502, 502, 201]);
 
-    gh.standIn.failNext({ method: 'POST', path: /\/issues\/43\/comments$/, status: 'reset', times: 3 });
+    gh.standIn.failNext({ method: 'POST', path: /\/issues\/43\/comments$/, status: 'reset', times: 5 });
     await expect(upsertComment(octokit(), session(), { ...PR, number: 43 }, body('one'))).rejects.toThrow(/^GitHub: create PR comment failed: /);
     expect(gh.comments(43)).toEqual([]);
-    expect(gh.standIn.requestsTo(/\/issues\/43\/comments$/, 'POST')).toHaveLength(3);
+    expect(gh.standIn.requestsTo(/\/issues\/43\/comments$/, 'POST')).toHaveLength(5);
   });
 
   it("keeps the oldest of its own comments, deletes its other ones, and never touches someone else's comment with the marker", async () => {
