@@ -43,7 +43,7 @@ export async function startPlatforms(credentials: Credentials, options: Platform
   const { latencyMs } = options;
   const vercelProject = options.vercelProject ?? 'shop-web';
   const [neon, vercel, netlify, github] = await Promise.all([
-    startNeonStandIn({ apiKeys: [credentials.neonKey], operationMs: options.operationMs ?? 100, latencyMs, ...(options.postgres ? { postgres: options.postgres } : {}) }),
+    startNeonStandIn({ apiKeys: [credentials.neonKey], operationMs: options.operationMs ?? 100, latencyMs, postgres: options.postgres }),
     startVercelStandIn({ tokens: [credentials.vercelToken], projects: [{ name: vercelProject }], latencyMs }),
     startNetlifyStandIn({ tokens: [credentials.netlifyToken], latencyMs }),
     startGitHubStandIn({ repository: REPOSITORY, latencyMs }),

@@ -49,7 +49,7 @@ import type { GitHubStandIn } from '../sandbox/github.js';
 import type { NeonStandIn } from '../sandbox/neon.js';
 import type { NetlifyStandIn } from '../sandbox/netlify.js';
 import { startPlatforms, type Platforms } from '../sandbox/platforms.js';
-import { seededRandom, type FaultKind, type StandIn } from '../sandbox/server.js';
+import { seededRandom, type FaultKind } from '../sandbox/server.js';
 import type { VercelStandIn } from '../sandbox/vercel.js';
 
 export interface SoakOptions {
@@ -274,10 +274,9 @@ export async function runSoak(given: Partial<SoakOptions> = {}): Promise<SoakRep
     .filter(Boolean);
 
   const platforms = await startPlatforms({ neonKey: NEON_KEY, vercelToken: VERCEL_TOKEN, netlifyToken: NETLIFY_TOKEN }, { operationMs: options.operationMs, vercelProject: VERCEL_PROJECT });
-  const standIns: Record<Platform, StandIn> = platforms.standIns;
   const setFaults = (on: boolean) =>
     PLATFORMS.forEach((p, i) =>
-      standIns[p].setFaults(on && options.faultRate > 0 ? { rate: options.faultRate, kinds: FAULT_KINDS, seed: options.seed * 31 + i, slowMs: options.slowMs, retryAfterSeconds: options.retryAfterSeconds } : undefined),
+      platforms.standIns[p].setFaults(on && options.faultRate > 0 ? { rate: options.faultRate, kinds: FAULT_KINDS, seed: options.seed * 31 + i, slowMs: options.slowMs, retryAfterSeconds: options.retryAfterSeconds } : undefined),
     );
 
   try {
@@ -306,7 +305,6 @@ async function soak(
   started: number,
 ): Promise<SoakReport> {
   const { neon, vercel, netlify, github } = platforms;
-  const standIns: Record<Platform, StandIn> = platforms.standIns;
   const tokens = new Map([
     [NEON_KEY, 'the Neon API key'],
     [VERCEL_TOKEN, 'the Vercel token'],
@@ -682,14 +680,14 @@ async function soak(
   for (const result of sweepResults) for (const found of leakedSecrets(result, [...allSecrets.keys()])) report.secrets.push(`sweep output or summary: ${allSecrets.get(found)}`);
 
   for (const p of PLATFORMS) {
-    const requests = standIns[p].requests;
+    const requests = platforms.standIns[p].requests;
     report.requests[p] = requests.length;
     for (const r of requests) {
       if (!r.fault || r.fault === 'forced') continue;
       report.faults[p]++;
       report.faultKinds[r.fault] = (report.faultKinds[r.fault] ?? 0) + 1;
     }
-    for (const v of standIns[p].violations) report.violations.push(`${p}: ${v}`);
+    for (const v of platforms.standIns[p].violations) report.violations.push(`${p}: ${v}`);
   }
   report.failureReasons = [...reasons].sort((a, b) => b[1] - a[1]);
   const durations = runs.map((r) => r.ms).sort((a, b) => a - b);
