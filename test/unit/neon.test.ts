@@ -22,10 +22,13 @@ const PR: PullRequestRef = { repository: REPOSITORY, number: 42, headRef: 'featu
 const MANAGED = { 'managed-by': MANAGED_BY, 'github-repo': REPOSITORY, 'github-pr': '42' };
 
 let neon: NeonStandIn;
+/** The stand-in's clock: real time, unless a test sets it (then it moves only when the test moves it). */
+let clock: number | undefined;
 
 beforeEach(async () => {
   setSecret.mockClear();
-  neon = await startNeonStandIn({ operationMs: OP_MS });
+  clock = undefined;
+  neon = await startNeonStandIn({ operationMs: OP_MS, now: () => clock ?? Date.now() });
 });
 
 afterEach(async () => {
@@ -215,21 +218,45 @@ describe('waitForOperations', () => {
   });
 
   it('polls operations given to it until each has ended, past `failed`', async () => {
+    // The stand-in's clock stands still and moves only between the rounds of polls, so what
+    // each round sees is fixed however fast the machine is: round 1 both `failed`, round 2 both
+    // `finished`.
+    const t0 = Date.now();
+    clock = t0;
     neon.failNextOperations('failed-then-finished', { count: 2 });
     const { data } = await createNeonApi(KEY, neon.url, 'neon-preview-test').createProjectBranch(neon.projectId, { branch: { name: 'raw' }, endpoints: [{ type: 'read_write' } as never] });
     expect(data.operations.map((op) => op.status)).toEqual(['running', 'scheduling']);
     const requests = requestsSince();
+    const ours = () => neon.operations().filter((op) => op.branch_id === data.branch.id);
+    /** Holds the next round (one poll per operation), moves the clock to `at`, then lets it be answered. */
+    const round = async (at: number) => {
+      const holds = data.operations.map(() => neon.standIn.hold('GET', /\/operations\//));
+      await Promise.all(holds.map((h) => h.arrived));
+      clock = at;
+      return () => holds.forEach((h) => h.release());
+    };
 
-    await client().waitForOperations(data.operations);
+    const waited = client().waitForOperations(data.operations);
+    const releaseFirst = await round(t0 + OP_MS + 1);
+    expect(ours().map((op) => op.status)).toEqual(['failed', 'failed']);
+    // The second round is held before the first is answered, so none can slip past unheld.
+    const second = round(t0 + 2 * OP_MS + 1);
+    releaseFirst();
+    // Had `failed` ended the wait, it would end here instead of asking again.
+    const next = await Promise.race([second, waited.then(() => 'ended on `failed`' as const)]);
+    expect(next).not.toBe('ended on `failed`');
+    (next as () => void)();
+    await waited;
 
-    expect(neon.operations().filter((op) => op.branch_id === data.branch.id).map((op) => [op.status, op.failures_count])).toEqual([
+    expect(ours().map((op) => [op.status, op.failures_count])).toEqual([
       ['finished', 1],
       ['finished', 1],
     ]);
-    // Both asked for in every round: at least one round saw them failed, one saw them finished.
+    // Both asked for in each round; the round that saw them `failed` did not end the wait, the
+    // one that saw them `finished` did.
     const polls = requests().filter((r) => r.path.includes('/operations/'));
-    expect(polls.length).toBeGreaterThanOrEqual(4);
-    expect(polls.length % 2).toBe(0);
+    expect(polls.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect(new Set(polls.map((r) => r.path)).size).toBe(2);
   });
 
   it('rejects naming the operation that ended in `error`', async () => {
