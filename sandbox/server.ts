@@ -21,17 +21,32 @@ export interface FaultPlan {
   retryAfterSeconds?: number;
 }
 
-/** A request the test wants to fail on purpose, the next `times` times it matches. */
+/**
+ * A request the test wants to fail on purpose, the next `times` times it matches. `status` is an
+ * HTTP status, or a broken connection:
+ * - `reset`: the socket is destroyed without an answer;
+ * - `hang`: the request is accepted and never answered (no headers ever), until the client gives up
+ *   or the stand-in stops (a platform that stalls, issue #16 point 9);
+ * - `cut`: the request is applied, then the real answer's status line and headers go out with its
+ *   full `content-length`, only part of the body follows and the socket is destroyed (a body that
+ *   does not arrive whole, issue #16 point 10). An answer without a body is cut before its headers.
+ */
 export interface ForcedFailure {
   method?: string;
   /** Matched against the path (without query). */
   path: RegExp;
-  status: number | 'reset';
+  status: number | 'reset' | 'hang' | 'cut';
   body?: unknown;
   headers?: Record<string, string>;
   times?: number;
-  /** Apply the request first, then fail the response (the client cannot know it landed). */
+  /** Apply the request first, then fail the response (the client cannot know it landed). `cut` always applies first. */
   afterApply?: boolean;
+  /**
+   * With a numeric status: the error body (the platform's shape, `errorBody`) has the message
+   * `invalid value: <the raw request body>`, as validation errors that quote the request do
+   * (issue #16 point 6). `body` is then ignored.
+   */
+  echoRequest?: boolean;
 }
 
 /** A request the test holds before it is handled (see `hold`). */
@@ -48,8 +63,10 @@ export interface RecordedRequest {
   query: Record<string, string>;
   headers: http.IncomingHttpHeaders;
   body: unknown;
+  /** The status sent, or -1 when no answer went out (reset, a hang the client gave up on). */
   status: number;
-  fault?: FaultKind | 'forced';
+  /** `forced` for a forced status or reset; `hang` / `cut` for those forced failures. */
+  fault?: FaultKind | 'forced' | 'hang' | 'cut';
   at: number;
 }
 
@@ -182,6 +199,7 @@ export class StandIn {
 
   /** The next matching request(s) fail with the given status, then the rule is spent. */
   failNext(failure: ForcedFailure): void {
+    if (failure.echoRequest && typeof failure.status !== 'number') throw new Error('failNext: echoRequest needs a numeric status');
     this.forced.push({ times: 1, ...failure });
   }
 
@@ -261,16 +279,9 @@ export class StandIn {
 
     const send = (response: StandInResponse): void => {
       record.status = response.status;
-      const headers: Record<string, string> = { ...response.headers };
-      // An empty body goes without a JSON content type (some clients parse it and fail).
-      if (response.body === undefined || response.status === 204) {
-        res.writeHead(response.status, headers);
-        res.end();
-        return;
-      }
-      headers['content-type'] ??= 'application/json; charset=utf-8';
+      const { headers, payload } = serialize(response);
       res.writeHead(response.status, headers);
-      res.end(typeof response.body === 'string' ? response.body : JSON.stringify(response.body));
+      res.end(payload);
     };
     const reset = (): void => {
       record.status = -1;
@@ -286,12 +297,9 @@ export class StandIn {
 
     const forced = this.takeForced(method, path);
     const fault = forced ? undefined : this.drawFault();
-    if (forced && !forced.afterApply) {
-      record.fault = 'forced';
-      if (forced.status === 'reset') return reset();
-      send({ status: forced.status, body: forced.body ?? this.errorBody(forced.status, 'forced failure'), headers: forced.headers });
-      return;
-    }
+    // A cut answer is always the real one, so the request is applied first.
+    const applyFirst = forced !== undefined && (forced.afterApply === true || forced.status === 'cut');
+    if (forced && !applyFirst) return this.sendForced(forced, record, rawBody, res, send, reset);
     if (fault && fault !== 'slow') {
       record.fault = fault;
       if (fault === 'reset') return reset();
@@ -317,12 +325,8 @@ export class StandIn {
     }
 
     const response = await this.dispatch({ method, path, query, queryAll: url.searchParams, headers: req.headers, body, rawBody });
-    if (forced?.afterApply) {
-      record.fault = 'forced';
-      if (forced.status === 'reset') return reset();
-      send({ status: forced.status, body: forced.body ?? this.errorBody(forced.status, 'forced failure'), headers: forced.headers });
-      return;
-    }
+    if (forced && forced.status === 'cut') return this.cut(response, record, req, res);
+    if (forced) return this.sendForced(forced, record, rawBody, res, send, reset);
     if (fault === 'slow') {
       record.fault = fault;
       await sleep(this.options.faults?.slowMs ?? 5000);
@@ -332,6 +336,47 @@ export class StandIn {
       }
     }
     send(response);
+  }
+
+  /** Answers a forced failure that is not a cut: a status (its body, or the request echoed), a reset or a hang. */
+  private async sendForced(
+    forced: ForcedFailure,
+    record: RecordedRequest,
+    rawBody: string,
+    res: http.ServerResponse,
+    send: (response: StandInResponse) => void,
+    reset: () => void,
+  ): Promise<void> {
+    if (forced.status === 'hang') return this.hang(record, res);
+    record.fault = 'forced';
+    if (forced.status === 'reset' || forced.status === 'cut') return reset();
+    const body = forced.echoRequest ? this.errorBody(forced.status, `invalid value: ${rawBody}`) : (forced.body ?? this.errorBody(forced.status, 'forced failure'));
+    send({ status: forced.status, body, headers: forced.headers });
+  }
+
+  /** Never answers: waits until the connection closes (the client gave up, or `stop()` destroyed it). */
+  private async hang(record: RecordedRequest, res: http.ServerResponse): Promise<void> {
+    record.fault = 'hang';
+    record.status = -1;
+    if (res.socket?.destroyed ?? true) return;
+    await new Promise<void>((resolve) => res.once('close', () => resolve()));
+  }
+
+  /** Sends the real answer's status and headers with its full length, half its body, then destroys the socket. */
+  private async cut(response: StandInResponse, record: RecordedRequest, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    record.fault = 'cut';
+    const { headers, payload } = serialize(response);
+    const bytes = Buffer.from(payload ?? '', 'utf8');
+    if (bytes.length === 0) {
+      record.status = -1;
+      req.socket.destroy();
+      return;
+    }
+    record.status = response.status;
+    res.writeHead(response.status, { ...headers, 'content-length': String(bytes.length) });
+    // Flushed before the socket goes, so the client sees a started body that stops.
+    await new Promise<void>((resolve) => res.write(bytes.subarray(0, Math.max(1, Math.floor(bytes.length / 2))), () => resolve()));
+    req.socket.destroy();
   }
 
   private async dispatch(req: Omit<StandInRequest, 'params'>): Promise<StandInResponse> {
@@ -353,6 +398,14 @@ export class StandIn {
     const status = pathMatched ? 405 : 404;
     return { status, body: this.errorBody(status, `${req.method} ${req.path} is not served by the ${this.platform} stand-in`) };
   }
+}
+
+/** The headers and payload of an answer; an empty body goes without a JSON content type (some clients parse it and fail). */
+function serialize(response: StandInResponse): { headers: Record<string, string>; payload: string | undefined } {
+  const headers: Record<string, string> = { ...response.headers };
+  if (response.body === undefined || response.status === 204) return { headers, payload: undefined };
+  headers['content-type'] ??= 'application/json; charset=utf-8';
+  return { headers, payload: typeof response.body === 'string' ? response.body : JSON.stringify(response.body) };
 }
 
 function injectedMessage(status: number): string {
