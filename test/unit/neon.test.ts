@@ -51,8 +51,22 @@ function requestsSince() {
   return () => neon.standIn.requests.slice(before);
 }
 
-function secondsFromNow(iso: string | undefined): number {
-  return (Date.parse(iso ?? '') - Date.now()) / 1000;
+/**
+ * Runs `call` and says whether an expiry is `seconds` after some moment during it (the client
+ * reads the clock once, and Neon keeps whole seconds): a bracket around the call, not a margin
+ * that a busy machine could overrun.
+ */
+async function during<T>(call: () => Promise<T>): Promise<{ result: T; expiresIn: (seconds: number, iso: string | undefined) => boolean }> {
+  const before = Date.now();
+  const result = await call();
+  const after = Date.now();
+  return {
+    result,
+    expiresIn: (seconds, iso) => {
+      const at = Date.parse(iso ?? '');
+      return at >= Math.floor(before / 1000) * 1000 + seconds * 1000 && at <= after + seconds * 1000;
+    },
+  };
 }
 
 describe('findBranchByName', () => {
@@ -90,14 +104,14 @@ describe('findBranchByName', () => {
 describe('ensureBranch', () => {
   it('creates the branch with the ownership annotations, the expiry and a read-write compute', async () => {
     const requests = requestsSince();
-    const { branch, databases, ready } = await client().ensureBranch(settings({ expiresInSeconds: 7200, suspendTimeoutSeconds: 300 }), PR);
+    const { result, expiresIn } = await during(() => client().ensureBranch(settings({ expiresInSeconds: 7200, suspendTimeoutSeconds: 300 }), PR));
+    const { branch, databases, ready } = result;
 
     expect(branch.created).toBe(true);
     expect(branch.name).toBe('preview/pr-42');
     expect(branch.parentId).toBe(neon.defaultBranchId);
     expect(branch.annotations).toEqual({ ...MANAGED, 'github-head-ref': 'feature/login' });
-    expect(secondsFromNow(branch.expiresAt)).toBeGreaterThan(7195);
-    expect(secondsFromNow(branch.expiresAt)).toBeLessThanOrEqual(7200);
+    expect(expiresIn(7200, branch.expiresAt)).toBe(true);
     expect(databases?.map((d) => d.name)).toEqual(['neondb']);
 
     const stored = neon.branchByName('preview/pr-42')!;
@@ -144,13 +158,14 @@ describe('ensureBranch', () => {
     const seeded = neon.addBranch({ name: 'preview/pr-42', annotations: MANAGED, expiresAt: new Date(Date.now() + 600_000).toISOString() });
     const requests = requestsSince();
 
-    const { branch, ready } = await client().ensureBranch(settings({ expiresInSeconds: 86_400 }), PR);
+    const { result, expiresIn } = await during(() => client().ensureBranch(settings({ expiresInSeconds: 86_400 }), PR));
+    const { branch, ready } = result;
     await ready;
 
     expect(branch.created).toBe(false);
     expect(branch.id).toBe(seeded.id);
-    expect(secondsFromNow(branch.expiresAt)).toBeGreaterThan(86_395);
-    expect(secondsFromNow(neon.branchByName('preview/pr-42')!.expires_at)).toBeGreaterThan(86_395);
+    expect(expiresIn(86_400, branch.expiresAt)).toBe(true);
+    expect(neon.branchByName('preview/pr-42')!.expires_at).toBe(branch.expiresAt);
     expect(neon.branches().filter((b) => b.name === 'preview/pr-42')).toHaveLength(1);
     expect(requests().filter((r) => r.method === 'POST')).toEqual([]);
     expect(requests().filter((r) => r.method === 'PATCH')).toHaveLength(1);
@@ -165,15 +180,20 @@ describe('ensureBranch', () => {
 
   it('reuses the branch it just created, waiting for it to be ready, with the same id', async () => {
     const first = await client().ensureBranch(settings(), PR);
-    const second = await client().ensureBranch(settings({ expiresInSeconds: 7200 }), PR);
+    const { result: second, expiresIn } = await during(() => client().ensureBranch(settings({ expiresInSeconds: 7200 }), PR));
     expect(second.branch.created).toBe(false);
     expect(second.branch.id).toBe(first.branch.id);
-    expect(secondsFromNow(neon.branchByName('preview/pr-42')!.expires_at)).toBeGreaterThan(7195);
+    expect(expiresIn(7200, neon.branchByName('preview/pr-42')!.expires_at)).toBe(true);
     await first.ready;
   });
 
   it('leaves one branch when two runs create it at once: the 409 leads to reuse', async () => {
-    const [a, b] = await Promise.all([client().ensureBranch(settings(), PR), client().ensureBranch(settings(), PR)]);
+    // Both look the name up before either creates it, whichever answer comes first.
+    const lookups = [neon.standIn.hold('GET', /\/branches$/), neon.standIn.hold('GET', /\/branches$/)];
+    const both = Promise.all([client().ensureBranch(settings(), PR), client().ensureBranch(settings(), PR)]);
+    await Promise.all(lookups.map((h) => h.arrived));
+    for (const h of lookups) h.release();
+    const [a, b] = await both;
     await Promise.all([a.ready, b.ready]);
 
     expect(a.branch.id).toBe(b.branch.id);
