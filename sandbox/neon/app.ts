@@ -1,0 +1,87 @@
+// What every route of the Neon stand-in shares: the model, the settings, the Postgres link, and
+// the checks several routes make (authentication, lookups, locks, expiry values, page limits).
+import { bearerToken, type StandIn, type StandInRequest, type StandInResponse } from '../server.js';
+import type { EngineLink } from './engine.js';
+import type { Neon } from './model.js';
+import { LOCKED_MESSAGE, MAX_TTL_MS, type BranchRecord } from './records.js';
+import { Ctx, parseRfc3339 } from './util.js';
+
+export interface Settings {
+  projectId: string;
+  apiKeys: Set<string>;
+  operationMs: number;
+  pageLimitDefault: number;
+  now: () => number;
+  /** Host of an endpoint without the Postgres engine. */
+  namedHost: (endpointId: string, pooled: boolean) => string;
+}
+
+export type RouteHandler = (req: StandInRequest, ctx: Ctx) => StandInResponse | Promise<StandInResponse>;
+
+export class NeonApp {
+  constructor(
+    readonly neon: Neon,
+    readonly standIn: StandIn,
+    readonly settings: Settings,
+    readonly engine?: EngineLink,
+  ) {}
+
+  now(): number {
+    return this.settings.now();
+  }
+
+  /** A route behind Neon's authentication and project lookup, answering with the request id. */
+  serve(method: string, path: string, handler: RouteHandler): void {
+    const { apiKeys, projectId } = this.settings;
+    this.standIn.route(method, path, async (req) => {
+      const ctx = new Ctx(req.headers);
+      const token = bearerToken(req.headers);
+      if (!token || !/^Bearer\s/i.test(req.headers.authorization ?? '') || !apiKeys.has(token)) ctx.fail(401, 'authorization failed: missing or unknown API key');
+      if (req.params.project_id !== projectId) ctx.fail(404, `project ${req.params.project_id ?? ''} not found`);
+      const response = await handler(req, ctx);
+      return { ...response, headers: { 'x-request-id': ctx.requestId, ...response.headers } };
+    });
+  }
+
+  branchOr404(ctx: Ctx, id: string | undefined): BranchRecord {
+    return this.neon.liveBranch(id ?? '') ?? ctx.fail(404, `branch ${id ?? ''} not found`);
+  }
+
+  /** 423 while the branch has unfinished operations (the API description: a 423 is safe to retry). */
+  lockCheck(ctx: Ctx, branchId: string, t: number): void {
+    if (this.neon.isBusy(branchId, t)) ctx.fail(423, LOCKED_MESSAGE);
+  }
+
+  /** Checks an `expires_at` value (docs: guides/branch-expiration, "Timestamp format requirements"); returns epoch ms. */
+  expiry(ctx: Ctx, value: unknown, t: number): number {
+    if (typeof value !== 'string') ctx.fail(400, 'expires_at must be a string timestamp');
+    const ms = parseRfc3339(value);
+    if (ms === undefined) ctx.fail(400, `expires_at "${value}" is not a valid RFC 3339 timestamp with a timezone (for example 2025-06-09T18:02:16Z)`);
+    if (ms <= t) ctx.fail(400, `expires_at "${value}" must be in the future`);
+    if (ms - t > MAX_TTL_MS) ctx.fail(400, `expires_at "${value}" is too far in the future: the maximum is 30 days from now`);
+    return ms;
+  }
+
+  limitParam(ctx: Ctx, value: string | undefined, max: number, fallback: number): number {
+    if (value === undefined) return Math.min(fallback, max);
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > max) ctx.fail(400, `limit must be an integer from 1 to ${max}`);
+    return n;
+  }
+
+  /** `127.0.0.1:<port>` of the branch's listener with `postgres`, else the named host. */
+  endpointHost(endpointId: string, pooled: boolean): string {
+    const endpoint = this.neon.endpoints.get(endpointId);
+    const db = endpoint ? this.engine?.db(endpoint.branchId) : undefined;
+    return db ? db.address(pooled) : this.settings.namedHost(endpointId, pooled);
+  }
+
+  /** The query of a connection URI: TLS is not spoken by the local listeners. */
+  get uriQuery(): string {
+    return this.engine ? 'sslmode=disable' : 'sslmode=require&channel_binding=require';
+  }
+}
+
+export function connectionUri(role: string, password: string, host: string, database: string, query: string): string {
+  return `postgresql://${encodeURIComponent(role)}:${encodeURIComponent(password)}@${host}/${encodeURIComponent(database)}?${query}`;
+}

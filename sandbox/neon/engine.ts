@@ -1,0 +1,72 @@
+// The stand-in's side of the `postgres` option: each branch's database in the Postgres engine
+// (postgres.ts), its listeners, and when it settled on the stand-in's clock, which operations
+// that wait for the database read through `gate`.
+import type { BranchDatabase, BranchDatabases } from '../postgres.js';
+import type { DatabaseGate } from './records.js';
+
+interface DatabaseEntry {
+  listening?: Promise<BranchDatabase>;
+  db?: BranchDatabase;
+  settled?: { at: number; ok: boolean };
+}
+
+export class EngineLink {
+  private readonly entries = new Map<string, DatabaseEntry>();
+
+  constructor(
+    readonly engine: BranchDatabases,
+    private readonly now: () => number,
+  ) {}
+
+  /** Starts a branch's database; resolves when its listeners (and so its hosts) are known. */
+  create(branchId: string, init: { parentId?: string; schemaOnly?: boolean }): Promise<BranchDatabase> {
+    const entry: DatabaseEntry = {};
+    this.entries.set(branchId, entry);
+    const listening = this.engine.create(branchId, init).then(
+      (db) => {
+        entry.db = db;
+        return db;
+      },
+      (error: unknown) => {
+        entry.settled ??= { at: this.now(), ok: false };
+        throw error;
+      },
+    );
+    // Registered at once (create() registers the database before its first await), so the
+    // operations are settled before anyone else awaiting `ready` looks at them.
+    this.engine.get(branchId)?.ready.then(
+      () => (entry.settled ??= { at: this.now(), ok: true }),
+      () => (entry.settled ??= { at: this.now(), ok: false }),
+    );
+    listening.catch(() => undefined);
+    entry.listening = listening;
+    return listening;
+  }
+
+  readonly gate: DatabaseGate = (branchId) => {
+    const entry = this.entries.get(branchId);
+    return entry ? (entry.settled ?? 'starting') : undefined;
+  };
+
+  /** The branch's database once its listeners are bound. */
+  db(branchId: string): BranchDatabase | undefined {
+    return this.entries.get(branchId)?.db;
+  }
+
+  /** Waits until the branch's listeners are bound (a branch seeded with addBranch binds them in the background). */
+  async listening(branchId: string): Promise<void> {
+    await this.entries.get(branchId)?.listening?.catch(() => undefined);
+  }
+
+  has(branchId: string): boolean {
+    return this.engine.get(branchId) !== undefined;
+  }
+
+  delete(branchId: string): Promise<void> {
+    return this.engine.delete(branchId);
+  }
+
+  stop(): Promise<void> {
+    return this.engine.stop();
+  }
+}
