@@ -43,17 +43,28 @@ describe('eachLimited', () => {
     const failure = new Error('item 1 failed');
     const startedItems: number[] = [];
     const settled: number[] = [];
+    // Item 0 ends only when the test says so, after item 1 has failed: the order is the test's.
+    let finishItem0!: () => void;
+    const item0 = new Promise<void>((resolve) => (finishItem0 = resolve));
     const outcome = eachLimited([0, 1, 2, 3, 4], 2, async (item) => {
       startedItems.push(item);
       if (item === 1) {
-        await sleep(5);
+        await Promise.resolve();
         settled.push(item);
         throw failure;
       }
-      await sleep(40);
+      await item0;
       settled.push(item);
     });
-    await expect(outcome).rejects.toBe(failure);
+    let thrown: unknown;
+    const done = outcome.catch((error: unknown) => void (thrown = error));
+    // Let everything that can run without item 0 run (a macrotask ends every microtask chain).
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toEqual([1]);
+    expect(thrown).toBeUndefined();
+    finishItem0();
+    await done;
+    expect(thrown).toBe(failure);
     // Item 0 was running when item 1 failed: waited for. Items 2..4 were queued: never started.
     expect(startedItems).toEqual([0, 1]);
     expect(settled).toEqual([1, 0]);
