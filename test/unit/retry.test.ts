@@ -1,11 +1,13 @@
 import { createApiClient } from '@neondatabase/api-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ApiError, ApiSession, DeadlineError, RateGate, describeFailure, requestedWaitMs, tuningFor, type RetryTuning } from '../../src/http/retry.js';
 import { allPages, lastPageOf } from '../../src/http/pages.js';
 import { pollIntervalMs } from '../../src/neon.js';
 import { StandIn } from '../../sandbox/server.js';
 
-const FAST: RetryTuning = { baseDelayMs: 5, maxDelayMs: 20, attemptTimeoutMs: 2000 };
+// Short backoffs; an attempt limit no answer from 127.0.0.1 comes near, even on a busy machine
+// (the test of the limit itself sets its own, on a fake clock).
+const FAST: RetryTuning = { baseDelayMs: 5, maxDelayMs: 20, attemptTimeoutMs: 60_000 };
 const TOKEN = 'napi_very_secret_token';
 
 let server: StandIn;
@@ -29,11 +31,15 @@ beforeAll(async () => {
 
 afterAll(() => server.stop());
 
+afterEach(() => {
+  vi.useRealTimers();
+});
+
 function neon() {
   return createApiClient({ apiKey: TOKEN, baseURL: server.url });
 }
 
-function session(timeoutMs = 10_000, log: string[] = []) {
+function session(timeoutMs = 60_000, log: string[] = []) {
   return new ApiSession(timeoutMs, (line) => log.push(line), FAST, () => 0.5);
 }
 
@@ -77,7 +83,7 @@ describe('the retry policy', () => {
   it('waits as long as Retry-After asks', async () => {
     reset([{ status: 429, headers: { 'retry-after': '1' }, body: { code: 'X', message: 'slow down' } }]);
     const log: string[] = [];
-    await list(session(10_000, log));
+    await list(session(60_000, log));
     expect(log).toEqual(['Neon: list branches: HTTP 429; retrying in 1.0 s (attempt 2)']);
   });
 
@@ -90,12 +96,26 @@ describe('the retry policy', () => {
   });
 
   it('ends an attempt that gets no answer in time and tries again', async () => {
-    reset([{ status: 200, body: { branches: [], annotations: {} }, delayMs: 3000 }]);
+    reset([]);
+    const before = server.requests.length;
+    // The first attempt gets no answer until the test has seen the retry through; the attempt's
+    // limit runs on a fake clock, so it ends at 300 ms exactly, and no other attempt ends early.
+    const unanswered = server.hold('GET', /\/branches$/);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const log: string[] = [];
-    const s = new ApiSession(10_000, (l) => log.push(l), { ...FAST, attemptTimeoutMs: 300 }, () => 0.5);
-    await list(s);
-    expect(log[0]).toMatch(/no answer in time; retrying/);
-    expect(hits).toBe(2);
+    const s = new ApiSession(60_000, (l) => log.push(l), { ...FAST, attemptTimeoutMs: 300 }, () => 0.5);
+    const listed = list(s);
+    await unanswered.arrived;
+    await vi.advanceTimersByTimeAsync(299);
+    expect(log).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(log).toEqual([`Neon: list branches: no answer in time; retrying in 0.0 s (attempt 2)`]);
+    await vi.advanceTimersByTimeAsync(s.backoffMs(1));
+    const { data } = await listed;
+    unanswered.release();
+    expect(data.branches).toEqual([]);
+    expect(s.stats.retries.Neon).toBe(1);
+    expect(server.requests.slice(before).map((r) => r.path)).toEqual(['/projects/p/branches', '/projects/p/branches']);
   });
 
   it('does not repeat a create whose outcome is unknown, but does repeat a refused one', async () => {
@@ -118,7 +138,7 @@ describe('the retry policy', () => {
 
   it('gives up when the next wait would pass the deadline', async () => {
     reset([{ status: 429, headers: { 'retry-after': '30' }, body: { code: 'X', message: 'slow down' } }]);
-    const error = (await list(session(2000)).catch((e: unknown) => e)) as ApiError;
+    const error = (await list(session(20_000)).catch((e: unknown) => e)) as ApiError;
     expect(error.message).toMatch(/^Neon: list branches failed: HTTP 429: slow down\. Gave up: the next try would pass the run's timeout/);
     expect(hits).toBe(1);
   });
@@ -192,13 +212,22 @@ describe('limits', () => {
   });
 
   it('lets a burst through at once and then paces requests to the rate', async () => {
+    // On a fake clock (timers and Date): each request goes exactly when the bucket allows it.
+    vi.useFakeTimers();
     const gate = new RateGate(600, 3); // 10 a second after a burst of 3
     const started = Date.now();
     const times: number[] = [];
-    await Promise.all(Array.from({ length: 6 }, () => gate.take().then(() => times.push(Date.now() - started))));
-    expect(times.slice(0, 3).every((t) => t < 50)).toBe(true);
-    // The three after the burst wait for the bucket: about 100, 200 and 300 ms.
-    expect(times[5]!).toBeGreaterThanOrEqual(280);
+    const all = Promise.all(Array.from({ length: 6 }, () => gate.take().then(() => times.push(Date.now() - started))));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(times).toEqual([0, 0, 0]);
+    // The three after the burst wait for the bucket: 100, 200 and 300 ms, not a moment sooner.
+    await vi.advanceTimersByTimeAsync(99);
+    expect(times).toEqual([0, 0, 0]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(times).toEqual([0, 0, 0, 100]);
+    await vi.advanceTimersByTimeAsync(200);
+    await all;
+    expect(times).toEqual([0, 0, 0, 100, 200, 300]);
   });
 });
 
