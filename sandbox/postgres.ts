@@ -236,6 +236,11 @@ class Branch implements BranchDatabase {
     });
   }
 
+  /** Drops every open connection (the listeners keep accepting new ones). */
+  dropConnections(): void {
+    for (const socket of this.sockets) socket.destroy();
+  }
+
   /** Throws when the branch was deleted meanwhile (the creation stops there). */
   checkAlive(): void {
     if (this.state === 'deleted') throw new Error(`branch ${this.branchId} was deleted while its database was starting`);
@@ -370,6 +375,11 @@ export class BranchDatabases {
     } finally {
       this.branches.delete(branchId);
     }
+  }
+
+  /** Drops the open connections of the branch's database, as a compute restart does. */
+  dropConnections(branchId: string): void {
+    this.branches.get(branchId)?.dropConnections();
   }
 
   /** Deletes every branch's database. */

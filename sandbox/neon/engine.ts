@@ -58,6 +58,12 @@ export class EngineLink {
     await this.entries.get(branchId)?.listening?.catch(() => undefined);
   }
 
+  /** Drops the branch's open connections and lets the socket handlers roll back what they had open. */
+  async dropConnections(branchId: string): Promise<void> {
+    this.engine.dropConnections(branchId);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+
   has(branchId: string): boolean {
     return this.engine.get(branchId) !== undefined;
   }

@@ -136,7 +136,7 @@ export class Neon extends OperationLog {
   }
 
   roleJson(branch: BranchRecord, role: RoleRecord): Omit<StandInRole, 'password'> {
-    return { branch_id: branch.id, name: role.name, protected: false, authentication_method: 'password', created_at: iso(role.createdAt), updated_at: iso(role.createdAt) };
+    return { branch_id: branch.id, name: role.name, protected: false, authentication_method: 'password', created_at: iso(role.createdAt), updated_at: iso(role.updatedAt ?? role.createdAt) };
   }
 
   snapshot(branch: BranchRecord, now = this.now()): StandInBranch {
@@ -170,6 +170,8 @@ export class Neon extends OperationLog {
   }): BranchRecord {
     const id = this.uniqueId('br');
     const { parent, at } = init;
+    // A child has its parent's roles with their passwords, new ones only under a protected parent
+    // (docs: neon.com manage/branches "Postgres role passwords on branches", manage/roles).
     const freshPasswords = parent?.protected ?? false;
     const branch: BranchRecord = {
       id,

@@ -1,4 +1,4 @@
-// A branch's parts: its endpoints, databases and roles, and the project's endpoints.
+// A branch's endpoints and databases, and the project's endpoints.
 import type { StandInRequest } from '../server.js';
 import type { NeonApp } from './app.js';
 import { asObject, type Ctx } from './util.js';
@@ -14,17 +14,6 @@ export function partRoutes(app: NeonApp): void {
   app.serve('GET', '/projects/{project_id}/branches/{branch_id}/databases', (req: StandInRequest, ctx: Ctx) => {
     const branch = app.branchOr404(ctx, req.params.branch_id);
     return { status: 200, body: { databases: branch.databases.map((d) => neon.databaseJson(branch, d)) } };
-  });
-
-  app.serve('GET', '/projects/{project_id}/branches/{branch_id}/roles', (req: StandInRequest, ctx: Ctx) => {
-    const branch = app.branchOr404(ctx, req.params.branch_id);
-    return { status: 200, body: { roles: branch.roles.map((r) => neon.roleJson(branch, r)) } };
-  });
-
-  app.serve('GET', '/projects/{project_id}/branches/{branch_id}/roles/{role_name}/reveal_password', (req: StandInRequest, ctx: Ctx) => {
-    const branch = app.branchOr404(ctx, req.params.branch_id);
-    const role = branch.roles.find((r) => r.name === req.params.role_name) ?? ctx.fail(404, `role ${req.params.role_name ?? ''} not found`);
-    return { status: 200, body: { password: role.password } };
   });
 
   // --- endpoints ---

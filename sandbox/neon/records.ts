@@ -42,6 +42,8 @@ export interface RoleRecord {
   name: string;
   password: string;
   createdAt: number;
+  /** Set when its password was reset. */
+  updatedAt?: number;
 }
 
 export interface BranchRecord {

@@ -12,6 +12,7 @@ import { testHandle } from './handle.js';
 import { Neon } from './model.js';
 import { operationRoutes } from './operation-routes.js';
 import { partRoutes } from './parts.js';
+import { roleRoutes } from './roles.js';
 import type { NeonStandIn, NeonStandInOptions } from './types.js';
 import { errorCode, rolePassword } from './util.js';
 
@@ -87,6 +88,7 @@ export async function startNeonStandIn(options: NeonStandInOptions = {}): Promis
   createBranchRoute(app);
   branchRoutes(app);
   partRoutes(app);
+  roleRoutes(app);
   connectionRoute(app);
   operationRoutes(app);
 
