@@ -341,27 +341,50 @@ describe('github target: failures', () => {
   });
 
   it('ends each attempt at its time limit (the signal reaches Octokit) and tries again', async () => {
-    await start({ latencyMs: 2_000 });
+    await start();
     const s = settings();
-    const session = new ApiSession(30_000, () => gh.standIn.setLatency(0), { attemptTimeoutMs: 300, baseDelayMs: 10, maxDelayMs: 20 });
-    const started = Date.now();
-    await createGitHubTarget(s, session).publish(s.pr, resolveVariables(s.variables, connection('pw')), BRANCH);
-    expect(Date.now() - started).toBeLessThan(1_500);
-    expect(session.stats.retries.GitHub).toBe(1);
-    expect(gh.secretPlaintext('pr-42', 'PGPASSWORD')).toBe('pw');
+    // The run's first request (the environment's lookup, alone in flight) gets no answer; the
+    // attempts' limits run on a fake clock, so that one ends at 300 ms exactly and no other ends
+    // early, however long the machine takes to answer.
+    const unanswered = gh.standIn.hold('GET', /\/environments\/pr-42$/);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const log: string[] = [];
+      const session = new ApiSession(30_000, (line) => log.push(line), { attemptTimeoutMs: 300, baseDelayMs: 10, maxDelayMs: 20 }, () => 0.5);
+      const publishing = createGitHubTarget(s, session).publish(s.pr, resolveVariables(s.variables, connection('pw')), BRANCH);
+      await unanswered.arrived;
+      await vi.advanceTimersByTimeAsync(299);
+      expect(log).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(log).toEqual(['GitHub: get environment pr-42: no answer in time; retrying in 0.0 s (attempt 2)']);
+      await vi.advanceTimersByTimeAsync(session.backoffMs(1));
+      await publishing;
+      expect(session.stats.retries.GitHub).toBe(1);
+      expect(gh.standIn.requestsTo(/\/environments\/pr-42$/, 'GET')).toHaveLength(2);
+      expect(gh.secretPlaintext('pr-42', 'PGPASSWORD')).toBe('pw');
+    } finally {
+      vi.useRealTimers();
+      unanswered.release();
+    }
   });
 
   it('fails with the write error while the deployment is still being created (no unhandled rejection)', async () => {
     await start();
     await publish(settings(), connection('pw'));
-    // Next run: the public key read is refused at once, while the deployment's create takes longer.
+    const [first] = gh.deployments('pr-42');
+    // Next run: the public key read is refused, while the deployment's create is held until the
+    // run has failed.
     gh.standIn.failNext({ method: 'GET', path: /\/secrets\/public-key$/, status: 404, body: { message: 'Not Found' } });
-    gh.standIn.setLatency(40);
+    const create = gh.standIn.hold('POST', /\/deployments$/);
     const s = settings({}, SHA2);
     const publishing = createGitHubTarget(s, new ApiSession(30_000)).publish(s.pr, resolveVariables(s.variables, connection('pw2')), BRANCH);
     await expect(publishing).rejects.toThrow(/GitHub: get public key of environment pr-42 failed: HTTP 404/);
-    // Vitest fails the file on an unhandled rejection; give the deployment's create time to end.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await create.arrived;
+    expect(gh.deployments('pr-42')).toEqual([first]);
+    // Now the create ends, after the failure, and the run goes on to retire the first run's
+    // deployment. Vitest fails the file on an unhandled rejection: wait until that work is done.
+    create.release();
+    while (gh.deployments('pr-42').some((d) => d.id === first!.id)) await new Promise((resolve) => setImmediate(resolve));
     expect(gh.secretPlaintext('pr-42', 'PGPASSWORD')).toBe('pw');
   });
 
