@@ -324,15 +324,13 @@ describe('netlify target', () => {
     it('keeps a key another run wrote to after the list: it re-reads before deleting a key', async () => {
       const a = pr(7, 'feature/login');
       await publish(a);
-      // Right after remove's list was answered (PGUSER then held only this PR's value), another
-      // PR adds a value to PGUSER; remove's next requests reach the stand-in 30 ms later.
-      netlify.standIn.setLatency(30);
-      const listed = netlify.standIn.requests.length;
+      // Once remove has listed the site (PGUSER then held only this PR's value), it deletes that
+      // value by id; that request is held while another PR adds a value to PGUSER.
+      const deleteValue = netlify.standIn.hold('DELETE', /\/env\/PGUSER\/value\/[^/]+$/);
       const removal = remove(a);
-      while (!netlify.standIn.requests.slice(listed).some((r) => r.method === 'GET' && /\/env$/.test(r.path) && r.status === 200)) {
-        await new Promise((resolve) => setTimeout(resolve, 1));
-      }
+      await deleteValue.arrived;
       netlify.setValue('PGUSER', { context: 'branch', contextParameter: 'fix/typo', value: 'neondb_owner' });
+      deleteValue.release();
       await removal;
       expect(netlify.variable('PGUSER')!.values.map((v) => v.context_parameter)).toEqual(['fix/typo']);
       expect(netlify.valueOf('PGUSER', 'branch', 'feature/login')).toBeUndefined();
