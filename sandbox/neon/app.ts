@@ -19,6 +19,9 @@ export interface Settings {
 export type RouteHandler = (req: StandInRequest, ctx: Ctx) => StandInResponse | Promise<StandInResponse>;
 
 export class NeonApp {
+  /** See `NeonStandIn.setConnectionUriFault`. */
+  connectionUriFault: 'default-branch' | undefined;
+
   constructor(
     readonly neon: Neon,
     readonly standIn: StandIn,

@@ -2,7 +2,7 @@
 // with a role's password.
 import type { StandInRequest } from '../server.js';
 import { connectionUri, type NeonApp } from './app.js';
-import type { EndpointRecord } from './records.js';
+import type { EndpointRecord, RoleRecord } from './records.js';
 import type { Ctx } from './util.js';
 
 export function connectionRoute(app: NeonApp): void {
@@ -23,10 +23,26 @@ export function connectionRoute(app: NeonApp): void {
       endpoint = neon.readWriteEndpoint(branch.id) ?? ctx.fail(404, `branch ${branch.id} has no read_write endpoint`);
     }
     if (!branch.databases.some((d) => d.name === database)) ctx.fail(404, `database ${database} not found on branch ${branch.id}`);
-    const role = branch.roles.find((r) => r.name === roleName) ?? ctx.fail(404, `role ${roleName} not found on branch ${branch.id}`);
+    let role = branch.roles.find((r) => r.name === roleName) ?? ctx.fail(404, `role ${roleName} not found on branch ${branch.id}`);
     const pooled = req.query.pooled === 'true';
+    const wrong = app.connectionUriFault === 'default-branch' ? defaultBranchAnswer(app, database, roleName) : undefined;
+    if (wrong) ({ endpoint, role } = wrong);
     // A branch seeded with addBranch may still be binding its listeners.
-    await app.engine?.listening(branch.id);
+    await app.engine?.listening(endpoint.branchId);
     return { status: 200, body: { uri: connectionUri(role.name, role.password, app.endpointHost(endpoint.id, pooled), database, app.uriQuery) } };
   });
+}
+
+/**
+ * The fault `setConnectionUriFault('default-branch')`: the default branch's endpoint and role, the
+ * bug Neon's own tools had (create-branch-action #27 and #34, reset-branch-action PR #9: the
+ * default branch's connection string for another branch). Undefined when the default branch has
+ * no read_write endpoint, database or role to build that URL from.
+ */
+function defaultBranchAnswer(app: NeonApp, database: string, roleName: string): { endpoint: EndpointRecord; role: RoleRecord } | undefined {
+  const main = app.neon.liveBranch(app.neon.defaultBranchId);
+  const endpoint = main ? app.neon.readWriteEndpoint(main.id) : undefined;
+  const role = main?.roles.find((r) => r.name === roleName);
+  if (!main || !endpoint || !role || !main.databases.some((d) => d.name === database)) return undefined;
+  return { endpoint, role };
 }

@@ -78,6 +78,9 @@ export function testHandle(app: NeonApp): NeonStandIn {
       branch.databases.push(neon.newDatabase(name, owner, t));
       neon.ensureRole(branch, owner, t);
     },
+    setConnectionUriFault: (kind) => {
+      app.connectionUriFault = kind;
+    },
     failNextOperations: (kind, opts = {}) => {
       neon.failPlan.push({ kind, count: opts.count ?? 1, ...(opts.action ? { action: opts.action } : {}) });
     },

@@ -186,6 +186,12 @@ export interface NeonStandIn {
    */
   failNextOperations(kind: OperationOutcome, options?: { count?: number; action?: OperationActionValue }): void;
   /**
+   * With `'default-branch'`, `GET /projects/{project_id}/connection_uri` answers with the default
+   * branch's URL (its endpoint host, its role's password) whatever `branch_id` says, the bug of
+   * create-branch-action #27/#34 and reset-branch-action #9; `undefined` turns it off.
+   */
+  setConnectionUriFault(kind: 'default-branch' | undefined): void;
+  /**
    * The branches' databases when the stand-in runs with `postgres` (undefined otherwise):
    * `postgres.get(branchId)` has the ports, the state and `ready`. A branch seeded with
    * `addBranch` gets its database in the background: its operations, and so its state, wait for it.
