@@ -173,10 +173,18 @@ describe('publish', () => {
     await vercel.stop();
     vercel = await startVercelStandIn({ writeMs: 200 });
 
-    await Promise.all([publish({ pr: 7, head: 'feature/a' }), publish({ pr: 8, head: 'feature/b' })]);
+    // Both upserts are held until both have arrived, then let go together: they reach the project
+    // in the same turn of the stand-in's event loop, so whichever comes second finds the first
+    // one's write running (a write holds the project for 200 ms).
+    const upserts = [vercel.standIn.hold('POST', /\/env$/), vercel.standIn.hold('POST', /\/env$/)];
+    const both = Promise.all([publish({ pr: 7, head: 'feature/a' }), publish({ pr: 8, head: 'feature/b' })]);
+    await Promise.all(upserts.map((h) => h.arrived));
+    for (const h of upserts) h.release();
+    await both;
 
     // The two upserts overlapped: one was refused with "already happening" and sent again.
     expect(session.stats.retries.Vercel).toBeGreaterThanOrEqual(1);
+    expect(vercel.standIn.requestsTo(/\/env$/, 'POST').map((r) => r.status).slice(0, 2).sort()).toEqual([201, 400]);
     const envs = vercel.envs('prj_previewapp');
     expect(envs).toHaveLength(2 * DEFAULT_KEYS.length);
     for (const env of envs) expect(env.comment).toBe(env.gitBranch === 'feature/a' ? `neon-preview ${REPO}#7` : `neon-preview ${REPO}#8`);
