@@ -7,10 +7,33 @@
 // as on api.github.com (`basePath: '/api/v3'` serves them as GitHub Enterprise Server does).
 //
 // What it models, as GitHub documents or answers it:
-// - Two kinds of token. `tokens.actions` is like the workflow's GITHUB_TOKEN: it may create
-//   deployments, statuses and comments, but environments, environment secrets and environment
-//   variables answer 403 "Resource not accessible by integration". `tokens.admin` may do
-//   everything (a token with Administration: write and Environments: write). Anything else → 401.
+// - Tokens with fine-grained repository permissions (see github/permissions.ts for the table of
+//   what each served endpoint requires, with its source). A request without the permission answers
+//   403 "Resource not accessible by personal access token" (a fine-grained PAT) or "… by integration"
+//   (a GitHub App installation token such as the workflow's GITHUB_TOKEN), the wordings GitHub
+//   sends (e.g. RoamJS/roamjs-components#31, taiki-e/create-gh-release-action#13). Every answer to a
+//   repository request carries `x-accepted-github-permissions`, the permission sets the endpoint
+//   accepts (GitHub changelog 2023-08-10; docs "Permissions required for fine-grained personal
+//   access tokens"). Built-in tokens: `tokens.actions` (GITHUB_TOKEN: no Actions, Administration or
+//   Environments permission, so environments answer 403), `tokens.admin` (every permission),
+//   `tokens.user` (a person's PAT, like `actions`), `tokens.readonly` (a fork PR's token, read only),
+//   `tokens.outsider` (not granted the repository); `addToken()` adds others. Unknown → 401.
+// - A token that cannot see the repository gets 404 "Not Found" for every /repos/{owner}/{repo}
+//   request, never 403: "since we don't want to provide any information about private
+//   repositories, the API returns a 404 error instead" (docs, REST API troubleshooting, "404 error
+//   for an existing repository"); the body points at get-a-repository whatever the endpoint
+//   (cli/cli#13350). GitHub would still answer a public repository's public reads; the stand-in
+//   answers 404 there too (undocumented per endpoint; the reading harder on a client).
+// - Environments on a private repository need GitHub Pro, Team or Enterprise ("Using environments
+//   for deployment"; REST "deployment environments" page). On Free, every environment request
+//   (environments, their secrets and variables) answers 403 "Upgrade to GitHub Pro or make this
+//   repository public to enable this feature." GitHub documents no answer for environments; that
+//   status and wording are what it sends for branch protection on a Free private repository
+//   (ossf/allstar#37, iterative/cml#1229), and a 403 a client may take for a missing permission is
+//   the reading harder on it. A deployment there records its environment name but creates none.
+// - `GET /repos/{owner}/{repo}` answers the repository (full_name, private, visibility,
+//   default_branch, permissions of the token's user). Pull requests (`setPullRequest`) are served
+//   one by one and as a list filtered by state and head.
 // - Environments, names case-insensitive. Deleting one deletes its secrets and variables (not
 //   its deployments). Creating a deployment to an environment that does not exist creates it.
 // - Environment secrets: each environment has a real X25519 key pair (libsodium); `PUT` must
@@ -31,175 +54,33 @@
 //   requests as GitHub's secondary rate limit does (403 with `retry-after`).
 import { createHash } from 'node:crypto';
 import sodium from 'libsodium-wrappers';
-import { DescriptionCheck, readPackagedDescription } from './api-description.js';
-import { bearerToken, HttpError, StandIn, type FaultPlan, type StandInRequest, type StandInResponse } from './server.js';
+import { githubDescriptionCheck } from './github/description.js';
+import { acceptedHeader, allows, ALL_WRITE, requirementOf, type PermissionSet, type Requirement } from './github/permissions.js';
+import type { DeploymentState, EnvironmentView, GitHubStandIn, GitHubStandInOptions, PullRequestInit, TokenInit } from './github/types.js';
+import { bearerToken, HttpError, StandIn, type StandInRequest, type StandInResponse } from './server.js';
 
-// ---------------------------------------------------------------------------------------------
-// Public types
-
-export interface GitHubStandInOptions {
-  /** The one repository served, `owner/repo`; any other answers 404. Default `octo-org/preview-app`. */
-  repository?: string;
-  /** The GITHUB_TOKEN-like token; default `ghs_actions_stand_in_token`. */
-  actionsToken?: string;
-  /** The token allowed to manage environments; default `github_pat_stand_in_admin_token`. */
-  adminToken?: string;
-  /** A person's token (login `octocat`); default `github_pat_stand_in_user_token`. */
-  userToken?: string;
-  /** A fork pull request's read-only token; default `ghs_read_only_fork_token`. */
-  readOnlyToken?: string;
-  /** Path prefix, e.g. `/api/v3` for GitHub Enterprise Server; default none. */
-  basePath?: string;
-  /** Web host used in `html_url`s; default `https://github.com`. */
-  webUrl?: string;
-  latencyMs?: number;
-  faults?: FaultPlan;
-  /** Validate every request against GitHub's OpenAPI description; default true. */
-  checkRequests?: boolean;
-  /** Let `auto_inactive` also retire transient deployments; default false (GitHub's description). */
-  autoInactiveTransient?: boolean;
-  /** Clock in epoch milliseconds; default `Date.now`. */
-  now?: () => number;
-}
-
-export type DeploymentState = 'error' | 'failure' | 'inactive' | 'in_progress' | 'queued' | 'pending' | 'success';
-
-export interface DeploymentStatusView {
-  id: number;
-  state: DeploymentState;
-  description: string;
-  environmentUrl: string;
-  logUrl: string;
-  /** Login of the token's user, or `github` for statuses GitHub added (auto_inactive). */
-  creator: string;
-}
-
-export interface DeploymentView {
-  id: number;
-  ref: string;
-  sha: string;
-  task: string;
-  environment: string;
-  description: string | null;
-  transient: boolean;
-  production: boolean;
-  creator: string;
-  /** The latest status's state, or `none` before the first status. */
-  state: DeploymentState | 'none';
-  /** Statuses, oldest first. */
-  statuses: DeploymentStatusView[];
-}
-
-export interface EnvironmentView {
-  id: number;
-  name: string;
-  /** Secret names, upper-case, sorted. */
-  secretNames: string[];
-  /** Variables by (upper-case) name. */
-  variables: Record<string, string>;
-}
-
-export interface CommentView {
-  id: number;
-  issueNumber: number;
-  body: string;
-  creator: string;
-}
-
-export interface RateLimitPlan {
-  /** How many requests in a row are refused; default 1. */
-  times?: number;
-  /** Seconds in `retry-after`; default 1. */
-  retryAfterSeconds?: number;
-  /** 403 (GitHub's usual answer) or 429; default 403. */
-  status?: 403 | 429;
-  /**
-   * `secondary` (default): a secondary rate limit, waiting `retry-after`. `primary`: the hourly
-   * limit used up, `x-ratelimit-remaining: 0` and `x-ratelimit-reset` `retryAfterSeconds` ahead,
-   * no `retry-after`.
-   */
-  limit?: 'secondary' | 'primary';
-  method?: string;
-  /** Only requests whose path (without the base path) matches; default every request. */
-  path?: RegExp;
-}
-
-export interface GitHubStandIn {
-  /** Base URL for Octokit's `baseUrl` (includes `basePath`). */
-  url: string;
-  standIn: StandIn;
-  /** `owner/repo` */
-  repository: string;
-  tokens: { actions: string; admin: string; user: string; readonly: string };
-  environments(): EnvironmentView[];
-  environment(name: string): EnvironmentView | undefined;
-  /** The decrypted value of an environment secret, or undefined when there is none. */
-  secretPlaintext(environment: string, name: string): string | undefined;
-  /** The environment's variables by name (empty when the environment does not exist). */
-  variables(environment: string): Record<string, string>;
-  /** Deployments, oldest first; only those to `environment` (case-insensitive) when given. */
-  deployments(environment?: string): DeploymentView[];
-  comments(issueNumber?: number): CommentView[];
-  /** Makes pull request `number` exist with this state and head branch (the sweep asks for it). */
-  setPullRequest(number: number, pull: { state: 'open' | 'closed'; headRef: string }): void;
-  /** Forgets pull request `number`: GitHub then answers 404 for it. */
-  removePullRequest(number: number): void;
-  /** Creates an environment (and values) directly, as if someone had made it earlier. */
-  seedEnvironment(name: string, values?: { secrets?: Record<string, string>; variables?: Record<string, string> }): EnvironmentView;
-  /** Gives the environment a new key pair; a secret sealed with the old key is then refused. */
-  rotateKey(environment: string): void;
-  /** The next request(s) are refused as GitHub's secondary rate limit refuses them. */
-  rateLimitNext(plan?: RateLimitPlan): void;
-  stop(): Promise<void>;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The API description, cut down to the operations served (the full file is 13 MB; matching a
-// request against all of it costs ~8 ms, against this cut ~1 ms). Loaded once per process.
-
-const SERVED_PATH_PREFIXES = ['/repos/{owner}/{repo}/pulls', '/repos/{owner}/{repo}/environments', '/repos/{owner}/{repo}/deployments', '/repos/{owner}/{repo}/issues/{issue_number}/comments', '/repos/{owner}/{repo}/issues/comments/'];
-
-let descriptionCheck: Promise<DescriptionCheck> | undefined;
-
-/** The served part of `@octokit/openapi`'s api.github.com.json: its paths and every component they reference. */
-export function servedDescription(): Record<string, unknown> {
-  const full = readPackagedDescription('@octokit/openapi/generated/api.github.com.json') as {
-    openapi: string;
-    info: unknown;
-    paths: Record<string, unknown>;
-    components: Record<string, Record<string, unknown>>;
-  };
-  const paths = Object.fromEntries(Object.entries(full.paths).filter(([path]) => SERVED_PATH_PREFIXES.some((prefix) => path.startsWith(prefix))));
-  const components: Record<string, Record<string, unknown>> = {};
-  const seen = new Set<string>();
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (!node || typeof node !== 'object') return;
-    for (const [key, value] of Object.entries(node)) {
-      if (key === '$ref' && typeof value === 'string') {
-        if (seen.has(value) || !value.startsWith('#/components/')) continue;
-        seen.add(value);
-        const [, , section, name] = value.split('/') as [string, string, string, string];
-        const target = full.components[section]?.[name];
-        (components[section] ??= {})[name] = target;
-        walk(target);
-      } else walk(value);
-    }
-  };
-  walk(paths);
-  return { openapi: full.openapi, info: full.info, paths, components };
-}
-
-function githubDescriptionCheck(): Promise<DescriptionCheck> {
-  // GraphQL is described by its own schema, not the REST description.
-  descriptionCheck ??= DescriptionCheck.create(servedDescription(), { undocumented: [/^POST \/graphql$/] });
-  return descriptionCheck;
-}
+export { servedDescription } from './github/description.js';
+export type { Access, PermissionSet, RepositoryPermission } from './github/permissions.js';
+export type * from './github/types.js';
 
 // ---------------------------------------------------------------------------------------------
 // State
 
-type TokenKind = 'actions' | 'admin' | 'user' | 'readonly';
+/** The user (or bot) a token acts as. */
+interface Actor {
+  login: string;
+  id: number;
+  type: 'User' | 'Bot';
+  /** Its role on the repository, for `permissions` and `author_association`. */
+  role: 'admin' | 'write' | 'read' | 'none';
+}
+
+interface TokenRecord {
+  actor: Actor;
+  type: 'personal' | 'installation';
+  permissions: PermissionSet;
+  repositoryAccess: boolean;
+}
 
 interface Valued {
   name: string;
@@ -247,7 +128,7 @@ interface DeploymentRecord {
   description: string | null;
   transient: boolean;
   production: boolean;
-  creator: TokenKind;
+  creator: Actor;
   createdAt: string;
   updatedAt: string;
   statuses: StatusState[];
@@ -257,25 +138,28 @@ interface CommentState {
   id: number;
   issueNumber: number;
   body: string;
-  creator: TokenKind;
+  creator: Actor;
   createdAt: string;
   updatedAt: string;
 }
 
-const USERS: Record<TokenKind, { login: string; id: number; type: string }> = {
-  actions: { login: 'github-actions[bot]', id: 41898282, type: 'Bot' },
-  admin: { login: 'preview-admin', id: 583231, type: 'User' },
-  user: { login: 'octocat', id: 583232, type: 'User' },
-  readonly: { login: 'github-actions[bot]', id: 41898282, type: 'Bot' },
-};
+const BOT: Omit<Actor, 'role'> = { login: 'github-actions[bot]', id: 41898282, type: 'Bot' };
+/** What the workflow's GITHUB_TOKEN holds here: a `permissions:` block without actions (so no environment list). */
+const WORKFLOW_PERMISSIONS: PermissionSet = { contents: 'read', deployments: 'write', issues: 'write', pull_requests: 'write', metadata: 'read' };
+/** A fork pull request's GITHUB_TOKEN: read only (docs, "Automatic token authentication"). */
+const FORK_PERMISSIONS: PermissionSet = { contents: 'read', deployments: 'read', issues: 'read', pull_requests: 'read', metadata: 'read' };
+
+function userJson(actor: Actor): Record<string, unknown> {
+  return { login: actor.login, id: actor.id, type: actor.type };
+}
 
 const DOCS = 'https://docs.github.com/rest';
 const NAME_RULE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const ACTIVE_STATES = new Set<DeploymentState | 'none'>(['success', 'pending', 'queued', 'in_progress', 'none']);
 const STATES: DeploymentState[] = ['error', 'failure', 'inactive', 'in_progress', 'queued', 'pending', 'success'];
 
-function githubError(status: number, message: string, documentationUrl = DOCS): HttpError {
-  return new HttpError(status, { message, documentation_url: documentationUrl, status: String(status) });
+function githubError(status: number, message: string, documentationUrl = DOCS, headers: Record<string, string> = {}): HttpError {
+  return new HttpError(status, { message, documentation_url: documentationUrl, status: String(status) }, headers);
 }
 
 function asObject(body: unknown): Record<string, unknown> {
@@ -288,12 +172,25 @@ function asObject(body: unknown): Record<string, unknown> {
 export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Promise<GitHubStandIn> {
   await sodium.ready;
   const repository = options.repository ?? 'octo-org/preview-app';
+  const [owner = 'octo-org', repoName = 'preview-app'] = repository.split('/');
+  const repositoryPrivate = options.repositoryPrivate ?? false;
+  const plan = options.plan ?? 'free';
+  const defaultBranch = options.defaultBranch ?? 'main';
   const tokens = {
     actions: options.actionsToken ?? 'ghs_actions_stand_in_token',
     admin: options.adminToken ?? 'github_pat_stand_in_admin_token',
     user: options.userToken ?? 'github_pat_stand_in_user_token',
     readonly: options.readOnlyToken ?? 'ghs_read_only_fork_token',
+    outsider: options.outsiderToken ?? 'github_pat_stand_in_outsider_token',
   };
+  const known = new Map<string, TokenRecord>([
+    [tokens.admin, { actor: { login: 'preview-admin', id: 583231, type: 'User', role: 'admin' }, type: 'personal', permissions: ALL_WRITE, repositoryAccess: true }],
+    [tokens.actions, { actor: { ...BOT, role: 'write' }, type: 'installation', permissions: WORKFLOW_PERMISSIONS, repositoryAccess: true }],
+    [tokens.user, { actor: { login: 'octocat', id: 583232, type: 'User', role: 'write' }, type: 'personal', permissions: WORKFLOW_PERMISSIONS, repositoryAccess: true }],
+    [tokens.readonly, { actor: { ...BOT, role: 'read' }, type: 'installation', permissions: FORK_PERMISSIONS, repositoryAccess: true }],
+    [tokens.outsider, { actor: { login: 'octo-outsider', id: 583239, type: 'User', role: 'none' }, type: 'personal', permissions: {}, repositoryAccess: false }],
+  ]);
+  let nextUserId = 600_000;
   const webUrl = (options.webUrl ?? 'https://github.com').replace(/\/+$/, '');
   const now = options.now ?? Date.now;
   const iso = (): string => new Date(now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -311,7 +208,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
   const environments = new Map<string, EnvironmentState>();
   const deployments: DeploymentRecord[] = [];
   const comments: CommentState[] = [];
-  const pulls = new Map<number, { state: 'open' | 'closed'; headRef: string }>();
+  const pulls = new Map<number, PullRequestInit>();
   let nextEnvironmentId = 161_088_000;
   let nextKeyId = 568_250_167_242_549;
   let nextDeploymentId = 1_000;
@@ -323,15 +220,16 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
 
   // --- helpers -------------------------------------------------------------------------------
 
-  function authenticate(req: StandInRequest): TokenKind {
+  function authenticate(req: StandInRequest): TokenRecord {
     const token = bearerToken(req.headers);
     if (!token) throw githubError(401, 'Requires authentication');
-    if (token === tokens.admin) return 'admin';
-    if (token === tokens.actions) return 'actions';
-    if (token === tokens.user) return 'user';
-    if (token === tokens.readonly) return 'readonly';
-    throw githubError(401, 'Bad credentials');
+    return known.get(token) ?? (() => {
+      throw githubError(401, 'Bad credentials');
+    })();
   }
+
+  /** Environments need a paid plan on a private repository (docs, "Using environments for deployment"). */
+  const environmentsAvailable = (): boolean => !repositoryPrivate || plan !== 'free';
 
   function newKeyPair(): Pick<EnvironmentState, 'keyId' | 'publicKey' | 'privateKey'> {
     const pair = sodium.crypto_box_keypair();
@@ -412,7 +310,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       original_environment: d.originalEnvironment,
       environment: d.environment,
       description: d.description,
-      creator: USERS[d.creator],
+      creator: userJson(d.creator),
       created_at: d.createdAt,
       updated_at: d.updatedAt,
       statuses_url: `${url}/statuses`,
@@ -452,10 +350,10 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       html_url: `${webUrl}/${repository}/pull/${c.issueNumber}#issuecomment-${c.id}`,
       issue_url: `${repoApi()}/issues/${c.issueNumber}`,
       body: c.body,
-      user: USERS[c.creator],
+      user: userJson(c.creator),
       created_at: c.createdAt,
       updated_at: c.updatedAt,
-      author_association: c.creator === 'admin' ? 'OWNER' : 'NONE',
+      author_association: c.creator.role === 'admin' ? 'OWNER' : 'NONE',
     };
   }
 
@@ -473,53 +371,99 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
 
   // --- routing -------------------------------------------------------------------------------
 
-  type Scope = 'environments' | 'deployments' | 'issues' | 'pulls';
-  const on = (method: string, sub: string, scope: Scope, handler: (req: StandInRequest, who: TokenKind) => StandInResponse): void => {
+  /**
+   * Serves `sub` under /repos/{owner}/{repo}: the token must see the repository (else 404) and hold
+   * one of the permissions the endpoint accepts (else 403); every answer carries the accepted sets.
+   */
+  const on = (method: string, sub: string, handler: (req: StandInRequest, token: TokenRecord) => StandInResponse): void => {
+    const requirement: Requirement = requirementOf(method, sub);
+    const accepted = { 'x-accepted-github-permissions': acceptedHeader(requirement) };
     standIn.route(method, `/repos/{owner}/{repo}${sub}`, (req) => {
-      const who = authenticate(req);
-      if (`${req.params.owner}/${req.params.repo}`.toLowerCase() !== repository.toLowerCase()) throw githubError(404, 'Not Found', `${DOCS}/repos/repos#get-a-repository`);
-      if (scope === 'environments' && who !== 'admin') throw githubError(403, 'Resource not accessible by integration', `${DOCS}/deployments/environments`);
-      // A fork pull request's token may read but not write.
-      if (who === 'readonly' && req.method !== 'GET') throw githubError(403, 'Resource not accessible by integration', `${DOCS}/issues/comments`);
-      return handler(req, who);
+      const token = authenticate(req);
+      const named = `${req.params.owner}/${req.params.repo}`.toLowerCase() === repository.toLowerCase();
+      if (!named || !token.repositoryAccess) throw githubError(404, 'Not Found', `${DOCS}/repos/repos#get-a-repository`);
+      if (!allows(token.permissions, requirement)) {
+        const message = token.type === 'personal' ? 'Resource not accessible by personal access token' : 'Resource not accessible by integration';
+        throw githubError(403, message, requirement.documentationUrl, accepted);
+      }
+      if (sub.startsWith('/environments') && !environmentsAvailable()) {
+        throw githubError(403, 'Upgrade to GitHub Pro or make this repository public to enable this feature.', requirement.documentationUrl, accepted);
+      }
+      try {
+        const response = handler(req, token);
+        return { ...response, headers: { ...response.headers, ...accepted } };
+      } catch (error) {
+        if (error instanceof HttpError) throw new HttpError(error.status, error.body, { ...error.headers, ...accepted });
+        throw error;
+      }
     });
   };
 
+  // The repository
+  on('GET', '', (_req, token) => {
+    const role = token.actor.role;
+    const permissions = { admin: role === 'admin', maintain: role === 'admin', push: role === 'admin' || role === 'write', triage: role !== 'none' && role !== 'read', pull: role !== 'none' };
+    const ownerJson = { login: owner, id: 9_919_000, type: 'Organization', url: `${apiUrl()}/users/${owner}`, html_url: `${webUrl}/${owner}` };
+    return {
+      status: 200,
+      body: {
+        id: 70_000_000,
+        node_id: Buffer.from(`Repository${repository}`).toString('base64'),
+        name: repoName,
+        full_name: repository,
+        private: repositoryPrivate,
+        visibility: repositoryPrivate ? 'private' : 'public',
+        owner: ownerJson,
+        html_url: `${webUrl}/${repository}`,
+        description: null,
+        fork: false,
+        url: repoApi(),
+        default_branch: defaultBranch,
+        archived: false,
+        disabled: false,
+        permissions,
+        created_at: '2024-01-01T00:00:00Z',
+        updated_at: iso(),
+        pushed_at: iso(),
+      },
+    };
+  });
+
   // Environments
-  on('GET', '/environments', 'environments', (req) => {
+  on('GET', '/environments', (req) => {
     const all = [...environments.values()].sort((a, b) => a.name.localeCompare(b.name));
     const page = paginate(req, all, 30, 100);
     return { status: 200, body: { total_count: all.length, environments: page.items.map(environmentJson) }, headers: page.headers };
   });
-  on('GET', '/environments/{environment_name}', 'environments', (req) => ({ status: 200, body: environmentJson(requireEnvironment(req.params.environment_name!)) }));
-  on('PUT', '/environments/{environment_name}', 'environments', (req) => {
+  on('GET', '/environments/{environment_name}', (req) => ({ status: 200, body: environmentJson(requireEnvironment(req.params.environment_name!)) }));
+  on('PUT', '/environments/{environment_name}', (req) => {
     const existing = findEnvironment(req.params.environment_name!);
     if (existing) existing.updatedAt = iso();
     return { status: 200, body: environmentJson(existing ?? createEnvironment(req.params.environment_name!)) };
   });
-  on('DELETE', '/environments/{environment_name}', 'environments', (req) => {
+  on('DELETE', '/environments/{environment_name}', (req) => {
     const environment = requireEnvironment(req.params.environment_name!);
     environments.delete(environment.name.toLowerCase());
     return { status: 204 };
   });
 
   // Environment secrets (the public key route first: `public-key` would match `{secret_name}`)
-  on('GET', '/environments/{environment_name}/secrets/public-key', 'environments', (req) => {
+  on('GET', '/environments/{environment_name}/secrets/public-key', (req) => {
     const environment = requireEnvironment(req.params.environment_name!);
     return { status: 200, body: { key_id: environment.keyId, key: sodium.to_base64(environment.publicKey, sodium.base64_variants.ORIGINAL) } };
   });
-  on('GET', '/environments/{environment_name}/secrets', 'environments', (req) => {
+  on('GET', '/environments/{environment_name}/secrets', (req) => {
     const environment = requireEnvironment(req.params.environment_name!);
     const all = [...environment.secrets.values()].sort((a, b) => a.name.localeCompare(b.name));
     const page = paginate(req, all, 30, 100);
     return { status: 200, body: { total_count: all.length, secrets: page.items.map((s) => ({ name: s.name, created_at: s.createdAt, updated_at: s.updatedAt })) }, headers: page.headers };
   });
-  on('GET', '/environments/{environment_name}/secrets/{secret_name}', 'environments', (req) => {
+  on('GET', '/environments/{environment_name}/secrets/{secret_name}', (req) => {
     const secret = requireEnvironment(req.params.environment_name!).secrets.get(req.params.secret_name!.toUpperCase());
     if (!secret) throw githubError(404, 'Not Found');
     return { status: 200, body: { name: secret.name, created_at: secret.createdAt, updated_at: secret.updatedAt } };
   });
-  on('PUT', '/environments/{environment_name}/secrets/{secret_name}', 'environments', (req) => {
+  on('PUT', '/environments/{environment_name}/secrets/{secret_name}', (req) => {
     const environment = requireEnvironment(req.params.environment_name!);
     const name = req.params.secret_name!;
     checkValueName(name, 'secret');
@@ -542,14 +486,14 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     environment.secrets.set(key, { name: key, plaintext, createdAt: at, updatedAt: at });
     return { status: 201, body: {} };
   });
-  on('DELETE', '/environments/{environment_name}/secrets/{secret_name}', 'environments', (req) => {
+  on('DELETE', '/environments/{environment_name}/secrets/{secret_name}', (req) => {
     const environment = requireEnvironment(req.params.environment_name!);
     if (!environment.secrets.delete(req.params.secret_name!.toUpperCase())) throw githubError(404, 'Not Found');
     return { status: 204 };
   });
 
   // Environment variables
-  on('GET', '/environments/{environment_name}/variables', 'environments', (req) => {
+  on('GET', '/environments/{environment_name}/variables', (req) => {
     const environment = requireEnvironment(req.params.environment_name!);
     const all = [...environment.variables.values()].sort((a, b) => a.name.localeCompare(b.name));
     const page = paginate(req, all, 10, 30);
@@ -559,7 +503,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       headers: page.headers,
     };
   });
-  on('POST', '/environments/{environment_name}/variables', 'environments', (req) => {
+  on('POST', '/environments/{environment_name}/variables', (req) => {
     const environment = requireEnvironment(req.params.environment_name!);
     const body = asObject(req.body);
     if (typeof body.name !== 'string' || typeof body.value !== 'string') throw githubError(422, 'Invalid request: name and value are required');
@@ -570,12 +514,12 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     environment.variables.set(key, { name: key, value: body.value, createdAt: at, updatedAt: at });
     return { status: 201, body: {} };
   });
-  on('GET', '/environments/{environment_name}/variables/{name}', 'environments', (req) => {
+  on('GET', '/environments/{environment_name}/variables/{name}', (req) => {
     const variable = requireEnvironment(req.params.environment_name!).variables.get(req.params.name!.toUpperCase());
     if (!variable) throw githubError(404, 'Not Found');
     return { status: 200, body: { name: variable.name, value: variable.value, created_at: variable.createdAt, updated_at: variable.updatedAt } };
   });
-  on('PATCH', '/environments/{environment_name}/variables/{name}', 'environments', (req) => {
+  on('PATCH', '/environments/{environment_name}/variables/{name}', (req) => {
     const environment = requireEnvironment(req.params.environment_name!);
     const key = req.params.name!.toUpperCase();
     const variable = environment.variables.get(key);
@@ -592,14 +536,14 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     variable.updatedAt = iso();
     return { status: 204 };
   });
-  on('DELETE', '/environments/{environment_name}/variables/{name}', 'environments', (req) => {
+  on('DELETE', '/environments/{environment_name}/variables/{name}', (req) => {
     const environment = requireEnvironment(req.params.environment_name!);
     if (!environment.variables.delete(req.params.name!.toUpperCase())) throw githubError(404, 'Not Found');
     return { status: 204 };
   });
 
   // Deployments
-  on('GET', '/deployments', 'deployments', (req) => {
+  on('GET', '/deployments', (req) => {
     const q = req.query;
     const matching = deployments
       .filter(
@@ -613,14 +557,15 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     const page = paginate(req, matching, 30, 100);
     return { status: 200, body: page.items.map(deploymentJson), headers: page.headers };
   });
-  on('POST', '/deployments', 'deployments', (req, who) => {
+  on('POST', '/deployments', (req, token) => {
     const body = asObject(req.body);
     if (typeof body.ref !== 'string' || !body.ref) throw githubError(422, 'Invalid request: ref is required');
     const ref = body.ref;
     if (body.auto_merge !== false) return { status: 202, body: { message: `Auto-merged main into ${ref} on deployment.` } };
     if (!Array.isArray(body.required_contexts)) throw githubError(409, `Conflict: Commit status checks failed for ${ref}.`, `${DOCS}/deployments/deployments#create-a-deployment`);
     const environment = typeof body.environment === 'string' && body.environment ? body.environment : 'production';
-    const known = findEnvironment(environment) ?? createEnvironment(environment);
+    // Without environments (a Free private repository) the deployment keeps the name only.
+    const known = findEnvironment(environment) ?? (environmentsAvailable() ? createEnvironment(environment) : { name: environment });
     const at = iso();
     const deployment: DeploymentRecord = {
       id: nextDeploymentId++,
@@ -633,7 +578,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       description: typeof body.description === 'string' ? body.description : null,
       transient: body.transient_environment === true,
       production: typeof body.production_environment === 'boolean' ? body.production_environment : environment === 'production',
-      creator: who,
+      creator: token.actor,
       createdAt: at,
       updatedAt: at,
       statuses: [],
@@ -641,8 +586,8 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     deployments.push(deployment);
     return { status: 201, body: deploymentJson(deployment) };
   });
-  on('GET', '/deployments/{deployment_id}', 'deployments', (req) => ({ status: 200, body: deploymentJson(findDeployment(req.params.deployment_id!)) }));
-  on('DELETE', '/deployments/{deployment_id}', 'deployments', (req) => {
+  on('GET', '/deployments/{deployment_id}', (req) => ({ status: 200, body: deploymentJson(findDeployment(req.params.deployment_id!)) }));
+  on('DELETE', '/deployments/{deployment_id}', (req) => {
     const deployment = findDeployment(req.params.deployment_id!);
     if (ACTIVE_STATES.has(stateOf(deployment)) && deployments.length > 1) {
       throw githubError(422, 'We cannot delete an active deployment unless it is the only deployment in the repository. Mark it inactive first.', `${DOCS}/deployments/deployments#delete-a-deployment`);
@@ -650,12 +595,12 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     deployments.splice(deployments.indexOf(deployment), 1);
     return { status: 204 };
   });
-  on('GET', '/deployments/{deployment_id}/statuses', 'deployments', (req) => {
+  on('GET', '/deployments/{deployment_id}/statuses', (req) => {
     const deployment = findDeployment(req.params.deployment_id!);
     const page = paginate(req, [...deployment.statuses].reverse(), 30, 100);
     return { status: 200, body: page.items.map((s) => statusJson(deployment, s)), headers: page.headers };
   });
-  on('POST', '/deployments/{deployment_id}/statuses', 'deployments', (req, who) => {
+  on('POST', '/deployments/{deployment_id}/statuses', (req, token) => {
     const deployment = findDeployment(req.params.deployment_id!);
     const body = asObject(req.body);
     const state = body.state as DeploymentState;
@@ -672,7 +617,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       environment: deployment.environment,
       environmentUrl: typeof body.environment_url === 'string' ? body.environment_url : '',
       logUrl,
-      creator: USERS[who].login,
+      creator: token.actor.login,
       createdAt: at,
     };
     deployment.statuses.push(status);
@@ -689,8 +634,12 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
   });
 
   // Pull requests: read by the sweep, with any token that may read the repository.
-  const pullJson = (number: number, pull: { state: 'open' | 'closed'; headRef: string }) => {
-    const [owner] = repository.split('/');
+  const pullJson = (number: number, pull: PullRequestInit): Record<string, unknown> => {
+    const headRepository = pull.headRepository ?? repository;
+    const [headOwner] = headRepository.split('/');
+    const baseRef = pull.baseRef ?? defaultBranch;
+    const closedAt = pull.state === 'closed' ? iso() : null;
+    const repo = (fullName: string) => ({ full_name: fullName, name: fullName.split('/')[1], fork: fullName.toLowerCase() !== repository.toLowerCase(), url: `${apiUrl()}/repos/${fullName}` });
     return {
       url: `${repoApi()}/pulls/${number}`,
       id: 70_000 + number,
@@ -698,22 +647,27 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       state: pull.state,
       title: `Pull request ${number}`,
       html_url: `${webUrl}/${repository}/pull/${number}`,
-      head: { ref: pull.headRef, label: `${owner}:${pull.headRef}`, sha: 'a'.repeat(40) },
-      base: { ref: 'main', label: `${owner}:main`, sha: 'b'.repeat(40) },
+      user: { login: pull.author ?? 'octocat', type: /\[bot\]$/.test(pull.author ?? '') ? 'Bot' : 'User' },
+      draft: false,
+      merged: pull.merged ?? false,
+      merged_at: pull.merged ? closedAt : null,
+      closed_at: closedAt,
+      head: { ref: pull.headRef, label: `${headOwner}:${pull.headRef}`, sha: pull.headSha ?? 'a'.repeat(40), repo: repo(headRepository) },
+      base: { ref: baseRef, label: `${owner}:${baseRef}`, sha: 'b'.repeat(40), repo: repo(repository) },
     };
   };
-  on('GET', '/pulls/{pull_number}', 'pulls', (req) => {
+  on('GET', '/pulls/{pull_number}', (req) => {
     const number = Number(req.params.pull_number);
     const pull = pulls.get(number);
     if (!pull) throw githubError(404, 'Not Found', `${DOCS}/pulls/pulls#get-a-pull-request`);
     return { status: 200, body: pullJson(number, pull) };
   });
-  on('GET', '/pulls', 'pulls', (req) => {
+  on('GET', '/pulls', (req) => {
     const state = req.query.state ?? 'open';
     const head = req.query.head;
     const matching = [...pulls.entries()]
       .filter(([, p]) => state === 'all' || p.state === state)
-      .filter(([, p]) => !head || `${repository.split('/')[0]}:${p.headRef}` === head)
+      .filter(([, p]) => !head || `${(p.headRepository ?? repository).split('/')[0]}:${p.headRef}` === head)
       .sort(([a], [b]) => b - a)
       .map(([n, p]) => pullJson(n, p));
     const page = paginate(req, matching, 30, 100);
@@ -723,29 +677,29 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
   // GraphQL: only the query the action makes, `query { viewer { login } }`, answered for the
   // token's own identity (installation tokens such as GITHUB_TOKEN included).
   standIn.route('POST', '/graphql', (req) => {
-    const who = authenticate(req);
+    const token = authenticate(req);
     const query = String(asObject(req.body).query ?? '').replace(/\s+/g, ' ').trim();
     if (!/^(query )?\{ ?viewer ?\{ ?login ?\} ?\}$/.test(query)) return { status: 200, body: { errors: [{ message: `The stand-in answers only { viewer { login } }, not: ${query}` }] } };
-    return { status: 200, body: { data: { viewer: { login: USERS[who].login } } } };
+    return { status: 200, body: { data: { viewer: { login: token.actor.login } } } };
   });
 
   // Issue comments (a pull request is an issue)
-  on('GET', '/issues/{issue_number}/comments', 'issues', (req) => {
+  on('GET', '/issues/{issue_number}/comments', (req) => {
     const mine = comments.filter((c) => String(c.issueNumber) === req.params.issue_number);
     const page = paginate(req, mine, 30, 100);
     return { status: 200, body: page.items.map(commentJson), headers: page.headers };
   });
-  on('POST', '/issues/{issue_number}/comments', 'issues', (req, who) => {
+  on('POST', '/issues/{issue_number}/comments', (req, token) => {
     const body = asObject(req.body);
     if (typeof body.body !== 'string' || !body.body) throw githubError(422, 'Validation Failed: body is required');
     if (body.body.length > 65_536) throw githubError(422, 'Validation Failed: body is too long (maximum is 65536 characters)');
     const at = iso();
-    const comment: CommentState = { id: nextCommentId++, issueNumber: Number(req.params.issue_number), body: body.body, creator: who, createdAt: at, updatedAt: at };
+    const comment: CommentState = { id: nextCommentId++, issueNumber: Number(req.params.issue_number), body: body.body, creator: token.actor, createdAt: at, updatedAt: at };
     comments.push(comment);
     return { status: 201, body: commentJson(comment) };
   });
-  on('GET', '/issues/comments/{comment_id}', 'issues', (req) => ({ status: 200, body: commentJson(findComment(req.params.comment_id!)) }));
-  on('PATCH', '/issues/comments/{comment_id}', 'issues', (req) => {
+  on('GET', '/issues/comments/{comment_id}', (req) => ({ status: 200, body: commentJson(findComment(req.params.comment_id!)) }));
+  on('PATCH', '/issues/comments/{comment_id}', (req) => {
     const comment = findComment(req.params.comment_id!);
     const body = asObject(req.body);
     if (typeof body.body !== 'string' || !body.body) throw githubError(422, 'Validation Failed: body is required');
@@ -753,7 +707,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     comment.updatedAt = iso();
     return { status: 200, body: commentJson(comment) };
   });
-  on('DELETE', '/issues/comments/{comment_id}', 'issues', (req) => {
+  on('DELETE', '/issues/comments/{comment_id}', (req) => {
     const comment = findComment(req.params.comment_id!);
     comments.splice(comments.indexOf(comment), 1);
     return { status: 204 };
@@ -797,14 +751,24 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
           description: d.description,
           transient: d.transient,
           production: d.production,
-          creator: USERS[d.creator].login,
+          creator: d.creator.login,
           state: stateOf(d),
           statuses: d.statuses.map((s) => ({ id: s.id, state: s.state, description: s.description, environmentUrl: s.environmentUrl, logUrl: s.logUrl, creator: s.creator })),
         })),
     setPullRequest: (number, pull) => void pulls.set(number, { ...pull }),
+    addToken: (token, init: TokenInit) => {
+      if (known.has(token)) throw new Error(`addToken: ${token} is already a token`);
+      const login = init.login ?? `token-user-${nextUserId}`;
+      const installation = init.type ? init.type === 'installation' : token.startsWith('ghs_');
+      const repositoryAccess = init.repositoryAccess ?? true;
+      // Every token granted a repository holds Metadata: read (docs, fine-grained permissions).
+      const permissions: PermissionSet = repositoryAccess ? { metadata: 'read', ...init.permissions } : {};
+      const role = !repositoryAccess ? 'none' : permissions.administration === 'write' ? 'admin' : Object.values(permissions).includes('write') ? 'write' : 'read';
+      known.set(token, { actor: { login, id: nextUserId++, type: installation || /\[bot\]$/.test(login) ? 'Bot' : 'User', role }, type: installation ? 'installation' : 'personal', permissions, repositoryAccess });
+    },
     removePullRequest: (number) => void pulls.delete(number),
     comments: (issueNumber) =>
-      comments.filter((c) => issueNumber === undefined || c.issueNumber === issueNumber).map((c) => ({ id: c.id, issueNumber: c.issueNumber, body: c.body, creator: USERS[c.creator].login })),
+      comments.filter((c) => issueNumber === undefined || c.issueNumber === issueNumber).map((c) => ({ id: c.id, issueNumber: c.issueNumber, body: c.body, creator: c.creator.login })),
     seedEnvironment: (name, values = {}) => {
       const e = findEnvironment(name) ?? createEnvironment(name);
       const at = iso();
