@@ -12,7 +12,7 @@ export interface Settings {
   operationMs: number;
   pageLimitDefault: number;
   now: () => number;
-  /** Host of an endpoint without the Postgres engine. */
+  /** Host of an endpoint (Neon-shaped, also with the Postgres engine). */
   namedHost: (endpointId: string, pooled: boolean) => string;
 }
 
@@ -72,19 +72,22 @@ export class NeonApp {
     return n;
   }
 
-  /** `127.0.0.1:<port>` of the branch's listener with `postgres`, else the named host. */
+  /** The endpoint's host name: its id as the first label, `-pooler` appended on the pooled host. */
   endpointHost(endpointId: string, pooled: boolean): string {
+    return this.settings.namedHost(endpointId, pooled);
+  }
+
+  /**
+   * A role's URL on an endpoint. With `postgres`, the URL keeps the endpoint's Neon-shaped host and
+   * routes the connection to the branch's local listener with the query parameters `host` and
+   * `port`, which override the URL's host in node-postgres (pg-connection-string) and libpq; the
+   * local listeners speak no TLS, hence `sslmode=disable`.
+   */
+  connectionUri(role: { name: string; password: string }, endpointId: string, pooled: boolean, database: string): string {
     const endpoint = this.neon.endpoints.get(endpointId);
     const db = endpoint ? this.engine?.db(endpoint.branchId) : undefined;
-    return db ? db.address(pooled) : this.settings.namedHost(endpointId, pooled);
+    const query = db ? `sslmode=disable&host=${db.host}&port=${pooled ? db.pooledPort : db.directPort}` : 'sslmode=require&channel_binding=require';
+    const host = this.endpointHost(endpointId, pooled);
+    return `postgresql://${encodeURIComponent(role.name)}:${encodeURIComponent(role.password)}@${host}/${encodeURIComponent(database)}?${query}`;
   }
-
-  /** The query of a connection URI: TLS is not spoken by the local listeners. */
-  get uriQuery(): string {
-    return this.engine ? 'sslmode=disable' : 'sslmode=require&channel_binding=require';
-  }
-}
-
-export function connectionUri(role: string, password: string, host: string, database: string, query: string): string {
-  return `postgresql://${encodeURIComponent(role)}:${encodeURIComponent(password)}@${host}/${encodeURIComponent(database)}?${query}`;
 }

@@ -1,7 +1,7 @@
 // GET /projects/{project_id}/connection_uri (getConnectionURI): the URL of a branch's endpoint
 // with a role's password.
 import type { StandInRequest } from '../server.js';
-import { connectionUri, type NeonApp } from './app.js';
+import type { NeonApp } from './app.js';
 import type { EndpointRecord, RoleRecord } from './records.js';
 import type { Ctx } from './util.js';
 
@@ -29,7 +29,7 @@ export function connectionRoute(app: NeonApp): void {
     if (wrong) ({ endpoint, role } = wrong);
     // A branch seeded with addBranch may still be binding its listeners.
     await app.engine?.listening(endpoint.branchId);
-    return { status: 200, body: { uri: connectionUri(role.name, role.password, app.endpointHost(endpoint.id, pooled), database, app.uriQuery) } };
+    return { status: 200, body: { uri: app.connectionUri(role, endpoint.id, pooled, database) } };
   });
 }
 

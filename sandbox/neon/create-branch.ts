@@ -1,7 +1,7 @@
 // POST /projects/{project_id}/branches (createProjectBranch): a child of the parent (or a
 // schema-only root), its endpoints and the operations that make it ready.
 import type { StandInRequest } from '../server.js';
-import { connectionUri, type NeonApp } from './app.js';
+import type { NeonApp } from './app.js';
 import { asObject, type Ctx } from './util.js';
 
 export function createBranchRoute(app: NeonApp): void {
@@ -90,7 +90,7 @@ export function createBranchRoute(app: NeonApp): void {
             const role = branch.roles[0]!;
             const host = app.endpointHost(rw.id, false);
             return {
-              connection_uri: connectionUri(role.name, role.password, host, db.name, app.uriQuery),
+              connection_uri: app.connectionUri(role, rw.id, false, db.name),
               connection_parameters: { database: db.name, password: role.password, role: role.name, host, pooler_host: app.endpointHost(rw.id, true) },
             };
           })

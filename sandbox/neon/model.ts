@@ -104,8 +104,7 @@ export class Neon extends OperationLog {
     const startedAt = start ? this.finishedAt(start, now) : endpoint.createdAt;
     const host = this.host(endpoint.id, false);
     // `127.0.0.1:<port>` with the `postgres` option: no proxy domain to take from it.
-    const local = /^\d+\.\d+\.\d+\.\d+:\d+$/.test(host);
-    const dot = local ? -1 : host.indexOf('.');
+    const dot = host.indexOf('.');
     return {
       host,
       id: endpoint.id,
@@ -125,7 +124,7 @@ export class Neon extends OperationLog {
       creation_source: 'console',
       created_at: iso(endpoint.createdAt),
       updated_at: iso(Math.max(endpoint.createdAt, startedAt ?? 0)),
-      proxy_host: dot > 0 ? host.slice(dot + 1) : local ? host.slice(0, host.lastIndexOf(':')) : host,
+      proxy_host: dot > 0 ? host.slice(dot + 1) : host,
       suspend_timeout_seconds: endpoint.suspendTimeoutSeconds,
       provisioner: 'k8s-neonvm',
     };

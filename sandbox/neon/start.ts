@@ -25,8 +25,13 @@ function neonDescriptionCheck(): Promise<DescriptionCheck> {
   return descriptionCheck;
 }
 
+/** Endpoint hosts with the `postgres` option: Neon-shaped names under a reserved local domain (RFC 2606 `.test`). */
+export const LOCAL_ENDPOINT_DOMAIN = 'stand-in.neon.test';
+
 function settingsOf(options: NeonStandInOptions): Settings {
   const projectId = options.projectId ?? 'proj-preview-1';
+  // Without the engine a host is never connected to: the real region's domain, as Neon answers.
+  const domain = options.postgres ? LOCAL_ENDPOINT_DOMAIN : 'c-2.us-east-2.aws.neon.tech';
   if (!/^[a-z0-9-]{1,60}$/.test(projectId)) throw new Error(`invalid Neon project id: ${projectId}`);
   return {
     projectId,
@@ -34,7 +39,7 @@ function settingsOf(options: NeonStandInOptions): Settings {
     operationMs: options.operationMs ?? 300,
     pageLimitDefault: options.pageLimitDefault ?? 10000,
     now: options.now ?? Date.now,
-    namedHost: options.endpointHost ?? ((id: string, pooled: boolean) => `${id}${pooled ? '-pooler' : ''}.c-2.us-east-2.aws.neon.tech`),
+    namedHost: options.endpointHost ?? ((id: string, pooled: boolean) => `${id}${pooled ? '-pooler' : ''}.${domain}`),
   };
 }
 

@@ -11,7 +11,7 @@ export interface NeonStandInOptions {
   operationMs?: number;
   latencyMs?: number;
   faults?: FaultPlan;
-  /** Host of an endpoint; default `${id}[-pooler].c-2.us-east-2.aws.neon.tech`. */
+  /** Host of an endpoint; default `${id}[-pooler].c-2.us-east-2.aws.neon.tech`, with `postgres` `${id}[-pooler].stand-in.neon.test`. */
   endpointHost?: (endpointId: string, pooled: boolean) => string;
   /** Validate every request against the OpenAPI description; default true. */
   checkRequests?: boolean;
@@ -23,8 +23,10 @@ export interface NeonStandInOptions {
    * Give every branch a real Postgres database (PGlite served over the wire protocol, see
    * postgres.ts); off by default. The default branch's database is seeded (`seedSql`, default
    * a `products` table with 3 rows); a branch created later is a copy of its parent's data
-   * (schema only for `init_source: schema-only`). Endpoint hosts become `127.0.0.1:<port>` (the
-   * branch's direct and pooled listeners) and connection URIs say `sslmode=disable`. A create
+   * (schema only for `init_source: schema-only`). Endpoint hosts keep Neon's shape under a local
+   * domain (`ep-x.stand-in.neon.test`, `ep-x-pooler.stand-in.neon.test`), and connection URIs
+   * route to the branch's direct or pooled listener with `?sslmode=disable&host=127.0.0.1&port=N`
+   * (see the header of sandbox/neon.ts). A create
    * request's operations finish only once the new database accepts connections; deleting the
    * branch closes its listeners. `startNeonStandIn` waits for the default branch's database
    * (initdb: a few seconds, once per process). Every branch costs a PGlite instance (~135 MB).

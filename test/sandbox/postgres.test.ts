@@ -11,7 +11,8 @@ import { sleep } from '../../sandbox/server.js';
 const KEY = 'neon-test-key';
 // Shorter than a database start, so the create operations have to wait for the database.
 const OP_MS = 100;
-const URL_SHAPE = /^postgresql:\/\/neondb_owner:npg_[A-Za-z0-9]{12}@127\.0\.0\.1:(\d+)\/neondb\?sslmode=disable$/;
+// Neon-shaped hosts; the query routes the connection to the branch's local listener.
+const URL_SHAPE = /^postgresql:\/\/neondb_owner:npg_[A-Za-z0-9]{12}@(ep-[a-z0-9-]+)\.stand-in\.neon\.test\/neondb\?sslmode=disable&host=127\.0\.0\.1&port=(\d+)$/;
 
 type Client = ReturnType<typeof createApiClient>;
 interface Operation {
@@ -83,7 +84,12 @@ async function urls(branchId?: string): Promise<{ direct: string; pooled: string
 function port(uri: string): number {
   const match = URL_SHAPE.exec(uri);
   expect(match, uri).not.toBeNull();
-  return Number(match![1]);
+  return Number(match![2]);
+}
+
+/** The host name of a URL (the endpoint id, with -pooler when pooled, then the local domain). */
+function hostOf(uri: string): string {
+  return new URL(uri).hostname;
 }
 
 /**
@@ -108,7 +114,7 @@ async function refused(uri: string): Promise<void> {
 }
 
 describe('the Neon stand-in with a Postgres engine', () => {
-  it('serves the seeded default branch on two 127.0.0.1 listeners, with sslmode=disable', async () => {
+  it('serves the seeded default branch on two 127.0.0.1 listeners behind Neon-shaped hosts, with sslmode=disable', async () => {
     const main = neon.branches()[0]!;
     const { direct, pooled } = await urls();
     expect(direct).toMatch(URL_SHAPE);
@@ -116,8 +122,13 @@ describe('the Neon stand-in with a Postgres engine', () => {
     expect(port(pooled)).not.toBe(port(direct));
     expect(decodeURIComponent(new URL(direct).password)).toBe(main.roles[0]!.password);
     const endpoint = (await api.listProjectBranchEndpoints(neon.projectId, main.id)).data.endpoints[0]!;
-    expect(endpoint.host).toBe(`127.0.0.1:${port(direct)}`);
-    expect(endpoint.proxy_host).toBe('127.0.0.1');
+    expect(endpoint.host).toBe(`${endpoint.id}.stand-in.neon.test`);
+    expect(endpoint.proxy_host).toBe('stand-in.neon.test');
+    expect(hostOf(direct)).toBe(endpoint.host);
+    expect(hostOf(pooled)).toBe(`${endpoint.id}-pooler.stand-in.neon.test`);
+    // node-postgres connects to the listener the query names, not to the URL's host.
+    const parsed = new pg.Client({ connectionString: pooled });
+    expect({ host: parsed.host, port: parsed.port, database: parsed.database, user: parsed.user, ssl: parsed.ssl }).toEqual({ host: '127.0.0.1', port: port(pooled), database: 'neondb', user: 'neondb_owner', ssl: false });
 
     for (const uri of [direct, pooled]) {
       const [info] = await rows<{ version: string; database: string; role: string }>(uri, 'select version(), current_database() as database, current_user as role');
@@ -135,9 +146,9 @@ describe('the Neon stand-in with a Postgres engine', () => {
     const branchId = data.branch.id;
     expect(data.operations.map((o) => o.status)).not.toContain('finished');
     const host = data.endpoints[0]!.host;
-    expect(host).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(host).toBe(`${data.endpoints[0]!.id}.stand-in.neon.test`);
     expect(data.connection_uris?.[0]?.connection_uri).toMatch(URL_SHAPE);
-    expect(data.connection_uris?.[0]?.connection_parameters.pooler_host).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(data.connection_uris?.[0]?.connection_parameters.pooler_host).toBe(`${data.endpoints[0]!.id}-pooler.stand-in.neon.test`);
 
     timings['branch: operations finished after, ms'] = await finished(branchId, data.operations);
     const db = neon.postgres!.get(branchId)!;
@@ -150,7 +161,8 @@ describe('the Neon stand-in with a Postgres engine', () => {
     expect((await api.getProjectBranch(neon.projectId, branchId)).data.branch.current_state).toBe('ready');
 
     const branch = await urls(branchId);
-    expect(`127.0.0.1:${port(branch.direct)}`).toBe(host);
+    expect(hostOf(branch.direct)).toBe(host);
+    expect(data.connection_uris?.[0]?.connection_uri).toBe(branch.direct);
     expect(new Set([port(branch.direct), port(branch.pooled), port(main.direct), port(main.pooled)]).size).toBe(4);
     for (const uri of [branch.direct, branch.pooled]) {
       expect((await rows<{ version: string }>(uri, 'select version()'))[0]!.version).toContain('PGlite');
@@ -215,7 +227,7 @@ describe('the Neon stand-in with a Postgres engine', () => {
     await db.ready;
     expect(neon.branchByName('seeded')!.current_state).toBe('ready');
     const { direct } = await urls(seeded.id);
-    expect(neon.branchByName('seeded')!.endpoints[0]!.host).toBe(`127.0.0.1:${port(direct)}`);
+    expect(neon.branchByName('seeded')!.endpoints[0]!.host).toBe(hostOf(direct));
     expect(await products(direct)).toEqual(['Espresso cup', 'Pour-over kettle', 'Burr grinder']);
     await api.deleteProjectBranch({ projectId: neon.projectId, branchId: seeded.id });
     await refused(direct);
