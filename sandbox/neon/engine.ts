@@ -2,6 +2,7 @@
 // (postgres.ts), its listeners, and when it settled on the stand-in's clock, which operations
 // that wait for the database read through `gate`.
 import type { BranchDatabase, BranchDatabases } from '../postgres.js';
+import { catalogSchema } from './catalog-schema.js';
 import type { DatabaseGate } from './records.js';
 
 interface DatabaseEntry {
@@ -62,6 +63,30 @@ export class EngineLink {
   async dropConnections(branchId: string): Promise<void> {
     this.engine.dropConnections(branchId);
     await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  /** The name of the one database every branch has in the engine. */
+  get database(): string {
+    return this.engine.database;
+  }
+
+  /**
+   * The schema text of the branch's database, read from its catalog over a connection to its
+   * direct listener (so it queues behind other clients' transactions and waits for a start).
+   */
+  async schema(branchId: string): Promise<string> {
+    await this.listening(branchId);
+    const db = this.db(branchId) ?? this.engine.get(branchId);
+    if (!db) throw new Error(`branch ${branchId} has no database in the stand-in's Postgres engine`);
+    const { default: pg } = await import('pg');
+    const client = new pg.Client({ host: db.host, port: db.directPort, user: this.engine.role, database: this.engine.database, ssl: false });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      return await catalogSchema(client);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
   }
 
   has(branchId: string): boolean {

@@ -2,6 +2,7 @@
 // going through the API.
 import type { NeonApp } from './app.js';
 import type { NeonStandIn } from './types.js';
+import { schemaText } from './schema.js';
 import { rolePassword } from './util.js';
 
 export function testHandle(app: NeonApp): NeonStandIn {
@@ -45,10 +46,13 @@ export function testHandle(app: NeonApp): NeonStandIn {
       });
       if (init.databases) {
         const inherited = branch.roles;
+        const schemas = branch.schemas;
         branch.databases = [];
         branch.roles = [];
+        branch.schemas = new Map();
         for (const db of init.databases) {
           branch.databases.push(neon.newDatabase(db.name, db.owner, t));
+          branch.schemas.set(db.name, schemas.get(db.name) ?? '');
           if (!branch.roles.some((r) => r.name === db.owner)) {
             const same = inherited.find((r) => r.name === db.owner);
             branch.roles.push({ name: db.owner, password: same?.password ?? rolePassword(), createdAt: t });
@@ -76,7 +80,19 @@ export function testHandle(app: NeonApp): NeonStandIn {
       if (branch.databases.some((d) => d.name === name)) throw new Error(`database ${name} already exists on ${branchId}`);
       const t = now();
       branch.databases.push(neon.newDatabase(name, owner, t));
+      branch.schemas.set(name, '');
       neon.ensureRole(branch, owner, t);
+    },
+    setSchema: (branchId, database, ddl) => {
+      const branch = neon.liveBranch(branchId);
+      if (!branch?.databases.some((d) => d.name === database)) throw new Error(`branch ${branchId} has no database ${database}`);
+      if (engine && database === engine.database) throw new Error(`with the postgres option the schema of ${database} is its catalog's: change the database itself`);
+      branch.schemas.set(database, ddl);
+    },
+    schema: (branchId, database) => {
+      const branch = neon.liveBranch(branchId);
+      if (!branch?.databases.some((d) => d.name === database)) throw new Error(`branch ${branchId} has no database ${database}`);
+      return schemaText(app, branch, database);
     },
     setConnectionUriFault: (kind) => {
       app.connectionUriFault = kind;

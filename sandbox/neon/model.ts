@@ -187,6 +187,8 @@ export class Neon extends OperationLog {
       creationOps: [],
       ...(init.annotation ? { annotation: { value: { ...init.annotation }, createdAt: at, updatedAt: at } } : {}),
       databases: (parent?.databases ?? []).map((d) => this.newDatabase(d.name, d.owner, at)),
+      // A child, schema-only ones too, starts with its parent's schema.
+      schemas: new Map(parent?.schemas ?? []),
       roles: (parent?.roles ?? []).map((r) => ({ name: r.name, password: freshPasswords ? rolePassword() : r.password, createdAt: at })),
       logicalSize: parent ? (init.schemaOnly ? 7_536_640 : parent.logicalSize) : 30_777_344,
     };

@@ -64,6 +64,8 @@ export interface BranchRecord {
   creationOps: string[];
   annotation?: { value: Record<string, string>; createdAt: number; updatedAt: number };
   databases: DatabaseRecord[];
+  /** Schema text (SQL DDL) per database name, what compare_schema diffs without the Postgres engine. */
+  schemas: Map<string, string>;
   roles: RoleRecord[];
   logicalSize: number;
   deletedAt?: number;

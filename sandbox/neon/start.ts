@@ -13,6 +13,7 @@ import { Neon } from './model.js';
 import { operationRoutes } from './operation-routes.js';
 import { partRoutes } from './parts.js';
 import { roleRoutes } from './roles.js';
+import { DEFAULT_SCHEMA, schemaRoutes } from './schema.js';
 import type { NeonStandIn, NeonStandInOptions } from './types.js';
 import { errorCode, rolePassword } from './util.js';
 
@@ -78,6 +79,7 @@ export async function startNeonStandIn(options: NeonStandInOptions = {}): Promis
   const start = settings.now();
   const main = neon.newBranch({ name: 'main', isDefault: true, at: start });
   main.databases.push(neon.newDatabase('neondb', 'neondb_owner', start));
+  main.schemas.set('neondb', DEFAULT_SCHEMA);
   main.roles.push({ name: 'neondb_owner', password: rolePassword(), createdAt: start });
   neon.newEndpoint(main.id, 'read_write', start);
   neon.defaultBranchId = main.id;
@@ -94,6 +96,7 @@ export async function startNeonStandIn(options: NeonStandInOptions = {}): Promis
   branchRoutes(app);
   partRoutes(app);
   roleRoutes(app);
+  schemaRoutes(app);
   connectionRoute(app);
   operationRoutes(app);
 

@@ -188,6 +188,14 @@ export interface NeonStandIn {
    */
   failNextOperations(kind: OperationOutcome, options?: { count?: number; action?: OperationActionValue }): void;
   /**
+   * Sets the schema text (SQL DDL) of a database of a branch, what compare_schema diffs. A branch
+   * created later starts with a copy of its parent's texts. With `postgres` the engine's database
+   * (`neondb`) has no text: its schema is read from its catalog (change the database instead).
+   */
+  setSchema(branchId: string, database: string, ddl: string): void;
+  /** The schema text compare_schema uses for a database of a branch (from the catalog with `postgres`). */
+  schema(branchId: string, database: string): Promise<string>;
+  /**
    * With `'default-branch'`, `GET /projects/{project_id}/connection_uri` answers with the default
    * branch's URL (its endpoint host, its role's password) whatever `branch_id` says, the bug of
    * create-branch-action #27/#34 and reset-branch-action #9; `undefined` turns it off.

@@ -219,6 +219,38 @@ describe('the Neon stand-in with a Postgres engine', () => {
     await refused(pooled);
   });
 
+  it("diffs a branch's schema read from its catalog: a table and index added on the branch show in compare_schema", async () => {
+    const { data } = await api.createProjectBranch(neon.projectId, { branch: { name: 'preview/schema' }, endpoints: [{ type: EndpointType.ReadWrite }] });
+    const branchId = data.branch.id;
+    await finished(branchId, data.operations);
+    const compare = async () => (await api.getProjectBranchSchemaComparison({ projectId: neon.projectId, branchId, db_name: 'neondb' })).data.diff;
+    // The catalog dump of the seed is the text the stand-in gives main without the engine.
+    const mainSchema = await neon.schema(neon.defaultBranchId, 'neondb');
+    expect(mainSchema).toBe(
+      "CREATE TABLE public.products (\n    id integer DEFAULT nextval('products_id_seq'::regclass) NOT NULL,\n    name text NOT NULL,\n    price_cents integer NOT NULL,\n    CONSTRAINT products_pkey PRIMARY KEY (id)\n);\n",
+    );
+    expect(await compare()).toBe('');
+
+    const { direct } = await urls(branchId);
+    await rows(direct, 'create table orders (id bigint generated always as identity primary key, product_id integer not null references products (id), note text default \'none\')');
+    await rows(direct, 'create index orders_product_idx on orders (product_id)');
+    const diff = await compare();
+    expect(diff).toMatch(/^--- a\/neondb\n\+\+\+ b\/neondb\n@@ /);
+    for (const line of [
+      '+CREATE TABLE public.orders (',
+      '+    id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,',
+      '+    product_id integer NOT NULL,',
+      "+    note text DEFAULT 'none'::text,",
+      '+    CONSTRAINT orders_pkey PRIMARY KEY (id),',
+      '+    CONSTRAINT orders_product_id_fkey FOREIGN KEY (product_id) REFERENCES products(id)',
+      '+CREATE INDEX orders_product_idx ON public.orders USING btree (product_id);',
+    ]) {
+      expect(diff.split('\n')).toContain(line);
+    }
+    expect(await neon.schema(neon.defaultBranchId, 'neondb')).toBe(mainSchema);
+    await api.deleteProjectBranch({ projectId: neon.projectId, branchId });
+  });
+
   it('gives a branch seeded with addBranch its database in the background; its state waits for it', async () => {
     const seeded = neon.addBranch({ name: 'seeded' });
     const db = neon.postgres!.get(seeded.id)!;
