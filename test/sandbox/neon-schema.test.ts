@@ -18,7 +18,7 @@ describe('compare_schema', () => {
     const { neon, api } = f;
     const { data } = await api.createProjectBranch(neon.projectId, { branch: { name: 'preview/pr-3' }, endpoints: [{ type: EndpointType.ReadWrite }] });
     const id = data.branch.id;
-    const compare = async (extra: { base_branch_id?: string } = {}) => (await api.getProjectBranchSchemaComparison({ projectId: neon.projectId, branchId: id, db_name: 'neondb', ...extra })).data.diff;
+    const compare = async (extra: { base_branch_id?: string } = {}) => (await api.getProjectBranchSchemaComparison({ projectId: neon.projectId, branchId: id, db_name: 'neondb', ...extra })).data.diff ?? '';
 
     expect(await neon.schema(id, 'neondb')).toBe(await neon.schema(neon.defaultBranchId, 'neondb'));
     expect(await neon.schema(id, 'neondb')).toMatch(/^CREATE TABLE public\.products \(/);

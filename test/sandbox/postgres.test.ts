@@ -223,7 +223,7 @@ describe('the Neon stand-in with a Postgres engine', () => {
     const { data } = await api.createProjectBranch(neon.projectId, { branch: { name: 'preview/schema' }, endpoints: [{ type: EndpointType.ReadWrite }] });
     const branchId = data.branch.id;
     await finished(branchId, data.operations);
-    const compare = async () => (await api.getProjectBranchSchemaComparison({ projectId: neon.projectId, branchId, db_name: 'neondb' })).data.diff;
+    const compare = async () => (await api.getProjectBranchSchemaComparison({ projectId: neon.projectId, branchId, db_name: 'neondb' })).data.diff ?? '';
     // The catalog dump of the seed is the text the stand-in gives main without the engine.
     const mainSchema = await neon.schema(neon.defaultBranchId, 'neondb');
     expect(mainSchema).toBe(
