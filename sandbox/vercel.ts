@@ -8,7 +8,16 @@
 // Honesty checks, both with the SDK's own zod schemas (Vercel ships no OpenAPI file in any npm
 // package): every request is parsed with the schema the SDK uses to build it (an invalid one is
 // answered 400 and recorded in `standIn.violations`), and every 2xx body is parsed with the
-// schema the SDK validates responses with (a drift is recorded in `standIn.violations` too).
+// schema the SDK validates responses with (a drift is recorded in `standIn.violations` too),
+// except the answers drift mode drifts on purpose (`setDrift`, see vercel/drift.ts).
+//
+// Projects are read with `GET /v9/projects/{idOrName}` (the SDK's `projectsGetProject`), with the
+// connected Git repository in `link` (none for a project deployed with the CLI). A preview value
+// scoped to a branch (`gitBranch`) must name a branch of that repository other than its production
+// branch (rules and sources in vercel/git.ts): a single-object write breaking a rule answers 400
+// with Vercel's message; in an array the item goes to `failed` with that message, and an array
+// of which nothing was created answers 400 "No environment variables were created"
+// (vercel/terraform-provider-vercel#383: a batch whose items all failed was refused whole).
 //
 // Where Vercel's behaviour is not documented, the stand-in takes the reading that is harder on
 // the client, and says so below:
@@ -21,166 +30,20 @@
 // - a variable write arriving while another write to the same project runs answers 400
 //   "an env update is already happening" (a write holds the project for `writeMs`).
 import { createHash, randomBytes } from 'node:crypto';
-import { BatchRemoveProjectEnvRequest$outboundSchema, BatchRemoveProjectEnvResponseBody$inboundSchema } from '@vercel/sdk/models/batchremoveprojectenvop.js';
+import { BatchRemoveProjectEnvResponseBody$inboundSchema } from '@vercel/sdk/models/batchremoveprojectenvop.js';
 import { CreateDeploymentResponseBody$inboundSchema } from '@vercel/sdk/models/createdeploymentresponsebody.js';
-import { CreateProjectEnvRequest$outboundSchema, CreateProjectEnvResponseBody$inboundSchema } from '@vercel/sdk/models/createprojectenvop.js';
-import { FilterProjectEnvsRequest$outboundSchema, FilterProjectEnvsResponseBody$inboundSchema } from '@vercel/sdk/models/filterprojectenvsop.js';
-import { GetDeploymentsRequest$outboundSchema, GetDeploymentsResponseBody$inboundSchema } from '@vercel/sdk/models/getdeploymentsop.js';
-import { RemoveProjectEnvRequest$outboundSchema, RemoveProjectEnvResponseBody$inboundSchema } from '@vercel/sdk/models/removeprojectenvop.js';
-import { CreateDeploymentRequest$outboundSchema } from '@vercel/sdk/models/responsebodyimages.js';
-import { bearerToken, HttpError, sleep, StandIn, type FaultPlan, type RequestCheck, type StandInRequest, type StandInResponse } from './server.js';
+import { CreateProjectEnvResponseBody$inboundSchema } from '@vercel/sdk/models/createprojectenvop.js';
+import { FilterProjectEnvsResponseBody$inboundSchema } from '@vercel/sdk/models/filterprojectenvsop.js';
+import { GetDeploymentsResponseBody$inboundSchema } from '@vercel/sdk/models/getdeploymentsop.js';
+import { GetProjectResponseBody$inboundSchema } from '@vercel/sdk/models/getprojectresponsebody.js';
+import { RemoveProjectEnvResponseBody$inboundSchema } from '@vercel/sdk/models/removeprojectenvop.js';
+import { driftCreated, driftList, driftPagination } from './vercel/drift.js';
+import { gitBranchRefusal, NOTHING_CREATED_MESSAGE, projectJson, toLink, type GitLink } from './vercel/git.js';
+import { issues, SdkSchemaCheck, type Schema } from './vercel/schemas.js';
+import type { AddEnvInit, AddProjectInit, DeploymentState, EnvTarget, StandInDeployment, StandInEnv, StandInProject, StandInRedeploy, VercelStandIn, VercelStandInOptions } from './vercel/types.js';
+import { bearerToken, HttpError, sleep, StandIn, type StandInRequest, type StandInResponse } from './server.js';
 
-// ---------------------------------------------------------------------------------------------
-// Public types
-
-export type EnvTarget = 'production' | 'preview' | 'development';
-export type EnvType = 'plain' | 'encrypted' | 'sensitive' | 'system';
-
-/** A team: its id (`team_…`), its slug, and the tokens that belong to its members. */
-export interface VercelTeamInit {
-  id: string;
-  slug: string;
-  /** Tokens allowed to act for the team; default: every token. */
-  members?: string[];
-}
-
-export interface AddProjectInit {
-  name: string;
-  /** Default `prj_` + random characters. */
-  id?: string;
-  /** Owning team (id or slug); default: the personal account. */
-  team?: string;
-}
-
-export interface VercelStandInOptions {
-  /** Accepted bearer tokens; default `['vercel-test-token']`. */
-  tokens?: string[];
-  /** Teams; a project names its team in `addProject`. Default none. */
-  teams?: VercelTeamInit[];
-  /** Projects to create at start; default one personal project `preview-app` (`prj_previewapp`). */
-  projects?: AddProjectInit[];
-  /** The personal account's username (its dashboard slug); default `preview-user`. */
-  username?: string;
-  latencyMs?: number;
-  faults?: FaultPlan;
-  /**
-   * How long one variable write (create, delete) holds its project; a write to the same project
-   * in that time answers 400 "an env update is already happening". Default 0 (writes never overlap).
-   */
-  writeMs?: number;
-}
-
-export interface StandInProject {
-  id: string;
-  name: string;
-  /** The owning team, or undefined for the personal account. */
-  team?: { id: string; slug: string };
-  /** The user's or the team's id. */
-  ownerId: string;
-}
-
-/** A stored variable, with its value in the clear (the API never shows it like this). */
-export interface StandInEnv {
-  id: string;
-  key: string;
-  value: string;
-  type: EnvType;
-  target: EnvTarget[];
-  gitBranch?: string;
-  comment?: string;
-  createdAt: number;
-  updatedAt: number;
-}
-
-export interface AddEnvInit {
-  key: string;
-  value: string;
-  /** Default `encrypted`. */
-  type?: EnvType;
-  /** Default `['preview']`. */
-  target?: EnvTarget[];
-  gitBranch?: string;
-  comment?: string;
-}
-
-export type DeploymentState = 'BUILDING' | 'ERROR' | 'INITIALIZING' | 'QUEUED' | 'READY' | 'CANCELED';
-
-export interface StandInDeployment {
-  uid: string;
-  /** The project's name, as Vercel names deployments. */
-  name: string;
-  projectId: string;
-  url: string;
-  inspectorUrl: string;
-  createdAt: number;
-  readyState: DeploymentState;
-  /** `null` is a preview deployment. */
-  target: 'production' | null;
-  meta: Record<string, string>;
-}
-
-export interface AddDeploymentInit {
-  /** The Git branch (`meta.githubCommitRef`). */
-  branch: string;
-  sha?: string;
-  /** Default `null` (preview). */
-  target?: 'production' | null;
-  /** Default `READY`. */
-  readyState?: DeploymentState;
-  /** Default now (later deployments are newer). */
-  createdAt?: number;
-}
-
-/** One `POST /v13/deployments` that redeployed an existing deployment. */
-export interface StandInRedeploy {
-  /** The new deployment. */
-  deployment: StandInDeployment;
-  fromDeploymentId: string;
-  /** The request body's `name`, `project`, `target` and `withLatestCommit`, as sent. */
-  name: string;
-  project?: string;
-  target?: string;
-  withLatestCommit?: boolean;
-  /** The query, as sent (`teamId`, `slug`, `forceNew`, `skipAutoDetectionConfirmation`). */
-  query: Record<string, string>;
-  /** The variables the new build sees, by key, in the clear (branch values win over branch-less ones). */
-  env: Record<string, string>;
-}
-
-export interface VercelStandIn {
-  standIn: StandIn;
-  /** `serverURL` for `@vercel/sdk`. */
-  url: string;
-  /** The personal account's username. */
-  username: string;
-  projects(): StandInProject[];
-  /** Creates a project (personal, or in a team given by id or slug). */
-  addProject(init: AddProjectInit): StandInProject;
-  /** A project's stored variables, oldest first, values in the clear. Id or name. */
-  envs(projectIdOrName: string): StandInEnv[];
-  /** Stores a variable directly (no checks, no write lock). */
-  addEnv(projectIdOrName: string, init: AddEnvInit): StandInEnv;
-  /** Records a Git deployment of a branch. */
-  addDeployment(projectIdOrName: string, init: AddDeploymentInit): StandInDeployment;
-  /** A project's deployments, newest first. */
-  deployments(projectIdOrName: string): StandInDeployment[];
-  /** Every redeploy, oldest first. */
-  redeploys(): StandInRedeploy[];
-  /**
-   * The next variable list answers only its `size` oldest values, with `pagination.next` the last
-   * one's `createdAt` (the cursor shape of Vercel's paginated lists). Vercel's project list does
-   * not do this; it is for testing how a client treats a cursor it has no parameter to follow.
-   */
-  truncateNextEnvList(size: number): void;
-  /** The next `count` (default 1) variable writes answer 400 "an env update is already happening". */
-  busyNextEnvWrites(count?: number): void;
-  /**
-   * The next `times` (default 1) requests matching `path` (default any) answer 429 with
-   * `X-RateLimit-Reset` `seconds` (default 0) from now, as Vercel's rate limiter does.
-   */
-  rateLimitNext(options?: { path?: RegExp; method?: string; seconds?: number; times?: number }): void;
-  stop(): Promise<void>;
-}
+export type * from './vercel/types.js';
 
 /** Vercel's message for concurrent variable writes (the 400 that is worth retrying). */
 export const ENV_UPDATE_CONFLICT_MESSAGE = 'The environment variables could not be updated because an ongoing env update is already happening. Try again.';
@@ -188,7 +51,9 @@ export const ENV_UPDATE_CONFLICT_MESSAGE = 'The environment variables could not 
 // ---------------------------------------------------------------------------------------------
 // Internal state
 
-interface ProjectRecord extends StandInProject {
+interface ProjectRecord extends Omit<StandInProject, 'link'> {
+  link: GitLink | null;
+  createdAt: number;
   envs: StandInEnv[];
   deployments: StandInDeployment[];
   /** Epoch ms until which a variable write holds the project. */
@@ -270,96 +135,6 @@ function envJson(env: StandInEnv, decrypt = false): Record<string, unknown> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Request checks with the SDK's own request schemas
-
-interface Issue {
-  path: (string | number)[];
-  message: string;
-  code?: string;
-  unionErrors?: { issues: Issue[] }[];
-}
-type Schema = { safeParse(value: unknown): { success: boolean; error?: { issues: Issue[] } } };
-
-/** The keys of a zod object schema, also behind a `.transform()`. */
-function schemaKeys(schema: unknown): string[] {
-  let current = schema as { shape?: unknown; _def?: { schema?: unknown; shape?: () => unknown } } | undefined;
-  for (let depth = 0; current && depth < 4; depth++) {
-    const shape = typeof current._def?.shape === 'function' ? current._def.shape() : current.shape;
-    if (shape && typeof shape === 'object') return Object.keys(shape);
-    current = current._def?.schema as typeof current;
-  }
-  return [];
-}
-
-/** The problems, with full paths; for a union, those of the alternative that came closest. */
-function leafIssues(list: Issue[], prefix: (string | number)[] = []): Issue[] {
-  return list.flatMap((issue) => {
-    const path = [...prefix, ...issue.path];
-    if (!issue.unionErrors?.length) return [{ ...issue, path }];
-    // Closest: the value had the alternative's shape at the union's level, then the fewest problems.
-    const score = (alt: { issues: Issue[] }): number => {
-      const leaves = leafIssues(alt.issues);
-      return (leaves.some((i) => i.path.length === 0 && i.code === 'invalid_type') ? 1e6 : 0) + leaves.length;
-    };
-    const closest = issue.unionErrors.reduce((a, b) => (score(b) < score(a) ? b : a));
-    return leafIssues(closest.issues, path);
-  });
-}
-
-function issues(schema: Schema, value: unknown): string[] {
-  const result = schema.safeParse(value);
-  return result.success ? [] : leafIssues(result.error?.issues ?? []).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-}
-
-interface CheckedOperation {
-  method: string;
-  pattern: RegExp;
-  /** Path parameter names, in order. */
-  params: string[];
-  schema: Schema;
-  /** Query parameters that are numbers or booleans on the SDK side. */
-  numbers?: string[];
-  booleans?: string[];
-  body: boolean;
-}
-
-const CHECKED: CheckedOperation[] = [
-  { method: 'POST', pattern: /^\/v10\/projects\/([^/]+)\/env$/, params: ['idOrName'], schema: CreateProjectEnvRequest$outboundSchema, body: true },
-  { method: 'GET', pattern: /^\/v10\/projects\/([^/]+)\/env$/, params: ['idOrName'], schema: FilterProjectEnvsRequest$outboundSchema, body: false },
-  { method: 'DELETE', pattern: /^\/v9\/projects\/([^/]+)\/env\/([^/]+)$/, params: ['idOrName', 'id'], schema: RemoveProjectEnvRequest$outboundSchema, body: false },
-  { method: 'DELETE', pattern: /^\/v1\/projects\/([^/]+)\/env$/, params: ['idOrName'], schema: BatchRemoveProjectEnvRequest$outboundSchema, body: true },
-  { method: 'GET', pattern: /^\/v7\/deployments$/, params: [], schema: GetDeploymentsRequest$outboundSchema, numbers: ['from', 'limit', 'to', 'since', 'until'], booleans: ['rollbackCandidate'], body: false },
-  { method: 'POST', pattern: /^\/v13\/deployments$/, params: [], schema: CreateDeploymentRequest$outboundSchema, body: true },
-];
-
-/** Checks each request with the zod schema the SDK builds that request from. */
-class SdkSchemaCheck implements RequestCheck {
-  check(req: Parameters<RequestCheck['check']>[0]): string[] {
-    const operation = CHECKED.find((op) => op.method === req.method && op.pattern.test(req.path));
-    if (!operation) return [];
-    const match = operation.pattern.exec(req.path)!;
-    const input: Record<string, unknown> = {};
-    operation.params.forEach((name, i) => (input[name] = decodeURIComponent(match[i + 1]!)));
-    const problems: string[] = [];
-    const known = schemaKeys(operation.schema);
-    for (const [key, raw] of Object.entries(req.query)) {
-      if (!known.includes(key) || operation.params.includes(key) || key === 'requestBody') {
-        problems.push(`unknown query parameter ${key}`);
-        continue;
-      }
-      if (operation.numbers?.includes(key)) input[key] = /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
-      else if (operation.booleans?.includes(key)) input[key] = raw === 'true' ? true : raw === 'false' ? false : raw;
-      else input[key] = raw;
-    }
-    if (operation.body) {
-      if (req.body === undefined) problems.push('a JSON body is required');
-      input.requestBody = req.body;
-    }
-    return [...problems, ...issues(operation.schema, input)];
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 // The stand-in
 
 export async function startVercelStandIn(options: VercelStandInOptions = {}): Promise<VercelStandIn> {
@@ -372,6 +147,7 @@ export async function startVercelStandIn(options: VercelStandInOptions = {}): Pr
   const redeploys: StandInRedeploy[] = [];
   let busyWrites = 0;
   let truncateList: number | undefined;
+  let drift = options.drift ?? false;
 
   const standIn = new StandIn('vercel', {
     latencyMs: options.latencyMs,
@@ -394,12 +170,20 @@ export async function startVercelStandIn(options: VercelStandInOptions = {}): Pr
     const id = init.id ?? `prj_${randomId(24)}`;
     if (projects.some((p) => p.id === id)) throw new Error(`addProject: project id ${id} exists`);
     if (projects.some((p) => p.name === init.name && p.team?.id === team?.id)) throw new Error(`addProject: ${init.name} exists in that account`);
-    const record: ProjectRecord = { id, name: init.name, team: team ? { id: team.id, slug: team.slug } : undefined, ownerId: team?.id ?? userId, envs: [], deployments: [], busyUntil: 0 };
+    const at = Date.now();
+    const link = toLink(init.link, team?.slug ?? username, init.name, at);
+    const record: ProjectRecord = { id, name: init.name, team: team ? { id: team.id, slug: team.slug } : undefined, ownerId: team?.id ?? userId, link, createdAt: at, envs: [], deployments: [], busyUntil: 0 };
     projects.push(record);
     return publicProject(record);
   };
 
-  const publicProject = (p: ProjectRecord): StandInProject => ({ id: p.id, name: p.name, ...(p.team ? { team: { ...p.team } } : {}), ownerId: p.ownerId });
+  const publicProject = (p: ProjectRecord): StandInProject => ({
+    id: p.id,
+    name: p.name,
+    ...(p.team ? { team: { ...p.team } } : {}),
+    ownerId: p.ownerId,
+    link: p.link && { org: p.link.org, repo: p.link.repo, productionBranch: p.link.productionBranch, ...(p.link.branches ? { branches: [...p.link.branches] } : {}) },
+  });
 
   /** For the test-facing accessors: a project by id or (unambiguous) name, in any account. */
   const anyProject = (idOrName: string): ProjectRecord => {
@@ -473,11 +257,15 @@ export async function startVercelStandIn(options: VercelStandInOptions = {}): Pr
     }
   };
 
-  /** Sends a 2xx body, recording a violation when the SDK's response schema would reject it. */
-  const reply = (req: StandInRequest, schema: Schema, status: number, body: unknown): StandInResponse => {
-    for (const problem of issues(schema, body)) standIn.violations.push(`${req.method} ${req.path}: response ${status}: ${problem}`);
+  /** Sends a 2xx body, recording a violation when the SDK's response schema would reject it (unless drifted on purpose). */
+  const reply = (req: StandInRequest, schema: Schema, status: number, body: unknown, drifted = false): StandInResponse => {
+    if (!drifted) for (const problem of issues(schema, body)) standIn.violations.push(`${req.method} ${req.path}: response ${status}: ${problem}`);
     return { status, body };
   };
+
+  // --- projects --------------------------------------------------------------------------------
+
+  standIn.route('GET', '/v9/projects/{idOrName}', (req) => reply(req, GetProjectResponseBody$inboundSchema, 200, projectJson(projectOf(req, scopeOf(req)))));
 
   // --- environment variables -------------------------------------------------------------------
 
@@ -490,8 +278,12 @@ export async function startVercelStandIn(options: VercelStandInOptions = {}): Pr
     for (const item of items) {
       const target = item.target ?? [];
       if (item.gitBranch !== undefined && item.gitBranch !== null && item.gitBranch !== '') {
-        if (target.length !== 1 || target[0] !== 'preview') fail(400, `Invalid request: gitBranch is only allowed with target ["preview"] (${item.key}).`);
+        // Vercel's wording as its CLI relays it (colophon-group/jobseek#6769).
+        if (target.length !== 1 || target[0] !== 'preview') fail(400, 'Invalid request: `target` must be "preview" when specifying a `gitBranch`', { key: item.key, envVarKey: item.key });
         if (item.gitBranch.length > MAX_GIT_BRANCH) fail(400, `Invalid request: gitBranch should NOT be longer than ${MAX_GIT_BRANCH} characters (${item.key}).`);
+        // One value alone is refused whole with the rule's message (vercel/vercel#15763, #16111).
+        const refusal = single ? gitBranchRefusal(project.link, item.gitBranch) : undefined;
+        if (refusal) fail(400, refusal, { key: item.key, envVarKey: item.key, gitBranch: item.gitBranch });
       }
       if (item.comment !== undefined && item.comment.length > MAX_COMMENT) fail(400, `Invalid request: comment should NOT be longer than ${MAX_COMMENT} characters (${item.key}).`);
     }
@@ -516,6 +308,12 @@ export async function startVercelStandIn(options: VercelStandInOptions = {}): Pr
         failed.push({ error: { code: 'value_too_long', message: `The value of "${item.key}" is longer than ${MAX_VALUE_LENGTH} characters.`, ...where } });
         continue;
       }
+      // The item's code is undocumented; Vercel's message is the one a single write gets.
+      const refusal = item.gitBranch ? gitBranchRefusal(project.link, item.gitBranch) : undefined;
+      if (refusal) {
+        failed.push({ error: { code: 'bad_request', message: refusal, ...where } });
+        continue;
+      }
       const existing = project.envs.find((e) => sameSlot(e, item));
       if (existing) {
         Object.assign(existing, { value: item.value, type: item.type ?? existing.type, target: [...(item.target ?? existing.target)], comment: item.comment, updatedAt: t });
@@ -529,9 +327,11 @@ export async function startVercelStandIn(options: VercelStandInOptions = {}): Pr
       project.envs.push(env);
       created.push(env);
     }
+    if (!single && created.length === 0) fail(400, NOTHING_CREATED_MESSAGE);
     const shown = created.map((e) => envJson(e));
     const createdPart = single ? (shown[0] ? { created: shown[0] } : {}) : { created: shown };
-    return reply(req, CreateProjectEnvResponseBody$inboundSchema, 201, { ...createdPart, failed });
+    const body = { ...createdPart, failed };
+    return drift ? reply(req, CreateProjectEnvResponseBody$inboundSchema, 201, driftCreated(body), true) : reply(req, CreateProjectEnvResponseBody$inboundSchema, 201, body);
   });
 
   standIn.route('GET', '/v10/projects/{idOrName}/env', (req) => {
@@ -547,7 +347,7 @@ export async function startVercelStandIn(options: VercelStandInOptions = {}): Pr
     const envs = size !== undefined && size < matching.length ? matching.slice(0, size) : matching;
     const next = envs.length < matching.length ? envs[envs.length - 1]!.createdAt : null;
     const body = { envs: envs.map((e) => ({ ...envJson(e, decrypt), securityIssues: [] })), pagination: { count: envs.length, next, prev: null } };
-    return reply(req, FilterProjectEnvsResponseBody$inboundSchema, 200, body);
+    return drift ? reply(req, FilterProjectEnvsResponseBody$inboundSchema, 200, driftList(body, project.createdAt), true) : reply(req, FilterProjectEnvsResponseBody$inboundSchema, 200, body);
   });
 
   standIn.route('DELETE', '/v9/projects/{idOrName}/env/{id}', async (req) => {
@@ -615,7 +415,8 @@ export async function startVercelStandIn(options: VercelStandInOptions = {}): Pr
       .sort((a, b) => b.d.createdAt - a.d.createdAt);
     const page = found.slice(0, limit);
     const next = found.length > limit ? page[page.length - 1]!.d.createdAt : null;
-    return reply(req, GetDeploymentsResponseBody$inboundSchema, 200, { deployments: page.map(({ d, p }) => deploymentJson(d, p)), pagination: { count: page.length, next, prev: null } });
+    const pagination = { count: page.length, next, prev: null };
+    return reply(req, GetDeploymentsResponseBody$inboundSchema, 200, { deployments: page.map(({ d, p }) => deploymentJson(d, p)), pagination: drift ? driftPagination(pagination) : pagination }, drift);
   });
 
   standIn.route('POST', '/v13/deployments', (req) => {
@@ -704,6 +505,13 @@ export async function startVercelStandIn(options: VercelStandInOptions = {}): Pr
     truncateNextEnvList: (size) => {
       if (!Number.isInteger(size) || size < 1) throw new Error(`truncateNextEnvList: size must be a positive integer, got ${size}`);
       truncateList = size;
+    },
+    setLink: (idOrName, link) => {
+      const project = anyProject(idOrName);
+      project.link = toLink(link, project.team?.slug ?? username, project.name, Date.now());
+    },
+    setDrift: (on) => {
+      drift = on;
     },
     busyNextEnvWrites: (count = 1) => {
       busyWrites += count;
