@@ -633,7 +633,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     return { status: 201, body: statusJson(deployment, status) };
   });
 
-  // Pull requests: read by the sweep, with any token that may read the repository.
+  // Pull requests: read by the sweep (Pull requests: read; one PR also with Contents: read).
   const pullJson = (number: number, pull: PullRequestInit): Record<string, unknown> => {
     const headRepository = pull.headRepository ?? repository;
     const [headOwner] = headRepository.split('/');
