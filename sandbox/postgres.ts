@@ -9,6 +9,10 @@
 //     IDENTITY), restarts every sequence and unpopulates materialized views — what restoring a
 //     `pg_dump --schema-only` would give, without needing pg_dump (PGlite has none).
 //
+// A restore (`restore`) replaces a branch's instance with one started from a dump of the source
+// branch, behind the same two listeners (same ports): open connections drop, new ones are held
+// until the new instance is served, and children being copied from the old data get it first.
+//
 // Each branch is reachable on two TCP listeners on 127.0.0.1, one for the direct URL and one for
 // the pooled URL. Both forward to ONE PGLiteSocketServer on an internal port, because a
 // PGLiteSocketServer keeps its own query queue: two servers on the same PGlite would interleave
@@ -37,10 +41,9 @@
 // minimum initial memory is 128 MB), so create only a few and delete them when done.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { Branch } from './neon/pg-branch.js';
 
 /** `products(id serial primary key, name text, price_cents int)` with three rows. */
 export const DEFAULT_SEED_SQL = `
@@ -55,7 +58,6 @@ insert into products (name, price_cents) values
   ('Burr grinder', 8900);
 `;
 
-const HOST = '127.0.0.1';
 
 export interface PostgresEngineOptions {
   /** The one database of every branch (the PGlite session's database); default `neondb`. */
@@ -128,156 +130,6 @@ function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-class Branch implements BranchDatabase {
-  state: BranchDatabaseState = 'starting';
-  error?: Error;
-  pglite: PGlite | undefined;
-  readonly timings: BranchDatabaseTimings = {};
-  readonly ready: Promise<void>;
-  directPort = 0;
-  pooledPort = 0;
-  readonly host = HOST;
-  private readonly listeners: net.Server[] = [];
-  private readonly sockets = new Set<net.Socket>();
-  private readonly held: net.Socket[] = [];
-  private socketServer: PGLiteSocketServer | undefined;
-  private internalPort = 0;
-  private resolveReady!: () => void;
-  private rejectReady!: (error: Error) => void;
-  private teardown: Promise<void> | undefined;
-  private creation: Promise<void> = Promise.resolve();
-
-  constructor(
-    readonly branchId: string,
-    readonly parentId: string | undefined,
-    readonly schemaOnly: boolean,
-  ) {
-    this.ready = new Promise<void>((resolve, reject) => {
-      this.resolveReady = resolve;
-      this.rejectReady = reject;
-    });
-    // Whoever awaits `ready` sees a failure; nobody awaiting it is no unhandled rejection.
-    this.ready.catch(() => undefined);
-  }
-
-  address(pooled: boolean): string {
-    return `${this.host}:${pooled ? this.pooledPort : this.directPort}`;
-  }
-
-  /** Binds the direct and pooled listeners (the ports are known when this resolves). */
-  async listen(): Promise<void> {
-    const [direct, pooled] = await Promise.all([this.listener(), this.listener()]);
-    this.directPort = direct;
-    this.pooledPort = pooled;
-  }
-
-  private async listener(): Promise<number> {
-    const server = net.createServer((socket) => this.accept(socket));
-    this.listeners.push(server);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, HOST, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    return (server.address() as net.AddressInfo).port;
-  }
-
-  private accept(socket: net.Socket): void {
-    this.track(socket);
-    socket.on('error', () => socket.destroy());
-    if (this.state === 'ready') this.forward(socket);
-    else if (this.state === 'starting') {
-      // Nothing reads it until it is forwarded: the client's startup message waits in the socket.
-      socket.pause();
-      this.held.push(socket);
-    } else socket.destroy();
-  }
-
-  private forward(socket: net.Socket): void {
-    if (socket.destroyed) return;
-    const upstream = net.connect(this.internalPort, HOST);
-    this.track(upstream);
-    upstream.on('error', () => socket.destroy());
-    upstream.on('close', () => socket.destroy());
-    socket.on('close', () => upstream.destroy());
-    socket.pipe(upstream);
-    upstream.pipe(socket);
-  }
-
-  private track(socket: net.Socket): void {
-    this.sockets.add(socket);
-    socket.on('close', () => this.sockets.delete(socket));
-  }
-
-  /** Starts the database in the background; `ready` tells when it is done. */
-  start(work: (branch: Branch) => Promise<void>): void {
-    const began = Date.now();
-    this.creation = work(this).then(
-      () => {
-        if (this.state !== 'starting') throw new Error(`branch ${this.branchId} was deleted while its database was starting`);
-        this.state = 'ready';
-        this.timings.readyMs = Date.now() - began;
-        for (const socket of this.held.splice(0)) this.forward(socket);
-        this.resolveReady();
-      },
-      (error: unknown) => {
-        throw error instanceof Error ? error : new Error(String(error));
-      },
-    );
-    this.creation.catch((error: Error) => {
-      if (this.state === 'starting') {
-        this.state = 'failed';
-        this.error = error;
-        for (const socket of this.held.splice(0)) socket.destroy();
-      }
-      this.rejectReady(error);
-    });
-  }
-
-  /** Drops every open connection (the listeners keep accepting new ones). */
-  dropConnections(): void {
-    for (const socket of this.sockets) socket.destroy();
-  }
-
-  /** Throws when the branch was deleted meanwhile (the creation stops there). */
-  checkAlive(): void {
-    if (this.state === 'deleted') throw new Error(`branch ${this.branchId} was deleted while its database was starting`);
-  }
-
-  async serve(db: PGlite, maxConnections: number): Promise<void> {
-    const server = new PGLiteSocketServer({ db, host: HOST, port: 0, maxConnections });
-    this.socketServer = server;
-    await server.start();
-    this.internalPort = Number(server.getServerConn().split(':').pop());
-  }
-
-  /** Closes the listeners at once (the URLs refuse connections), then the database. */
-  delete(): Promise<void> {
-    this.teardown ??= (async () => {
-      this.state = 'deleted';
-      // close() stops accepting at once; its callback waits for the open connections, destroyed here.
-      const closed = Promise.all(this.listeners.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
-      for (const socket of this.sockets) socket.destroy();
-      this.held.length = 0;
-      await closed;
-      // Whatever the creation got to, it stops at its next step; then close what it started.
-      await this.creation.catch(() => undefined);
-      if (this.socketServer) await this.socketServer.stop();
-      const db = this.pglite;
-      if (db && !db.closed) {
-        // The socket handlers roll back a client's open transaction when they detach, a tick
-        // after the socket closed; let them, then make sure before closing.
-        await new Promise((resolve) => setImmediate(resolve));
-        if (db.isInTransaction()) await db.exec('ROLLBACK').catch(() => undefined);
-        await db.close();
-      }
-    })();
-    return this.teardown;
-  }
-}
-
 /** The databases of a project's branches, one PGlite instance each. */
 export class BranchDatabases {
   private readonly branches = new Map<string, Branch>();
@@ -339,14 +191,7 @@ export class BranchDatabases {
       const tarball = await copy;
       b.checkAlive();
       const started = Date.now();
-      const module = await compiledModule();
-      const db = await PGlite.create({
-        loadDataDir: tarball,
-        username: this.role,
-        database: this.database,
-        postgresqlconf: this.conf,
-        ...(module ? { pgliteWasmModule: module } : {}),
-      });
+      const db = await this.open(tarball);
       b.pglite = db;
       b.timings.startMs = Date.now() - started;
       b.checkAlive();
@@ -388,12 +233,35 @@ export class BranchDatabases {
     await Promise.all([...this.branches.keys()].map((id) => this.delete(id)));
   }
 
+  /**
+   * Replaces the branch's data with a copy of the source's, taken now, behind the same listeners
+   * (same ports): open connections drop, new ones wait. Resolves when it accepts connections.
+   */
+  restore(branchId: string, sourceId: string): Promise<void> {
+    const branch = this.branches.get(branchId);
+    const source = this.branches.get(sourceId);
+    if (!branch || !source) return Promise.reject(new Error(`branch ${branch ? sourceId : branchId} has no database`));
+    const copy = source.dump();
+    copy.catch(() => undefined);
+    return branch.replace(async () => this.open(await copy), this.maxConnections);
+  }
+
+  /** A PGlite instance on a data directory dump, as the role, in the database. */
+  private async open(tarball: Blob): Promise<PGlite> {
+    const module = await compiledModule();
+    return PGlite.create({
+      loadDataDir: tarball,
+      username: this.role,
+      database: this.database,
+      postgresqlconf: this.conf,
+      ...(module ? { pgliteWasmModule: module } : {}),
+    });
+  }
+
   private async copyOf(parent: Branch, branch: Branch): Promise<Blob> {
     if (parent.state === 'starting') await parent.ready;
-    const db = parent.pglite;
-    if (parent.state !== 'ready' || !db) throw new Error(`parent branch ${parent.branchId} has no running database (${parent.state})`);
     const began = Date.now();
-    const tarball = await db.dumpDataDir('none');
+    const tarball = await parent.dump();
     branch.timings.copyMs = Date.now() - began;
     return tarball;
   }

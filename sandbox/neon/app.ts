@@ -50,6 +50,12 @@ export class NeonApp {
     return this.neon.liveBranch(id ?? '') ?? ctx.fail(404, `branch ${id ?? ''} not found`);
   }
 
+  /** 409 when another live branch has the name (branch names are unique in a project, platform-apis.md §1.3). */
+  checkNameFree(ctx: Ctx, name: string, selfId?: string): void {
+    const other = this.neon.byName(name);
+    if (other && other.id !== selfId) ctx.fail(409, `branch with the provided name "${name}" already exists`, 'BRANCH_ALREADY_EXISTS');
+  }
+
   /** 423 while the branch has unfinished operations (the API description: a 423 is safe to retry). */
   lockCheck(ctx: Ctx, branchId: string, t: number): void {
     if (this.neon.isBusy(branchId, t)) ctx.fail(423, LOCKED_MESSAGE);

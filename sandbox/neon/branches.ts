@@ -64,8 +64,7 @@ export function branchRoutes(app: NeonApp): void {
 
     if (spec.name !== undefined) {
       if (typeof spec.name !== 'string' || spec.name.length < 1 || spec.name.length > 256) ctx.fail(400, 'branch name must be 1 to 256 characters');
-      const other = neon.byName(spec.name);
-      if (other && other.id !== branch.id) ctx.fail(409, `branch with the provided name "${spec.name}" already exists`, 'BRANCH_ALREADY_EXISTS');
+      app.checkNameFree(ctx, spec.name, branch.id);
     }
     if (spec.protected !== undefined && typeof spec.protected !== 'boolean') ctx.fail(400, 'protected must be a boolean');
     const willBeProtected = typeof spec.protected === 'boolean' ? spec.protected : branch.protected;

@@ -49,7 +49,7 @@ export function createBranchRoute(app: NeonApp): void {
       annotation = value as Record<string, string>;
     }
 
-    if (name !== undefined && neon.byName(name)) ctx.fail(409, `branch with the provided name "${name}" already exists`, 'BRANCH_ALREADY_EXISTS');
+    if (name !== undefined) app.checkNameFree(ctx, name);
     app.lockCheck(ctx, parent.id, t);
     if (app.engine && !app.engine.has(parent.id)) ctx.fail(500, `parent branch ${parent.id} has no database in the stand-in's Postgres engine`);
 

@@ -8,7 +8,8 @@ import type { DatabaseGate } from './records.js';
 interface DatabaseEntry {
   listening?: Promise<BranchDatabase>;
   db?: BranchDatabase;
-  settled?: { at: number; ok: boolean };
+  /** When each generation (0: created, then one per restore) settled; undefined while it starts. */
+  settled: ({ at: number; ok: boolean } | undefined)[];
 }
 
 export class EngineLink {
@@ -21,7 +22,7 @@ export class EngineLink {
 
   /** Starts a branch's database; resolves when its listeners (and so its hosts) are known. */
   create(branchId: string, init: { parentId?: string; schemaOnly?: boolean }): Promise<BranchDatabase> {
-    const entry: DatabaseEntry = {};
+    const entry: DatabaseEntry = { settled: [undefined] };
     this.entries.set(branchId, entry);
     const listening = this.engine.create(branchId, init).then(
       (db) => {
@@ -29,25 +30,41 @@ export class EngineLink {
         return db;
       },
       (error: unknown) => {
-        entry.settled ??= { at: this.now(), ok: false };
+        entry.settled[0] ??= { at: this.now(), ok: false };
         throw error;
       },
     );
     // Registered at once (create() registers the database before its first await), so the
     // operations are settled before anyone else awaiting `ready` looks at them.
     this.engine.get(branchId)?.ready.then(
-      () => (entry.settled ??= { at: this.now(), ok: true }),
-      () => (entry.settled ??= { at: this.now(), ok: false }),
+      () => (entry.settled[0] ??= { at: this.now(), ok: true }),
+      () => (entry.settled[0] ??= { at: this.now(), ok: false }),
     );
     listening.catch(() => undefined);
     entry.listening = listening;
     return listening;
   }
 
-  readonly gate: DatabaseGate = (branchId) => {
+  readonly gate: DatabaseGate = (branchId, generation) => {
     const entry = this.entries.get(branchId);
-    return entry ? (entry.settled ?? 'starting') : undefined;
+    if (!entry || generation >= entry.settled.length) return undefined;
+    return entry.settled[generation] ?? 'starting';
   };
+
+  /**
+   * Restores the branch's database from the source's behind the same listeners; returns the new
+   * generation, which operations wait for.
+   */
+  restore(branchId: string, sourceId: string): number {
+    const entry = this.entries.get(branchId);
+    if (!entry) throw new Error(`branch ${branchId} has no database in the stand-in's Postgres engine`);
+    const generation = entry.settled.push(undefined) - 1;
+    this.engine.restore(branchId, sourceId).then(
+      () => (entry.settled[generation] ??= { at: this.now(), ok: true }),
+      () => (entry.settled[generation] ??= { at: this.now(), ok: false }),
+    );
+    return generation;
+  }
 
   /** The branch's database once its listeners are bound. */
   db(branchId: string): BranchDatabase | undefined {

@@ -59,6 +59,8 @@ export class Neon extends OperationLog {
 
   branchJson(branch: BranchRecord, now = this.now(), withRecovery = false): NeonBranchJson {
     const ready = this.readyAt(branch, now);
+    const reset = branch.lastResetAt !== undefined ? this.allFinishedAt(branch.restoreOps ?? [], branch.lastResetAt, now) : undefined;
+    const state = ready === undefined ? 'init' : branch.lastResetAt !== undefined && reset === undefined ? 'resetting' : 'ready';
     return {
       id: branch.id,
       project_id: this.projectId,
@@ -66,9 +68,9 @@ export class Neon extends OperationLog {
       ...(branch.parentLsn ? { parent_lsn: branch.parentLsn } : {}),
       ...(branch.parentTimestamp ? { parent_timestamp: branch.parentTimestamp } : {}),
       name: branch.name,
-      current_state: ready === undefined ? 'init' : 'ready',
-      ...(ready === undefined ? { pending_state: 'ready' as const } : {}),
-      state_changed_at: iso(ready ?? branch.createdAt),
+      current_state: state,
+      ...(state !== 'ready' ? { pending_state: 'ready' as const } : {}),
+      state_changed_at: iso(state === 'resetting' ? branch.lastResetAt! : (reset ?? ready ?? branch.createdAt)),
       logical_size: branch.logicalSize,
       creation_source: 'console',
       primary: branch.isDefault,
@@ -84,6 +86,7 @@ export class Neon extends OperationLog {
       ...(branch.expiresAt !== undefined ? { expires_at: iso(branch.expiresAt) } : {}),
       ...(branch.ttlSeconds !== undefined ? { ttl_interval_seconds: branch.ttlSeconds } : {}),
       init_source: branch.initSource,
+      ...(branch.lastResetAt !== undefined ? { last_reset_at: iso(branch.lastResetAt) } : {}),
       ...(withRecovery && branch.deletedAt !== undefined
         ? { recovery: { deleted_at: iso(branch.deletedAt), recoverable_until: iso(branch.deletedAt + RECOVERY_MS), deletion_method: 'user' as const } }
         : {}),

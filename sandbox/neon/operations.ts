@@ -11,6 +11,7 @@ export interface OperationSpec {
   branchId?: string;
   endpointId?: string;
   waitsForDatabase?: boolean;
+  databaseGeneration?: number;
 }
 
 export class OperationLog {
@@ -55,7 +56,7 @@ export class OperationLog {
   private runMs(op: OperationRecord): { ms: number; ok: boolean } | undefined {
     const d = this.operationMs;
     if (!op.waitsForDatabase || !op.branchId || !this.databaseGate) return { ms: d, ok: true };
-    const gate = this.databaseGate(op.branchId);
+    const gate = this.databaseGate(op.branchId, op.databaseGeneration ?? 0);
     if (gate === undefined) return { ms: d, ok: true };
     if (gate === 'starting') return undefined;
     return { ms: Math.max(d, gate.at - op.createdAt), ok: gate.ok };

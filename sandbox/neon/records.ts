@@ -13,10 +13,12 @@ export interface OperationRecord {
   outcome: 'finished' | OperationOutcome;
   /** Runs until its branch's database is ready too (`postgres` option). */
   waitsForDatabase?: boolean;
+  /** Which of the branch's databases it waits for: 0 the created one, then one per restore. */
+  databaseGeneration?: number;
 }
 
-/** When a branch's database settled (undefined: still starting), as the stand-in's clock saw it. */
-export type DatabaseGate = (branchId: string) => { at: number; ok: boolean } | 'starting' | undefined;
+/** When a branch's database (of a generation) settled, as the stand-in's clock saw it. */
+export type DatabaseGate = (branchId: string, generation: number) => { at: number; ok: boolean } | 'starting' | undefined;
 
 export interface EndpointRecord {
   id: string;
@@ -62,6 +64,9 @@ export interface BranchRecord {
   modifiedAt: number;
   /** Operations of the create request; the branch is `init` until they finish. */
   creationOps: string[];
+  /** Operations of the last restore; the branch is `resetting` until they finish. */
+  restoreOps?: string[];
+  lastResetAt?: number;
   annotation?: { value: Record<string, string>; createdAt: number; updatedAt: number };
   databases: DatabaseRecord[];
   /** Schema text (SQL DDL) per database name, what compare_schema diffs without the Postgres engine. */

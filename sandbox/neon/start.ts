@@ -12,6 +12,7 @@ import { testHandle } from './handle.js';
 import { Neon } from './model.js';
 import { operationRoutes } from './operation-routes.js';
 import { partRoutes } from './parts.js';
+import { restoreRoute } from './restore.js';
 import { roleRoutes } from './roles.js';
 import { DEFAULT_SCHEMA, schemaRoutes } from './schema.js';
 import type { NeonStandIn, NeonStandInOptions } from './types.js';
@@ -97,6 +98,7 @@ export async function startNeonStandIn(options: NeonStandInOptions = {}): Promis
   partRoutes(app);
   roleRoutes(app);
   schemaRoutes(app);
+  restoreRoute(app);
   connectionRoute(app);
   operationRoutes(app);
 

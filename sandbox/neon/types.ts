@@ -117,7 +117,8 @@ export interface NeonBranchJson {
   parent_lsn?: string;
   parent_timestamp?: string;
   name: string;
-  current_state: 'init' | 'ready';
+  /** `resetting` while a restore's operations run (BranchState in the API description). */
+  current_state: 'init' | 'ready' | 'resetting';
   pending_state?: 'ready';
   state_changed_at: string;
   logical_size: number;
@@ -135,6 +136,8 @@ export interface NeonBranchJson {
   expires_at?: string;
   ttl_interval_seconds?: number;
   init_source: 'parent-data' | 'schema-only';
+  /** When the branch was last restored. */
+  last_reset_at?: string;
   recovery?: { deleted_at: string; recoverable_until: string; deletion_method: 'user' | 'ttl' };
 }
 

@@ -251,6 +251,36 @@ describe('the Neon stand-in with a Postgres engine', () => {
     await api.deleteProjectBranch({ projectId: neon.projectId, branchId });
   });
 
+  it("restores a branch from its parent behind the same hosts and ports: the parent's current data, connections dropped and held meanwhile", async () => {
+    const { data } = await api.createProjectBranch(neon.projectId, { branch: { name: 'preview/reset' }, endpoints: [{ type: EndpointType.ReadWrite }] });
+    const branchId = data.branch.id;
+    await finished(branchId, data.operations);
+    const before = await urls(branchId);
+    const main = await urls();
+    await rows(before.direct, "insert into products (name, price_cents) values ('Branch-only cup', 100)");
+    await rows(main.direct, "insert into products (name, price_cents) values ('Main-later tray', 200)");
+    try {
+      const open = await connect(before.pooled);
+      const restored = await api.restoreProjectBranch(neon.projectId, branchId, { source_branch_id: neon.defaultBranchId });
+      expect(restored.data.branch.current_state).toBe('resetting');
+      // The open connection was dropped; a new one made now waits for the restored database.
+      await expect(open.query('select 1')).rejects.toThrow();
+      const early = await connect(before.direct);
+      const restoreOps = restored.data.operations;
+      timings['restore: operations finished after, ms'] = await finished(branchId, restoreOps);
+      expect((await early.query<{ name: string }>('select name from products order by id')).rows.map((r) => r.name)).toEqual(['Espresso cup', 'Pour-over kettle', 'Burr grinder', 'Main-later tray']);
+
+      const after = await urls(branchId);
+      expect(after).toEqual(before);
+      expect(await products(after.pooled)).not.toContain('Branch-only cup');
+      expect((await api.getProjectBranch(neon.projectId, branchId)).data.branch.current_state).toBe('ready');
+      await api.deleteProjectBranch({ projectId: neon.projectId, branchId });
+      await refused(after.direct);
+    } finally {
+      await rows(main.direct, "delete from products where name = 'Main-later tray'");
+    }
+  });
+
   it('gives a branch seeded with addBranch its database in the background; its state waits for it', async () => {
     const seeded = neon.addBranch({ name: 'seeded' });
     const db = neon.postgres!.get(seeded.id)!;
