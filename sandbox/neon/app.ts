@@ -12,6 +12,10 @@ export interface Settings {
   operationMs: number;
   pageLimitDefault: number;
   now: () => number;
+  /** Root branches (the default and schema-only ones) the project allows; see NeonStandInOptions. */
+  rootBranchLimit: number;
+  expiryUnsupported: boolean;
+  deletedNamesReserved: boolean;
   /** Host of an endpoint (Neon-shaped, also with the Postgres engine). */
   namedHost: (endpointId: string, pooled: boolean) => string;
 }
@@ -59,6 +63,19 @@ export class NeonApp {
   /** 423 while the branch has unfinished operations (the API description: a 423 is safe to retry). */
   lockCheck(ctx: Ctx, branchId: string, t: number): void {
     if (this.neon.isBusy(branchId, t)) ctx.fail(423, LOCKED_MESSAGE);
+  }
+
+  /**
+   * With `expiryUnsupported`, any request carrying `expires_at` is refused as for a project outside
+   * the Early Access Program: the description says of expires_at "Access to this feature is
+   * currently limited to participants in the Early Access Program". The status and wording are
+   * undocumented; the style follows Neon's "suspend interval changing is not allowed for your
+   * account" (create-branch-action #31).
+   */
+  expiryAvailable(ctx: Ctx, spec: Record<string, unknown>): void {
+    if (this.settings.expiryUnsupported && 'expires_at' in spec) {
+      ctx.fail(403, 'branch expiration is not allowed for your account: access is limited to participants in the Early Access Program', 'FEATURE_NOT_AVAILABLE');
+    }
   }
 
   /** Checks an `expires_at` value (docs: guides/branch-expiration, "Timestamp format requirements"); returns epoch ms. */

@@ -68,12 +68,15 @@ export function branchRoutes(app: NeonApp): void {
     }
     if (spec.protected !== undefined && typeof spec.protected !== 'boolean') ctx.fail(400, 'protected must be a boolean');
     const willBeProtected = typeof spec.protected === 'boolean' ? spec.protected : branch.protected;
+    app.expiryAvailable(ctx, spec);
     let expiresAt: number | null | undefined;
     if (spec.expires_at === null) expiresAt = null;
     else if (spec.expires_at !== undefined) {
+      // Docs guides/branch-expiration, Restrictions: no expiry on protected, default or parent
+      // branches ("Cannot expire branches that have children"); status and wording undocumented.
       if (branch.isDefault) ctx.fail(400, 'expiration cannot be set on the default branch');
       if (willBeProtected) ctx.fail(400, 'expiration cannot be set on a protected branch');
-      if (neon.children(branch.id).length > 0) ctx.fail(400, 'expiration cannot be set on a branch that has child branches');
+      if (neon.children(branch.id).length > 0) ctx.fail(400, `expiration cannot be set on branch ${branch.id}: it has child branches`);
       expiresAt = app.expiry(ctx, spec.expires_at, t);
     } else if (willBeProtected && branch.expiresAt !== undefined && !branch.protected) {
       ctx.fail(400, 'a branch with an expiration cannot be protected; remove expires_at first');

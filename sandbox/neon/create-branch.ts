@@ -24,12 +24,24 @@ export function createBranchRoute(app: NeonApp): void {
     const initSource = spec.init_source ?? 'parent-data';
     if (initSource !== 'parent-data' && initSource !== 'schema-only') ctx.fail(400, `init_source must be "parent-data" or "schema-only", got ${JSON.stringify(initSource)}`);
     const isProtected = spec.protected === true;
+    app.expiryAvailable(ctx, spec);
     let expiresAt: number | undefined;
     if (spec.expires_at !== undefined && spec.expires_at !== null) {
+      // Docs guides/branch-expiration, Restrictions: "Cannot expire protected branches".
       if (isProtected) ctx.fail(400, 'expiration cannot be set on a protected branch');
       expiresAt = app.expiry(ctx, spec.expires_at, t);
     }
+    // Docs guides/branch-expiration, Restrictions: no "children from expiring branches"; status and
+    // wording undocumented. A schema-only branch is no child, but it is refused too (harder reading).
     if (parent.expiresAt !== undefined) ctx.fail(400, `cannot create a branch from branch ${parent.id}: it has an expiration time`);
+    // Schema-only branches are root branches, and a project has a plan's allowance of them, the
+    // default branch included (docs guides/branching-schema-only: Free 3, Launch 5, Scale 10,
+    // Business 25). Neon's wording is undocumented: shaped like its project limit answer
+    // (neonctl #255: 422 PROJECTS_LIMIT_EXCEEDED "user projects limit of 1 exceeded, got 1").
+    const roots = neon.liveBranches().filter((b) => b.parentId === undefined).length;
+    if (initSource === 'schema-only' && roots >= app.settings.rootBranchLimit) {
+      ctx.fail(422, `root branches limit of ${app.settings.rootBranchLimit} exceeded, got ${roots}: a schema-only branch is a root branch`, 'ROOT_BRANCHES_LIMIT_EXCEEDED');
+    }
 
     let readWrite = 0;
     for (const e of endpointSpecs) {

@@ -41,6 +41,9 @@ function settingsOf(options: NeonStandInOptions): Settings {
     operationMs: options.operationMs ?? 300,
     pageLimitDefault: options.pageLimitDefault ?? 10000,
     now: options.now ?? Date.now,
+    rootBranchLimit: options.rootBranchLimit ?? 3,
+    expiryUnsupported: options.expiryUnsupported ?? false,
+    deletedNamesReserved: options.deletedNamesReserved ?? false,
     namedHost: options.endpointHost ?? ((id: string, pooled: boolean) => `${id}${pooled ? '-pooler' : ''}.${domain}`),
   };
 }

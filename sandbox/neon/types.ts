@@ -17,6 +17,19 @@ export interface NeonStandInOptions {
   checkRequests?: boolean;
   /** Page size of the branch list when `limit` is absent; default 10000. */
   pageLimitDefault?: number;
+  /**
+   * Root branches the project allows, the default branch and schema-only branches included; a
+   * schema-only create beyond it is refused with 422. Default 3, Neon's Free plan (Launch 5,
+   * Scale 10, Business 25: docs guides/branching-schema-only).
+   */
+  rootBranchLimit?: number;
+  /** Refuse every request carrying `expires_at` (403), as Neon does for a project outside the Early Access Program. */
+  expiryUnsupported?: boolean;
+  /**
+   * A soft-deleted branch keeps its name while it can be recovered (7 days): a create or rename
+   * to that name is refused with 409. Default false; Neon does not document it either way.
+   */
+  deletedNamesReserved?: boolean;
   /** Clock in epoch milliseconds; default `Date.now` (lets a test move time forward). */
   now?: () => number;
   /**
