@@ -3,8 +3,8 @@
 import { bearerToken, type StandIn, type StandInRequest, type StandInResponse } from '../server.js';
 import type { EngineLink } from './engine.js';
 import type { Neon } from './model.js';
-import { LOCKED_MESSAGE, MAX_TTL_MS, type BranchRecord } from './records.js';
-import { Ctx, parseRfc3339 } from './util.js';
+import { LOCKED_MESSAGE, MAX_TTL_MS, RECOVERY_MS, type BranchRecord } from './records.js';
+import { Ctx, iso, parseRfc3339 } from './util.js';
 
 export interface Settings {
   projectId: string;
@@ -54,10 +54,22 @@ export class NeonApp {
     return this.neon.liveBranch(id ?? '') ?? ctx.fail(404, `branch ${id ?? ''} not found`);
   }
 
-  /** 409 when another live branch has the name (branch names are unique in a project, platform-apis.md §1.3). */
+  /**
+   * 409 when another live branch has the name (branch names are unique in a project, platform-apis.md
+   * §1.3), or, with `deletedNamesReserved`, a soft-deleted branch that can still be recovered.
+   * Whether Neon keeps such a name reserved is undocumented (the description only says deleted
+   * branches "can be recovered within a 7-day grace period"; its branch-recovery docs were
+   * withdrawn, neondatabase/website #5197): the option lets a test take the harder reading.
+   */
   checkNameFree(ctx: Ctx, name: string, selfId?: string): void {
     const other = this.neon.byName(name);
     if (other && other.id !== selfId) ctx.fail(409, `branch with the provided name "${name}" already exists`, 'BRANCH_ALREADY_EXISTS');
+    if (!this.settings.deletedNamesReserved) return;
+    const t = this.now();
+    for (const b of this.neon.branches.values()) {
+      if (b.name !== name || b.id === selfId || b.deletedAt === undefined || t >= b.deletedAt + RECOVERY_MS) continue;
+      ctx.fail(409, `branch with the provided name "${name}" already exists: deleted branch ${b.id} keeps it until ${iso(b.deletedAt + RECOVERY_MS)}, while it can be recovered`, 'BRANCH_ALREADY_EXISTS');
+    }
   }
 
   /** 423 while the branch has unfinished operations (the API description: a 423 is safe to retry). */

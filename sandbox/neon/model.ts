@@ -117,7 +117,7 @@ export class Neon extends OperationLog {
       autoscaling_limit_min_cu: endpoint.minCu,
       autoscaling_limit_max_cu: endpoint.maxCu,
       type: endpoint.type,
-      current_state: startedAt === undefined ? 'init' : 'active',
+      current_state: startedAt === undefined ? 'init' : endpoint.idle ? 'idle' : 'active',
       ...(startedAt === undefined ? { pending_state: 'active' as const } : {}),
       settings: { pg_settings: {} },
       pooler_enabled: false,

@@ -31,6 +31,8 @@ export interface EndpointRecord {
   /** The start_compute operation; the endpoint is `init` until it finishes. */
   startOp?: string;
   deletedAt?: number;
+  /** Recovered endpoints are idle until something starts them (the recover description). */
+  idle?: boolean;
 }
 
 export interface DatabaseRecord {

@@ -12,6 +12,7 @@ import { testHandle } from './handle.js';
 import { Neon } from './model.js';
 import { operationRoutes } from './operation-routes.js';
 import { partRoutes } from './parts.js';
+import { recoverRoute } from './recover.js';
 import { restoreRoute } from './restore.js';
 import { roleRoutes } from './roles.js';
 import { DEFAULT_SCHEMA, schemaRoutes } from './schema.js';
@@ -102,6 +103,7 @@ export async function startNeonStandIn(options: NeonStandInOptions = {}): Promis
   roleRoutes(app);
   schemaRoutes(app);
   restoreRoute(app);
+  recoverRoute(app);
   connectionRoute(app);
   operationRoutes(app);
 
