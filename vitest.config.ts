@@ -11,8 +11,11 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     setupFiles: ['test/setup.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // Guards against a hang only: no test's outcome depends on how fast it runs, and an end-to-end
+    // test that takes 30 s on an idle machine takes several times that while others load both
+    // cores.
+    testTimeout: 600_000,
+    hookTimeout: 600_000,
     // End-to-end files start stand-in servers and child processes; two cores.
     maxWorkers: 2,
   },
