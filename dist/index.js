@@ -36910,7 +36910,9 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _stacks_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9994);
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8179);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1323);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8876);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7194);
+
 
 
 
@@ -36918,16 +36920,19 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 // `::error::` line. Report it as the run's failure (only the message: client errors carry request
 // headers) and let the run end as it would.
 process.on('unhandledRejection', (reason) => {
-    _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1(`Unexpected failure: ${reason instanceof Error ? reason.message : String(reason)}`);
+    _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1((0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(`Unexpected failure: ${reason instanceof Error ? reason.message : String(reason)}`));
 });
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)();
+// A request abandoned at its deadline (a platform that never answers) would hold the process open
+// until the HTTP client's own timeout; the run is over, so the process ends now.
+process.exit();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 1323:
+/***/ 8876:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36936,10 +36941,1613 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: USER_AGENT
-
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
 var core = __nccwpck_require__(8179);
+;// CONCATENATED MODULE: ./node_modules/yocto-queue/index.js
+/*
+How it works:
+`this.#head` is an instance of `Node` which keeps track of its current value and nests another instance of `Node` that keeps the value that comes after it. When a value is provided to `.enqueue()`, the code needs to iterate through `this.#head`, going deeper and deeper to find the last value. However, iterating through every single item is slow. This problem is solved by saving a reference to the last value as `this.#tail` so that it can reference it to add a new value.
+*/
+
+class Node {
+	value;
+	next;
+
+	constructor(value) {
+		this.value = value;
+	}
+}
+
+class Queue {
+	#head;
+	#tail;
+	#size;
+
+	constructor() {
+		this.clear();
+	}
+
+	enqueue(value) {
+		const node = new Node(value);
+
+		if (this.#head) {
+			this.#tail.next = node;
+			this.#tail = node;
+		} else {
+			this.#head = node;
+			this.#tail = node;
+		}
+
+		this.#size++;
+	}
+
+	dequeue() {
+		const current = this.#head;
+		if (!current) {
+			return;
+		}
+
+		this.#head = this.#head.next;
+		this.#size--;
+
+		// Clean up tail reference when queue becomes empty
+		if (!this.#head) {
+			this.#tail = undefined;
+		}
+
+		return current.value;
+	}
+
+	peek() {
+		if (!this.#head) {
+			return;
+		}
+
+		return this.#head.value;
+
+		// TODO: Node.js 18.
+		// return this.#head?.value;
+	}
+
+	clear() {
+		this.#head = undefined;
+		this.#tail = undefined;
+		this.#size = 0;
+	}
+
+	get size() {
+		return this.#size;
+	}
+
+	* [Symbol.iterator]() {
+		let current = this.#head;
+
+		while (current) {
+			yield current.value;
+			current = current.next;
+		}
+	}
+
+	* drain() {
+		while (this.#head) {
+			yield this.dequeue();
+		}
+	}
+}
+
+;// CONCATENATED MODULE: ./node_modules/p-limit/index.js
+
+
+function pLimit(concurrency) {
+	let rejectOnClear = false;
+
+	if (typeof concurrency === 'object') {
+		({concurrency, rejectOnClear = false} = concurrency);
+	}
+
+	validateConcurrency(concurrency);
+
+	if (typeof rejectOnClear !== 'boolean') {
+		throw new TypeError('Expected `rejectOnClear` to be a boolean');
+	}
+
+	const queue = new Queue();
+	let activeCount = 0;
+
+	const resumeNext = () => {
+		// Process the next queued function if we're under the concurrency limit
+		if (activeCount < concurrency && queue.size > 0) {
+			activeCount++;
+			queue.dequeue().run();
+		}
+	};
+
+	const next = () => {
+		activeCount--;
+		resumeNext();
+	};
+
+	const run = async (function_, resolve, arguments_) => {
+		// Execute the function and capture the result promise
+		const result = (async () => function_(...arguments_))();
+
+		// Resolve immediately with the promise (don't wait for completion)
+		resolve(result);
+
+		// Wait for the function to complete (success or failure)
+		// We catch errors here to prevent unhandled rejections,
+		// but the original promise rejection is preserved for the caller
+		try {
+			await result;
+		} catch {}
+
+		// Decrement active count and process next queued function
+		next();
+	};
+
+	const enqueue = (function_, resolve, reject, arguments_) => {
+		const queueItem = {reject};
+
+		// Queue the internal resolve function instead of the run function
+		// to preserve the asynchronous execution context.
+		new Promise(internalResolve => { // eslint-disable-line promise/param-names
+			queueItem.run = internalResolve;
+			queue.enqueue(queueItem);
+		}).then(run.bind(undefined, function_, resolve, arguments_)); // eslint-disable-line promise/prefer-await-to-then
+
+		// Start processing immediately if we haven't reached the concurrency limit
+		if (activeCount < concurrency) {
+			resumeNext();
+		}
+	};
+
+	const generator = (function_, ...arguments_) => new Promise((resolve, reject) => {
+		enqueue(function_, resolve, reject, arguments_);
+	});
+
+	Object.defineProperties(generator, {
+		activeCount: {
+			get: () => activeCount,
+		},
+		pendingCount: {
+			get: () => queue.size,
+		},
+		clearQueue: {
+			value() {
+				if (!rejectOnClear) {
+					queue.clear();
+					return;
+				}
+
+				const abortError = AbortSignal.abort().reason;
+
+				while (queue.size > 0) {
+					queue.dequeue().reject(abortError);
+				}
+			},
+		},
+		concurrency: {
+			get: () => concurrency,
+
+			set(newConcurrency) {
+				validateConcurrency(newConcurrency);
+				concurrency = newConcurrency;
+
+				queueMicrotask(() => {
+					// eslint-disable-next-line no-unmodified-loop-condition
+					while (activeCount < concurrency && queue.size > 0) {
+						resumeNext();
+					}
+				});
+			},
+		},
+		map: {
+			async value(iterable, function_) {
+				const promises = [];
+
+				try {
+					Array.from(iterable, (value, index) => {
+						const promise = generator(function_, value, index);
+						promises.push(promise);
+						return promise;
+					});
+				} catch (error) {
+					// The iterable threw, so `Promise.all` never observes the already scheduled promises. Observe them here to avoid unhandled rejections.
+					for (const promise of promises) {
+						promise.catch(() => {}); // eslint-disable-line promise/prefer-await-to-then
+					}
+
+					throw error;
+				}
+
+				return Promise.all(promises);
+			},
+		},
+	});
+
+	return generator;
+}
+
+function limitFunction(function_, options) {
+	const limit = pLimit(options);
+
+	const limitedFunction = (...arguments_) => limit(() => function_(...arguments_));
+	Object.defineProperty(limitedFunction, 'clearQueue', {
+		value: limit.clearQueue,
+	});
+
+	return limitedFunction;
+}
+
+function validateConcurrency(concurrency) {
+	if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
+		throw new TypeError('Expected `concurrency` to be a number from 1 and up');
+	}
+}
+
+;// CONCATENATED MODULE: ./src/concurrency.ts
+// Bounded concurrency for independent platform calls.
+
+/**
+ * Runs `work` for every item, at most `limit` at once. After a failure no new item starts; the
+ * call waits for the ones already running, then throws the failure of the earliest item (in
+ * `items` order) that failed.
+ */
+async function eachLimited(items, limit, work) {
+    const gate = pLimit(limit);
+    let failed = false;
+    const settled = await Promise.allSettled(items.map((item) => gate(async () => {
+        if (failed)
+            return;
+        try {
+            await work(item);
+        }
+        catch (error) {
+            failed = true;
+            throw error;
+        }
+    })));
+    const failure = settled.find((s) => s.status === 'rejected');
+    if (failure)
+        throw failure.reason;
+}
+/**
+ * A promise started now and awaited later (or not at all): its failure is handled where it is
+ * awaited, never reported as an unhandled rejection meanwhile.
+ */
+function started(promise) {
+    promise.catch(() => { });
+    return promise;
+}
+
+// EXTERNAL MODULE: ./src/secrets.ts
+var secrets = __nccwpck_require__(7194);
+;// CONCATENATED MODULE: ./src/http/retry.ts
+// The one retry policy for every platform call: what is retried, how long to wait, and the run's
+// overall deadline. Each client (axios for Neon, fetch for Vercel, node-fetch for Netlify,
+// Octokit for GitHub) fails in its own shape; `describeFailure` reads all of them without ever
+// keeping a request's headers (they carry the tokens).
+
+/** A platform call that failed for good. Its message never contains a token or a password. */
+class ApiError extends Error {
+    platform;
+    operation;
+    failure;
+    attempts;
+    outcomeUnknown;
+    name = 'ApiError';
+    constructor(platform, operation, failure, attempts, 
+    /** The request may have been applied although it failed (only for non-idempotent calls). */
+    outcomeUnknown, detail) {
+        super(formatApiError(platform, operation, failure, attempts, detail));
+        this.platform = platform;
+        this.operation = operation;
+        this.failure = failure;
+        this.attempts = attempts;
+        this.outcomeUnknown = outcomeUnknown;
+    }
+    get status() {
+        return this.failure.status;
+    }
+}
+/** Raised when the run's `timeout` leaves no time for the next wait or attempt. */
+class DeadlineError extends Error {
+    name = 'DeadlineError';
+}
+function formatApiError(platform, operation, failure, attempts, detail) {
+    const what = failure.status !== undefined ? `HTTP ${failure.status}` : failure.timedOut ? 'no answer in time' : failure.code ? `network error ${failure.code}` : 'error';
+    const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
+    const message = oneLine(failure.message).replace(/\.$/, '');
+    return `${platform}: ${operation} failed: ${what}: ${message}${tries}${detail ? `. ${detail}` : ''}`;
+}
+function oneLine(text) {
+    // Secrets out before the cut: a cut could leave a prefix of one that no mask would hide.
+    const line = (0,secrets/* redact */.E$)(text).replace(/\s+/g, ' ').trim();
+    return line.length > 500 ? `${line.slice(0, 500)}…` : line || 'no message';
+}
+const RETRY_STATUSES = new Set([423, 429, 500, 502, 503, 504]);
+/** Answers that prove the request was not applied, so even a create may be sent again. */
+const REFUSED_STATUSES = new Set([423, 429, 503]);
+const NETWORK_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'ECONNREFUSED', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+/**
+ * A non-2xx answer to a request sent with `fetch` rather than a platform's client, in the shape
+ * `describeFailure` reads: status, response headers, parsed body.
+ */
+class HttpStatusError extends Error {
+    status;
+    headers;
+    body;
+    name = 'HttpStatusError';
+    constructor(status, headers, body) {
+        super(`HTTP ${status}`);
+        this.status = status;
+        this.headers = headers;
+        this.body = body;
+    }
+}
+/** Reads any client's error (axios, fetch, node-fetch, Octokit, Vercel SDK, Netlify client). */
+function describeFailure(error) {
+    const e = (error ?? {});
+    const response = (e.response ?? undefined);
+    // Octokit reports a request that got no answer as an HttpError with status 500 and no response.
+    const unanswered = e.name === 'HttpError' && !response;
+    const status = unanswered ? undefined : firstNumber(e.status, e.statusCode, response?.status);
+    const headers = readHeaders(response?.headers ?? e.headers);
+    const body = parseBody(response?.data ?? e.json ?? e.body ?? e.data);
+    const code = networkCode(error);
+    const platformMessage = messageFromBody(body);
+    const message = platformMessage ?? (typeof body === 'string' && body.trim() ? body : undefined) ?? (error instanceof Error ? error.message : String(error));
+    return { status: status && status > 0 ? status : undefined, message, code, headers, body };
+}
+function firstNumber(...values) {
+    for (const v of values)
+        if (typeof v === 'number' && Number.isFinite(v))
+            return v;
+    return undefined;
+}
+function readHeaders(raw) {
+    const out = {};
+    if (!raw || typeof raw !== 'object')
+        return out;
+    const source = raw;
+    if (typeof raw.get === 'function' && typeof source.forEach === 'function') {
+        raw.forEach((value, key) => (out[key.toLowerCase()] = value));
+        return out;
+    }
+    const plain = typeof source.toJSON === 'function' ? source.toJSON() : raw;
+    for (const [key, value] of Object.entries(plain)) {
+        if (value === undefined || value === null)
+            continue;
+        out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+    }
+    return out;
+}
+function parseBody(raw) {
+    if (typeof raw !== 'string')
+        return raw;
+    try {
+        return JSON.parse(raw);
+    }
+    catch {
+        return raw;
+    }
+}
+function messageFromBody(body) {
+    if (!body || typeof body !== 'object')
+        return undefined;
+    const b = body;
+    if (b.error && typeof b.error === 'object' && typeof b.error.message === 'string') {
+        return b.error.message;
+    }
+    if (typeof b.message === 'string') {
+        const extra = Array.isArray(b.errors) ? b.errors.map((x) => (typeof x === 'string' ? x : x?.message)).filter(Boolean) : [];
+        return extra.length ? `${b.message} (${extra.join('; ')})` : b.message;
+    }
+    if (typeof b.error === 'string')
+        return b.error;
+    return undefined;
+}
+/** The most telling code along the error's causes: a network code when one of them has it. */
+function networkCode(error) {
+    let current = error;
+    let first;
+    for (let depth = 0; current && depth < 5; depth++) {
+        const c = current;
+        for (const code of [c.code, c.errno]) {
+            if (typeof code !== 'string' || !code)
+                continue;
+            if (NETWORK_CODES.has(code))
+                return code;
+            first ??= code;
+        }
+        current = c.cause;
+    }
+    return first;
+}
+/** Milliseconds the platform asked us to wait, from Retry-After or a rate-limit reset header. */
+function requestedWaitMs(failure, now = Date.now()) {
+    const retryAfter = failure.headers['retry-after'];
+    if (retryAfter !== undefined) {
+        const seconds = Number(retryAfter);
+        if (Number.isFinite(seconds))
+            return Math.max(0, seconds * 1000);
+        const date = Date.parse(retryAfter);
+        if (Number.isFinite(date))
+            return Math.max(0, date - now);
+    }
+    // The reset time counts when the limit it belongs to is used up: `x-ratelimit-remaining: 0`, or a
+    // 429 that does not say (GitHub sends the primary limit's headers on every answer, so a
+    // secondary-limit refusal with requests remaining must not wait for the primary reset).
+    const reset = failure.headers['x-ratelimit-reset'];
+    const remaining = failure.headers['x-ratelimit-remaining'];
+    if (reset !== undefined && (remaining === '0' || (failure.status === 429 && remaining === undefined))) {
+        const value = Number(reset);
+        // Unix seconds (Vercel, Netlify, GitHub); a small number is a delay in seconds.
+        if (Number.isFinite(value))
+            return Math.max(0, value > 1e9 ? value * 1000 - now : value * 1000);
+    }
+    // GitHub: a secondary rate limit that names no wait asks for at least a minute.
+    if (isSecondaryRateLimit(failure))
+        return SECONDARY_LIMIT_WAIT_MS;
+    return undefined;
+}
+/** GitHub's wait after a secondary rate limit answer without `retry-after`. */
+const SECONDARY_LIMIT_WAIT_MS = 60_000;
+function isSecondaryRateLimit(failure) {
+    return (failure.status === 403 || failure.status === 429) && /secondary rate limit|abuse detection/i.test(failure.message);
+}
+/** GitHub's rate limits answer 403 with a wait header, no remaining requests, or their own message. */
+function isRateLimited403(failure) {
+    return failure.status === 403 && (failure.headers['retry-after'] !== undefined || failure.headers['x-ratelimit-remaining'] === '0' || isSecondaryRateLimit(failure));
+}
+function judge(failure, options) {
+    const idempotent = options.idempotent !== false;
+    if (failure.status !== undefined) {
+        if (REFUSED_STATUSES.has(failure.status) || isRateLimited403(failure))
+            return 'retry';
+        if (options.retryIf?.(failure))
+            return 'retry';
+        if (RETRY_STATUSES.has(failure.status))
+            return idempotent ? 'retry' : 'unknown-outcome';
+        return 'fail';
+    }
+    if (options.retryIf?.(failure))
+        return 'retry';
+    // Refused connections never reached the platform.
+    if (failure.code === 'ECONNREFUSED')
+        return 'retry';
+    if (failure.timedOut || (failure.code && NETWORK_CODES.has(failure.code)))
+        return idempotent ? 'retry' : 'unknown-outcome';
+    if (/fetch failed|socket hang up|network|terminated/i.test(failure.message))
+        return idempotent ? 'retry' : 'unknown-outcome';
+    return 'fail';
+}
+const DEFAULT_TUNING = { baseDelayMs: 300, maxDelayMs: 8000, attemptTimeoutMs: 30_000 };
+/** The tuning for a run: one attempt may take a quarter of the run's `timeout`, 2 s to 30 s. */
+function tuningFor(timeoutMs) {
+    return { ...DEFAULT_TUNING, attemptTimeoutMs: Math.min(30_000, Math.max(2_000, Math.round(timeoutMs / 4))) };
+}
+/**
+ * A token bucket: `burst` requests at once, refilled at `perMinute`. Keeps a run under a
+ * platform's documented rate limit instead of running into 429s.
+ */
+class RateGate {
+    perMinute;
+    burst;
+    tokens;
+    last = Date.now();
+    queue = Promise.resolve();
+    constructor(perMinute, burst) {
+        this.perMinute = perMinute;
+        this.burst = burst;
+        this.tokens = burst;
+    }
+    /** Resolves when the next request may start. */
+    take() {
+        const turn = this.queue.then(async () => {
+            const now = Date.now();
+            this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.perMinute) / 60_000);
+            this.last = now;
+            if (this.tokens < 1) {
+                const wait = Math.ceil(((1 - this.tokens) * 60_000) / this.perMinute);
+                await new Promise((resolve) => setTimeout(resolve, wait));
+                this.tokens = 1;
+                this.last = Date.now();
+            }
+            this.tokens -= 1;
+        });
+        this.queue = turn;
+        return turn;
+    }
+}
+/** Neon: 700 requests a minute per account, bursts of 40 a second per route. */
+const NEON_RATE = { perMinute: 700, burst: 40 };
+/**
+ * The context every platform call runs in: the run's deadline, the retry policy and the counts.
+ * Created once per run in main.ts and handed to each client wrapper.
+ */
+class ApiSession {
+    log;
+    tuning;
+    random;
+    stats = {
+        requests: { Neon: 0, Vercel: 0, Netlify: 0, GitHub: 0 },
+        retries: { Neon: 0, Vercel: 0, Netlify: 0, GitHub: 0 },
+    };
+    deadline;
+    gates = { Neon: new RateGate(NEON_RATE.perMinute, NEON_RATE.burst) };
+    constructor(timeoutMs, log = () => { }, tuning = DEFAULT_TUNING, random = Math.random) {
+        this.log = log;
+        this.tuning = tuning;
+        this.random = random;
+        this.deadline = Date.now() + timeoutMs;
+    }
+    remainingMs() {
+        return this.deadline - Date.now();
+    }
+    /**
+     * Sleeps `ms`, or fails at once when that would pass the run's deadline.
+     * `what` names what the run was waiting for, for the error.
+     */
+    async sleep(ms, what) {
+        if (ms > this.remainingMs())
+            throw new DeadlineError(`Timed out waiting for ${what}: the run's timeout leaves ${Math.max(0, Math.round(this.remainingMs() / 1000))} s (raise the \`timeout\` input to wait longer)`);
+        if (ms > 0)
+            await new Promise((resolve) => setTimeout(resolve, ms));
+    }
+    /**
+     * Runs one platform call under the policy. `send` receives an AbortSignal that ends the attempt
+     * at its time limit; it must pass it to the client.
+     */
+    async call(options, send) {
+        let attempt = 0;
+        for (;;) {
+            attempt++;
+            const remaining = this.remainingMs();
+            if (remaining <= 0)
+                throw new DeadlineError(`${options.platform}: ${options.operation} did not complete within the run's timeout (raise the \`timeout\` input)`);
+            await this.gates[options.platform]?.take();
+            const controller = new AbortController();
+            const limit = Math.min(this.tuning.attemptTimeoutMs, this.remainingMs());
+            const timer = setTimeout(() => controller.abort(new Error(`no answer within ${Math.round(limit / 1000)} s`)), limit);
+            this.stats.requests[options.platform]++;
+            let failure;
+            try {
+                return await untilAborted(send(controller.signal), controller.signal);
+            }
+            catch (error) {
+                failure = describeFailure(error);
+                if (controller.signal.aborted) {
+                    failure = { ...failure, status: undefined, timedOut: true, message: `no answer within ${Math.round(limit / 1000)} s` };
+                }
+                if (failure.status !== undefined && options.acceptStatus?.includes(failure.status))
+                    return undefined;
+            }
+            finally {
+                clearTimeout(timer);
+            }
+            const verdict = judge(failure, options);
+            if (verdict === 'fail')
+                throw new ApiError(options.platform, options.operation, failure, attempt, false);
+            if (verdict === 'unknown-outcome')
+                throw new ApiError(options.platform, options.operation, failure, attempt, true);
+            const asked = requestedWaitMs(failure);
+            const wait = asked ?? this.backoffMs(attempt);
+            if (wait > this.remainingMs()) {
+                throw new ApiError(options.platform, options.operation, failure, attempt, false, `Gave up: the next try would pass the run's timeout (raise the \`timeout\` input)`);
+            }
+            this.stats.retries[options.platform]++;
+            const reason = failure.status !== undefined ? `HTTP ${failure.status}` : failure.timedOut ? 'no answer in time' : (failure.code ?? 'network error');
+            this.log(`${options.platform}: ${options.operation}: ${reason}; retrying in ${(wait / 1000).toFixed(1)} s (attempt ${attempt + 1})`);
+            await new Promise((resolve) => setTimeout(resolve, wait));
+        }
+    }
+    /** Exponential backoff with jitter: half the step fixed, half random. */
+    backoffMs(attempt) {
+        const step = Math.min(this.tuning.maxDelayMs, this.tuning.baseDelayMs * 2 ** (attempt - 1));
+        return Math.round(step / 2 + (this.random() * step) / 2);
+    }
+}
+/**
+ * The request's answer, or its signal's abort, whichever comes first: a client that loses track of
+ * the signal (the Vercel SDK wraps it in a Request, which holds it weakly) still ends the attempt
+ * on time. The abandoned request is left to fail on its own.
+ */
+function untilAborted(request, signal) {
+    request.catch(() => { });
+    if (signal.aborted)
+        return Promise.reject(signal.reason);
+    let onAbort;
+    const aborted = new Promise((_, reject) => {
+        onAbort = () => reject(signal.reason);
+        signal.addEventListener('abort', onAbort, { once: true });
+    });
+    aborted.catch(() => { });
+    return Promise.race([request, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
+}
+
+;// CONCATENATED MODULE: ./src/credentials.ts
+// The preview's credentials: a password of its own, and URLs that are provably its own.
+//
+// Neon gives a child branch its parent's role passwords (unless the parent is protected), so a
+// preview made from production would publish production's password. With `preview_password:
+// rotate` the role in the URLs gets a new password on the preview branch before anything is
+// published. Whether that is still to do is read from Neon itself, every run (annotations cannot
+// record it: Neon writes them only when a branch is created): the preview's password is compared
+// with its parent's, so a run that died before rotating is made good by the next one, and a
+// synchronize publishes the password the create did.
+//
+// Two runs at once: a reset is sent only right after a comparison that found the two passwords
+// still equal, and Neon refuses it (423) while another reset's operations run; a refused run
+// compares again instead of resetting twice.
+
+
+/** For the job summary and the PR comment (never the password). */
+function passwordText(state) {
+    switch (state) {
+        case 'rotated':
+            return "its own, set by this run: the parent's password does not open the preview, nor the preview's the parent";
+        case 'own':
+            return "its own: the parent's password does not open the preview, nor the preview's the parent";
+        case 'inherited':
+            return "the parent's (preview_password: inherit): whoever can read the preview's values can connect to the parent";
+        case 'unknown':
+            return "not known: Neon does not store this project's passwords, so they cannot be compared";
+    }
+}
+/** The connection details to publish, and whether their password is the preview's own. */
+async function ownCredentials(neon, plan) {
+    const { branch, database, role } = plan;
+    const fetchUrls = () => neon.connectionDetails(branch, database, role);
+    // The URLs exist from the moment the branch does; the parent's password is read meanwhile.
+    const [first, parent] = await Promise.all([fetchUrls(), plan.sourceId.then((id) => parentPassword(neon, id, role))]);
+    if (parent === 'unknown')
+        return { connection: first, password: 'unknown' };
+    if (parent === undefined || first.password !== parent)
+        return { connection: first, password: 'own' };
+    if (plan.mode === 'inherit')
+        return { connection: first, password: 'inherited' };
+    await plan.ready;
+    const sourceId = await plan.sourceId;
+    const started = Date.now();
+    for (;;) {
+        // Compared again right before the reset: another run may have rotated it since.
+        const [mine, theirs] = await Promise.all([neon.revealPassword(branch.id, role), neon.revealPassword(sourceId, role)]);
+        if (mine !== theirs)
+            return { connection: mine === first.password ? first : await fetchUrls(), password: 'own' };
+        const operations = await neon.resetPassword(branch.id, role);
+        if (operations === 'busy') {
+            core/* info */.pq(`Neon: branch ${branch.name} is busy (another run may be resetting the same password); comparing again`);
+            await neon.pause(Date.now() - started, `branch ${branch.name} to be idle`);
+            continue;
+        }
+        // The new password works once these have ended; until then the old one does.
+        await neon.waitForOperations(operations);
+        return { connection: await fetchUrls(), password: 'rotated' };
+    }
+}
+/** The source's password of the role; undefined when the source has no such role; `unknown` when Neon stores none. */
+async function parentPassword(neon, sourceId, role) {
+    try {
+        return await neon.revealPassword(sourceId, role);
+    }
+    catch (error) {
+        if (!(error instanceof ApiError) || error.status !== 412)
+            throw error;
+        core/* warning */.$e(`Neon does not store the passwords of this project, so neon-preview cannot tell whether the preview's password differs from its parent's (${error.message}). Check the role's password on the preview branch in the Neon console.`);
+        return 'unknown';
+    }
+}
+/** The endpoint a connection URL's host names: its first label, less `-pooler` on a pooled host. */
+function endpointIdOf(url, pooled) {
+    const label = new URL(url).hostname.split('.')[0] ?? '';
+    if (!pooled)
+        return label || undefined;
+    return label.endsWith('-pooler') ? label.slice(0, -'-pooler'.length) : undefined;
+}
+/**
+ * Fails closed: both URLs must name a compute of the preview branch itself (a URL of another
+ * branch, usually the default one, would run the pull request's migrations on production).
+ * Throws naming the branch the URL belongs to; nothing has been published then.
+ */
+async function checkUrlsBelongTo(neon, branch, endpoints, connection) {
+    const own = new Set(endpoints.map((e) => e.id));
+    for (const [url, pooled] of [
+        [connection.directUrl, false],
+        [connection.pooledUrl, true],
+    ]) {
+        const id = endpointIdOf(url, pooled);
+        if (id && own.has(id))
+            continue;
+        const host = new URL(url).hostname;
+        const owner = id ? await neon.endpointOwner(id) : undefined;
+        const whose = owner ? `branch ${owner.name} (${owner.id})` : 'no compute of this branch';
+        throw new Error(`Neon: the ${pooled ? 'pooled' : 'direct'} connection URL Neon gave for branch ${branch.name} (${branch.id}) points at ${host}, a compute of ${whose}, not of the preview branch. Nothing was published. Run the workflow again; if it persists, report it to Neon.`);
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/@neondatabase/api-client/dist/index.js
+var dist = __nccwpck_require__(3643);
+;// CONCATENATED MODULE: ./src/neon.ts
+// Neon: find or create the PR's branch, wait for its operations, fetch its connection URLs,
+// delete it. Every call goes through the run's ApiSession (the one retry policy).
+
+
+
+
+const MANAGED_BY = 'neon-preview';
+const CONSOLE = 'https://console.neon.tech';
+/** Branches per page when searching by name. */
+const PAGE_SIZE = 100;
+/** Branches per page when listing all of them for the sweep (Neon's maximum). */
+const FULL_PAGE_SIZE = 10_000;
+function createNeonApi(apiKey, baseURL, userAgent) {
+    // No client-side timeout: each attempt's time limit comes from the session's AbortSignal. The
+    // fetch adapter, not axios's http one: that one's helpers (follow-redirects, the proxy agent)
+    // print request headers, the API key among them, when DEBUG is set.
+    return (0,dist.createApiClient)({ apiKey, baseURL, headers: { 'User-Agent': userAgent }, adapter: 'fetch' });
+}
+/** The pull request a managed branch belongs to, from its `github-pr` annotation. */
+function owningPullRequest(found) {
+    const pr = Number(found.annotations['github-pr']);
+    return Number.isSafeInteger(pr) && pr > 0 ? pr : undefined;
+}
+function consoleUrl(projectId, branchId) {
+    return `${CONSOLE}/app/projects/${projectId}/branches/${branchId}`;
+}
+function ownershipAnnotations(pr) {
+    const annotations = { 'managed-by': MANAGED_BY, 'github-repo': pr.repository, 'github-pr': String(pr.number) };
+    if (pr.headRef)
+        annotations['github-head-ref'] = pr.headRef;
+    return annotations;
+}
+/** RFC 3339 with seconds precision, `seconds` from now. */
+function expiryFromNow(seconds, now = Date.now()) {
+    return new Date(now + seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+const TERMINAL_OK = new Set(['finished', 'skipped', 'cancelled']);
+/** The first poll of an operation, and the shortest time between two. */
+const POLL_MIN_MS = 100;
+/** The longest time between two polls. */
+const POLL_MAX_MS = 2000;
+/** Operations per page when the sweep reads the project's operation list (Neon's maximum). */
+const OPERATIONS_PAGE_SIZE = 1000;
+/** Time between the starts of two polling rounds: a tenth of the time already waited, 100 ms to 2 s. */
+function pollIntervalMs(elapsedMs) {
+    return Math.min(POLL_MAX_MS, Math.max(POLL_MIN_MS, Math.round(elapsedMs / 10)));
+}
+class NeonClient {
+    api;
+    session;
+    projectId;
+    constructor(api, session, projectId) {
+        this.api = api;
+        this.session = session;
+        this.projectId = projectId;
+    }
+    /** The branch whose name is exactly `name` (Neon's search matches substrings of names and ids). */
+    async findBranchByName(name) {
+        const found = await this.searchBranches(name, (b) => b.name === name);
+        return found[0];
+    }
+    /** The parent given as a name or an id, resolved to an id. */
+    async resolveParentId(nameOrId) {
+        const found = await this.searchBranches(nameOrId, (b) => b.id === nameOrId || b.name === nameOrId);
+        const match = found.find((f) => f.branch.id === nameOrId) ?? found[0];
+        if (!match)
+            throw new Error(`Input \`parent_branch\`: no branch named or with id "${nameOrId}" in Neon project ${this.projectId}`);
+        return match.branch.id;
+    }
+    /** Every branch of the project with its annotations (all pages). */
+    listBranches() {
+        return this.searchBranches(undefined, () => true);
+    }
+    /** Every branch neon-preview manages for `repository` (all pages). */
+    async listManagedBranches(repository) {
+        return (await this.listBranches()).filter((f) => isManagedFor(f, repository));
+    }
+    /** The project's default branch's id (a root branch's passwords come from it). */
+    async defaultBranchId() {
+        const found = (await this.listBranches()).find((f) => f.branch.default);
+        if (!found)
+            throw new Error(`Neon: project ${this.projectId} lists no default branch`);
+        return found.branch.id;
+    }
+    async searchBranches(search, keep) {
+        const results = [];
+        let cursor;
+        const limit = search === undefined ? FULL_PAGE_SIZE : PAGE_SIZE;
+        for (let page = 0; page < 1000; page++) {
+            const { data } = await this.session.call({ platform: 'Neon', operation: 'list branches' }, (signal) => this.api.listProjectBranches({ projectId: this.projectId, ...(search === undefined ? {} : { search }), limit, cursor }, { signal }));
+            const annotations = (data.annotations ?? {});
+            for (const branch of data.branches) {
+                if (keep(branch))
+                    results.push({ branch, annotations: annotations[branch.id]?.value ?? {} });
+            }
+            cursor = data.pagination?.next;
+            if (!cursor || data.branches.length === 0)
+                return results;
+        }
+        return results;
+    }
+    /**
+     * Gets the PR's branch, creating it when missing; renews the expiry and makes sure it has a
+     * read-write compute when it exists. Safe against a concurrent run doing the same: a 409 or a
+     * create whose outcome is unknown is followed by a new lookup, never a blind retry.
+     *
+     * Resolves as soon as the branch is known; `ready` settles when its operations have ended (a new
+     * branch's creation; a reused branch is ready when this resolves). The branch's connection URLs
+     * exist from the moment it is created, so they can be fetched (and published) meanwhile.
+     * `ready` never rejects unhandled: a caller that does not wait for it loses nothing.
+     */
+    async ensureBranch(settings, pr, lookup) {
+        const [existing, parentId] = await Promise.all([
+            lookup ?? this.findBranchByName(settings.branchName),
+            settings.parentBranch ? this.resolveParentId(settings.parentBranch) : Promise.resolve(undefined),
+        ]);
+        let found = existing;
+        for (let attempt = 1;; attempt++) {
+            if (found)
+                return { ...(await this.reuse(found, settings, pr)), ready: Promise.resolve() };
+            try {
+                return await this.create(settings, pr, parentId);
+            }
+            catch (error) {
+                const conflict = error instanceof ApiError && error.status === 409;
+                const unknown = error instanceof ApiError && error.outcomeUnknown;
+                if ((!conflict && !unknown) || attempt >= 5)
+                    throw error;
+                core/* info */.pq(conflict ? `Branch ${settings.branchName} was created by a concurrent run; reusing it` : `Creating branch ${settings.branchName} may or may not have worked (${error.message}); looking it up again`);
+                found = await this.findBranchByName(settings.branchName);
+                if (!found && conflict)
+                    throw error;
+            }
+        }
+    }
+    async create(settings, pr, parentId) {
+        const expiresAt = settings.expiresInSeconds > 0 ? expiryFromNow(settings.expiresInSeconds) : undefined;
+        const endpoint = { type: 'read_write' };
+        if (settings.suspendTimeoutSeconds !== 0)
+            endpoint.suspend_timeout_seconds = settings.suspendTimeoutSeconds;
+        const annotations = ownershipAnnotations(pr);
+        const { data } = await this.session.call({ platform: 'Neon', operation: 'create branch', idempotent: false }, (signal) => this.api.createProjectBranch(this.projectId, {
+            branch: {
+                name: settings.branchName,
+                ...(parentId ? { parent_id: parentId } : {}),
+                ...(settings.branchType === 'schema-only' ? { init_source: 'schema-only' } : {}),
+                ...(expiresAt ? { expires_at: expiresAt } : {}),
+            },
+            endpoints: [endpoint],
+            annotation_value: annotations,
+        }, { signal }));
+        core/* info */.pq(`Created Neon branch ${data.branch.name} (${data.branch.id})`);
+        const ready = this.waitForOperations(data.operations);
+        ready.catch(() => { });
+        return { branch: toPreview(data.branch, annotations, true), databases: data.databases, endpoints: data.endpoints, ready };
+    }
+    async reuse(found, settings, pr) {
+        const { branch, annotations } = found;
+        const refusal = ownershipProblem(found, pr);
+        if (refusal)
+            throw new Error(`${refusal} Choose another \`branch_name\`${refusal.includes('pull request #') ? ' (with {pr} in it)' : ''} or remove that branch.`);
+        core/* info */.pq(`Reusing Neon branch ${branch.name} (${branch.id})`);
+        if (branch.current_state !== 'ready')
+            await this.waitForBranchReady(branch.id);
+        const wantExpiry = settings.expiresInSeconds > 0 ? expiryFromNow(settings.expiresInSeconds) : null;
+        // The databases (for the URLs, unless `database` and `role` name them) are listed meanwhile.
+        const [expiresAt, endpoints, databases] = await Promise.all([
+            wantExpiry === null && !branch.expires_at ? Promise.resolve(undefined) : this.setExpiry(branch.id, wantExpiry),
+            this.ensureReadWriteEndpoint(branch.id, settings),
+            settings.database && settings.role ? Promise.resolve(undefined) : this.listDatabases(branch.id),
+        ]);
+        return { branch: toPreview({ ...branch, expires_at: expiresAt ?? undefined }, annotations, false), endpoints, ...(databases ? { databases } : {}) };
+    }
+    /** Waits for a branch that a concurrent run is still creating. */
+    async waitForBranchReady(branchId) {
+        const started = Date.now();
+        for (;;) {
+            await this.session.sleep(Math.min(2000, Math.max(100, (Date.now() - started) * 0.2)), `Neon branch ${branchId} to be ready`);
+            const { data } = await this.session.call({ platform: 'Neon', operation: 'get branch' }, (signal) => this.api.getProjectBranch(this.projectId, branchId, { signal }));
+            if (data.branch.current_state === 'ready')
+                return;
+        }
+    }
+    /** Renews (or removes, with null) the expiry; returns the new expiry. */
+    async setExpiry(branchId, expiresAt) {
+        const { data } = await this.session.call({ platform: 'Neon', operation: 'renew branch expiry' }, (signal) => this.api.updateProjectBranch(this.projectId, branchId, { branch: { expires_at: expiresAt } }, { signal }));
+        await this.waitForOperations(data.operations);
+        return data.branch.expires_at ?? undefined;
+    }
+    /** The branch's computes, a read-write one added when it has none. */
+    async ensureReadWriteEndpoint(branchId, settings) {
+        const endpoints = await this.branchEndpoints(branchId);
+        if (endpoints.some((e) => e.type === 'read_write'))
+            return endpoints;
+        core/* info */.pq(`Branch ${branchId} has no read-write compute; adding one`);
+        const endpoint = { branch_id: branchId, type: 'read_write' };
+        if (settings.suspendTimeoutSeconds !== 0)
+            endpoint.suspend_timeout_seconds = settings.suspendTimeoutSeconds;
+        try {
+            const { data: created } = await this.session.call({ platform: 'Neon', operation: 'add read-write compute', idempotent: false }, (signal) => this.api.createProjectEndpoint(this.projectId, { endpoint: endpoint }, { signal }));
+            await this.waitForOperations(created.operations);
+            return [...endpoints, created.endpoint];
+        }
+        catch (error) {
+            // A concurrent run may have added it first; only a compute that is still missing is a failure.
+            const again = await this.branchEndpoints(branchId);
+            if (!again.some((e) => e.type === 'read_write'))
+                throw error;
+            return again;
+        }
+    }
+    async branchEndpoints(branchId) {
+        const { data } = await this.session.call({ platform: 'Neon', operation: 'list branch computes' }, (signal) => this.api.listProjectBranchEndpoints(this.projectId, branchId, { signal }));
+        return data.endpoints;
+    }
+    /** The branch an endpoint belongs to (a URL's host names its endpoint), when Neon knows it. */
+    async endpointOwner(endpointId) {
+        const { data } = await this.session.call({ platform: 'Neon', operation: 'list computes' }, (signal) => this.api.listProjectEndpoints(this.projectId, { signal }));
+        const endpoint = data.endpoints.find((e) => e.id === endpointId);
+        if (!endpoint)
+            return undefined;
+        const branch = await this.session.call({ platform: 'Neon', operation: 'get branch', acceptStatus: [404] }, (signal) => this.api.getProjectBranch(this.projectId, endpoint.branch_id, { signal }));
+        return { id: endpoint.branch_id, name: branch?.data.branch.name ?? endpoint.branch_id };
+    }
+    /**
+     * The role's password on a branch; undefined when the branch has no such role. Rejects with a
+     * 412 ApiError when the project does not store passwords.
+     */
+    async revealPassword(branchId, role) {
+        const response = await this.session.call({ platform: 'Neon', operation: `read the password of role ${role}`, acceptStatus: [404] }, (signal) => this.api.getProjectBranchRolePassword(this.projectId, branchId, role, { signal }));
+        return response?.data.password;
+    }
+    /**
+     * Gives the role on this branch a new password; its operations are the caller's to wait for.
+     * `busy` when Neon refuses it because an operation runs on the branch (423): another run's reset,
+     * perhaps, which the caller looks at before trying again.
+     */
+    async resetPassword(branchId, role) {
+        const response = await this.session.call({ platform: 'Neon', operation: `reset the password of role ${role}`, idempotent: false, acceptStatus: [423] }, (signal) => this.api.resetProjectBranchRolePassword(this.projectId, branchId, role, { signal }));
+        if (!response)
+            return 'busy';
+        core/* info */.pq(`Reset the password of role ${role} on branch ${branchId}`);
+        return response.data.operations;
+    }
+    /** Waits one polling interval (see `pollIntervalMs`) into a wait that began `elapsedMs` ago. */
+    pause(elapsedMs, what) {
+        return this.session.sleep(pollIntervalMs(elapsedMs), what);
+    }
+    /**
+     * Polls the operations until each ends. `finished`, `skipped` and `cancelled` end them; `failed`
+     * does not (Neon retries it); `error` is a failure. Every unfinished operation is asked for in
+     * each round, all at once, so the round that sees the last one end also sees how the others
+     * ended (no further round trip). Rounds start `pollIntervalMs` apart (a tenth of the time
+     * already waited, 100 ms to 2 s), so polling adds at most a tenth of the operations' own
+     * duration (100 ms for those under a second); a round never starts before the previous one was
+     * answered.
+     */
+    async waitForOperations(operations) {
+        let pending = (operations ?? []).filter((op) => !TERMINAL_OK.has(op.status));
+        const started = Date.now();
+        let next = started + POLL_MIN_MS;
+        while (pending.length > 0) {
+            await this.session.sleep(next - Date.now(), `Neon operations (${pending.map((op) => op.action).join(', ')})`);
+            next = Date.now() + pollIntervalMs(Date.now() - started);
+            const latest = await Promise.all(pending.map((op) => this.getOperation(op)));
+            const broken = latest.find((op) => op.status === 'error');
+            if (broken)
+                throw operationError(broken);
+            pending = latest.filter((op) => !TERMINAL_OK.has(op.status));
+        }
+    }
+    /**
+     * Waits for many operations at once (the sweep's deletions) and returns how each ended in error
+     * (by operation id; absent = ended well). Each round reads the project's operation list, newest
+     * first, a page of up to 1000 covering them all with one request, rather than one request per
+     * operation (Neon's rate limit is shared with the deletions themselves); an operation the first
+     * pages do not reach (a busy project) is asked for by id. Same pace as `waitForOperations`.
+     */
+    async settleOperations(operations) {
+        const failures = new Map();
+        let pending = new Map(operations.filter((op) => !TERMINAL_OK.has(op.status)).map((op) => [op.id, op]));
+        const started = Date.now();
+        let next = started + POLL_MIN_MS;
+        while (pending.size > 0) {
+            await this.session.sleep(next - Date.now(), `Neon operations (${pending.size} of ${operations.length})`);
+            next = Date.now() + pollIntervalMs(Date.now() - started);
+            const seen = await this.recentOperations(pending);
+            const missing = [...pending.values()].filter((op) => !seen.has(op.id));
+            for (const op of await Promise.all(missing.map((m) => this.getOperation(m))))
+                seen.set(op.id, op);
+            const still = new Map();
+            for (const [id, op] of pending) {
+                const latest = seen.get(id) ?? op;
+                if (latest.status === 'error')
+                    failures.set(id, operationError(latest));
+                else if (!TERMINAL_OK.has(latest.status))
+                    still.set(id, latest);
+            }
+            pending = still;
+        }
+        return failures;
+    }
+    /** The project's newest operations, page by page, until every wanted one was seen (at most 3 pages). */
+    async recentOperations(wanted) {
+        const seen = new Map();
+        const oldest = Math.min(...[...wanted.values()].map((op) => Date.parse(op.created_at)).filter(Number.isFinite));
+        let cursor;
+        for (let page = 0; page < 3; page++) {
+            const { data } = await this.session.call({ platform: 'Neon', operation: 'list operations' }, (signal) => this.api.listProjectOperations({ projectId: this.projectId, limit: OPERATIONS_PAGE_SIZE, ...(cursor ? { cursor } : {}) }, { signal }));
+            for (const op of data.operations)
+                if (wanted.has(op.id))
+                    seen.set(op.id, op);
+            cursor = data.pagination?.cursor;
+            const last = data.operations[data.operations.length - 1];
+            // Newest first: past the oldest wanted operation (Neon dates them to the second), none is left.
+            const pastOldest = last !== undefined && Date.parse(last.created_at) < oldest - 1000;
+            if (seen.size === wanted.size || !cursor || data.operations.length === 0 || pastOldest)
+                break;
+        }
+        return seen;
+    }
+    async getOperation(op) {
+        const { data } = await this.session.call({ platform: 'Neon', operation: `check operation ${op.action}` }, (signal) => this.api.getProjectOperation(this.projectId, op.id, { signal }));
+        return data.operation;
+    }
+    async listDatabases(branchId) {
+        const { data } = await this.session.call({ platform: 'Neon', operation: 'list databases' }, (signal) => this.api.listProjectBranchDatabases(this.projectId, branchId, { signal }));
+        return data.databases;
+    }
+    /** The database and role for the URLs: the inputs, else the branch's only database and its owner. */
+    async resolveDatabase(branchId, wanted, known) {
+        if (wanted.database && wanted.role)
+            return { database: wanted.database, role: wanted.role };
+        const databases = known ?? (await this.listDatabases(branchId));
+        const names = databases.map((d) => d.name).join(', ') || 'none';
+        let database;
+        if (wanted.database) {
+            database = databases.find((d) => d.name === wanted.database);
+            if (!database)
+                throw new Error(`Input \`database\`: the branch has no database "${wanted.database}"; it has: ${names}`);
+        }
+        else if (databases.length === 1) {
+            database = databases[0];
+        }
+        else {
+            throw new Error(`Input \`database\`: the branch has ${databases.length === 0 ? 'no database' : `several databases (${names})`}; set \`database\` to the one to publish`);
+        }
+        return { database: database.name, role: wanted.role ?? database.owner_name };
+    }
+    /** Direct and pooled URLs from Neon, always for this branch (never the default branch's). */
+    async connectionDetails(branch, database, role) {
+        const fetchUri = async (pooled) => {
+            try {
+                const { data } = await this.session.call({ platform: 'Neon', operation: `get ${pooled ? 'pooled' : 'direct'} connection URL` }, (signal) => this.api.getConnectionUri({ projectId: this.projectId, branch_id: branch.id, database_name: database, role_name: role, pooled }, { signal }));
+                return data.uri;
+            }
+            catch (error) {
+                // Neon's 404 here names the missing role or database; say which inputs choose them.
+                if (error instanceof ApiError && error.status === 404) {
+                    throw new ApiError(error.platform, error.operation, error.failure, error.attempts, error.outcomeUnknown, `check the inputs \`role\` ("${role}") and \`database\` ("${database}"): the branch must have both`);
+                }
+                throw error;
+            }
+        };
+        const [directUrl, pooledUrl] = await Promise.all([fetchUri(false), fetchUri(true)]);
+        // Masked before anything can print them, in every form.
+        (0,secrets/* registerConnectionUrl */.DT)(directUrl);
+        (0,secrets/* registerConnectionUrl */.DT)(pooledUrl);
+        const direct = new URL(directUrl);
+        const pooled = new URL(pooledUrl);
+        const password = decodeURIComponent(direct.password);
+        return { branchId: branch.id, branchName: branch.name, database, role, password, directUrl, pooledUrl, directHost: direct.hostname, pooledHost: pooled.hostname };
+    }
+    /**
+     * Deletes the branch when neon-preview manages it for this repository. Returns what happened;
+     * a branch that is already gone counts as deleted.
+     */
+    async deleteBranch(name, pr, lookup) {
+        // The lookup may have been started earlier (delete looks the branch up while targets are cleaned).
+        const found = await (lookup ?? this.findBranchByName(name));
+        if (!found)
+            return { outcome: 'absent' };
+        const branch = toPreview(found.branch, found.annotations, false);
+        const refusal = ownershipProblem(found, pr);
+        if (refusal)
+            return { outcome: 'kept', branch, reason: `${refusal} It was left alone.` };
+        return { outcome: await this.deleteById(branch.id), branch };
+    }
+    /** Deletes a branch by id and waits for the deletion; 204 and 404 mean it was already gone. */
+    async deleteById(branchId) {
+        const { outcome, operations } = await this.startDelete(branchId);
+        await this.waitForOperations(operations);
+        return outcome;
+    }
+    /** Sends the deletion of a branch; its operations are the caller's to wait for (`settleOperations`). */
+    async startDelete(branchId) {
+        const response = await this.session.call({ platform: 'Neon', operation: 'delete branch', acceptStatus: [404] }, (signal) => this.api.deleteProjectBranch({ projectId: this.projectId, branchId }, { signal }));
+        const operations = response && typeof response.data === 'object' && response.data ? (response.data.operations ?? []) : [];
+        return { outcome: response && response.status === 200 ? 'deleted' : 'absent', operations };
+    }
+}
+/** Whether a branch was made by neon-preview for this repository's pull requests. */
+function isManagedFor(found, repository) {
+    return found.annotations['managed-by'] === MANAGED_BY && found.annotations['github-repo'] === repository;
+}
+/**
+ * Why the branch is not this pull request's to reuse or delete (its annotations name no
+ * neon-preview, another repository or another pull request), or undefined when it is.
+ */
+function ownershipProblem(found, pr) {
+    const { branch, annotations } = found;
+    if (annotations['managed-by'] !== MANAGED_BY)
+        return `Neon branch ${branch.name} (${branch.id}) was not created by neon-preview: it has no managed-by=${MANAGED_BY} annotation.`;
+    if (annotations['github-repo'] && annotations['github-repo'] !== pr.repository)
+        return `Neon branch ${branch.name} belongs to ${annotations['github-repo']}, not ${pr.repository}.`;
+    const owner = owningPullRequest(found);
+    if (annotations['github-pr'] !== undefined && owner !== pr.number)
+        return `Neon branch ${branch.name} belongs to pull request #${annotations['github-pr']}, not #${pr.number} (its github-pr annotation).`;
+    return undefined;
+}
+function operationError(op) {
+    return new Error(`Neon: operation ${op.action} (${op.id}) on branch ${op.branch_id ?? '?'} ended in error${op.error ? `: ${op.error}` : ''}`);
+}
+function toPreview(branch, annotations, created) {
+    return { id: branch.id, name: branch.name, parentId: branch.parent_id, expiresAt: branch.expires_at ?? undefined, annotations, created };
+}
+
+;// CONCATENATED MODULE: ./src/note.ts
+// A sentence for the PR comment, the job summary and the log, written with the `note` tag so the
+// values in it (branch names, environment names: chosen by whoever opened the pull request) stay
+// apart from the words: each place escapes them for how it renders (a code span in Markdown,
+// `<code>` in HTML), so no value becomes a mention, a link, markup or reordered text.
+/** Tag: note`Created environment ${name}.` */
+function note(words, ...values) {
+    return { words: [...words], values };
+}
+/** A note of words only (no value from outside). */
+function words(text) {
+    return { words: [text], values: [] };
+}
+/** Joins the parts of a note, each value as `value(v)` renders it and each run of words as `word(w)`. */
+function renderNote(n, word, value) {
+    let out = word(n.words[0] ?? '');
+    n.values.forEach((v, i) => {
+        out += typeof v === 'number' ? word(String(v)) : value(v);
+        out += word(n.words[i + 1] ?? '');
+    });
+    return out;
+}
+/** Control, format and line-separator characters (bidi overrides included) shown as `U+202E`. */
+function visible(text) {
+    return text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (c) => `U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+}
+/** The note as one line of plain text, for the log. */
+function noteText(n) {
+    return renderNote(n, (w) => w, visible);
+}
+
+;// CONCATENATED MODULE: ./src/ownership.ts
+// Which other pull requests' previews share a name with this one's. The Neon branches are the
+// registry: each is annotated with its pull request and head branch when it is made. Templates
+// with `{head}` can give two pull requests one Neon branch name (`feat@x` and `feat#x` sanitise
+// alike) or one environment name, and two pull requests from one head branch share Netlify's
+// branch values; whatever one of them holds, the other must neither reuse nor delete.
+
+/** What the conflict shares, for messages: "the Neon branch preview/x and the GitHub environment's values". */
+function sharedThings(conflict) {
+    const things = [...(conflict.sameBranchName ? [`the Neon branch ${conflict.branch.branch.name}`] : []), ...conflict.targets.map((t) => `the same ${t.label} values`)];
+    return things.join(' and ');
+}
+/**
+ * The other pull requests of this repository whose previews (as Neon's branches record them)
+ * share this pull request's Neon branch name or its values on one of `targets`.
+ */
+function conflictsOf(pr, branchName, branches, targets) {
+    const conflicts = [];
+    for (const found of branches) {
+        const number = owningPullRequest(found);
+        if (!isManagedFor(found, pr.repository) || number === undefined || number === pr.number)
+            continue;
+        const other = { repository: pr.repository, number, headRef: found.annotations['github-head-ref'] ?? '' };
+        const sameBranchName = found.branch.name === branchName;
+        const shared = targets.filter((t) => t.collides?.(pr, other) ?? false);
+        if (sameBranchName || shared.length > 0)
+            conflicts.push({ other, branch: found, sameBranchName, targets: shared });
+    }
+    return conflicts.sort((a, b) => a.other.number - b.other.number);
+}
+
+;// CONCATENATED MODULE: ./src/variables.ts
+// Turns the branch's connection details and the `env_vars` mapping into named values, each
+// marked secret or not, ready for any target.
+const VARIABLE_SOURCES = ['pooled_url', 'direct_url', 'pooled_host', 'direct_host', 'role', 'database', 'password', 'branch_id', 'branch_name', 'prisma_url'];
+/** Sources whose value carries the password. */
+const SECRET_SOURCES = new Set(['pooled_url', 'direct_url', 'prisma_url', 'password']);
+const DEFAULT_ENV_VARS = `DATABASE_URL=pooled_url
+DATABASE_URL_UNPOOLED=direct_url
+PGHOST=pooled_host
+PGHOST_UNPOOLED=direct_host
+PGUSER=role
+PGDATABASE=database
+PGPASSWORD=password`;
+function isSecretSource(source) {
+    return SECRET_SOURCES.has(source);
+}
+/** The pooled URL with the parameters Prisma needs behind PgBouncer. */
+function prismaUrl(pooledUrl) {
+    const url = new URL(pooledUrl);
+    url.searchParams.set('pgbouncer', 'true');
+    url.searchParams.set('connect_timeout', '15');
+    return url.toString();
+}
+function variables_valueOf(source, c) {
+    switch (source) {
+        case 'pooled_url':
+            return c.pooledUrl;
+        case 'direct_url':
+            return c.directUrl;
+        case 'pooled_host':
+            return c.pooledHost;
+        case 'direct_host':
+            return c.directHost;
+        case 'role':
+            return c.role;
+        case 'database':
+            return c.database;
+        case 'password':
+            return c.password;
+        case 'branch_id':
+            return c.branchId;
+        case 'branch_name':
+            return c.branchName;
+        case 'prisma_url':
+            return prismaUrl(c.pooledUrl);
+    }
+}
+function resolveVariables(specs, connection) {
+    return specs.map((spec) => ({ name: spec.name, value: variables_valueOf(spec.source, connection), secret: isSecretSource(spec.source) }));
+}
+
+;// CONCATENATED MODULE: ./src/commands/targets.ts
+async function onEveryTarget(targets, step) {
+    const settled = await Promise.allSettled(targets.map(step));
+    const failures = settled.flatMap((s, i) => {
+        if (s.status !== 'rejected')
+            return [];
+        const message = s.reason instanceof Error ? s.reason.message : String(s.reason);
+        // Platform errors already start with the platform's name.
+        return [/^(Vercel|Netlify|GitHub)\b/.test(message) ? message : `${targets[i].label}: ${message}`];
+    });
+    if (failures.length > 0)
+        throw new Error(failures.length === 1 ? failures[0] : `${failures.length} targets failed: ${failures.join(' | ')}`);
+    return settled.map((s) => s.value);
+}
+
+;// CONCATENATED MODULE: ./src/commands/delete.ts
+// delete: the PR's values from every target, then its Neon branch. Anything already gone counts
+// as removed; a branch neon-preview does not manage, or that another pull request's preview holds,
+// is left alone with a warning, and so are values another pull request's preview shares.
+
+
+
+
+
+async function deletePreview(settings, { neon, targets, phases, afterTargets }) {
+    const names = settings.variables.map((v) => v.name);
+    const { branchName } = settings.neon;
+    // The project's branches tell whose preview holds what; the branch is deleted only after the targets.
+    const listing = started(neon.listBranches());
+    const lookup = started(listing.then((all) => all.find((f) => f.branch.name === branchName)));
+    // Targets that name values alike for several pull requests wait for the list; the others start at once.
+    const shared = targets.some((t) => t.collides) ? await listing.then((all) => conflictsOf(settings.pr, branchName, all, targets)) : [];
+    let targetError;
+    let reports = [];
+    if (targets.length > 0) {
+        try {
+            reports = await phases.run(`Remove from ${targets.map((t) => t.label).join(', ')}`, () => onEveryTarget(targets, async (t) => {
+                const holder = shared.find((c) => c.targets.includes(t));
+                if (!holder)
+                    return t.remove(settings.pr, names);
+                const kept = note `Left as they are: pull request #${holder.other.number} (head branch ${holder.other.headRef}) has its preview under the same names.`;
+                core/* warning */.$e(`${t.label}: left alone, pull request #${holder.other.number} has its preview under the same names.`);
+                return { target: t.name, label: t.label, names: [], links: [], notes: [kept] };
+            }));
+        }
+        catch (error) {
+            // The branch goes anyway: a re-run (or the sweep) removes what a target kept.
+            targetError = error;
+        }
+    }
+    if (!targetError)
+        afterTargets?.();
+    const deletion = await phases.run(`Delete Neon branch ${branchName}`, () => neon.deleteBranch(branchName, settings.pr, lookup));
+    if (deletion.outcome === 'kept' && deletion.reason)
+        core/* warning */.$e(deletion.reason);
+    if (deletion.outcome === 'absent')
+        core/* info */.pq(`Neon branch ${branchName} does not exist (already deleted).`);
+    if (targetError)
+        throw targetError;
+    return { outcome: deletion.outcome, branchName, branch: deletion.branch, targets: reports };
+}
+
+;// CONCATENATED MODULE: ./src/commands/create.ts
+// create: the PR's branch (found or made), its credentials, published to every target.
+//
+// What waits for what (everything else runs at once):
+// - the branch is created or reused once no other pull request's preview holds its names;
+// - the targets start their reads at once and write when the URLs are there;
+// - the URLs are fetched as soon as the branch exists, while Neon's operations still run (the
+//   URLs do not change when they end), unless the preview's password must be rotated first;
+// - nothing is published before the URLs are checked to be the preview branch's own;
+// - the run is done when the values are published and the operations have ended.
+
+
+
+
+
+
+
+
+
+async function createPreview(settings, { neon, targets, pulls, phases }, 
+/** Called as soon as the URLs are known, so outputs exist even if a target fails. */
+onConnection) {
+    const skipped = settings.skippedTargets.map((s) => words(s.reason));
+    for (const s of settings.skippedTargets)
+        core/* notice */.lm(s.reason);
+    const lookup = started(neon.listBranches().then((all) => clearNames(settings, all, { neon, targets, pulls, phases })));
+    const ensured = started(neon.ensureBranch(settings.neon, settings.pr, lookup));
+    // The phase lasts until the branch is ready; the URLs and the targets need only the branch.
+    const branchPhase = started(phases.run(`Neon branch ${settings.neon.branchName}`, async () => {
+        const { ready } = await ensured;
+        await ready;
+    }));
+    const ready = started(branchPhase);
+    const credentials = started(ensured.then(({ branch, databases, endpoints, ready: operations }) => phases.run('Connection URLs', async () => {
+        const { database, role } = await neon.resolveDatabase(branch.id, settings.neon, databases);
+        const sourceId = started(sourceOf(settings, neon, branch));
+        const own = await ownCredentials(neon, { branch, sourceId, database, role, mode: settings.neon.previewPassword, ready: operations });
+        await checkUrlsBelongTo(neon, branch, endpoints, own.connection);
+        return own;
+    })));
+    const variables = started(credentials.then(({ connection }) => resolveVariables(settings.variables, connection)));
+    const branchRef = started(ensured.then(({ branch }) => ({ id: branch.id, name: branch.name, consoleUrl: consoleUrl(settings.neon.projectId, branch.id) })));
+    const publishing = targets.length === 0
+        ? Promise.resolve([])
+        : started(phases.run(`Publish to ${targets.map((t) => t.label).join(', ')}`, () => onEveryTarget(targets, (t) => t.publish(settings.pr, variables, branchRef, ready))));
+    // Neon's errors first: the targets only wait for them.
+    const { branch } = await ensured;
+    const { connection, password } = await credentials;
+    onConnection(branch, connection);
+    let reports;
+    try {
+        reports = await publishing;
+    }
+    catch (error) {
+        // When the branch itself failed, that is the error to report.
+        await ready;
+        throw error;
+    }
+    return { branch, connection, password, targets: reports, skipped, ready };
+}
+/** The branch the preview's roles came from: its parent, or for a root (schema-only) branch the one it was made from. */
+async function sourceOf(settings, neon, branch) {
+    if (branch.parentId)
+        return branch.parentId;
+    return settings.neon.parentBranch ? neon.resolveParentId(settings.neon.parentBranch) : neon.defaultBranchId();
+}
+/**
+ * This pull request's branch from the project's list, once no other pull request's preview holds
+ * one of its names. One held by a pull request that is open (or whose state GitHub would not
+ * give) fails the run naming it; one left behind by a closed pull request is removed first, as
+ * that pull request's close would have.
+ */
+async function clearNames(settings, all, context) {
+    const mine = all.find((f) => f.branch.name === settings.neon.branchName);
+    const conflicts = conflictsOf(settings.pr, settings.neon.branchName, all, context.targets);
+    if (conflicts.length === 0)
+        return mine;
+    const states = await Promise.all(conflicts.map(async (c) => ({ conflict: c, ...(context.pulls ? await context.pulls.state(c.other.number) : { state: 'unknown', reason: 'no `github_token` to ask GitHub' }) })));
+    const held = states.find((s) => s.state === 'open' || s.state === 'unknown');
+    if (held)
+        throw new Error(heldMessage(settings, held.conflict, held.state, held.reason));
+    for (const { conflict } of states) {
+        core/* warning */.$e(`Pull request #${conflict.other.number} is closed but left ${sharedThings(conflict)} behind; removing them first, as its close would have, so pull request #${settings.pr.number} can have them.`);
+        await context.phases.run(`Remove what closed pull request #${conflict.other.number} left`, () => deletePreview({ ...settings, pr: conflict.other, neon: { ...settings.neon, branchName: conflict.branch.branch.name } }, context));
+    }
+    return conflicts.some((c) => c.sameBranchName) ? undefined : mine;
+}
+function heldMessage(settings, conflict, state, reason) {
+    const { number, headRef } = conflict.other;
+    const status = state === 'open' ? 'which is open' : `whose state GitHub would not give (${reason ?? 'unknown'})`;
+    const advice = conflict.sameBranchName || conflict.targets.some((t) => t.name === 'github') ? ' Put {pr} in `branch_name` and `github_environment` so every pull request gets names of its own.' : ' Two open pull requests from one branch cannot both have values scoped to it; close one of them.';
+    return `Pull request #${settings.pr.number} cannot have ${sharedThings(conflict)}: they belong to pull request #${number} (head branch ${headRef || 'unknown'}), ${status}. Nothing was reused or changed.${advice}`;
+}
+
+;// CONCATENATED MODULE: ./src/commands/sweep.ts
+
+
+/** Pull requests looked up at once (only those the list of open PRs does not have). */
+const LOOKUP_CONCURRENCY = 32;
+/** Closed pull requests whose targets are cleaned at once (their Neon deletions then queue at Neon's rate limit). */
+const REMOVE_CONCURRENCY = 16;
+function describe(group) {
+    return [...group.branches.map((b) => `Neon branch ${b.branch.name}`), ...group.entries.map(({ target, entry }) => `${target.label}: ${entry.description}`)];
+}
+/** How many pull requests Neon's branches name. */
+function pullRequestsOf(branches) {
+    return new Set(branches.map((b) => b.annotations['github-pr'])).size;
+}
+/** Groups what was found by pull request (or, for targets that only know it, by head branch). */
+function groupFound(branches, found) {
+    const byPr = new Map();
+    const byHead = new Map();
+    /** Which pull requests each head branch is known to belong to (Neon annotations, markers). */
+    const prsOfHead = new Map();
+    const orphans = [];
+    const prGroup = (pr) => byPr.get(pr) ?? byPr.set(pr, { pr, branches: [], entries: [] }).get(pr);
+    const link = (head, pr) => head && (prsOfHead.get(head) ?? prsOfHead.set(head, new Set()).get(head)).add(pr);
+    for (const branch of branches) {
+        const pr = Number(branch.annotations['github-pr']);
+        if (!Number.isInteger(pr) || pr <= 0) {
+            orphans.push({ branches: [branch], entries: [], unknownReason: 'no valid github-pr annotation' });
+            continue;
+        }
+        prGroup(pr).branches.push(branch);
+        link(branch.annotations['github-head-ref'], pr);
+    }
+    for (const { target, entries } of found) {
+        for (const entry of entries) {
+            if (entry.pr !== undefined) {
+                prGroup(entry.pr).entries.push({ target, entry });
+                link(entry.headRef, entry.pr);
+            }
+            else if (entry.headRef) {
+                const group = byHead.get(entry.headRef) ?? byHead.set(entry.headRef, { headRef: entry.headRef, branches: [], entries: [] }).get(entry.headRef);
+                group.entries.push({ target, entry });
+            }
+            else
+                orphans.push({ branches: [], entries: [{ target, entry }], unknownReason: 'names no pull request or branch' });
+        }
+    }
+    return { byPr, byHead, prsOfHead, orphans };
+}
+async function sweepRepository(settings, neon, targets, pulls, phases) {
+    const names = settings.variables.map((v) => v.name);
+    // Everything is listed at once. With more pull requests to ask about than one round of lookups
+    // takes, the open ones are listed too (a page per 100 open PRs instead of a request per PR); the
+    // list starts as soon as Neon's branches tell how many there are.
+    const listing = started(neon.listManagedBranches(settings.repository));
+    const openListing = started(listing.then((found) => (pullRequestsOf(found) > LOOKUP_CONCURRENCY ? pulls.openPullRequests() : undefined)));
+    const [branches, ...perTarget] = await phases.run('Find what neon-preview manages', () => Promise.all([listing, ...targets.map((t) => t.findManaged(settings.repository, names))]));
+    const { byPr, byHead, prsOfHead, orphans } = groupFound(branches, targets.map((target, i) => ({ target, entries: perTarget[i] })));
+    const prNumbers = new Set([...byPr.keys(), ...[...byHead.keys()].flatMap((head) => [...(prsOfHead.get(head) ?? [])])]);
+    const unknownHeads = [...byHead.keys()].filter((head) => !prsOfHead.has(head));
+    let openPulls = await openListing;
+    if (!openPulls && prNumbers.size + unknownHeads.length > LOOKUP_CONCURRENCY)
+        openPulls = await phases.run('Open pull requests', () => pulls.openPullRequests());
+    const lookups = pLimit(LOOKUP_CONCURRENCY);
+    const rows = orphans.map((g) => ({ state: 'unknown', items: describe(g), outcome: 'kept', note: g.unknownReason }));
+    // Every PR's state: open when the list of open PRs has it; otherwise (closed, missing, or opened
+    // since the list was read) GitHub is asked about that PR. A head branch no PR number is known
+    // for is open when an open PR has it as its head, else looked up by head.
+    const openHeads = new Set(openPulls?.values() ?? []);
+    const [states, headStates] = await phases.run('Pull request states', () => Promise.all([
+        Promise.all([...prNumbers].map((n) => {
+            const openHead = openPulls?.get(n);
+            if (openHead !== undefined)
+                return [n, { state: 'open', headRef: openHead }];
+            return lookups(async () => [n, await pulls.state(n)]);
+        })).then((pairs) => new Map(pairs)),
+        Promise.all(unknownHeads.map((head) => {
+            if (openHeads.has(head))
+                return [head, { state: 'open' }];
+            return lookups(async () => [head, await pulls.stateOfHead(head)]);
+        })).then((pairs) => new Map(pairs)),
+    ]));
+    const decisions = [];
+    for (const group of byHead.values()) {
+        const known = [...(prsOfHead.get(group.headRef) ?? [])];
+        if (known.length === 0) {
+            const found = headStates.get(group.headRef);
+            decisions.push({ group: { ...group, pr: found.number }, state: found.state, reason: found.reason });
+            continue;
+        }
+        // A head branch can belong to several pull requests: it goes only when all of them are done,
+        // together with the newest of them (one row per pull request in the table).
+        const open = known.find((n) => states.get(n).state === 'open');
+        const unsure = known.find((n) => states.get(n).state === 'unknown');
+        if (open === undefined && unsure === undefined) {
+            byPr.get(Math.max(...known)).entries.push(...group.entries);
+            continue;
+        }
+        const pr = open ?? unsure;
+        decisions.push({ group: { ...group, pr }, state: open !== undefined ? 'open' : 'unknown', reason: unsure !== undefined ? states.get(unsure).reason : undefined });
+    }
+    for (const group of byPr.values()) {
+        const found = states.get(group.pr);
+        decisions.push({ group, state: found.state, reason: found.reason, headRef: found.headRef });
+    }
+    const closed = [];
+    for (const { group, state, reason, headRef } of decisions) {
+        const items = describe(group);
+        if (state === 'open')
+            rows.push({ pr: group.pr, state, items, outcome: 'kept', note: 'pull request is open' });
+        else if (state === 'unknown')
+            rows.push({ pr: group.pr, state, items, outcome: 'kept', note: reason ?? 'pull request state unknown' });
+        else
+            closed.push({ group, headRef, state });
+    }
+    await phases.run('Remove what belongs to closed pull requests', async () => {
+        // Targets with a batch removal get every closed group at once; the others one `remove` per
+        // group and head branch, at most REMOVE_CONCURRENCY groups at a time. Each group's Neon
+        // branches go as soon as its targets are done (their deletions queue at Neon's rate limit);
+        // their operations are waited for together at the end.
+        const batched = new Map();
+        for (const target of targets) {
+            if (!target.removeManaged)
+                continue;
+            const groups = closed.map(({ group }) => ({ pr: group.pr ?? 0, entries: group.entries.filter((e) => e.target === target).map((e) => e.entry) }));
+            batched.set(target, target.removeManaged(groups, names));
+        }
+        const removals = pLimit(REMOVE_CONCURRENCY);
+        const outcomes = await Promise.all(closed.map(({ group, headRef }, index) => removeGroup(settings.repository, group, headRef, names, neon, removals, (target) => batched.get(target)?.[index])));
+        let failedOperations;
+        try {
+            failedOperations = await neon.settleOperations(outcomes.flatMap((o) => o.operations));
+        }
+        catch (error) {
+            // Not known how they ended (e.g. the run's timeout): every deletion still running is a failure.
+            const unsure = error instanceof Error ? error : new Error(String(error));
+            const ended = new Set(['finished', 'skipped', 'cancelled']);
+            failedOperations = new Map(outcomes.flatMap((o) => o.operations.filter((op) => !ended.has(op.status)).map((op) => [op.id, unsure])));
+        }
+        closed.forEach(({ group, state }, index) => {
+            const { failures, operations } = outcomes[index];
+            for (const message of new Set(operations.flatMap((op) => failedOperations.get(op.id)?.message ?? [])))
+                failures.push(message);
+            const items = describe(group);
+            rows.push(failures.length > 0 ? { pr: group.pr, state, items, outcome: 'failed', note: failures.join(' | ') } : { pr: group.pr, state, items, outcome: 'removed' });
+        });
+    });
+    rows.sort((a, b) => (a.pr ?? Infinity) - (b.pr ?? Infinity));
+    return { rows };
+}
+/**
+ * Targets first, then the Neon branches, as delete does; a target's failure does not keep the
+ * branches (a later sweep finds what the target kept). Returns what failed and the deletions'
+ * operations (not waited for here).
+ */
+async function removeGroup(repository, group, prHeadRef, names, neon, limit, batchOf) {
+    const removals = new Map();
+    const batches = new Set();
+    for (const { target, entry } of group.entries) {
+        const batch = batchOf(target);
+        if (batch) {
+            batches.add(batch);
+            continue;
+        }
+        const headRef = entry.headRef ?? prHeadRef ?? '';
+        removals.set(`${target.name}\u0000${headRef}`, { target, headRef });
+    }
+    const [fromBatches, fromRemovals] = await Promise.all([
+        Promise.allSettled(batches),
+        removals.size === 0 ? [] : limit(() => Promise.allSettled([...removals.values()].map(({ target, headRef }) => target.remove({ repository, number: group.pr ?? 0, headRef }, names)))),
+    ]);
+    const failures = [...fromBatches, ...fromRemovals].flatMap((s) => (s.status === 'rejected' ? [s.reason instanceof Error ? s.reason.message : String(s.reason)] : []));
+    const operations = [];
+    await Promise.all(group.branches.map(async (b) => {
+        try {
+            operations.push(...(await neon.startDelete(b.branch.id)).operations);
+        }
+        catch (error) {
+            failures.push(error instanceof Error ? error.message : String(error));
+        }
+    }));
+    return { failures, operations };
+}
+
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
 // EXTERNAL MODULE: external "os"
@@ -41944,1299 +43552,12 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
-;// CONCATENATED MODULE: ./node_modules/yocto-queue/index.js
-/*
-How it works:
-`this.#head` is an instance of `Node` which keeps track of its current value and nests another instance of `Node` that keeps the value that comes after it. When a value is provided to `.enqueue()`, the code needs to iterate through `this.#head`, going deeper and deeper to find the last value. However, iterating through every single item is slow. This problem is solved by saving a reference to the last value as `this.#tail` so that it can reference it to add a new value.
-*/
-
-class Node {
-	value;
-	next;
-
-	constructor(value) {
-		this.value = value;
-	}
-}
-
-class Queue {
-	#head;
-	#tail;
-	#size;
-
-	constructor() {
-		this.clear();
-	}
-
-	enqueue(value) {
-		const node = new Node(value);
-
-		if (this.#head) {
-			this.#tail.next = node;
-			this.#tail = node;
-		} else {
-			this.#head = node;
-			this.#tail = node;
-		}
-
-		this.#size++;
-	}
-
-	dequeue() {
-		const current = this.#head;
-		if (!current) {
-			return;
-		}
-
-		this.#head = this.#head.next;
-		this.#size--;
-
-		// Clean up tail reference when queue becomes empty
-		if (!this.#head) {
-			this.#tail = undefined;
-		}
-
-		return current.value;
-	}
-
-	peek() {
-		if (!this.#head) {
-			return;
-		}
-
-		return this.#head.value;
-
-		// TODO: Node.js 18.
-		// return this.#head?.value;
-	}
-
-	clear() {
-		this.#head = undefined;
-		this.#tail = undefined;
-		this.#size = 0;
-	}
-
-	get size() {
-		return this.#size;
-	}
-
-	* [Symbol.iterator]() {
-		let current = this.#head;
-
-		while (current) {
-			yield current.value;
-			current = current.next;
-		}
-	}
-
-	* drain() {
-		while (this.#head) {
-			yield this.dequeue();
-		}
-	}
-}
-
-;// CONCATENATED MODULE: ./node_modules/p-limit/index.js
-
-
-function pLimit(concurrency) {
-	let rejectOnClear = false;
-
-	if (typeof concurrency === 'object') {
-		({concurrency, rejectOnClear = false} = concurrency);
-	}
-
-	validateConcurrency(concurrency);
-
-	if (typeof rejectOnClear !== 'boolean') {
-		throw new TypeError('Expected `rejectOnClear` to be a boolean');
-	}
-
-	const queue = new Queue();
-	let activeCount = 0;
-
-	const resumeNext = () => {
-		// Process the next queued function if we're under the concurrency limit
-		if (activeCount < concurrency && queue.size > 0) {
-			activeCount++;
-			queue.dequeue().run();
-		}
-	};
-
-	const next = () => {
-		activeCount--;
-		resumeNext();
-	};
-
-	const run = async (function_, resolve, arguments_) => {
-		// Execute the function and capture the result promise
-		const result = (async () => function_(...arguments_))();
-
-		// Resolve immediately with the promise (don't wait for completion)
-		resolve(result);
-
-		// Wait for the function to complete (success or failure)
-		// We catch errors here to prevent unhandled rejections,
-		// but the original promise rejection is preserved for the caller
-		try {
-			await result;
-		} catch {}
-
-		// Decrement active count and process next queued function
-		next();
-	};
-
-	const enqueue = (function_, resolve, reject, arguments_) => {
-		const queueItem = {reject};
-
-		// Queue the internal resolve function instead of the run function
-		// to preserve the asynchronous execution context.
-		new Promise(internalResolve => { // eslint-disable-line promise/param-names
-			queueItem.run = internalResolve;
-			queue.enqueue(queueItem);
-		}).then(run.bind(undefined, function_, resolve, arguments_)); // eslint-disable-line promise/prefer-await-to-then
-
-		// Start processing immediately if we haven't reached the concurrency limit
-		if (activeCount < concurrency) {
-			resumeNext();
-		}
-	};
-
-	const generator = (function_, ...arguments_) => new Promise((resolve, reject) => {
-		enqueue(function_, resolve, reject, arguments_);
-	});
-
-	Object.defineProperties(generator, {
-		activeCount: {
-			get: () => activeCount,
-		},
-		pendingCount: {
-			get: () => queue.size,
-		},
-		clearQueue: {
-			value() {
-				if (!rejectOnClear) {
-					queue.clear();
-					return;
-				}
-
-				const abortError = AbortSignal.abort().reason;
-
-				while (queue.size > 0) {
-					queue.dequeue().reject(abortError);
-				}
-			},
-		},
-		concurrency: {
-			get: () => concurrency,
-
-			set(newConcurrency) {
-				validateConcurrency(newConcurrency);
-				concurrency = newConcurrency;
-
-				queueMicrotask(() => {
-					// eslint-disable-next-line no-unmodified-loop-condition
-					while (activeCount < concurrency && queue.size > 0) {
-						resumeNext();
-					}
-				});
-			},
-		},
-		map: {
-			async value(iterable, function_) {
-				const promises = [];
-
-				try {
-					Array.from(iterable, (value, index) => {
-						const promise = generator(function_, value, index);
-						promises.push(promise);
-						return promise;
-					});
-				} catch (error) {
-					// The iterable threw, so `Promise.all` never observes the already scheduled promises. Observe them here to avoid unhandled rejections.
-					for (const promise of promises) {
-						promise.catch(() => {}); // eslint-disable-line promise/prefer-await-to-then
-					}
-
-					throw error;
-				}
-
-				return Promise.all(promises);
-			},
-		},
-	});
-
-	return generator;
-}
-
-function limitFunction(function_, options) {
-	const limit = pLimit(options);
-
-	const limitedFunction = (...arguments_) => limit(() => function_(...arguments_));
-	Object.defineProperty(limitedFunction, 'clearQueue', {
-		value: limit.clearQueue,
-	});
-
-	return limitedFunction;
-}
-
-function validateConcurrency(concurrency) {
-	if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
-		throw new TypeError('Expected `concurrency` to be a number from 1 and up');
-	}
-}
-
-;// CONCATENATED MODULE: ./src/concurrency.ts
-// Bounded concurrency for independent platform calls.
-
-/**
- * Runs `work` for every item, at most `limit` at once. After a failure no new item starts; the
- * call waits for the ones already running, then throws the failure of the earliest item (in
- * `items` order) that failed.
- */
-async function eachLimited(items, limit, work) {
-    const gate = pLimit(limit);
-    let failed = false;
-    const settled = await Promise.allSettled(items.map((item) => gate(async () => {
-        if (failed)
-            return;
-        try {
-            await work(item);
-        }
-        catch (error) {
-            failed = true;
-            throw error;
-        }
-    })));
-    const failure = settled.find((s) => s.status === 'rejected');
-    if (failure)
-        throw failure.reason;
-}
-/**
- * A promise started now and awaited later (or not at all): its failure is handled where it is
- * awaited, never reported as an unhandled rejection meanwhile.
- */
-function started(promise) {
-    promise.catch(() => { });
-    return promise;
-}
-
-// EXTERNAL MODULE: ./node_modules/@neondatabase/api-client/dist/index.js
-var dist = __nccwpck_require__(3643);
-;// CONCATENATED MODULE: ./src/http/retry.ts
-// The one retry policy for every platform call: what is retried, how long to wait, and the run's
-// overall deadline. Each client (axios for Neon, fetch for Vercel, node-fetch for Netlify,
-// Octokit for GitHub) fails in its own shape; `describeFailure` reads all of them without ever
-// keeping a request's headers (they carry the tokens).
-/** A platform call that failed for good. Its message never contains a token or a password. */
-class ApiError extends Error {
-    platform;
-    operation;
-    failure;
-    attempts;
-    outcomeUnknown;
-    name = 'ApiError';
-    constructor(platform, operation, failure, attempts, 
-    /** The request may have been applied although it failed (only for non-idempotent calls). */
-    outcomeUnknown, detail) {
-        super(formatApiError(platform, operation, failure, attempts, detail));
-        this.platform = platform;
-        this.operation = operation;
-        this.failure = failure;
-        this.attempts = attempts;
-        this.outcomeUnknown = outcomeUnknown;
-    }
-    get status() {
-        return this.failure.status;
-    }
-}
-/** Raised when the run's `timeout` leaves no time for the next wait or attempt. */
-class DeadlineError extends Error {
-    name = 'DeadlineError';
-}
-function formatApiError(platform, operation, failure, attempts, detail) {
-    const what = failure.status !== undefined ? `HTTP ${failure.status}` : failure.timedOut ? 'no answer in time' : failure.code ? `network error ${failure.code}` : 'error';
-    const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
-    const message = oneLine(failure.message).replace(/\.$/, '');
-    return `${platform}: ${operation} failed: ${what}: ${message}${tries}${detail ? `. ${detail}` : ''}`;
-}
-function oneLine(text) {
-    const line = text.replace(/\s+/g, ' ').trim();
-    return line.length > 500 ? `${line.slice(0, 500)}…` : line || 'no message';
-}
-const RETRY_STATUSES = new Set([423, 429, 500, 502, 503, 504]);
-/** Answers that prove the request was not applied, so even a create may be sent again. */
-const REFUSED_STATUSES = new Set([423, 429, 503]);
-const NETWORK_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'ECONNREFUSED', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
-/**
- * A non-2xx answer to a request sent with `fetch` rather than a platform's client, in the shape
- * `describeFailure` reads: status, response headers, parsed body.
- */
-class HttpStatusError extends Error {
-    status;
-    headers;
-    body;
-    name = 'HttpStatusError';
-    constructor(status, headers, body) {
-        super(`HTTP ${status}`);
-        this.status = status;
-        this.headers = headers;
-        this.body = body;
-    }
-}
-/** Reads any client's error (axios, fetch, node-fetch, Octokit, Vercel SDK, Netlify client). */
-function describeFailure(error) {
-    const e = (error ?? {});
-    const response = (e.response ?? undefined);
-    // Octokit reports a request that got no answer as an HttpError with status 500 and no response.
-    const unanswered = e.name === 'HttpError' && !response;
-    const status = unanswered ? undefined : firstNumber(e.status, e.statusCode, response?.status);
-    const headers = readHeaders(response?.headers ?? e.headers);
-    const body = parseBody(response?.data ?? e.json ?? e.body ?? e.data);
-    const code = networkCode(error);
-    const platformMessage = messageFromBody(body);
-    const message = platformMessage ?? (typeof body === 'string' && body.trim() ? body : undefined) ?? (error instanceof Error ? error.message : String(error));
-    return { status: status && status > 0 ? status : undefined, message, code, headers, body };
-}
-function firstNumber(...values) {
-    for (const v of values)
-        if (typeof v === 'number' && Number.isFinite(v))
-            return v;
-    return undefined;
-}
-function readHeaders(raw) {
-    const out = {};
-    if (!raw || typeof raw !== 'object')
-        return out;
-    const source = raw;
-    if (typeof raw.get === 'function' && typeof source.forEach === 'function') {
-        raw.forEach((value, key) => (out[key.toLowerCase()] = value));
-        return out;
-    }
-    const plain = typeof source.toJSON === 'function' ? source.toJSON() : raw;
-    for (const [key, value] of Object.entries(plain)) {
-        if (value === undefined || value === null)
-            continue;
-        out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
-    }
-    return out;
-}
-function parseBody(raw) {
-    if (typeof raw !== 'string')
-        return raw;
-    try {
-        return JSON.parse(raw);
-    }
-    catch {
-        return raw;
-    }
-}
-function messageFromBody(body) {
-    if (!body || typeof body !== 'object')
-        return undefined;
-    const b = body;
-    if (b.error && typeof b.error === 'object' && typeof b.error.message === 'string') {
-        return b.error.message;
-    }
-    if (typeof b.message === 'string') {
-        const extra = Array.isArray(b.errors) ? b.errors.map((x) => (typeof x === 'string' ? x : x?.message)).filter(Boolean) : [];
-        return extra.length ? `${b.message} (${extra.join('; ')})` : b.message;
-    }
-    if (typeof b.error === 'string')
-        return b.error;
-    return undefined;
-}
-function networkCode(error) {
-    let current = error;
-    for (let depth = 0; current && depth < 4; depth++) {
-        const c = current;
-        if (typeof c.code === 'string' && c.code)
-            return c.code;
-        if (typeof c.errno === 'string' && c.errno)
-            return c.errno;
-        current = c.cause;
-    }
-    return undefined;
-}
-/** Milliseconds the platform asked us to wait, from Retry-After or a rate-limit reset header. */
-function requestedWaitMs(failure, now = Date.now()) {
-    const retryAfter = failure.headers['retry-after'];
-    if (retryAfter !== undefined) {
-        const seconds = Number(retryAfter);
-        if (Number.isFinite(seconds))
-            return Math.max(0, seconds * 1000);
-        const date = Date.parse(retryAfter);
-        if (Number.isFinite(date))
-            return Math.max(0, date - now);
-    }
-    // The reset time counts when the limit it belongs to is used up: `x-ratelimit-remaining: 0`, or a
-    // 429 that does not say (GitHub sends the primary limit's headers on every answer, so a
-    // secondary-limit refusal with requests remaining must not wait for the primary reset).
-    const reset = failure.headers['x-ratelimit-reset'];
-    const remaining = failure.headers['x-ratelimit-remaining'];
-    if (reset !== undefined && (remaining === '0' || (failure.status === 429 && remaining === undefined))) {
-        const value = Number(reset);
-        // Unix seconds (Vercel, Netlify, GitHub); a small number is a delay in seconds.
-        if (Number.isFinite(value))
-            return Math.max(0, value > 1e9 ? value * 1000 - now : value * 1000);
-    }
-    // GitHub: a secondary rate limit that names no wait asks for at least a minute.
-    if (isSecondaryRateLimit(failure))
-        return SECONDARY_LIMIT_WAIT_MS;
-    return undefined;
-}
-/** GitHub's wait after a secondary rate limit answer without `retry-after`. */
-const SECONDARY_LIMIT_WAIT_MS = 60_000;
-function isSecondaryRateLimit(failure) {
-    return (failure.status === 403 || failure.status === 429) && /secondary rate limit|abuse detection/i.test(failure.message);
-}
-/** GitHub's rate limits answer 403 with a wait header, no remaining requests, or their own message. */
-function isRateLimited403(failure) {
-    return failure.status === 403 && (failure.headers['retry-after'] !== undefined || failure.headers['x-ratelimit-remaining'] === '0' || isSecondaryRateLimit(failure));
-}
-function judge(failure, options) {
-    const idempotent = options.idempotent !== false;
-    if (failure.status !== undefined) {
-        if (REFUSED_STATUSES.has(failure.status) || isRateLimited403(failure))
-            return 'retry';
-        if (options.retryIf?.(failure))
-            return 'retry';
-        if (RETRY_STATUSES.has(failure.status))
-            return idempotent ? 'retry' : 'unknown-outcome';
-        return 'fail';
-    }
-    if (options.retryIf?.(failure))
-        return 'retry';
-    // Refused connections never reached the platform.
-    if (failure.code === 'ECONNREFUSED')
-        return 'retry';
-    if (failure.timedOut || (failure.code && NETWORK_CODES.has(failure.code)))
-        return idempotent ? 'retry' : 'unknown-outcome';
-    if (/fetch failed|socket hang up|network|terminated/i.test(failure.message))
-        return idempotent ? 'retry' : 'unknown-outcome';
-    return 'fail';
-}
-const DEFAULT_TUNING = { baseDelayMs: 300, maxDelayMs: 8000, attemptTimeoutMs: 30_000 };
-/** The tuning for a run: one attempt may take a quarter of the run's `timeout`, 2 s to 30 s. */
-function tuningFor(timeoutMs) {
-    return { ...DEFAULT_TUNING, attemptTimeoutMs: Math.min(30_000, Math.max(2_000, Math.round(timeoutMs / 4))) };
-}
-/**
- * A token bucket: `burst` requests at once, refilled at `perMinute`. Keeps a run under a
- * platform's documented rate limit instead of running into 429s.
- */
-class RateGate {
-    perMinute;
-    burst;
-    tokens;
-    last = Date.now();
-    queue = Promise.resolve();
-    constructor(perMinute, burst) {
-        this.perMinute = perMinute;
-        this.burst = burst;
-        this.tokens = burst;
-    }
-    /** Resolves when the next request may start. */
-    take() {
-        const turn = this.queue.then(async () => {
-            const now = Date.now();
-            this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.perMinute) / 60_000);
-            this.last = now;
-            if (this.tokens < 1) {
-                const wait = Math.ceil(((1 - this.tokens) * 60_000) / this.perMinute);
-                await new Promise((resolve) => setTimeout(resolve, wait));
-                this.tokens = 1;
-                this.last = Date.now();
-            }
-            this.tokens -= 1;
-        });
-        this.queue = turn;
-        return turn;
-    }
-}
-/** Neon: 700 requests a minute per account, bursts of 40 a second per route. */
-const NEON_RATE = { perMinute: 700, burst: 40 };
-/**
- * The context every platform call runs in: the run's deadline, the retry policy and the counts.
- * Created once per run in main.ts and handed to each client wrapper.
- */
-class ApiSession {
-    log;
-    tuning;
-    random;
-    stats = {
-        requests: { Neon: 0, Vercel: 0, Netlify: 0, GitHub: 0 },
-        retries: { Neon: 0, Vercel: 0, Netlify: 0, GitHub: 0 },
-    };
-    deadline;
-    gates = { Neon: new RateGate(NEON_RATE.perMinute, NEON_RATE.burst) };
-    constructor(timeoutMs, log = () => { }, tuning = DEFAULT_TUNING, random = Math.random) {
-        this.log = log;
-        this.tuning = tuning;
-        this.random = random;
-        this.deadline = Date.now() + timeoutMs;
-    }
-    remainingMs() {
-        return this.deadline - Date.now();
-    }
-    /**
-     * Sleeps `ms`, or fails at once when that would pass the run's deadline.
-     * `what` names what the run was waiting for, for the error.
-     */
-    async sleep(ms, what) {
-        if (ms > this.remainingMs())
-            throw new DeadlineError(`Timed out waiting for ${what}: the run's timeout leaves ${Math.max(0, Math.round(this.remainingMs() / 1000))} s (raise the \`timeout\` input to wait longer)`);
-        if (ms > 0)
-            await new Promise((resolve) => setTimeout(resolve, ms));
-    }
-    /**
-     * Runs one platform call under the policy. `send` receives an AbortSignal that ends the attempt
-     * at its time limit; it must pass it to the client.
-     */
-    async call(options, send) {
-        let attempt = 0;
-        for (;;) {
-            attempt++;
-            const remaining = this.remainingMs();
-            if (remaining <= 0)
-                throw new DeadlineError(`${options.platform}: ${options.operation} did not complete within the run's timeout (raise the \`timeout\` input)`);
-            await this.gates[options.platform]?.take();
-            const controller = new AbortController();
-            const limit = Math.min(this.tuning.attemptTimeoutMs, this.remainingMs());
-            const timer = setTimeout(() => controller.abort(new Error(`no answer within ${Math.round(limit / 1000)} s`)), limit);
-            this.stats.requests[options.platform]++;
-            let failure;
-            try {
-                return await send(controller.signal);
-            }
-            catch (error) {
-                failure = describeFailure(error);
-                if (controller.signal.aborted) {
-                    failure = { ...failure, status: undefined, timedOut: true, message: `no answer within ${Math.round(limit / 1000)} s` };
-                }
-                if (failure.status !== undefined && options.acceptStatus?.includes(failure.status))
-                    return undefined;
-            }
-            finally {
-                clearTimeout(timer);
-            }
-            const verdict = judge(failure, options);
-            if (verdict === 'fail')
-                throw new ApiError(options.platform, options.operation, failure, attempt, false);
-            if (verdict === 'unknown-outcome')
-                throw new ApiError(options.platform, options.operation, failure, attempt, true);
-            const asked = requestedWaitMs(failure);
-            const wait = asked ?? this.backoffMs(attempt);
-            if (wait > this.remainingMs()) {
-                throw new ApiError(options.platform, options.operation, failure, attempt, false, `Gave up: the next try would pass the run's timeout (raise the \`timeout\` input)`);
-            }
-            this.stats.retries[options.platform]++;
-            const reason = failure.status !== undefined ? `HTTP ${failure.status}` : failure.timedOut ? 'no answer in time' : (failure.code ?? 'network error');
-            this.log(`${options.platform}: ${options.operation}: ${reason}; retrying in ${(wait / 1000).toFixed(1)} s (attempt ${attempt + 1})`);
-            await new Promise((resolve) => setTimeout(resolve, wait));
-        }
-    }
-    /** Exponential backoff with jitter: half the step fixed, half random. */
-    backoffMs(attempt) {
-        const step = Math.min(this.tuning.maxDelayMs, this.tuning.baseDelayMs * 2 ** (attempt - 1));
-        return Math.round(step / 2 + (this.random() * step) / 2);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/neon.ts
-// Neon: find or create the PR's branch, wait for its operations, fetch its connection URLs,
-// delete it. Every call goes through the run's ApiSession (the one retry policy).
-
-
-
-const MANAGED_BY = 'neon-preview';
-const CONSOLE = 'https://console.neon.tech';
-/** Branches per page when searching by name. */
-const PAGE_SIZE = 100;
-/** Branches per page when listing all of them for the sweep (Neon's maximum). */
-const FULL_PAGE_SIZE = 10_000;
-function createNeonApi(apiKey, baseURL, userAgent) {
-    // No client-side timeout: each attempt's time limit comes from the session's AbortSignal.
-    return (0,dist.createApiClient)({ apiKey, baseURL, headers: { 'User-Agent': userAgent } });
-}
-function consoleUrl(projectId, branchId) {
-    return `${CONSOLE}/app/projects/${projectId}/branches/${branchId}`;
-}
-function ownershipAnnotations(pr) {
-    const annotations = { 'managed-by': MANAGED_BY, 'github-repo': pr.repository, 'github-pr': String(pr.number) };
-    if (pr.headRef)
-        annotations['github-head-ref'] = pr.headRef;
-    return annotations;
-}
-/** RFC 3339 with seconds precision, `seconds` from now. */
-function expiryFromNow(seconds, now = Date.now()) {
-    return new Date(now + seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-const TERMINAL_OK = new Set(['finished', 'skipped', 'cancelled']);
-/** The first poll of an operation, and the shortest time between two. */
-const POLL_MIN_MS = 100;
-/** The longest time between two polls. */
-const POLL_MAX_MS = 2000;
-/** Operations per page when the sweep reads the project's operation list (Neon's maximum). */
-const OPERATIONS_PAGE_SIZE = 1000;
-/** Time between the starts of two polling rounds: a tenth of the time already waited, 100 ms to 2 s. */
-function pollIntervalMs(elapsedMs) {
-    return Math.min(POLL_MAX_MS, Math.max(POLL_MIN_MS, Math.round(elapsedMs / 10)));
-}
-class NeonClient {
-    api;
-    session;
-    projectId;
-    constructor(api, session, projectId) {
-        this.api = api;
-        this.session = session;
-        this.projectId = projectId;
-    }
-    /** The branch whose name is exactly `name` (Neon's search matches substrings of names and ids). */
-    async findBranchByName(name) {
-        const found = await this.searchBranches(name, (b) => b.name === name);
-        return found[0];
-    }
-    /** The parent given as a name or an id, resolved to an id. */
-    async resolveParentId(nameOrId) {
-        const found = await this.searchBranches(nameOrId, (b) => b.id === nameOrId || b.name === nameOrId);
-        const match = found.find((f) => f.branch.id === nameOrId) ?? found[0];
-        if (!match)
-            throw new Error(`Input \`parent_branch\`: no branch named or with id "${nameOrId}" in Neon project ${this.projectId}`);
-        return match.branch.id;
-    }
-    /** Every branch neon-preview manages for `repository` (all pages). */
-    async listManagedBranches(repository) {
-        return this.searchBranches(undefined, () => true).then((all) => all.filter((f) => f.annotations['managed-by'] === MANAGED_BY && f.annotations['github-repo'] === repository));
-    }
-    async searchBranches(search, keep) {
-        const results = [];
-        let cursor;
-        const limit = search === undefined ? FULL_PAGE_SIZE : PAGE_SIZE;
-        for (let page = 0; page < 1000; page++) {
-            const { data } = await this.session.call({ platform: 'Neon', operation: 'list branches' }, (signal) => this.api.listProjectBranches({ projectId: this.projectId, ...(search === undefined ? {} : { search }), limit, cursor }, { signal }));
-            const annotations = (data.annotations ?? {});
-            for (const branch of data.branches) {
-                if (keep(branch))
-                    results.push({ branch, annotations: annotations[branch.id]?.value ?? {} });
-            }
-            cursor = data.pagination?.next;
-            if (!cursor || data.branches.length === 0)
-                return results;
-        }
-        return results;
-    }
-    /**
-     * Gets the PR's branch, creating it when missing; renews the expiry and makes sure it has a
-     * read-write compute when it exists. Safe against a concurrent run doing the same: a 409 or a
-     * create whose outcome is unknown is followed by a new lookup, never a blind retry.
-     *
-     * Resolves as soon as the branch is known; `ready` settles when its operations have ended (a new
-     * branch's creation; a reused branch is ready when this resolves). The branch's connection URLs
-     * exist from the moment it is created, so they can be fetched (and published) meanwhile.
-     * `ready` never rejects unhandled: a caller that does not wait for it loses nothing.
-     */
-    async ensureBranch(settings, pr) {
-        const [existing, parentId] = await Promise.all([
-            this.findBranchByName(settings.branchName),
-            settings.parentBranch ? this.resolveParentId(settings.parentBranch) : Promise.resolve(undefined),
-        ]);
-        let found = existing;
-        for (let attempt = 1;; attempt++) {
-            if (found)
-                return { ...(await this.reuse(found, settings, pr)), ready: Promise.resolve() };
-            try {
-                return await this.create(settings, pr, parentId);
-            }
-            catch (error) {
-                const conflict = error instanceof ApiError && error.status === 409;
-                const unknown = error instanceof ApiError && error.outcomeUnknown;
-                if ((!conflict && !unknown) || attempt >= 5)
-                    throw error;
-                core/* info */.pq(conflict ? `Branch ${settings.branchName} was created by a concurrent run; reusing it` : `Creating branch ${settings.branchName} may or may not have worked (${error.message}); looking it up again`);
-                found = await this.findBranchByName(settings.branchName);
-                if (!found && conflict)
-                    throw error;
-            }
-        }
-    }
-    async create(settings, pr, parentId) {
-        const expiresAt = settings.expiresInSeconds > 0 ? expiryFromNow(settings.expiresInSeconds) : undefined;
-        const endpoint = { type: 'read_write' };
-        if (settings.suspendTimeoutSeconds !== 0)
-            endpoint.suspend_timeout_seconds = settings.suspendTimeoutSeconds;
-        const annotations = ownershipAnnotations(pr);
-        const { data } = await this.session.call({ platform: 'Neon', operation: 'create branch', idempotent: false }, (signal) => this.api.createProjectBranch(this.projectId, {
-            branch: {
-                name: settings.branchName,
-                ...(parentId ? { parent_id: parentId } : {}),
-                ...(settings.branchType === 'schema-only' ? { init_source: 'schema-only' } : {}),
-                ...(expiresAt ? { expires_at: expiresAt } : {}),
-            },
-            endpoints: [endpoint],
-            annotation_value: annotations,
-        }, { signal }));
-        core/* info */.pq(`Created Neon branch ${data.branch.name} (${data.branch.id})`);
-        const ready = this.waitForOperations(data.operations);
-        ready.catch(() => { });
-        return { branch: toPreview(data.branch, annotations, true), databases: data.databases, ready };
-    }
-    async reuse(found, settings, pr) {
-        const { branch, annotations } = found;
-        if (annotations['managed-by'] !== MANAGED_BY) {
-            throw new Error(`Neon branch ${branch.name} (${branch.id}) exists but was not created by neon-preview (no managed-by=${MANAGED_BY} annotation); it is left alone. Choose another \`branch_name\` or remove that branch.`);
-        }
-        if (annotations['github-repo'] && annotations['github-repo'] !== pr.repository) {
-            throw new Error(`Neon branch ${branch.name} belongs to ${annotations['github-repo']}, not ${pr.repository}; set \`branch_name\` to a template unique to this repository (e.g. ${pr.repository.split('/')[1]}/pr-{pr}).`);
-        }
-        core/* info */.pq(`Reusing Neon branch ${branch.name} (${branch.id})`);
-        if (branch.current_state !== 'ready')
-            await this.waitForBranchReady(branch.id);
-        const wantExpiry = settings.expiresInSeconds > 0 ? expiryFromNow(settings.expiresInSeconds) : null;
-        // The databases (for the URLs, unless `database` and `role` name them) are listed meanwhile.
-        const [expiresAt, , databases] = await Promise.all([
-            wantExpiry === null && !branch.expires_at ? Promise.resolve(undefined) : this.setExpiry(branch.id, wantExpiry),
-            this.ensureReadWriteEndpoint(branch.id, settings),
-            settings.database && settings.role ? Promise.resolve(undefined) : this.listDatabases(branch.id),
-        ]);
-        return { branch: toPreview({ ...branch, expires_at: expiresAt ?? undefined }, annotations, false), ...(databases ? { databases } : {}) };
-    }
-    /** Waits for a branch that a concurrent run is still creating. */
-    async waitForBranchReady(branchId) {
-        const started = Date.now();
-        for (;;) {
-            await this.session.sleep(Math.min(2000, Math.max(100, (Date.now() - started) * 0.2)), `Neon branch ${branchId} to be ready`);
-            const { data } = await this.session.call({ platform: 'Neon', operation: 'get branch' }, (signal) => this.api.getProjectBranch(this.projectId, branchId, { signal }));
-            if (data.branch.current_state === 'ready')
-                return;
-        }
-    }
-    /** Renews (or removes, with null) the expiry; returns the new expiry. */
-    async setExpiry(branchId, expiresAt) {
-        const { data } = await this.session.call({ platform: 'Neon', operation: 'renew branch expiry' }, (signal) => this.api.updateProjectBranch(this.projectId, branchId, { branch: { expires_at: expiresAt } }, { signal }));
-        await this.waitForOperations(data.operations);
-        return data.branch.expires_at ?? undefined;
-    }
-    async ensureReadWriteEndpoint(branchId, settings) {
-        const { data } = await this.session.call({ platform: 'Neon', operation: 'list branch computes' }, (signal) => this.api.listProjectBranchEndpoints(this.projectId, branchId, { signal }));
-        if (data.endpoints.some((e) => e.type === 'read_write'))
-            return;
-        core/* info */.pq(`Branch ${branchId} has no read-write compute; adding one`);
-        const endpoint = { branch_id: branchId, type: 'read_write' };
-        if (settings.suspendTimeoutSeconds !== 0)
-            endpoint.suspend_timeout_seconds = settings.suspendTimeoutSeconds;
-        try {
-            const { data: created } = await this.session.call({ platform: 'Neon', operation: 'add read-write compute', idempotent: false }, (signal) => this.api.createProjectEndpoint(this.projectId, { endpoint: endpoint }, { signal }));
-            await this.waitForOperations(created.operations);
-        }
-        catch (error) {
-            // A concurrent run may have added it first; only a compute that is still missing is a failure.
-            const again = await this.session.call({ platform: 'Neon', operation: 'list branch computes' }, (signal) => this.api.listProjectBranchEndpoints(this.projectId, branchId, { signal }));
-            if (!again.data.endpoints.some((e) => e.type === 'read_write'))
-                throw error;
-        }
-    }
-    /**
-     * Polls the operations until each ends. `finished`, `skipped` and `cancelled` end them; `failed`
-     * does not (Neon retries it); `error` is a failure. Every unfinished operation is asked for in
-     * each round, all at once, so the round that sees the last one end also sees how the others
-     * ended (no further round trip). Rounds start `pollIntervalMs` apart (a tenth of the time
-     * already waited, 100 ms to 2 s), so polling adds at most a tenth of the operations' own
-     * duration (100 ms for those under a second); a round never starts before the previous one was
-     * answered.
-     */
-    async waitForOperations(operations) {
-        let pending = (operations ?? []).filter((op) => !TERMINAL_OK.has(op.status));
-        const started = Date.now();
-        let next = started + POLL_MIN_MS;
-        while (pending.length > 0) {
-            await this.session.sleep(next - Date.now(), `Neon operations (${pending.map((op) => op.action).join(', ')})`);
-            next = Date.now() + pollIntervalMs(Date.now() - started);
-            const latest = await Promise.all(pending.map((op) => this.getOperation(op)));
-            const broken = latest.find((op) => op.status === 'error');
-            if (broken)
-                throw operationError(broken);
-            pending = latest.filter((op) => !TERMINAL_OK.has(op.status));
-        }
-    }
-    /**
-     * Waits for many operations at once (the sweep's deletions) and returns how each ended in error
-     * (by operation id; absent = ended well). Each round reads the project's operation list, newest
-     * first, a page of up to 1000 covering them all with one request, rather than one request per
-     * operation (Neon's rate limit is shared with the deletions themselves); an operation the first
-     * pages do not reach (a busy project) is asked for by id. Same pace as `waitForOperations`.
-     */
-    async settleOperations(operations) {
-        const failures = new Map();
-        let pending = new Map(operations.filter((op) => !TERMINAL_OK.has(op.status)).map((op) => [op.id, op]));
-        const started = Date.now();
-        let next = started + POLL_MIN_MS;
-        while (pending.size > 0) {
-            await this.session.sleep(next - Date.now(), `Neon operations (${pending.size} of ${operations.length})`);
-            next = Date.now() + pollIntervalMs(Date.now() - started);
-            const seen = await this.recentOperations(pending);
-            const missing = [...pending.values()].filter((op) => !seen.has(op.id));
-            for (const op of await Promise.all(missing.map((m) => this.getOperation(m))))
-                seen.set(op.id, op);
-            const still = new Map();
-            for (const [id, op] of pending) {
-                const latest = seen.get(id) ?? op;
-                if (latest.status === 'error')
-                    failures.set(id, operationError(latest));
-                else if (!TERMINAL_OK.has(latest.status))
-                    still.set(id, latest);
-            }
-            pending = still;
-        }
-        return failures;
-    }
-    /** The project's newest operations, page by page, until every wanted one was seen (at most 3 pages). */
-    async recentOperations(wanted) {
-        const seen = new Map();
-        const oldest = Math.min(...[...wanted.values()].map((op) => Date.parse(op.created_at)).filter(Number.isFinite));
-        let cursor;
-        for (let page = 0; page < 3; page++) {
-            const { data } = await this.session.call({ platform: 'Neon', operation: 'list operations' }, (signal) => this.api.listProjectOperations({ projectId: this.projectId, limit: OPERATIONS_PAGE_SIZE, ...(cursor ? { cursor } : {}) }, { signal }));
-            for (const op of data.operations)
-                if (wanted.has(op.id))
-                    seen.set(op.id, op);
-            cursor = data.pagination?.cursor;
-            const last = data.operations[data.operations.length - 1];
-            // Newest first: past the oldest wanted operation (Neon dates them to the second), none is left.
-            const pastOldest = last !== undefined && Date.parse(last.created_at) < oldest - 1000;
-            if (seen.size === wanted.size || !cursor || data.operations.length === 0 || pastOldest)
-                break;
-        }
-        return seen;
-    }
-    async getOperation(op) {
-        const { data } = await this.session.call({ platform: 'Neon', operation: `check operation ${op.action}` }, (signal) => this.api.getProjectOperation(this.projectId, op.id, { signal }));
-        return data.operation;
-    }
-    async listDatabases(branchId) {
-        const { data } = await this.session.call({ platform: 'Neon', operation: 'list databases' }, (signal) => this.api.listProjectBranchDatabases(this.projectId, branchId, { signal }));
-        return data.databases;
-    }
-    /** The database and role for the URLs: the inputs, else the branch's only database and its owner. */
-    async resolveDatabase(branchId, wanted, known) {
-        if (wanted.database && wanted.role)
-            return { database: wanted.database, role: wanted.role };
-        const databases = known ?? (await this.listDatabases(branchId));
-        const names = databases.map((d) => d.name).join(', ') || 'none';
-        let database;
-        if (wanted.database) {
-            database = databases.find((d) => d.name === wanted.database);
-            if (!database)
-                throw new Error(`Input \`database\`: the branch has no database "${wanted.database}"; it has: ${names}`);
-        }
-        else if (databases.length === 1) {
-            database = databases[0];
-        }
-        else {
-            throw new Error(`Input \`database\`: the branch has ${databases.length === 0 ? 'no database' : `several databases (${names})`}; set \`database\` to the one to publish`);
-        }
-        return { database: database.name, role: wanted.role ?? database.owner_name };
-    }
-    /** Direct and pooled URLs from Neon, always for this branch (never the default branch's). */
-    async connectionDetails(branch, database, role) {
-        const fetchUri = async (pooled) => {
-            try {
-                const { data } = await this.session.call({ platform: 'Neon', operation: `get ${pooled ? 'pooled' : 'direct'} connection URL` }, (signal) => this.api.getConnectionUri({ projectId: this.projectId, branch_id: branch.id, database_name: database, role_name: role, pooled }, { signal }));
-                return data.uri;
-            }
-            catch (error) {
-                // Neon's 404 here names the missing role or database; say which inputs choose them.
-                if (error instanceof ApiError && error.status === 404) {
-                    throw new ApiError(error.platform, error.operation, error.failure, error.attempts, error.outcomeUnknown, `check the inputs \`role\` ("${role}") and \`database\` ("${database}"): the branch must have both`);
-                }
-                throw error;
-            }
-        };
-        const [directUrl, pooledUrl] = await Promise.all([fetchUri(false), fetchUri(true)]);
-        core/* setSecret */.Pq(directUrl);
-        core/* setSecret */.Pq(pooledUrl);
-        const direct = new URL(directUrl);
-        const pooled = new URL(pooledUrl);
-        const password = decodeURIComponent(direct.password);
-        // Masked before anything can print them: the password raw and as it appears in URLs.
-        for (const secret of new Set([password, direct.password, encodeURIComponent(password)]))
-            if (secret)
-                core/* setSecret */.Pq(secret);
-        return { branchId: branch.id, branchName: branch.name, database, role, password, directUrl, pooledUrl, directHost: direct.hostname, pooledHost: pooled.hostname };
-    }
-    /**
-     * Deletes the branch when neon-preview manages it for this repository. Returns what happened;
-     * a branch that is already gone counts as deleted.
-     */
-    async deleteBranch(name, pr, lookup) {
-        // The lookup may have been started earlier (delete looks the branch up while targets are cleaned).
-        const found = await (lookup ?? this.findBranchByName(name));
-        if (!found)
-            return { outcome: 'absent' };
-        const branch = toPreview(found.branch, found.annotations, false);
-        if (found.annotations['managed-by'] !== MANAGED_BY) {
-            return { outcome: 'kept', branch, reason: `Neon branch ${name} (${branch.id}) has no managed-by=${MANAGED_BY} annotation, so neon-preview did not create it; it was left alone.` };
-        }
-        if (found.annotations['github-repo'] && found.annotations['github-repo'] !== pr.repository) {
-            return { outcome: 'kept', branch, reason: `Neon branch ${name} belongs to ${found.annotations['github-repo']}, not ${pr.repository}; it was left alone.` };
-        }
-        return { outcome: await this.deleteById(branch.id), branch };
-    }
-    /** Deletes a branch by id and waits for the deletion; 204 and 404 mean it was already gone. */
-    async deleteById(branchId) {
-        const { outcome, operations } = await this.startDelete(branchId);
-        await this.waitForOperations(operations);
-        return outcome;
-    }
-    /** Sends the deletion of a branch; its operations are the caller's to wait for (`settleOperations`). */
-    async startDelete(branchId) {
-        const response = await this.session.call({ platform: 'Neon', operation: 'delete branch', acceptStatus: [404] }, (signal) => this.api.deleteProjectBranch({ projectId: this.projectId, branchId }, { signal }));
-        const operations = response && typeof response.data === 'object' && response.data ? (response.data.operations ?? []) : [];
-        return { outcome: response && response.status === 200 ? 'deleted' : 'absent', operations };
-    }
-}
-function operationError(op) {
-    return new Error(`Neon: operation ${op.action} (${op.id}) on branch ${op.branch_id ?? '?'} ended in error${op.error ? `: ${op.error}` : ''}`);
-}
-function toPreview(branch, annotations, created) {
-    return { id: branch.id, name: branch.name, parentId: branch.parent_id, expiresAt: branch.expires_at ?? undefined, annotations, created };
-}
-
-;// CONCATENATED MODULE: ./src/variables.ts
-// Turns the branch's connection details and the `env_vars` mapping into named values, each
-// marked secret or not, ready for any target.
-const VARIABLE_SOURCES = ['pooled_url', 'direct_url', 'pooled_host', 'direct_host', 'role', 'database', 'password', 'branch_id', 'branch_name', 'prisma_url'];
-/** Sources whose value carries the password. */
-const SECRET_SOURCES = new Set(['pooled_url', 'direct_url', 'prisma_url', 'password']);
-const DEFAULT_ENV_VARS = `DATABASE_URL=pooled_url
-DATABASE_URL_UNPOOLED=direct_url
-PGHOST=pooled_host
-PGHOST_UNPOOLED=direct_host
-PGUSER=role
-PGDATABASE=database
-PGPASSWORD=password`;
-function isSecretSource(source) {
-    return SECRET_SOURCES.has(source);
-}
-/** The pooled URL with the parameters Prisma needs behind PgBouncer. */
-function prismaUrl(pooledUrl) {
-    const url = new URL(pooledUrl);
-    url.searchParams.set('pgbouncer', 'true');
-    url.searchParams.set('connect_timeout', '15');
-    return url.toString();
-}
-function variables_valueOf(source, c) {
-    switch (source) {
-        case 'pooled_url':
-            return c.pooledUrl;
-        case 'direct_url':
-            return c.directUrl;
-        case 'pooled_host':
-            return c.pooledHost;
-        case 'direct_host':
-            return c.directHost;
-        case 'role':
-            return c.role;
-        case 'database':
-            return c.database;
-        case 'password':
-            return c.password;
-        case 'branch_id':
-            return c.branchId;
-        case 'branch_name':
-            return c.branchName;
-        case 'prisma_url':
-            return prismaUrl(c.pooledUrl);
-    }
-}
-function resolveVariables(specs, connection) {
-    return specs.map((spec) => ({ name: spec.name, value: variables_valueOf(spec.source, connection), secret: isSecretSource(spec.source) }));
-}
-
-;// CONCATENATED MODULE: ./src/commands/targets.ts
-async function onEveryTarget(targets, step) {
-    const settled = await Promise.allSettled(targets.map(step));
-    const failures = settled.flatMap((s, i) => {
-        if (s.status !== 'rejected')
-            return [];
-        const message = s.reason instanceof Error ? s.reason.message : String(s.reason);
-        // Platform errors already start with the platform's name.
-        return [/^(Vercel|Netlify|GitHub)\b/.test(message) ? message : `${targets[i].label}: ${message}`];
-    });
-    if (failures.length > 0)
-        throw new Error(failures.length === 1 ? failures[0] : `${failures.length} targets failed: ${failures.join(' | ')}`);
-    return settled.map((s) => s.value);
-}
-
-;// CONCATENATED MODULE: ./src/commands/create.ts
-// create: the PR's branch (found or made), its URLs, published to every target.
-//
-// What waits for what (everything else runs at once):
-// - the targets start their reads at once and write when the URLs are there;
-// - the URLs are fetched as soon as the branch exists, while Neon's operations still run (the
-//   URLs do not change when they end);
-// - the run is done when the values are published and the operations have ended.
-
-
-
-
-async function createPreview(settings, neon, targets, phases, 
-/** Called as soon as the URLs are known, so outputs exist even if a target fails. */
-onConnection) {
-    const ensured = started(neon.ensureBranch(settings.neon, settings.pr));
-    // The phase lasts until the branch is ready; the URLs and the targets need only the branch.
-    const branchPhase = started(phases.run(`Neon branch ${settings.neon.branchName}`, async () => {
-        const { ready } = await ensured;
-        await ready;
-    }));
-    const connecting = started(ensured.then(({ branch, databases }) => phases.run('Connection URLs', async () => {
-        const { database, role } = await neon.resolveDatabase(branch.id, settings.neon, databases);
-        return neon.connectionDetails(branch, database, role);
-    })));
-    const variables = started(connecting.then((connection) => resolveVariables(settings.variables, connection)));
-    const branchRef = started(ensured.then(({ branch }) => ({ id: branch.id, name: branch.name, consoleUrl: consoleUrl(settings.neon.projectId, branch.id) })));
-    const ready = started(branchPhase);
-    const publishing = targets.length === 0
-        ? Promise.resolve([])
-        : started(phases.run(`Publish to ${targets.map((t) => t.label).join(', ')}`, () => onEveryTarget(targets, (t) => t.publish(settings.pr, variables, branchRef, ready))));
-    // Neon's errors first: the targets only wait for them.
-    const { branch } = await ensured;
-    const connection = await connecting;
-    onConnection(branch, connection);
-    let reports;
-    try {
-        reports = await publishing;
-    }
-    catch (error) {
-        // When the branch itself failed, that is the error to report.
-        await ready;
-        throw error;
-    }
-    return { branch, connection, targets: reports, ready };
-}
-
-;// CONCATENATED MODULE: ./src/commands/delete.ts
-// delete: the PR's values from every target, then its Neon branch. Anything already gone counts
-// as removed; a branch neon-preview does not manage is left alone with a warning.
-
-
-
-async function deletePreview(settings, neon, targets, phases, 
-/** Called when the targets are done (successfully), before the branch is deleted. */
-afterTargets) {
-    const names = settings.variables.map((v) => v.name);
-    // The branch is looked up while the targets are cleaned; it is deleted only after them.
-    const lookup = started(neon.findBranchByName(settings.neon.branchName));
-    let targetError;
-    let reports = [];
-    if (targets.length > 0) {
-        try {
-            reports = await phases.run(`Remove from ${targets.map((t) => t.label).join(', ')}`, () => onEveryTarget(targets, (t) => t.remove(settings.pr, names)));
-        }
-        catch (error) {
-            // The branch goes anyway: a re-run (or the sweep) removes what a target kept.
-            targetError = error;
-        }
-    }
-    if (!targetError)
-        afterTargets?.();
-    const deletion = await phases.run(`Delete Neon branch ${settings.neon.branchName}`, () => neon.deleteBranch(settings.neon.branchName, settings.pr, lookup));
-    if (deletion.outcome === 'kept' && deletion.reason)
-        core/* warning */.$e(deletion.reason);
-    if (deletion.outcome === 'absent')
-        core/* info */.pq(`Neon branch ${settings.neon.branchName} does not exist (already deleted).`);
-    if (targetError)
-        throw targetError;
-    return { outcome: deletion.outcome, branchName: settings.neon.branchName, branch: deletion.branch, targets: reports };
-}
-
-;// CONCATENATED MODULE: ./src/commands/sweep.ts
-
-
-/** Pull requests looked up at once (only those the list of open PRs does not have). */
-const LOOKUP_CONCURRENCY = 32;
-/** Closed pull requests whose targets are cleaned at once (their Neon deletions then queue at Neon's rate limit). */
-const REMOVE_CONCURRENCY = 16;
-function describe(group) {
-    return [...group.branches.map((b) => `Neon branch ${b.branch.name}`), ...group.entries.map(({ target, entry }) => `${target.label}: ${entry.description}`)];
-}
-/** How many pull requests Neon's branches name. */
-function pullRequestsOf(branches) {
-    return new Set(branches.map((b) => b.annotations['github-pr'])).size;
-}
-/** Groups what was found by pull request (or, for targets that only know it, by head branch). */
-function groupFound(branches, found) {
-    const byPr = new Map();
-    const byHead = new Map();
-    /** Which pull requests each head branch is known to belong to (Neon annotations, markers). */
-    const prsOfHead = new Map();
-    const orphans = [];
-    const prGroup = (pr) => byPr.get(pr) ?? byPr.set(pr, { pr, branches: [], entries: [] }).get(pr);
-    const link = (head, pr) => head && (prsOfHead.get(head) ?? prsOfHead.set(head, new Set()).get(head)).add(pr);
-    for (const branch of branches) {
-        const pr = Number(branch.annotations['github-pr']);
-        if (!Number.isInteger(pr) || pr <= 0) {
-            orphans.push({ branches: [branch], entries: [], unknownReason: 'no valid github-pr annotation' });
-            continue;
-        }
-        prGroup(pr).branches.push(branch);
-        link(branch.annotations['github-head-ref'], pr);
-    }
-    for (const { target, entries } of found) {
-        for (const entry of entries) {
-            if (entry.pr !== undefined) {
-                prGroup(entry.pr).entries.push({ target, entry });
-                link(entry.headRef, entry.pr);
-            }
-            else if (entry.headRef) {
-                const group = byHead.get(entry.headRef) ?? byHead.set(entry.headRef, { headRef: entry.headRef, branches: [], entries: [] }).get(entry.headRef);
-                group.entries.push({ target, entry });
-            }
-            else
-                orphans.push({ branches: [], entries: [{ target, entry }], unknownReason: 'names no pull request or branch' });
-        }
-    }
-    return { byPr, byHead, prsOfHead, orphans };
-}
-async function sweepRepository(settings, neon, targets, pulls, phases) {
-    const names = settings.variables.map((v) => v.name);
-    // Everything is listed at once. With more pull requests to ask about than one round of lookups
-    // takes, the open ones are listed too (a page per 100 open PRs instead of a request per PR); the
-    // list starts as soon as Neon's branches tell how many there are.
-    const listing = started(neon.listManagedBranches(settings.repository));
-    const openListing = started(listing.then((found) => (pullRequestsOf(found) > LOOKUP_CONCURRENCY ? pulls.openPullRequests() : undefined)));
-    const [branches, ...perTarget] = await phases.run('Find what neon-preview manages', () => Promise.all([listing, ...targets.map((t) => t.findManaged(settings.repository, names))]));
-    const { byPr, byHead, prsOfHead, orphans } = groupFound(branches, targets.map((target, i) => ({ target, entries: perTarget[i] })));
-    const prNumbers = new Set([...byPr.keys(), ...[...byHead.keys()].flatMap((head) => [...(prsOfHead.get(head) ?? [])])]);
-    const unknownHeads = [...byHead.keys()].filter((head) => !prsOfHead.has(head));
-    let openPulls = await openListing;
-    if (!openPulls && prNumbers.size + unknownHeads.length > LOOKUP_CONCURRENCY)
-        openPulls = await phases.run('Open pull requests', () => pulls.openPullRequests());
-    const lookups = pLimit(LOOKUP_CONCURRENCY);
-    const rows = orphans.map((g) => ({ state: 'unknown', items: describe(g), outcome: 'kept', note: g.unknownReason }));
-    // Every PR's state: open when the list of open PRs has it; otherwise (closed, missing, or opened
-    // since the list was read) GitHub is asked about that PR. A head branch no PR number is known
-    // for is open when an open PR has it as its head, else looked up by head.
-    const openHeads = new Set(openPulls?.values() ?? []);
-    const [states, headStates] = await phases.run('Pull request states', () => Promise.all([
-        Promise.all([...prNumbers].map((n) => {
-            const openHead = openPulls?.get(n);
-            if (openHead !== undefined)
-                return [n, { state: 'open', headRef: openHead }];
-            return lookups(async () => [n, await pulls.state(n)]);
-        })).then((pairs) => new Map(pairs)),
-        Promise.all(unknownHeads.map((head) => {
-            if (openHeads.has(head))
-                return [head, { state: 'open' }];
-            return lookups(async () => [head, await pulls.stateOfHead(head)]);
-        })).then((pairs) => new Map(pairs)),
-    ]));
-    const decisions = [];
-    for (const group of byHead.values()) {
-        const known = [...(prsOfHead.get(group.headRef) ?? [])];
-        if (known.length === 0) {
-            const found = headStates.get(group.headRef);
-            decisions.push({ group: { ...group, pr: found.number }, state: found.state, reason: found.reason });
-            continue;
-        }
-        // A head branch can belong to several pull requests: it goes only when all of them are done,
-        // together with the newest of them (one row per pull request in the table).
-        const open = known.find((n) => states.get(n).state === 'open');
-        const unsure = known.find((n) => states.get(n).state === 'unknown');
-        if (open === undefined && unsure === undefined) {
-            byPr.get(Math.max(...known)).entries.push(...group.entries);
-            continue;
-        }
-        const pr = open ?? unsure;
-        decisions.push({ group: { ...group, pr }, state: open !== undefined ? 'open' : 'unknown', reason: unsure !== undefined ? states.get(unsure).reason : undefined });
-    }
-    for (const group of byPr.values()) {
-        const found = states.get(group.pr);
-        decisions.push({ group, state: found.state, reason: found.reason, headRef: found.headRef });
-    }
-    const closed = [];
-    for (const { group, state, reason, headRef } of decisions) {
-        const items = describe(group);
-        if (state === 'open')
-            rows.push({ pr: group.pr, state, items, outcome: 'kept', note: 'pull request is open' });
-        else if (state === 'unknown')
-            rows.push({ pr: group.pr, state, items, outcome: 'kept', note: reason ?? 'pull request state unknown' });
-        else
-            closed.push({ group, headRef, state });
-    }
-    await phases.run('Remove what belongs to closed pull requests', async () => {
-        // Targets with a batch removal get every closed group at once; the others one `remove` per
-        // group and head branch, at most REMOVE_CONCURRENCY groups at a time. Each group's Neon
-        // branches go as soon as its targets are done (their deletions queue at Neon's rate limit);
-        // their operations are waited for together at the end.
-        const batched = new Map();
-        for (const target of targets) {
-            if (!target.removeManaged)
-                continue;
-            const groups = closed.map(({ group }) => ({ pr: group.pr ?? 0, entries: group.entries.filter((e) => e.target === target).map((e) => e.entry) }));
-            batched.set(target, target.removeManaged(groups, names));
-        }
-        const removals = pLimit(REMOVE_CONCURRENCY);
-        const outcomes = await Promise.all(closed.map(({ group, headRef }, index) => removeGroup(settings.repository, group, headRef, names, neon, removals, (target) => batched.get(target)?.[index])));
-        let failedOperations;
-        try {
-            failedOperations = await neon.settleOperations(outcomes.flatMap((o) => o.operations));
-        }
-        catch (error) {
-            // Not known how they ended (e.g. the run's timeout): every deletion still running is a failure.
-            const unsure = error instanceof Error ? error : new Error(String(error));
-            const ended = new Set(['finished', 'skipped', 'cancelled']);
-            failedOperations = new Map(outcomes.flatMap((o) => o.operations.filter((op) => !ended.has(op.status)).map((op) => [op.id, unsure])));
-        }
-        closed.forEach(({ group, state }, index) => {
-            const { failures, operations } = outcomes[index];
-            for (const message of new Set(operations.flatMap((op) => failedOperations.get(op.id)?.message ?? [])))
-                failures.push(message);
-            const items = describe(group);
-            rows.push(failures.length > 0 ? { pr: group.pr, state, items, outcome: 'failed', note: failures.join(' | ') } : { pr: group.pr, state, items, outcome: 'removed' });
-        });
-    });
-    rows.sort((a, b) => (a.pr ?? Infinity) - (b.pr ?? Infinity));
-    return { rows };
-}
-/**
- * Targets first, then the Neon branches, as delete does; a target's failure does not keep the
- * branches (a later sweep finds what the target kept). Returns what failed and the deletions'
- * operations (not waited for here).
- */
-async function removeGroup(repository, group, prHeadRef, names, neon, limit, batchOf) {
-    const removals = new Map();
-    const batches = new Set();
-    for (const { target, entry } of group.entries) {
-        const batch = batchOf(target);
-        if (batch) {
-            batches.add(batch);
-            continue;
-        }
-        const headRef = entry.headRef ?? prHeadRef ?? '';
-        removals.set(`${target.name}\u0000${headRef}`, { target, headRef });
-    }
-    const [fromBatches, fromRemovals] = await Promise.all([
-        Promise.allSettled(batches),
-        removals.size === 0 ? [] : limit(() => Promise.allSettled([...removals.values()].map(({ target, headRef }) => target.remove({ repository, number: group.pr ?? 0, headRef }, names)))),
-    ]);
-    const failures = [...fromBatches, ...fromRemovals].flatMap((s) => (s.status === 'rejected' ? [s.reason instanceof Error ? s.reason.message : String(s.reason)] : []));
-    const operations = [];
-    await Promise.all(group.branches.map(async (b) => {
-        try {
-            operations.push(...(await neon.startDelete(b.branch.id)).operations);
-        }
-        catch (error) {
-            failures.push(error instanceof Error ? error.message : String(error));
-        }
-    }));
-    return { failures, operations };
-}
-
 ;// CONCATENATED MODULE: ./src/comment.ts
 // The sticky PR comment: one per pull request, found by a hidden marker and written by the
 // token's own identity, created on the first create and updated in place afterwards. It holds
 // names, ids and links only: never a value.
+
+
 
 
 
@@ -43245,18 +43566,27 @@ const COMMENT_MARKER = '<!-- neon-preview:sticky-comment -->';
 const CREATE_ATTEMPTS = 5;
 /**
  * Text shown as it is, not read as Markdown: the ASCII punctuation that can start inline markup
- * (or end a link's text, or split a table cell) is backslash-escaped. Branch names come from the
- * PR's head branch, which its author chose.
+ * (or end a link's text, or split a table cell) is backslash-escaped, and characters that reorder
+ * or hide text are shown by their code point. Branch names come from the PR's head branch, which
+ * its author chose.
  */
 function escapeMarkdown(text) {
-    return text.replace(/[\\`*_[\]<>|~&!#()]/g, '\\$&');
+    return visible(text).replace(/[\\`*_[\]<>|~&!#()]/g, '\\$&');
 }
-/** A code span that shows `text` as it is, backticks in it included (outside a table). */
+/**
+ * A code span that shows `text` as it is, backticks in it included (outside a table). GitHub makes
+ * no mention (`@team`) and no link (`www.example.com`) inside one.
+ */
 function codeSpan(text) {
-    const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+    const shown = visible(text).replace(/\s+/g, ' ');
+    const longest = Math.max(0, ...(shown.match(/`+/g) ?? []).map((run) => run.length));
     const fence = '`'.repeat(longest + 1);
-    const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
-    return `${fence}${pad}${text}${pad}${fence}`;
+    const pad = shown.startsWith('`') || shown.endsWith('`') ? ' ' : '';
+    return `${fence}${pad}${shown}${pad}${fence}`;
+}
+/** A note in Markdown: its words escaped, its values as code spans. */
+function noteMarkdown(n) {
+    return renderNote(n, escapeMarkdown, codeSpan);
 }
 /** A link destination that cannot end the link early: parentheses, angle brackets and spaces percent-encoded. */
 function destination(url) {
@@ -43277,6 +43607,8 @@ function renderComment(facts) {
             lines.push(`| Parent | ${codeSpan(b.parentId)} |`);
         lines.push(`| Expires | ${b.expiresAt ? `${b.expiresAt.slice(0, 10)} (renewed on every push)` : 'never'} |`);
         lines.push(`| Branch was | ${b.created ? 'created for this pull request' : 'reused'} |`);
+        if (facts.password)
+            lines.push(`| Password | ${escapeMarkdown(passwordText(facts.password))} |`);
         if (facts.headSha)
             lines.push(`| Commit | \`${facts.headSha.slice(0, 7)}\` |`);
         lines.push('');
@@ -43287,10 +43619,12 @@ function renderComment(facts) {
             lines.push('**Published** (names only; values are secret where they carry the password)', '');
             for (const t of facts.targets) {
                 const names = t.names.map(codeSpan).join(', ') || 'nothing';
-                const extras = [...t.links.map(comment_link), ...t.notes.map(escapeMarkdown)].join(' · ');
+                const extras = [...t.links.map(comment_link), ...t.notes.map(noteMarkdown)].join(' · ');
                 lines.push(`- **${t.label}**: ${names}${extras ? ` · ${extras}` : ''}`);
             }
         }
+        for (const skipped of facts.skipped ?? [])
+            lines.push('', noteMarkdown(skipped));
     }
     else if (facts.state === 'removed') {
         lines.push('### Neon preview database: removed', '');
@@ -43395,6 +43729,32 @@ async function listComments(octokit, session, owner, repo, issue) {
     return all;
 }
 
+;// CONCATENATED MODULE: ./src/http/octokit.ts
+// The run's GitHub client: one Octokit, one user agent. Its answers are read whole before Octokit
+// sees them: Octokit turns a body that breaks off midway into empty data (it swallows the read's
+// error), which a run would take for an answer; read here, the break is a failed request, which
+// the retry policy sends again.
+
+const USER_AGENT = 'neon-preview-action';
+/** Statuses whose answer has no body (a Response refuses one). */
+const NO_BODY = new Set([101, 204, 205, 304]);
+function wholeBody(fetchOnce) {
+    return async (url, init) => {
+        const response = await fetchOnce(url, init);
+        const body = NO_BODY.has(response.status) ? null : await response.arrayBuffer();
+        return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    };
+}
+function createOctokit(token, apiUrl) {
+    // No client-side timeout or retries: each attempt's limit and every retry come from the session.
+    const octokit = getOctokit(token, { baseUrl: apiUrl, userAgent: USER_AGENT });
+    octokit.hook.wrap('request', (request, options) => {
+        const sent = options.request?.fetch ?? fetch;
+        return request({ ...options, request: { ...options.request, fetch: wholeBody(sent) } });
+    });
+    return octokit;
+}
+
 ;// CONCATENATED MODULE: ./src/targets/target.ts
 const TARGET_NAMES = ['vercel', 'netlify', 'github'];
 /** Label for messages, e.g. "Vercel". */
@@ -43404,6 +43764,7 @@ const TARGET_LABELS = { vercel: 'Vercel', netlify: 'Netlify', github: 'GitHub en
 // The only module that reads inputs and the event. Every input is turned once into one typed,
 // validated Settings object; every bad value fails here, before any API call, with one line that
 // names the input, says what is wrong and what is accepted. Tokens are masked as they are read.
+
 
 
 
@@ -43419,6 +43780,13 @@ class InputError extends Error {
 }
 const PR_EVENTS = new Set(['pull_request', 'pull_request_target']);
 const MAX_BRANCH_NAME = 256;
+/** Pull request numbers are 32-bit integers on GitHub. */
+const MAX_PR_NUMBER = 2_147_483_647;
+/** Postgres truncates identifiers to 63 bytes (NAMEDATALEN - 1). */
+const MAX_POSTGRES_NAME_BYTES = 63;
+const DEPENDABOT = 'dependabot[bot]';
+/** Targets whose values are scoped by the head branch's name: a fork's head names one of ours. */
+const BRANCH_SCOPED = ['vercel', 'netlify'];
 const MAX_TTL_SECONDS = 30 * 24 * 3600;
 const inputs_DEFAULTS = {
     command: 'auto',
@@ -43431,6 +43799,8 @@ const inputs_DEFAULTS = {
     vercel_api_url: 'https://api.vercel.com',
     netlify_api_url: 'https://api.netlify.com/api/v1',
     github_environment: 'pr-{pr}',
+    preview_password: 'rotate',
+    fork_pull_requests: 'skip',
     timeout: '300',
 };
 /** Shows a user's value in a message: quoted, one line, short. Never used for tokens. */
@@ -43446,6 +43816,24 @@ function required(read, name, why) {
     const value = read(name);
     if (!value)
         throw new InputError(name, `is required${why ? ` ${why}` : ''} but is empty`);
+    return value;
+}
+/**
+ * A token: masked at once, and refused with a line break or any other control character in it (a
+ * secret pasted from a wrapped terminal), which an HTTP header cannot carry. Never shown.
+ */
+function token(read, name, why) {
+    const value = why === undefined ? read(name) : required(read, name, why);
+    (0,secrets/* registerSecret */.cl)(value);
+    if (hasControlCharacters(value))
+        throw new InputError(name, 'contains a line break or another control character; copy the token again as one line');
+    return value;
+}
+/** One of a few words (`what` they are, for the message); `fallback` when empty. */
+function choice(read, name, what, allowed, fallback) {
+    const value = read(name) || fallback;
+    if (!allowed.includes(value))
+        throw new InputError(name, `${show(value)} is not ${what}; expected ${allowed.join(' or ')}`);
     return value;
 }
 function optional(read, name) {
@@ -43474,6 +43862,8 @@ function inputs_parseUrl(read, name, fallback) {
         throw new InputError(name, `${show(value)} must use https (or http for a local stand-in)`);
     if (url.username || url.password)
         throw new InputError(name, 'must not carry credentials; pass tokens in their own inputs');
+    if (url.search || url.hash || value.includes('?') || value.includes('#'))
+        throw new InputError(name, `${show(value)} must be a base URL without a query or fragment, such as ${fallback}`);
     return value.replace(/\/+$/, '');
 }
 /** `14d`, `36h` or `0` → seconds. */
@@ -43578,9 +43968,27 @@ function parseTargets(value) {
 function parseName(input, value, what) {
     if (value === undefined)
         return undefined;
-    if (hasControlCharacters(value) || value.length > 63)
-        throw new InputError(input, `${show(value)} is not a ${what}; expected a Postgres name of at most 63 characters on one line`);
+    if (hasControlCharacters(value) || Buffer.byteLength(value, 'utf8') > MAX_POSTGRES_NAME_BYTES) {
+        throw new InputError(input, `${show(value)} is not a ${what}; expected a Postgres name on one line of at most ${MAX_POSTGRES_NAME_BYTES} bytes (a non-ASCII letter takes 2 to 4)`);
+    }
     return value;
+}
+/**
+ * Why `name` is not a branch name git accepts (the rules of `git check-ref-format --branch`), or
+ * undefined when it is one.
+ */
+function branchNameProblem(name) {
+    if (name.length > 250)
+        return 'is longer than 250 characters';
+    if (/[\s~^:?*[\\]/.test(name) || hasControlCharacters(name))
+        return 'has a space, a control character or one of ~ ^ : ? * [ \\';
+    if (name.includes('..') || name.includes('@{') || name.includes('//'))
+        return 'has "..", "@{" or "//"';
+    if (name === '@' || name.startsWith('/') || name.endsWith('/') || name.endsWith('.') || name.startsWith('-'))
+        return 'starts with "/" or "-", ends with "/" or ".", or is "@"';
+    if (name.split('/').some((part) => part.startsWith('.') || part.endsWith('.lock')))
+        return 'has a part that starts with "." or ends with ".lock"';
+    return undefined;
 }
 /** The command `auto` stands for on this event. */
 function commandFor(event, requested) {
@@ -43599,8 +44007,7 @@ function environmentName(template, pr, headRef) {
     return renderTemplate('github_environment', template, pr, headRef);
 }
 function neonConnection(read) {
-    const apiKey = required(read, 'neon_api_key', '(a Neon API key, e.g. `${{ secrets.NEON_API_KEY }}`; create one under Account settings → API keys in the Neon console)');
-    core/* setSecret */.Pq(apiKey);
+    const apiKey = token(read, 'neon_api_key', '(a Neon API key, e.g. `${{ secrets.NEON_API_KEY }}`; create one under Account settings → API keys in the Neon console)');
     const projectId = required(read, 'neon_project_id', '(the id of the Neon project, under Settings → General in the Neon console)');
     if (!/^[a-z0-9-]{1,60}$/.test(projectId)) {
         throw new InputError('neon_project_id', `${show(projectId)} is not a Neon project id; expected 1-60 lowercase letters, digits and hyphens (Settings → General in the Neon console)`);
@@ -43621,28 +44028,24 @@ function commonSettings(read, event, headRef) {
     const timeoutMs = parseTimeout(read('timeout') || inputs_DEFAULTS.timeout);
     let vercel;
     if (targets.includes('vercel')) {
-        const token = required(read, 'vercel_token', "when `targets` has vercel (a Vercel access token, from the account's Tokens page)");
-        core/* setSecret */.Pq(token);
+        const vercelToken = token(read, 'vercel_token', "when `targets` has vercel (a Vercel access token, from the account's Tokens page)");
         const project = required(read, 'vercel_project', 'when `targets` has vercel (the project id prj_… or its name)');
         if (!/^[A-Za-z0-9._-]{1,100}$/.test(project))
             throw new InputError('vercel_project', `${show(project)} is not a Vercel project id or name`);
         const team = optional(read, 'vercel_team');
         if (team !== undefined && !/^[A-Za-z0-9_-]{1,100}$/.test(team))
             throw new InputError('vercel_team', `${show(team)} is not a Vercel team id (team_…) or slug`);
-        vercel = { token, project, team, apiUrl: inputs_parseUrl(read, 'vercel_api_url', inputs_DEFAULTS.vercel_api_url), redeploy: parseBoolean(read, 'vercel_redeploy', false) };
+        vercel = { token: vercelToken, project, team, apiUrl: inputs_parseUrl(read, 'vercel_api_url', inputs_DEFAULTS.vercel_api_url), redeploy: parseBoolean(read, 'vercel_redeploy', false) };
     }
     let netlify;
     if (targets.includes('netlify')) {
-        const token = required(read, 'netlify_token', 'when `targets` has netlify (a Netlify personal access token)');
-        core/* setSecret */.Pq(token);
+        const netlifyToken = token(read, 'netlify_token', 'when `targets` has netlify (a Netlify personal access token)');
         const siteId = required(read, 'netlify_site_id', 'when `targets` has netlify (Site configuration → Site ID)');
         if (!/^[A-Za-z0-9._-]{1,100}$/.test(siteId))
             throw new InputError('netlify_site_id', `${show(siteId)} is not a Netlify site id`);
-        netlify = { token, siteId, apiUrl: inputs_parseUrl(read, 'netlify_api_url', inputs_DEFAULTS.netlify_api_url), redeploy: parseBoolean(read, 'netlify_redeploy', false) };
+        netlify = { token: netlifyToken, siteId, apiUrl: inputs_parseUrl(read, 'netlify_api_url', inputs_DEFAULTS.netlify_api_url), redeploy: parseBoolean(read, 'netlify_redeploy', false) };
     }
-    const githubToken = read('github_token');
-    if (githubToken)
-        core/* setSecret */.Pq(githubToken);
+    const githubToken = token(read, 'github_token');
     if (targets.includes('github') && !githubToken)
         throw new InputError('github_token', 'is required when `targets` has github (a token allowed to manage environments)');
     const environmentTemplate = perPullRequest('github_environment', read('github_environment') || inputs_DEFAULTS.github_environment);
@@ -43659,6 +44062,57 @@ function commonSettings(read, event, headRef) {
     return { repository: event.repository, variables, targets, vercel, netlify, github, comment, timeoutMs };
 }
 /**
+ * Whether this run is for a pull request that must be skipped: from a fork (unless
+ * `fork_pull_requests: allow`), or one GitHub runs without secrets (a fork's or Dependabot's under
+ * `pull_request`). Undefined when the run goes on; the fork flag tells a run that goes on for a fork.
+ */
+function skipFor(read, event, pullRequest) {
+    if (!pullRequest)
+        return { fork: false };
+    const forks = choice(read, 'fork_pull_requests', 'a way to treat fork pull requests', ['skip', 'allow'], inputs_DEFAULTS.fork_pull_requests);
+    const headRepo = pullRequest.head?.repo?.full_name;
+    const baseRepo = pullRequest.base?.repo?.full_name ?? event.repository;
+    const fork = headRepo !== baseRepo;
+    const dependabot = event.actor === DEPENDABOT || pullRequest.user?.login === DEPENDABOT;
+    const from = fork ? `a fork (${headRepo ?? 'a deleted repository'})` : DEPENDABOT;
+    if (!read('neon_api_key') && (fork || dependabot)) {
+        return { fork, skip: { command: 'skip', reason: `Pull request from ${from}: GitHub runs it without the repository's secrets, so there is no Neon API key. Nothing was done.` } };
+    }
+    if (fork && forks === 'skip') {
+        return {
+            fork,
+            skip: {
+                command: 'skip',
+                reason: `Pull request from ${from}: skipped, as \`fork_pull_requests: skip\` (the default) says; its code is an outsider's. Set \`fork_pull_requests: allow\` to give forks a branch of your data. Nothing was done.`,
+            },
+        };
+    }
+    return { fork };
+}
+/** The pull request's number: `pr_number`, else the event's. */
+function pullRequestNumber(read, event, pullRequest) {
+    const prInput = read('pr_number');
+    if (prInput) {
+        if (!/^[1-9][0-9]{0,9}$/.test(prInput) || Number(prInput) > MAX_PR_NUMBER)
+            throw new InputError('pr_number', `${show(prInput)} is not a pull request number; expected a whole number from 1 to ${MAX_PR_NUMBER}`);
+        return Number(prInput);
+    }
+    const fromEvent = pullRequest?.number ?? (typeof event.payload.number === 'number' ? event.payload.number : undefined);
+    if (!fromEvent || !Number.isInteger(fromEvent) || fromEvent <= 0) {
+        throw new InputError('pr_number', `is empty and the ${show(event.eventName)} event carries no pull request number; set \`pr_number\``);
+    }
+    return fromEvent;
+}
+/** The head branch: `head_ref`, else the event's; refused when git would not accept it as a branch name. */
+function headBranch(read, pullRequest) {
+    const headInput = read('head_ref');
+    const headRef = headInput || pullRequest?.head?.ref || '';
+    const problem = headRef ? branchNameProblem(headRef) : undefined;
+    if (problem)
+        throw new InputError(headInput ? 'head_ref' : 'head_ref (from the event)', `${show(headRef)} is not a git branch name: it ${problem}`);
+    return headRef;
+}
+/**
  * Parses every input and the event into settings for the command, or a Skip. `read` returns an
  * input's value (trimmed, '' when unset).
  */
@@ -43666,44 +44120,27 @@ function parseSettings(read, event) {
     const pullRequest = (event.payload.pull_request ?? undefined);
     const requested = read('command') || inputs_DEFAULTS.command;
     const command = commandFor(event, requested);
-    // Fork pull requests get no secrets; that is not an error.
-    const headRepo = pullRequest?.head?.repo?.full_name;
-    const baseRepo = pullRequest?.base?.repo?.full_name ?? event.repository;
-    if (!read('neon_api_key') && pullRequest && headRepo !== baseRepo) {
-        return { command: 'skip', reason: `Pull request from a fork (${headRepo ?? 'a deleted repository'}): GitHub gives such runs no secrets, so there is no Neon API key. Nothing was done.` };
-    }
+    const { skip, fork } = skipFor(read, event, pullRequest);
+    if (skip)
+        return skip;
     if (command === 'sweep') {
         const neon = neonConnection(read);
-        return { ...commonSettings(read, event, undefined), command, neon };
+        const common = commonSettings(read, event, undefined);
+        // The sweep asks GitHub which pull requests are closed: without a token it could tell none.
+        if (!common.github.token)
+            throw new InputError('github_token', 'is required for sweep (it reads the state of pull requests); the default `${{ github.token }}` does, with `permissions: pull-requests: read`');
+        return { ...common, command, neon };
     }
     const connection = neonConnection(read);
-    const prInput = read('pr_number');
-    let prNumber;
-    if (prInput) {
-        if (!/^[1-9][0-9]{0,9}$/.test(prInput))
-            throw new InputError('pr_number', `${show(prInput)} is not a pull request number; expected a positive whole number`);
-        prNumber = Number(prInput);
-    }
-    else {
-        const fromEvent = pullRequest?.number ?? (typeof event.payload.number === 'number' ? event.payload.number : undefined);
-        if (!fromEvent || !Number.isInteger(fromEvent) || fromEvent <= 0) {
-            throw new InputError('pr_number', `is empty and the ${show(event.eventName)} event carries no pull request number; set \`pr_number\``);
-        }
-        prNumber = fromEvent;
-    }
-    const headInput = read('head_ref');
-    if (headInput && (hasControlCharacters(headInput) || headInput.length > 250))
-        throw new InputError('head_ref', 'must be a git branch name on one line, at most 250 characters');
-    const headRef = headInput || pullRequest?.head?.ref || '';
+    const prNumber = pullRequestNumber(read, event, pullRequest);
+    const headRef = headBranch(read, pullRequest);
     const pr = { repository: event.repository, number: prNumber, headRef, headSha: pullRequest?.head?.sha };
     const branchName = renderTemplate('branch_name', perPullRequest('branch_name', read('branch_name') || inputs_DEFAULTS.branch_name), prNumber, headRef);
     if (!branchName.trim())
         throw new InputError('branch_name', 'renders to an empty name; expected a template such as preview/pr-{pr}');
     if (branchName.length > MAX_BRANCH_NAME)
         throw new InputError('branch_name', `renders to ${branchName.length} characters; Neon allows at most ${MAX_BRANCH_NAME}`);
-    const branchType = read('branch_type') || inputs_DEFAULTS.branch_type;
-    if (branchType !== 'data' && branchType !== 'schema-only')
-        throw new InputError('branch_type', `${show(branchType)} is not a branch type; expected data or schema-only`);
+    const branchType = choice(read, 'branch_type', 'a branch type', ['data', 'schema-only'], inputs_DEFAULTS.branch_type);
     const parentBranch = optional(read, 'parent_branch');
     if (parentBranch !== undefined && (hasControlCharacters(parentBranch) || parentBranch.length > MAX_BRANCH_NAME)) {
         throw new InputError('parent_branch', 'must be a Neon branch name or id on one line, at most 256 characters');
@@ -43717,6 +44154,7 @@ function parseSettings(read, event) {
         branchType,
         expiresInSeconds: parseExpiresIn(read('expires_in') || inputs_DEFAULTS.expires_in),
         suspendTimeoutSeconds: parseSuspendTimeout(read('suspend_timeout') || inputs_DEFAULTS.suspend_timeout),
+        previewPassword: choice(read, 'preview_password', 'a password policy', ['rotate', 'inherit'], inputs_DEFAULTS.preview_password),
     };
     const common = commonSettings(read, event, headRef);
     if (common.targets.includes('github')) {
@@ -43724,7 +44162,12 @@ function parseSettings(read, event) {
         if (!/^[A-Za-z0-9._/-]{1,255}$/.test(environment))
             throw new InputError('github_environment', `renders to ${show(environment)}; expected at most 255 letters, digits, . _ - /`);
     }
-    return { ...common, command, pr, neon };
+    // A fork's head branch is named in the fork: on Vercel and Netlify that name is one of ours.
+    const skippedTargets = fork
+        ? common.targets.filter((t) => BRANCH_SCOPED.includes(t)).map((target) => ({ target, reason: `${TARGET_LABELS[target]} gets no values for a pull request from a fork: they would be scoped to a branch name that belongs to this repository` }))
+        : [];
+    const targets = common.targets.filter((t) => !skippedTargets.some((s) => s.target === t));
+    return { ...common, targets, command, pr, neon, skippedTargets };
 }
 /** Reads the action's inputs and the event from the runner's environment. */
 function readSettings() {
@@ -43733,10 +44176,11 @@ function readSettings() {
         repository: process.env.GITHUB_REPOSITORY ?? '',
         payload: github_context.payload,
         apiUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
+        actor: process.env.GITHUB_ACTOR,
     };
     if (!/^[^/\s]+\/[^/\s]+$/.test(event.repository))
         throw new Error('GITHUB_REPOSITORY is not set: run this action in a GitHub Actions workflow');
-    return parseSettings((name) => core/* getInput */.V4(name), event);
+    return parseSettings((name) => (0,core/* getInput */.V4)(name), event);
 }
 
 ;// CONCATENATED MODULE: ./src/phases.ts
@@ -43842,22 +44286,39 @@ class PullRequests {
     session;
     owner;
     repo;
+    readable;
     constructor(octokit, session, repository) {
         this.octokit = octokit;
         this.session = session;
         [this.owner, this.repo] = repository.split('/');
     }
-    /** The state of pull request `number`: `missing` when GitHub has none, `unknown` when it would not say. */
+    /**
+     * The state of pull request `number`: `missing` only when GitHub has none in a repository the
+     * token can read (GitHub answers 404 alike for a repository a token cannot see), `unknown` when
+     * GitHub would not say.
+     */
     async state(number) {
         try {
             const { data } = await this.session.call({ platform: 'GitHub', operation: `get pull request #${number}` }, (signal) => this.octokit.rest.pulls.get({ owner: this.owner, repo: this.repo, pull_number: number, request: { signal } }));
             return { state: data.state === 'open' ? 'open' : 'closed', headRef: data.head.ref };
         }
         catch (error) {
-            if (error instanceof ApiError && (error.status === 404 || error.status === 410))
-                return { state: 'missing' };
+            if (error instanceof ApiError && (error.status === 404 || error.status === 410)) {
+                const readable = await this.repositoryReadable().catch((e) => (e instanceof Error ? e.message : String(e)));
+                if (readable === true)
+                    return { state: 'missing' };
+                const why = readable === false ? `GitHub answers 404 for ${this.owner}/${this.repo} itself: the token in \`github_token\` cannot see the repository (grant it the repository, with Pull requests: read)` : readable;
+                return { state: 'unknown', reason: `${error.message}; ${why}` };
+            }
             return { state: 'unknown', reason: error instanceof Error ? error.message : String(error) };
         }
+    }
+    /** Whether the token can read the repository itself (asked once). */
+    repositoryReadable() {
+        this.readable ??= this.session
+            .call({ platform: 'GitHub', operation: `get repository ${this.owner}/${this.repo}`, acceptStatus: [404] }, (signal) => this.octokit.rest.repos.get({ owner: this.owner, repo: this.repo, request: { signal } }))
+            .then((response) => response !== undefined);
+        return this.readable;
     }
     /**
      * Every open pull request of the repository (number → head branch), from the list of open pull
@@ -43901,6 +44362,8 @@ class PullRequests {
 // Built only from names, ids, hosts and links: never a password or a URL that carries one.
 
 
+
+
 function setConnectionOutputs(branch, connection) {
     core/* setOutput */.uH('branch_id', branch.id);
     core/* setOutput */.uH('branch_name', branch.name);
@@ -43930,11 +44393,16 @@ function targetRows(reports, verb) {
         r.label,
         r.names.length ? `${verb} ${r.names.map((n) => `<code>${n}</code>`).join(', ')}${r.removedNames?.length ? `; removed ${r.removedNames.join(', ')}` : ''}` : 'nothing to do',
         // An empty cell would be written as an unclosed <td>.
-        [...r.links.map((l) => `<a href="${l.url}">${escapeHtml(l.label)}</a>`), ...r.notes.map(escapeHtml)].join('<br>') || '–',
+        [...r.links.map((l) => `<a href="${escapeHtml(l.url)}">${escapeHtml(l.label)}</a>`), ...r.notes.map(noteHtml)].join('<br>') || '–',
     ]);
 }
+/** Text shown as it is in HTML, characters that reorder or hide text shown by their code point. */
 function escapeHtml(text) {
-    return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+    return visible(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+}
+/** A note in HTML: its words escaped, its values in `<code>`. */
+function noteHtml(n) {
+    return renderNote(n, escapeHtml, (v) => `<code>${escapeHtml(v)}</code>`);
 }
 async function writeCreateSummary(projectId, result, stats, timings, seconds) {
     const { branch, connection } = result;
@@ -43942,15 +44410,17 @@ async function writeCreateSummary(projectId, result, stats, timings, seconds) {
     await core/* summary */.z
         .addHeading('Neon preview database: ready', 2)
         .addTable([
-        [{ data: 'Branch', header: true }, { data: `<a href="${link}">${escapeHtml(branch.name)}</a> (<code>${branch.id}</code>)` }],
+        [{ data: 'Branch', header: true }, { data: `<a href="${link}">${escapeHtml(branch.name)}</a> (<code>${escapeHtml(branch.id)}</code>)` }],
         [{ data: 'Parent', header: true }, { data: branch.parentId ? `<code>${branch.parentId}</code>` : '–' }],
         [{ data: 'Created', header: true }, { data: branch.created ? 'yes, by this run' : 'no, reused (expiry renewed)' }],
         [{ data: 'Expires', header: true }, { data: branch.expiresAt ?? 'never' }],
+        [{ data: 'Password', header: true }, { data: escapeHtml(passwordText(result.password)) }],
         [{ data: 'Database / role', header: true }, { data: `<code>${escapeHtml(connection.database)}</code> / <code>${escapeHtml(connection.role)}</code>` }],
-        [{ data: 'Direct host', header: true }, { data: `<code>${connection.directHost}</code> (migrations)` }],
-        [{ data: 'Pooled host', header: true }, { data: `<code>${connection.pooledHost}</code> (application)` }],
+        [{ data: 'Direct host', header: true }, { data: `<code>${escapeHtml(connection.directHost)}</code> (migrations)` }],
+        [{ data: 'Pooled host', header: true }, { data: `<code>${escapeHtml(connection.pooledHost)}</code> (application)` }],
     ])
-        .addRaw(result.targets.length ? '' : 'No targets configured: the URLs are in the step outputs only.\n\n', true)
+        .addRaw(result.targets.length || result.skipped.length ? '' : 'No targets configured: the URLs are in the step outputs only.\n\n', true)
+        .addRaw(result.skipped.map((n) => `<p>${noteHtml(n)}</p>`).join(''), true)
         .addTable(result.targets.length ? [[{ data: 'Target', header: true }, { data: 'Published', header: true }, { data: 'Links', header: true }], ...targetRows(result.targets, 'set')] : [])
         .addRaw(costLine(stats, timings, seconds), true)
         .write();
@@ -43970,7 +44440,8 @@ async function writeDeleteSummary(projectId, result, stats, timings, seconds) {
 }
 async function writeFailureSummary(message) {
     try {
-        await core/* summary */.z.addHeading('Neon preview database: failed', 2).addCodeBlock(message).write();
+        // Escaped: the message can hold a head branch's name, which could close the block.
+        await core/* summary */.z.addHeading('Neon preview database: failed', 2).addCodeBlock(escapeHtml(message)).write();
     }
     catch {
         // No summary file outside a runner; the failure itself is already reported.
@@ -44006,6 +44477,7 @@ async function writeSweepSummary(result, stats, timings, seconds) {
 // its status, list the environment's deployments, and 2 per earlier deployment (inactive, delete).
 // Per remove with d deployments: delete environment, list deployments, 2 per deployment.
 // Per sweep listing (findManaged) of e environments: ceil(e / 100) list requests, at least 1.
+
 
 
 
@@ -44122,7 +44594,7 @@ class EnvironmentTarget {
         const existing = await lookup;
         const environment = existing ?? (await this.createEnvironment(owner, repo));
         if (!existing)
-            notes.push(`Created environment ${env}.`);
+            notes.push(note `Created environment ${env}.`);
         // The deployment is recorded while the values are written; it gets its success status once they are.
         const writing = started(this.writeValues(owner, repo, variables, reads));
         // (`written` is awaited only once the deployment exists: a failed write must not be unhandled meanwhile.)
@@ -44143,9 +44615,9 @@ class EnvironmentTarget {
         const deleted = await this.call(`delete environment ${env}`, { scope: 'environment', acceptStatus: [404] }, (signal) => this.octokit.rest.repos.deleteAnEnvironment({ owner, repo, environment_name: env, request: { signal } }));
         const deployments = await this.listDeployments(owner, repo);
         await eachLimited(deployments, CONCURRENCY, (id) => this.retireDeployment(owner, repo, id));
-        const notes = [deleted ? `Deleted environment ${env} with its secrets and variables.` : `Environment ${env} did not exist (already deleted).`];
+        const notes = [deleted ? note `Deleted environment ${env} with its secrets and variables.` : note `Environment ${env} did not exist (already deleted).`];
         if (deployments.length > 0)
-            notes.push(`Marked ${deployments.length} deployment${deployments.length === 1 ? '' : 's'} inactive and deleted ${deployments.length === 1 ? 'it' : 'them'}.`);
+            notes.push(deployments.length === 1 ? note `Marked 1 deployment inactive and deleted it.` : note `Marked ${deployments.length} deployments inactive and deleted them.`);
         return { target: this.name, label: this.label, names, links: [], notes };
     }
     /**
@@ -44214,7 +44686,7 @@ class EnvironmentTarget {
         await eachLimited(tasks, CONCURRENCY, (task) => task());
         const notes = [];
         if (unchanged > 0)
-            notes.push(`${unchanged} variable${unchanged === 1 ? '' : 's'} already had ${unchanged === 1 ? 'its' : 'their'} value.`);
+            notes.push(unchanged === 1 ? note `1 variable already had its value.` : note `${unchanged} variables already had their value.`);
         return { notes, removedNames };
     }
     // --- calls ---------------------------------------------------------------------------------
@@ -44297,7 +44769,7 @@ class EnvironmentTarget {
         const env = this.environment;
         const ref = pr.headSha || pr.headRef;
         if (!ref)
-            return [`No deployment recorded: the pull request's head commit is unknown (set \`head_ref\`).`];
+            return [note `No deployment recorded: the pull request's head commit is unknown (set ${'head_ref'}).`];
         let response;
         try {
             // A repeated create is harmless: the extra deployment is older than ours and retired below.
@@ -44317,12 +44789,12 @@ class EnvironmentTarget {
         catch (error) {
             // The values are in place; a ref GitHub cannot deploy only costs the PR page its link.
             if (error instanceof ApiError && (error.status === 409 || error.status === 422))
-                return [`No deployment recorded: ${error.message}`];
+                return [note `No deployment recorded: ${error.message}`];
             throw error;
         }
         const data = response.data;
         if (response.status !== 201 || typeof data.id !== 'number')
-            return [`No deployment recorded: GitHub answered ${response.status}${data.message ? ` (${data.message})` : ''}.`];
+            return [note `No deployment recorded: GitHub answered ${response.status} (${data.message ?? 'no deployment'}).`];
         const id = data.id;
         const [status, earlier] = await Promise.all([
             // 404: another run for this PR at the same time (a newer create, or a delete) already retired it.
@@ -44344,8 +44816,12 @@ class EnvironmentTarget {
         ]);
         const short = /^[0-9a-f]{40}$/.test(ref) ? ref.slice(0, 7) : ref;
         if (status === undefined)
-            return [`Deployment ${id} of ${short} to ${env} was retired meanwhile by another run for this pull request (a newer create keeps its own).`];
-        return [`Recorded deployment ${id} of ${short} to ${env}${earlier.length ? `; retired ${earlier.length} earlier deployment${earlier.length === 1 ? '' : 's'}` : ''}.`];
+            return [note `Deployment ${id} of ${short} to ${env} was retired meanwhile by another run for this pull request (a newer create keeps its own).`];
+        if (earlier.length === 0)
+            return [note `Recorded deployment ${id} of ${short} to ${env}.`];
+        if (earlier.length === 1)
+            return [note `Recorded deployment ${id} of ${short} to ${env}; retired 1 earlier deployment.`];
+        return [note `Recorded deployment ${id} of ${short} to ${env}; retired ${earlier.length} earlier deployments.`];
     }
     /** Ids of the environment's deployments, oldest first. */
     async listDeployments(owner, repo) {
@@ -44407,6 +44883,19 @@ class GitHubTarget {
         this.session = session;
         this.settings = settings;
         this.mappingHasSecrets = mappingHasSecrets;
+    }
+    /** The environment is named from the template: two pull requests can get one name (case aside). */
+    collides(a, b) {
+        const name = (pr) => {
+            try {
+                return environmentName(this.settings.environmentTemplate, pr.number, pr.headRef).toLowerCase();
+            }
+            catch {
+                return undefined;
+            }
+        };
+        const ours = name(a);
+        return ours !== undefined && ours === name(b);
     }
     environmentOf(pr) {
         return new EnvironmentTarget(this.octokit, this.session, this.settings, environmentName(this.settings.environmentTemplate, pr.number, pr.headRef), this.mappingHasSecrets);
@@ -44535,8 +45024,7 @@ function environmentMatcher(template) {
     };
 }
 function createGitHubTarget(settings, session) {
-    // No client-side timeout or retries: each attempt's limit and every retry come from the session.
-    const octokit = getOctokit(settings.github.token, { baseUrl: settings.github.apiUrl, userAgent: 'neon-preview' });
+    const octokit = createOctokit(settings.github.token, settings.github.apiUrl);
     return new GitHubTarget(octokit, session, settings.github, settings.variables.some((v) => isSecretSource(v.source)));
 }
 
@@ -44568,7 +45056,8 @@ function createGitHubTarget(settings, session) {
 
 
 
-const USER_AGENT = 'neon-preview-action';
+
+const netlify_USER_AGENT = 'neon-preview-action';
 /**
  * Per-key requests in flight at once: the default mapping's 7 keys in one round trip. Netlify
  * limits requests per minute (500), not how many are in flight; a run stays far below it.
@@ -44619,7 +45108,7 @@ class NetlifyRest {
         const op = (await operationTable()).get(operationId);
         const url = this.url(op, operationId, params);
         const method = (op?.verb ?? 'get').toUpperCase();
-        const headers = { authorization: `Bearer ${this.token}`, accept: 'application/json', 'user-agent': USER_AGENT };
+        const headers = { authorization: `Bearer ${this.token}`, accept: 'application/json', 'user-agent': netlify_USER_AGENT };
         if (options.body !== undefined)
             headers['content-type'] = 'application/json';
         return this.session.call({ platform: 'Netlify', operation: options.operation, idempotent: options.idempotent, acceptStatus: options.acceptStatus }, async (signal) => {
@@ -44707,6 +45196,10 @@ class NetlifyTarget {
         this.settings = settings;
         this.rest = new NetlifyRest(settings.apiUrl, settings.token, session);
     }
+    /** Netlify's values name no pull request: two from one head branch share them. */
+    collides(a, b) {
+        return a.headRef !== '' && a.headRef === b.headRef;
+    }
     async publish(pr, values, branchRef, ready) {
         const head = requireHead(pr);
         // The site and its variables are read at once, while the values may still be on their way.
@@ -44726,13 +45219,13 @@ class NetlifyTarget {
                 return;
             }
             if (current && variable.secret && !current.is_secret) {
-                notes.push(`${variable.name} exists on the site as a plain (not secret) variable, so its value for branch ${head} is readable in the Netlify UI and API; mark the variable secret in Netlify to hide it (the action never rewrites a whole variable).`);
+                notes.push(note `${variable.name} exists on the site as a plain (not secret) variable, so its value for branch ${head} is readable in the Netlify UI and API; mark the variable secret in Netlify to hide it (the action never rewrites a whole variable).`);
             }
             await this.writeValue(account, variable, head, current !== undefined);
         });
         core/* info */.pq(`Netlify: set ${variables.length - unchanged} value(s) for branch ${head}${unchanged ? `, ${unchanged} already up to date` : ''}`);
         if (unchanged > 0)
-            notes.push(`${unchanged} value(s) were already up to date.`);
+            notes.push(note `${unchanged} value(s) were already up to date.`);
         // This PR's values of keys that left the mapping: removed only when provably the action's.
         const wanted = new Set(variables.map((v) => v.name));
         const marks = neonBranchMarks(variables, branch);
@@ -44759,10 +45252,10 @@ class NetlifyTarget {
                 emptied.push(envVar.key);
         });
         if (kept.length > 0) {
-            notes.push(`Left the values for branch ${head} of ${kept.sort().join(', ')}: not in env_vars, and secret or not naming this PR's Neon branch, so the action cannot tell whether it set them. Delete them in Netlify if it did.`);
+            notes.push(note `Left the values for branch ${head} of ${kept.sort().join(', ')}: not in ${'env_vars'}, and secret or not naming this PR's Neon branch, so the action cannot tell whether it set them. Delete them in Netlify if it did.`);
         }
         if (emptied.length > 0)
-            notes.push(`Deleted ${emptied.sort().join(', ')}: no other value was left in them.`);
+            notes.push(note `Deleted ${emptied.sort().join(', ')}: no other value was left in them.`);
         const links = [{ label: 'Netlify environment variables', url: envSettingsUrl(site) }];
         if (this.settings.redeploy) {
             // The build will connect to the branch: not before its operations have ended.
@@ -44770,7 +45263,7 @@ class NetlifyTarget {
             await this.startBuild(site, head, links, notes);
         }
         else
-            notes.push(`Netlify applies these values to builds of branch ${head} (branch deploys); they reach a build started after this run.`);
+            notes.push(note `Netlify applies these values to builds of branch ${head} (branch deploys); they reach a build started after this run.`);
         return { target: 'netlify', label: this.label, names: variables.map((v) => v.name), removedNames: removedNames.sort(), links, notes };
     }
     async remove(pr, names) {
@@ -44801,9 +45294,9 @@ class NetlifyTarget {
         core/* info */.pq(`Netlify: removed ${removed.length} value(s) for branch ${head}`);
         const notes = [];
         if (emptied.length > 0)
-            notes.push(`Deleted ${emptied.sort().join(', ')}: no other value was left in them.`);
+            notes.push(note `Deleted ${emptied.sort().join(', ')}: no other value was left in them.`);
         if (absent.length > 0)
-            notes.push(`No value for branch ${head} in ${absent.sort().join(', ')} (already removed).`);
+            notes.push(note `No value for branch ${head} in ${absent.sort().join(', ')} (already removed).`);
         return { target: 'netlify', label: this.label, names: removed.sort(), links: [{ label: 'Netlify environment variables', url: envSettingsUrl(site) }], notes };
     }
     /**
@@ -44965,7 +45458,7 @@ class NetlifyTarget {
         }
         const deployId = build?.deploy_id;
         if (!deployId) {
-            notes.push(`Started a Netlify build of branch ${head}${build?.id ? ` (build ${build.id})` : ''}.`);
+            notes.push(build?.id ? note `Started a Netlify build of branch ${head} (build ${build.id}).` : note `Started a Netlify build of branch ${head}.`);
             return;
         }
         const deploy = (await this.rest.request('getDeploy', { deploy_id: deployId }, { operation: `get deploy ${deployId}`, acceptStatus: [404] }))?.body;
@@ -44973,7 +45466,7 @@ class NetlifyTarget {
             links.push({ label: `Netlify deploy ${deployId}`, url: deploy.admin_url });
         if (deploy?.deploy_ssl_url)
             links.push({ label: `Branch deploy of ${head}`, url: deploy.deploy_ssl_url });
-        notes.push(`Started a Netlify build of branch ${head} (deploy ${deployId}); it runs as a branch deploy with the new values.`);
+        notes.push(note `Started a Netlify build of branch ${head} (deploy ${deployId}); it runs as a branch deploy with the new values.`);
     }
 }
 function requireHead(pr) {
@@ -45006,6 +45499,7 @@ function createNetlifyTarget(settings, session) {
 // (+ list deployments + redeploy with `vercel_redeploy`); remove = list (+ one batch delete);
 // findManaged (sweep) = 1 list of the whole project.
 // Every call goes through the run's ApiSession (the one retry policy); the SDK never retries.
+
 
 
 
@@ -45092,7 +45586,7 @@ class VercelTarget {
             const deployment = await latest;
             if (!deployment) {
                 core/* notice */.lm(`Vercel: no preview deployment of ${head} yet, so nothing was redeployed; the next Git push builds with the values.`);
-                notes.push(`no preview deployment of ${head} yet; the next Git push will build with the values`);
+                notes.push(note `No preview deployment of ${head} yet; the next Git push will build with the values.`);
             }
             else {
                 // The deployment will connect to the branch: not before its operations have ended.
@@ -45101,11 +45595,11 @@ class VercelTarget {
                 inspectorUrl = redeployed.inspectorUrl;
                 if (redeployed.url)
                     links.push({ label: 'Vercel redeploy', url: redeployed.url });
-                notes.push(`Redeployed the newest preview deployment of ${head} (${deployment.uid}) so it builds with the values.`);
+                notes.push(note `Redeployed the newest preview deployment of ${head} (${deployment.uid}) so it builds with the values.`);
             }
         }
         else {
-            notes.push(`Vercel applies variables to new deployments only: the next push to ${head} builds with them (or set \`vercel_redeploy: true\`).`);
+            notes.push(note `Vercel applies variables to new deployments only: the next push to ${head} builds with them (or set ${'vercel_redeploy: true'}).`);
         }
         const settingsUrl = this.settingsPageUrl(inspectorUrl);
         if (settingsUrl)
@@ -45375,7 +45869,7 @@ function createTargets(settings, session) {
 
 
 
-const main_USER_AGENT = 'neon-preview-action';
+
 async function run() {
     const started = Date.now();
     try {
@@ -45386,13 +45880,14 @@ async function run() {
             return;
         }
         const session = new ApiSession(settings.timeoutMs, (line) => core/* info */.pq(line), tuningFor(settings.timeoutMs));
-        const neon = new NeonClient(createNeonApi(settings.neon.apiKey, settings.neon.apiUrl, main_USER_AGENT), session, settings.neon.projectId);
+        const neon = new NeonClient(createNeonApi(settings.neon.apiKey, settings.neon.apiUrl, USER_AGENT), session, settings.neon.projectId);
         const targets = createTargets(settings, session);
         const phases = new Phases();
         const seconds = () => (Date.now() - started) / 1000;
+        const octokit = settings.github.token ? createOctokit(settings.github.token, settings.github.apiUrl) : undefined;
+        const pulls = octokit && new PullRequests(octokit, session, settings.repository);
         if (settings.command === 'sweep') {
-            const octokit = getOctokit(settings.github.token, { baseUrl: settings.github.apiUrl, userAgent: main_USER_AGENT });
-            const result = await sweepRepository(settings, neon, targets, new PullRequests(octokit, session, settings.repository), phases);
+            const result = await sweepRepository(settings, neon, targets, pulls, phases);
             await writeSweepSummary(result, session.stats, phases.timings, seconds());
             const removed = result.rows.filter((r) => r.outcome === 'removed').length;
             const failed = result.rows.filter((r) => r.outcome === 'failed');
@@ -45401,52 +45896,133 @@ async function run() {
                 throw new Error(`Sweep: ${failed.length} pull requests could not be cleaned up: ${failed.map((r) => `#${r.pr ?? '?'}: ${r.note}`).join(' | ')}`);
             return;
         }
-        const octokit = settings.comment ? getOctokit(settings.github.token, { baseUrl: settings.github.apiUrl, userAgent: main_USER_AGENT }) : undefined;
+        const commenting = settings.comment ? octokit : undefined;
         /** Starts the comment's reads (token login, the PR's comments) once the targets are done. */
-        const readComment = () => (octokit ? readCommentState(octokit, session, settings.pr) : undefined);
+        const readComment = () => (commenting ? readCommentState(commenting, session, settings.pr) : undefined);
         const comment = async (facts, state) => {
-            if (!octokit)
+            if (!commenting)
                 return;
-            const outcome = await phases.run('PR comment', () => upsertComment(octokit, session, settings.pr, renderComment(facts), state));
+            const outcome = await phases.run('PR comment', () => upsertComment(commenting, session, settings.pr, renderComment(facts), state));
             core/* info */.pq(`PR comment: ${outcome}`);
         };
-        if (settings.command === 'create') {
-            const result = await createPreview(settings, neon, targets, phases, setConnectionOutputs);
-            // The values are published; the comment's reads go while Neon's operations end.
-            const state = readComment();
-            await result.ready;
-            core/* info */.pq(`Preview database ready: ${result.branch.name} (${result.branch.id}), ${result.branch.created ? 'created' : 'reused'}`);
-            const { branch } = result;
-            await comment({
-                state: 'ready',
-                branchName: branch.name,
-                branch: { ...branch, consoleUrl: consoleUrl(settings.neon.projectId, branch.id) },
-                targets: result.targets,
-                headSha: settings.pr.headSha,
-            }, state);
-            await writeCreateSummary(settings.neon.projectId, result, session.stats, phases.timings, seconds());
-        }
-        else {
+        /** Delete, as the closed event runs it: the targets' values, the branch, the comment. */
+        const remove = async () => {
             let state;
-            const result = await deletePreview(settings, neon, targets, phases, () => (state = readComment()));
+            const result = await deletePreview(settings, { neon, targets, phases, afterTargets: () => (state = readComment()) });
             if (result.branch) {
                 core/* setOutput */.uH('branch_id', result.branch.id);
                 core/* setOutput */.uH('branch_name', result.branch.name);
             }
-            await comment({
-                state: result.outcome === 'kept' ? 'kept' : 'removed',
-                branchName: result.branchName,
-                branch: result.branch && { ...result.branch, consoleUrl: consoleUrl(settings.neon.projectId, result.branch.id) },
-                targets: result.targets,
-            }, state);
+            await comment(removedFacts(settings, result), state);
             await writeDeleteSummary(settings.neon.projectId, result, session.stats, phases.timings, seconds());
+        };
+        if (settings.command === 'delete')
+            return await remove();
+        const result = await createPreview(settings, { neon, targets, pulls, phases }, setConnectionOutputs);
+        // The values are published; the comment's reads go while Neon's operations end.
+        const state = readComment();
+        await result.ready;
+        core/* info */.pq(`Preview database ready: ${result.branch.name} (${result.branch.id}), ${result.branch.created ? 'created' : 'reused'}`);
+        await comment(readyFacts(settings, result), state);
+        // A close that came while this run worked found less than it made: made good here.
+        if (pulls && (await closedMeanwhile(pulls, settings))) {
+            core/* warning */.$e(`Pull request #${settings.pr.number} was closed while this run made its preview; removing it again, as its close does.`);
+            core/* setOutput */.uH('command', 'delete');
+            return await remove();
         }
+        await writeCreateSummary(settings.neon.projectId, result, session.stats, phases.timings, seconds());
     }
     catch (error) {
-        // Only the message: client error objects carry request headers (tokens).
-        const message = error instanceof Error ? error.message : String(error);
+        // Only the message (client error objects carry request headers), and no secret in it.
+        const message = (0,secrets/* redact */.E$)(error instanceof Error ? error.message : String(error));
         core/* setFailed */.C1(message);
         await writeFailureSummary(message);
+    }
+}
+function readyFacts(settings, result) {
+    const { branch } = result;
+    return {
+        state: 'ready',
+        branchName: branch.name,
+        branch: { ...branch, consoleUrl: consoleUrl(settings.neon.projectId, branch.id) },
+        targets: result.targets,
+        headSha: settings.pr.headSha,
+        password: result.password,
+        skipped: result.skipped,
+    };
+}
+function removedFacts(settings, result) {
+    return {
+        state: result.outcome === 'kept' ? 'kept' : 'removed',
+        branchName: result.branchName,
+        branch: result.branch && { ...result.branch, consoleUrl: consoleUrl(settings.neon.projectId, result.branch.id) },
+        targets: result.targets,
+    };
+}
+/** Whether GitHub says the pull request is closed now (the event's state was read when it was sent). */
+async function closedMeanwhile(pulls, settings) {
+    const { state, reason } = await pulls.state(settings.pr.number);
+    if (state === 'closed')
+        return true;
+    if (state !== 'open')
+        core/* info */.pq(`Could not confirm that pull request #${settings.pr.number} is still open (${reason ?? state}); should it have closed during this run, its close or the nightly sweep removes the preview.`);
+    return false;
+}
+
+
+/***/ }),
+
+/***/ 7194:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   DT: () => (/* binding */ registerConnectionUrl),
+/* harmony export */   E$: () => (/* binding */ redact),
+/* harmony export */   cl: () => (/* binding */ registerSecret)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8179);
+// Every secret the run knows (tokens, passwords, URLs that carry a password), registered once:
+// masked by the runner in every form a platform could echo it in, and cut out of any text the
+// action itself prints (a platform's error message may quote a request body).
+
+const known = new Set();
+/** Every registered form, longest first, so a form inside another is cut with it. */
+let forms = [];
+/** The ways a value can appear in a platform's answer: as sent, URL-encoded, JSON-escaped. */
+function formsOf(value) {
+    const json = JSON.stringify(value).slice(1, -1);
+    return [value, encodeURIComponent(value), json, json.replaceAll('/', '\\/'), JSON.stringify(encodeURIComponent(value)).slice(1, -1)];
+}
+/** Masks `value` (every form of it) before anything can print it. Empty values are ignored. */
+function registerSecret(value) {
+    if (!value || known.has(value))
+        return;
+    known.add(value);
+    const added = formsOf(value).filter((form) => form.length > 0 && !forms.includes(form));
+    for (const form of added)
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(form);
+    forms = [...forms, ...added].sort((a, b) => b.length - a.length);
+}
+/** `text` with every registered secret replaced by `***`, as the runner's mask would show it. */
+function redact(text) {
+    let out = text;
+    for (const form of forms)
+        if (out.includes(form))
+            out = out.replaceAll(form, '***');
+    return out;
+}
+/** A connection URL and the password in it: both registered, in every form. */
+function registerConnectionUrl(url) {
+    registerSecret(url);
+    try {
+        const parsed = new URL(url);
+        if (parsed.password) {
+            registerSecret(decodeURIComponent(parsed.password));
+            registerSecret(parsed.password);
+        }
+    }
+    catch {
+        // Not a URL: registered whole above.
     }
 }
 

@@ -4,6 +4,8 @@
 import * as core from '@actions/core';
 import { getOctokit } from '@actions/github';
 import { ApiError, type ApiSession } from './http/retry.js';
+import { renderNote, visible, type Note } from './note.js';
+import { passwordText, type PasswordState } from './credentials.js';
 import type { Link, PullRequestRef, TargetReport } from './targets/target.js';
 
 export const COMMENT_MARKER = '<!-- neon-preview:sticky-comment -->';
@@ -19,23 +21,37 @@ export interface CommentFacts {
   targets: TargetReport[];
   /** The head commit the preview was made for. */
   headSha?: string;
+  /** Whether the preview's role has a password of its own. */
+  password?: PasswordState;
+  /** Why targets the inputs name got nothing (a fork's branch-scoped targets). */
+  skipped?: Note[];
 }
 
 /**
  * Text shown as it is, not read as Markdown: the ASCII punctuation that can start inline markup
- * (or end a link's text, or split a table cell) is backslash-escaped. Branch names come from the
- * PR's head branch, which its author chose.
+ * (or end a link's text, or split a table cell) is backslash-escaped, and characters that reorder
+ * or hide text are shown by their code point. Branch names come from the PR's head branch, which
+ * its author chose.
  */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_[\]<>|~&!#()]/g, '\\$&');
+  return visible(text).replace(/[\\`*_[\]<>|~&!#()]/g, '\\$&');
 }
 
-/** A code span that shows `text` as it is, backticks in it included (outside a table). */
+/**
+ * A code span that shows `text` as it is, backticks in it included (outside a table). GitHub makes
+ * no mention (`@team`) and no link (`www.example.com`) inside one.
+ */
 export function codeSpan(text: string): string {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const shown = visible(text).replace(/\s+/g, ' ');
+  const longest = Math.max(0, ...(shown.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longest + 1);
-  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${text}${pad}${fence}`;
+  const pad = shown.startsWith('`') || shown.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${shown}${pad}${fence}`;
+}
+
+/** A note in Markdown: its words escaped, its values as code spans. */
+export function noteMarkdown(n: Note): string {
+  return renderNote(n, escapeMarkdown, codeSpan);
 }
 
 /** A link destination that cannot end the link early: parentheses, angle brackets and spaces percent-encoded. */
@@ -58,6 +74,7 @@ export function renderComment(facts: CommentFacts): string {
     if (b.parentId) lines.push(`| Parent | ${codeSpan(b.parentId)} |`);
     lines.push(`| Expires | ${b.expiresAt ? `${b.expiresAt.slice(0, 10)} (renewed on every push)` : 'never'} |`);
     lines.push(`| Branch was | ${b.created ? 'created for this pull request' : 'reused'} |`);
+    if (facts.password) lines.push(`| Password | ${escapeMarkdown(passwordText(facts.password))} |`);
     if (facts.headSha) lines.push(`| Commit | \`${facts.headSha.slice(0, 7)}\` |`);
     lines.push('');
     if (facts.targets.length === 0) {
@@ -66,10 +83,11 @@ export function renderComment(facts: CommentFacts): string {
       lines.push('**Published** (names only; values are secret where they carry the password)', '');
       for (const t of facts.targets) {
         const names = t.names.map(codeSpan).join(', ') || 'nothing';
-        const extras = [...t.links.map(link), ...t.notes.map(escapeMarkdown)].join(' · ');
+        const extras = [...t.links.map(link), ...t.notes.map(noteMarkdown)].join(' · ');
         lines.push(`- **${t.label}**: ${names}${extras ? ` · ${extras}` : ''}`);
       }
     }
+    for (const skipped of facts.skipped ?? []) lines.push('', noteMarkdown(skipped));
   } else if (facts.state === 'removed') {
     lines.push('### Neon preview database: removed', '');
     // The same words on every close, so a repeated close does not edit the comment again.

@@ -1,8 +1,9 @@
 // The only module that reads inputs and the event. Every input is turned once into one typed,
 // validated Settings object; every bad value fails here, before any API call, with one line that
 // names the input, says what is wrong and what is accepted. Tokens are masked as they are read.
-import * as core from '@actions/core';
+import { getInput } from '@actions/core';
 import { context } from '@actions/github';
+import { registerSecret } from './secrets.js';
 import { TARGET_LABELS, TARGET_NAMES, type PullRequestRef, type TargetName } from './targets/target.js';
 import { DEFAULT_ENV_VARS, VARIABLE_SOURCES, type VariableSource, type VariableSpec } from './variables.js';
 
@@ -23,6 +24,8 @@ export interface NeonSettings {
   expiresInSeconds: number;
   /** Seconds before the compute suspends; 0 = Neon's default. */
   suspendTimeoutSeconds: number;
+  /** `rotate`: the preview's role gets its own password; `inherit`: it keeps the parent's. */
+  previewPassword: 'rotate' | 'inherit';
 }
 
 export interface VercelSettings {
@@ -67,6 +70,8 @@ export interface Settings extends CommonSettings {
   command: Command;
   pr: PullRequestRef;
   neon: NeonSettings;
+  /** Why targets the inputs name were left out for this pull request (a fork's branch-scoped ones). */
+  skippedTargets: { target: TargetName; reason: string }[];
 }
 
 /** sweep: everything the action manages for the repository. */
@@ -89,6 +94,8 @@ export interface EventInfo {
   payload: Record<string, unknown>;
   /** GITHUB_API_URL */
   apiUrl: string;
+  /** GITHUB_ACTOR: who triggered the run (`dependabot[bot]` for Dependabot's pull requests). */
+  actor?: string;
 }
 
 /** A bad input. Its message is the one line the user sees. */
@@ -104,6 +111,13 @@ export class InputError extends Error {
 
 const PR_EVENTS = new Set(['pull_request', 'pull_request_target']);
 const MAX_BRANCH_NAME = 256;
+/** Pull request numbers are 32-bit integers on GitHub. */
+const MAX_PR_NUMBER = 2_147_483_647;
+/** Postgres truncates identifiers to 63 bytes (NAMEDATALEN - 1). */
+const MAX_POSTGRES_NAME_BYTES = 63;
+const DEPENDABOT = 'dependabot[bot]';
+/** Targets whose values are scoped by the head branch's name: a fork's head names one of ours. */
+const BRANCH_SCOPED: readonly TargetName[] = ['vercel', 'netlify'];
 const MAX_TTL_SECONDS = 30 * 24 * 3600;
 
 export const DEFAULTS = {
@@ -117,6 +131,8 @@ export const DEFAULTS = {
   vercel_api_url: 'https://api.vercel.com',
   netlify_api_url: 'https://api.netlify.com/api/v1',
   github_environment: 'pr-{pr}',
+  preview_password: 'rotate',
+  fork_pull_requests: 'skip',
   timeout: '300',
 } as const;
 
@@ -137,6 +153,24 @@ function required(read: Read, name: string, why?: string): string {
   const value = read(name);
   if (!value) throw new InputError(name, `is required${why ? ` ${why}` : ''} but is empty`);
   return value;
+}
+
+/**
+ * A token: masked at once, and refused with a line break or any other control character in it (a
+ * secret pasted from a wrapped terminal), which an HTTP header cannot carry. Never shown.
+ */
+function token(read: Read, name: string, why?: string): string {
+  const value = why === undefined ? read(name) : required(read, name, why);
+  registerSecret(value);
+  if (hasControlCharacters(value)) throw new InputError(name, 'contains a line break or another control character; copy the token again as one line');
+  return value;
+}
+
+/** One of a few words (`what` they are, for the message); `fallback` when empty. */
+function choice<T extends string>(read: Read, name: string, what: string, allowed: readonly T[], fallback: T): T {
+  const value = read(name) || fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw new InputError(name, `${show(value)} is not ${what}; expected ${allowed.join(' or ')}`);
+  return value as T;
 }
 
 function optional(read: Read, name: string): string | undefined {
@@ -161,6 +195,7 @@ function parseUrl(read: Read, name: string, fallback: string): string {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InputError(name, `${show(value)} must use https (or http for a local stand-in)`);
   if (url.username || url.password) throw new InputError(name, 'must not carry credentials; pass tokens in their own inputs');
+  if (url.search || url.hash || value.includes('?') || value.includes('#')) throw new InputError(name, `${show(value)} must be a base URL without a query or fragment, such as ${fallback}`);
   return value.replace(/\/+$/, '');
 }
 
@@ -260,12 +295,28 @@ export function parseTargets(value: string): TargetName[] {
 
 function parseName(input: string, value: string | undefined, what: string): string | undefined {
   if (value === undefined) return undefined;
-  if (hasControlCharacters(value) || value.length > 63) throw new InputError(input, `${show(value)} is not a ${what}; expected a Postgres name of at most 63 characters on one line`);
+  if (hasControlCharacters(value) || Buffer.byteLength(value, 'utf8') > MAX_POSTGRES_NAME_BYTES) {
+    throw new InputError(input, `${show(value)} is not a ${what}; expected a Postgres name on one line of at most ${MAX_POSTGRES_NAME_BYTES} bytes (a non-ASCII letter takes 2 to 4)`);
+  }
   return value;
+}
+
+/**
+ * Why `name` is not a branch name git accepts (the rules of `git check-ref-format --branch`), or
+ * undefined when it is one.
+ */
+export function branchNameProblem(name: string): string | undefined {
+  if (name.length > 250) return 'is longer than 250 characters';
+  if (/[\s~^:?*[\\]/.test(name) || hasControlCharacters(name)) return 'has a space, a control character or one of ~ ^ : ? * [ \\';
+  if (name.includes('..') || name.includes('@{') || name.includes('//')) return 'has "..", "@{" or "//"';
+  if (name === '@' || name.startsWith('/') || name.endsWith('/') || name.endsWith('.') || name.startsWith('-')) return 'starts with "/" or "-", ends with "/" or ".", or is "@"';
+  if (name.split('/').some((part) => part.startsWith('.') || part.endsWith('.lock'))) return 'has a part that starts with "." or ends with ".lock"';
+  return undefined;
 }
 
 interface PullRequestPayload {
   number?: number;
+  user?: { login?: string } | null;
   head?: { ref?: string; sha?: string; repo?: { full_name?: string } | null };
   base?: { repo?: { full_name?: string } };
 }
@@ -285,8 +336,7 @@ export function environmentName(template: string, pr: number, headRef: string): 
 }
 
 function neonConnection(read: Read): SweepSettings['neon'] {
-  const apiKey = required(read, 'neon_api_key', '(a Neon API key, e.g. `${{ secrets.NEON_API_KEY }}`; create one under Account settings → API keys in the Neon console)');
-  core.setSecret(apiKey);
+  const apiKey = token(read, 'neon_api_key', '(a Neon API key, e.g. `${{ secrets.NEON_API_KEY }}`; create one under Account settings → API keys in the Neon console)');
   const projectId = required(read, 'neon_project_id', '(the id of the Neon project, under Settings → General in the Neon console)');
   if (!/^[a-z0-9-]{1,60}$/.test(projectId)) {
     throw new InputError('neon_project_id', `${show(projectId)} is not a Neon project id; expected 1-60 lowercase letters, digits and hyphens (Settings → General in the Neon console)`);
@@ -309,26 +359,23 @@ function commonSettings(read: Read, event: EventInfo, headRef: string | undefine
 
   let vercel: VercelSettings | undefined;
   if (targets.includes('vercel')) {
-    const token = required(read, 'vercel_token', "when `targets` has vercel (a Vercel access token, from the account's Tokens page)");
-    core.setSecret(token);
+    const vercelToken = token(read, 'vercel_token', "when `targets` has vercel (a Vercel access token, from the account's Tokens page)");
     const project = required(read, 'vercel_project', 'when `targets` has vercel (the project id prj_… or its name)');
     if (!/^[A-Za-z0-9._-]{1,100}$/.test(project)) throw new InputError('vercel_project', `${show(project)} is not a Vercel project id or name`);
     const team = optional(read, 'vercel_team');
     if (team !== undefined && !/^[A-Za-z0-9_-]{1,100}$/.test(team)) throw new InputError('vercel_team', `${show(team)} is not a Vercel team id (team_…) or slug`);
-    vercel = { token, project, team, apiUrl: parseUrl(read, 'vercel_api_url', DEFAULTS.vercel_api_url), redeploy: parseBoolean(read, 'vercel_redeploy', false) };
+    vercel = { token: vercelToken, project, team, apiUrl: parseUrl(read, 'vercel_api_url', DEFAULTS.vercel_api_url), redeploy: parseBoolean(read, 'vercel_redeploy', false) };
   }
 
   let netlify: NetlifySettings | undefined;
   if (targets.includes('netlify')) {
-    const token = required(read, 'netlify_token', 'when `targets` has netlify (a Netlify personal access token)');
-    core.setSecret(token);
+    const netlifyToken = token(read, 'netlify_token', 'when `targets` has netlify (a Netlify personal access token)');
     const siteId = required(read, 'netlify_site_id', 'when `targets` has netlify (Site configuration → Site ID)');
     if (!/^[A-Za-z0-9._-]{1,100}$/.test(siteId)) throw new InputError('netlify_site_id', `${show(siteId)} is not a Netlify site id`);
-    netlify = { token, siteId, apiUrl: parseUrl(read, 'netlify_api_url', DEFAULTS.netlify_api_url), redeploy: parseBoolean(read, 'netlify_redeploy', false) };
+    netlify = { token: netlifyToken, siteId, apiUrl: parseUrl(read, 'netlify_api_url', DEFAULTS.netlify_api_url), redeploy: parseBoolean(read, 'netlify_redeploy', false) };
   }
 
-  const githubToken = read('github_token');
-  if (githubToken) core.setSecret(githubToken);
+  const githubToken = token(read, 'github_token');
   if (targets.includes('github') && !githubToken) throw new InputError('github_token', 'is required when `targets` has github (a token allowed to manage environments)');
   const environmentTemplate = perPullRequest('github_environment', read('github_environment') || DEFAULTS.github_environment);
   // Checks the template's placeholders whatever the command.
@@ -344,6 +391,57 @@ function commonSettings(read: Read, event: EventInfo, headRef: string | undefine
 }
 
 /**
+ * Whether this run is for a pull request that must be skipped: from a fork (unless
+ * `fork_pull_requests: allow`), or one GitHub runs without secrets (a fork's or Dependabot's under
+ * `pull_request`). Undefined when the run goes on; the fork flag tells a run that goes on for a fork.
+ */
+function skipFor(read: Read, event: EventInfo, pullRequest: PullRequestPayload | undefined): { skip?: Skip; fork: boolean } {
+  if (!pullRequest) return { fork: false };
+  const forks = choice(read, 'fork_pull_requests', 'a way to treat fork pull requests', ['skip', 'allow'] as const, DEFAULTS.fork_pull_requests);
+  const headRepo = pullRequest.head?.repo?.full_name;
+  const baseRepo = pullRequest.base?.repo?.full_name ?? event.repository;
+  const fork = headRepo !== baseRepo;
+  const dependabot = event.actor === DEPENDABOT || pullRequest.user?.login === DEPENDABOT;
+  const from = fork ? `a fork (${headRepo ?? 'a deleted repository'})` : DEPENDABOT;
+  if (!read('neon_api_key') && (fork || dependabot)) {
+    return { fork, skip: { command: 'skip', reason: `Pull request from ${from}: GitHub runs it without the repository's secrets, so there is no Neon API key. Nothing was done.` } };
+  }
+  if (fork && forks === 'skip') {
+    return {
+      fork,
+      skip: {
+        command: 'skip',
+        reason: `Pull request from ${from}: skipped, as \`fork_pull_requests: skip\` (the default) says; its code is an outsider's. Set \`fork_pull_requests: allow\` to give forks a branch of your data. Nothing was done.`,
+      },
+    };
+  }
+  return { fork };
+}
+
+/** The pull request's number: `pr_number`, else the event's. */
+function pullRequestNumber(read: Read, event: EventInfo, pullRequest: PullRequestPayload | undefined): number {
+  const prInput = read('pr_number');
+  if (prInput) {
+    if (!/^[1-9][0-9]{0,9}$/.test(prInput) || Number(prInput) > MAX_PR_NUMBER) throw new InputError('pr_number', `${show(prInput)} is not a pull request number; expected a whole number from 1 to ${MAX_PR_NUMBER}`);
+    return Number(prInput);
+  }
+  const fromEvent = pullRequest?.number ?? (typeof event.payload.number === 'number' ? event.payload.number : undefined);
+  if (!fromEvent || !Number.isInteger(fromEvent) || fromEvent <= 0) {
+    throw new InputError('pr_number', `is empty and the ${show(event.eventName)} event carries no pull request number; set \`pr_number\``);
+  }
+  return fromEvent;
+}
+
+/** The head branch: `head_ref`, else the event's; refused when git would not accept it as a branch name. */
+function headBranch(read: Read, pullRequest: PullRequestPayload | undefined): string {
+  const headInput = read('head_ref');
+  const headRef = headInput || pullRequest?.head?.ref || '';
+  const problem = headRef ? branchNameProblem(headRef) : undefined;
+  if (problem) throw new InputError(headInput ? 'head_ref' : 'head_ref (from the event)', `${show(headRef)} is not a git branch name: it ${problem}`);
+  return headRef;
+}
+
+/**
  * Parses every input and the event into settings for the command, or a Skip. `read` returns an
  * input's value (trimmed, '' when unset).
  */
@@ -352,44 +450,26 @@ export function parseSettings(read: Read, event: EventInfo): Settings | SweepSet
   const requested = read('command') || DEFAULTS.command;
   const command = commandFor(event, requested);
 
-  // Fork pull requests get no secrets; that is not an error.
-  const headRepo = pullRequest?.head?.repo?.full_name;
-  const baseRepo = pullRequest?.base?.repo?.full_name ?? event.repository;
-  if (!read('neon_api_key') && pullRequest && headRepo !== baseRepo) {
-    return { command: 'skip', reason: `Pull request from a fork (${headRepo ?? 'a deleted repository'}): GitHub gives such runs no secrets, so there is no Neon API key. Nothing was done.` };
-  }
+  const { skip, fork } = skipFor(read, event, pullRequest);
+  if (skip) return skip;
 
   if (command === 'sweep') {
     const neon = neonConnection(read);
-    return { ...commonSettings(read, event, undefined), command, neon };
+    const common = commonSettings(read, event, undefined);
+    // The sweep asks GitHub which pull requests are closed: without a token it could tell none.
+    if (!common.github.token) throw new InputError('github_token', 'is required for sweep (it reads the state of pull requests); the default `${{ github.token }}` does, with `permissions: pull-requests: read`');
+    return { ...common, command, neon };
   }
   const connection = neonConnection(read);
-
-  const prInput = read('pr_number');
-  let prNumber: number;
-  if (prInput) {
-    if (!/^[1-9][0-9]{0,9}$/.test(prInput)) throw new InputError('pr_number', `${show(prInput)} is not a pull request number; expected a positive whole number`);
-    prNumber = Number(prInput);
-  } else {
-    const fromEvent = pullRequest?.number ?? (typeof event.payload.number === 'number' ? event.payload.number : undefined);
-    if (!fromEvent || !Number.isInteger(fromEvent) || fromEvent <= 0) {
-      throw new InputError('pr_number', `is empty and the ${show(event.eventName)} event carries no pull request number; set \`pr_number\``);
-    }
-    prNumber = fromEvent;
-  }
-
-  const headInput = read('head_ref');
-  if (headInput && (hasControlCharacters(headInput) || headInput.length > 250)) throw new InputError('head_ref', 'must be a git branch name on one line, at most 250 characters');
-  const headRef = headInput || pullRequest?.head?.ref || '';
+  const prNumber = pullRequestNumber(read, event, pullRequest);
+  const headRef = headBranch(read, pullRequest);
   const pr: PullRequestRef = { repository: event.repository, number: prNumber, headRef, headSha: pullRequest?.head?.sha };
 
   const branchName = renderTemplate('branch_name', perPullRequest('branch_name', read('branch_name') || DEFAULTS.branch_name), prNumber, headRef);
   if (!branchName.trim()) throw new InputError('branch_name', 'renders to an empty name; expected a template such as preview/pr-{pr}');
   if (branchName.length > MAX_BRANCH_NAME) throw new InputError('branch_name', `renders to ${branchName.length} characters; Neon allows at most ${MAX_BRANCH_NAME}`);
 
-  const branchType = read('branch_type') || DEFAULTS.branch_type;
-  if (branchType !== 'data' && branchType !== 'schema-only') throw new InputError('branch_type', `${show(branchType)} is not a branch type; expected data or schema-only`);
-
+  const branchType = choice(read, 'branch_type', 'a branch type', ['data', 'schema-only'] as const, DEFAULTS.branch_type);
   const parentBranch = optional(read, 'parent_branch');
   if (parentBranch !== undefined && (hasControlCharacters(parentBranch) || parentBranch.length > MAX_BRANCH_NAME)) {
     throw new InputError('parent_branch', 'must be a Neon branch name or id on one line, at most 256 characters');
@@ -404,6 +484,7 @@ export function parseSettings(read: Read, event: EventInfo): Settings | SweepSet
     branchType,
     expiresInSeconds: parseExpiresIn(read('expires_in') || DEFAULTS.expires_in),
     suspendTimeoutSeconds: parseSuspendTimeout(read('suspend_timeout') || DEFAULTS.suspend_timeout),
+    previewPassword: choice(read, 'preview_password', 'a password policy', ['rotate', 'inherit'] as const, DEFAULTS.preview_password),
   };
 
   const common = commonSettings(read, event, headRef);
@@ -411,7 +492,12 @@ export function parseSettings(read: Read, event: EventInfo): Settings | SweepSet
     const environment = environmentName(common.github.environmentTemplate, prNumber, headRef);
     if (!/^[A-Za-z0-9._/-]{1,255}$/.test(environment)) throw new InputError('github_environment', `renders to ${show(environment)}; expected at most 255 letters, digits, . _ - /`);
   }
-  return { ...common, command, pr, neon };
+  // A fork's head branch is named in the fork: on Vercel and Netlify that name is one of ours.
+  const skippedTargets = fork
+    ? common.targets.filter((t) => BRANCH_SCOPED.includes(t)).map((target) => ({ target, reason: `${TARGET_LABELS[target]} gets no values for a pull request from a fork: they would be scoped to a branch name that belongs to this repository` }))
+    : [];
+  const targets = common.targets.filter((t) => !skippedTargets.some((s) => s.target === t));
+  return { ...common, targets, command, pr, neon, skippedTargets };
 }
 
 /** Reads the action's inputs and the event from the runner's environment. */
@@ -421,7 +507,8 @@ export function readSettings(): Settings | SweepSettings | Skip {
     repository: process.env.GITHUB_REPOSITORY ?? '',
     payload: context.payload as Record<string, unknown>,
     apiUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
+    actor: process.env.GITHUB_ACTOR,
   };
   if (!/^[^/\s]+\/[^/\s]+$/.test(event.repository)) throw new Error('GITHUB_REPOSITORY is not set: run this action in a GitHub Actions workflow');
-  return parseSettings((name) => core.getInput(name), event);
+  return parseSettings((name) => getInput(name), event);
 }

@@ -1,19 +1,18 @@
 // run(): settings → command → outputs and report. The only place that fails the step.
 import * as core from '@actions/core';
-import { getOctokit } from '@actions/github';
-import { createPreview } from './commands/create.js';
-import { deletePreview } from './commands/delete.js';
+import { createPreview, type CreateResult } from './commands/create.js';
+import { deletePreview, type DeleteResult } from './commands/delete.js';
 import { sweepRepository } from './commands/sweep.js';
 import { readCommentState, renderComment, upsertComment, type CommentFacts, type CommentState } from './comment.js';
 import { ApiSession, tuningFor } from './http/retry.js';
-import { readSettings } from './inputs.js';
+import { createOctokit, USER_AGENT } from './http/octokit.js';
+import { readSettings, type Settings } from './inputs.js';
 import { NeonClient, consoleUrl, createNeonApi } from './neon.js';
 import { Phases } from './phases.js';
 import { PullRequests } from './pulls.js';
 import { setConnectionOutputs, writeCreateSummary, writeDeleteSummary, writeFailureSummary, writeSweepSummary } from './report.js';
+import { redact } from './secrets.js';
 import { createTargets } from './targets/index.js';
-
-export const USER_AGENT = 'neon-preview-action';
 
 export async function run(): Promise<void> {
   const started = Date.now();
@@ -29,10 +28,11 @@ export async function run(): Promise<void> {
     const targets = createTargets(settings, session);
     const phases = new Phases();
     const seconds = () => (Date.now() - started) / 1000;
+    const octokit = settings.github.token ? createOctokit(settings.github.token, settings.github.apiUrl) : undefined;
+    const pulls = octokit && new PullRequests(octokit, session, settings.repository);
 
     if (settings.command === 'sweep') {
-      const octokit = getOctokit(settings.github.token, { baseUrl: settings.github.apiUrl, userAgent: USER_AGENT });
-      const result = await sweepRepository(settings, neon, targets, new PullRequests(octokit, session, settings.repository), phases);
+      const result = await sweepRepository(settings, neon, targets, pulls!, phases);
       await writeSweepSummary(result, session.stats, phases.timings, seconds());
       const removed = result.rows.filter((r) => r.outcome === 'removed').length;
       const failed = result.rows.filter((r) => r.outcome === 'failed');
@@ -41,55 +41,75 @@ export async function run(): Promise<void> {
       return;
     }
 
-    const octokit = settings.comment ? getOctokit(settings.github.token, { baseUrl: settings.github.apiUrl, userAgent: USER_AGENT }) : undefined;
+    const commenting = settings.comment ? octokit : undefined;
     /** Starts the comment's reads (token login, the PR's comments) once the targets are done. */
-    const readComment = (): Promise<CommentState> | undefined => (octokit ? readCommentState(octokit, session, settings.pr) : undefined);
+    const readComment = (): Promise<CommentState> | undefined => (commenting ? readCommentState(commenting, session, settings.pr) : undefined);
     const comment = async (facts: CommentFacts, state: Promise<CommentState> | undefined) => {
-      if (!octokit) return;
-      const outcome = await phases.run('PR comment', () => upsertComment(octokit, session, settings.pr, renderComment(facts), state));
+      if (!commenting) return;
+      const outcome = await phases.run('PR comment', () => upsertComment(commenting, session, settings.pr, renderComment(facts), state));
       core.info(`PR comment: ${outcome}`);
     };
-
-    if (settings.command === 'create') {
-      const result = await createPreview(settings, neon, targets, phases, setConnectionOutputs);
-      // The values are published; the comment's reads go while Neon's operations end.
-      const state = readComment();
-      await result.ready;
-      core.info(`Preview database ready: ${result.branch.name} (${result.branch.id}), ${result.branch.created ? 'created' : 'reused'}`);
-      const { branch } = result;
-      await comment(
-        {
-          state: 'ready',
-          branchName: branch.name,
-          branch: { ...branch, consoleUrl: consoleUrl(settings.neon.projectId, branch.id) },
-          targets: result.targets,
-          headSha: settings.pr.headSha,
-        },
-        state,
-      );
-      await writeCreateSummary(settings.neon.projectId, result, session.stats, phases.timings, seconds());
-    } else {
+    /** Delete, as the closed event runs it: the targets' values, the branch, the comment. */
+    const remove = async () => {
       let state: Promise<CommentState> | undefined;
-      const result = await deletePreview(settings, neon, targets, phases, () => (state = readComment()));
+      const result = await deletePreview(settings, { neon, targets, phases, afterTargets: () => (state = readComment()) });
       if (result.branch) {
         core.setOutput('branch_id', result.branch.id);
         core.setOutput('branch_name', result.branch.name);
       }
-      await comment(
-        {
-          state: result.outcome === 'kept' ? 'kept' : 'removed',
-          branchName: result.branchName,
-          branch: result.branch && { ...result.branch, consoleUrl: consoleUrl(settings.neon.projectId, result.branch.id) },
-          targets: result.targets,
-        },
-        state,
-      );
+      await comment(removedFacts(settings, result), state);
       await writeDeleteSummary(settings.neon.projectId, result, session.stats, phases.timings, seconds());
+    };
+
+    if (settings.command === 'delete') return await remove();
+
+    const result = await createPreview(settings, { neon, targets, pulls, phases }, setConnectionOutputs);
+    // The values are published; the comment's reads go while Neon's operations end.
+    const state = readComment();
+    await result.ready;
+    core.info(`Preview database ready: ${result.branch.name} (${result.branch.id}), ${result.branch.created ? 'created' : 'reused'}`);
+    await comment(readyFacts(settings, result), state);
+    // A close that came while this run worked found less than it made: made good here.
+    if (pulls && (await closedMeanwhile(pulls, settings))) {
+      core.warning(`Pull request #${settings.pr.number} was closed while this run made its preview; removing it again, as its close does.`);
+      core.setOutput('command', 'delete');
+      return await remove();
     }
+    await writeCreateSummary(settings.neon.projectId, result, session.stats, phases.timings, seconds());
   } catch (error) {
-    // Only the message: client error objects carry request headers (tokens).
-    const message = error instanceof Error ? error.message : String(error);
+    // Only the message (client error objects carry request headers), and no secret in it.
+    const message = redact(error instanceof Error ? error.message : String(error));
     core.setFailed(message);
     await writeFailureSummary(message);
   }
+}
+
+function readyFacts(settings: Settings, result: CreateResult): CommentFacts {
+  const { branch } = result;
+  return {
+    state: 'ready',
+    branchName: branch.name,
+    branch: { ...branch, consoleUrl: consoleUrl(settings.neon.projectId, branch.id) },
+    targets: result.targets,
+    headSha: settings.pr.headSha,
+    password: result.password,
+    skipped: result.skipped,
+  };
+}
+
+function removedFacts(settings: Settings, result: DeleteResult): CommentFacts {
+  return {
+    state: result.outcome === 'kept' ? 'kept' : 'removed',
+    branchName: result.branchName,
+    branch: result.branch && { ...result.branch, consoleUrl: consoleUrl(settings.neon.projectId, result.branch.id) },
+    targets: result.targets,
+  };
+}
+
+/** Whether GitHub says the pull request is closed now (the event's state was read when it was sent). */
+async function closedMeanwhile(pulls: PullRequests, settings: Settings): Promise<boolean> {
+  const { state, reason } = await pulls.state(settings.pr.number);
+  if (state === 'closed') return true;
+  if (state !== 'open') core.info(`Could not confirm that pull request #${settings.pr.number} is still open (${reason ?? state}); should it have closed during this run, its close or the nightly sweep removes the preview.`);
+  return false;
 }

@@ -1,9 +1,10 @@
 // Neon: find or create the PR's branch, wait for its operations, fetch its connection URLs,
 // delete it. Every call goes through the run's ApiSession (the one retry policy).
 import * as core from '@actions/core';
-import { createApiClient, type Api, type Branch, type Database, type Operation } from '@neondatabase/api-client';
+import { createApiClient, type Api, type Branch, type Database, type Endpoint, type Operation } from '@neondatabase/api-client';
 import { ApiError, type ApiSession } from './http/retry.js';
 import type { NeonSettings } from './inputs.js';
+import { registerConnectionUrl } from './secrets.js';
 import type { PullRequestRef } from './targets/target.js';
 import type { ConnectionDetails } from './variables.js';
 
@@ -17,8 +18,10 @@ const FULL_PAGE_SIZE = 10_000;
 export type NeonApi = Api<unknown>;
 
 export function createNeonApi(apiKey: string, baseURL: string, userAgent: string): NeonApi {
-  // No client-side timeout: each attempt's time limit comes from the session's AbortSignal.
-  return createApiClient({ apiKey, baseURL, headers: { 'User-Agent': userAgent } });
+  // No client-side timeout: each attempt's time limit comes from the session's AbortSignal. The
+  // fetch adapter, not axios's http one: that one's helpers (follow-redirects, the proxy agent)
+  // print request headers, the API key among them, when DEBUG is set.
+  return createApiClient({ apiKey, baseURL, headers: { 'User-Agent': userAgent }, adapter: 'fetch' });
 }
 
 /** The PR's branch as the action reports it. */
@@ -38,6 +41,8 @@ export interface EnsuredBranch {
   branch: PreviewBranch;
   /** The branch's databases, when the answer that made it listed them. */
   databases?: Database[];
+  /** The branch's computes: its URLs must point at one of them. */
+  endpoints: Endpoint[];
   /** Settles when the branch's operations have ended; rejects when one ended in error. */
   ready: Promise<void>;
 }
@@ -45,6 +50,12 @@ export interface EnsuredBranch {
 export interface FoundBranch {
   branch: Branch;
   annotations: Record<string, string>;
+}
+
+/** The pull request a managed branch belongs to, from its `github-pr` annotation. */
+export function owningPullRequest(found: FoundBranch): number | undefined {
+  const pr = Number(found.annotations['github-pr']);
+  return Number.isSafeInteger(pr) && pr > 0 ? pr : undefined;
 }
 
 export function consoleUrl(projectId: string, branchId: string): string {
@@ -96,9 +107,21 @@ export class NeonClient {
     return match.branch.id;
   }
 
+  /** Every branch of the project with its annotations (all pages). */
+  listBranches(): Promise<FoundBranch[]> {
+    return this.searchBranches(undefined, () => true);
+  }
+
   /** Every branch neon-preview manages for `repository` (all pages). */
   async listManagedBranches(repository: string): Promise<FoundBranch[]> {
-    return this.searchBranches(undefined, () => true).then((all) => all.filter((f) => f.annotations['managed-by'] === MANAGED_BY && f.annotations['github-repo'] === repository));
+    return (await this.listBranches()).filter((f) => isManagedFor(f, repository));
+  }
+
+  /** The project's default branch's id (a root branch's passwords come from it). */
+  async defaultBranchId(): Promise<string> {
+    const found = (await this.listBranches()).find((f) => f.branch.default);
+    if (!found) throw new Error(`Neon: project ${this.projectId} lists no default branch`);
+    return found.branch.id;
   }
 
   private async searchBranches(search: string | undefined, keep: (branch: Branch) => boolean): Promise<FoundBranch[]> {
@@ -129,9 +152,9 @@ export class NeonClient {
    * exist from the moment it is created, so they can be fetched (and published) meanwhile.
    * `ready` never rejects unhandled: a caller that does not wait for it loses nothing.
    */
-  async ensureBranch(settings: NeonSettings, pr: PullRequestRef): Promise<EnsuredBranch> {
+  async ensureBranch(settings: NeonSettings, pr: PullRequestRef, lookup?: Promise<FoundBranch | undefined>): Promise<EnsuredBranch> {
     const [existing, parentId] = await Promise.all([
-      this.findBranchByName(settings.branchName),
+      lookup ?? this.findBranchByName(settings.branchName),
       settings.parentBranch ? this.resolveParentId(settings.parentBranch) : Promise.resolve(undefined),
     ]);
     let found = existing;
@@ -174,27 +197,23 @@ export class NeonClient {
     core.info(`Created Neon branch ${data.branch.name} (${data.branch.id})`);
     const ready = this.waitForOperations(data.operations);
     ready.catch(() => {});
-    return { branch: toPreview(data.branch, annotations, true), databases: data.databases, ready };
+    return { branch: toPreview(data.branch, annotations, true), databases: data.databases, endpoints: data.endpoints, ready };
   }
 
-  private async reuse(found: FoundBranch, settings: NeonSettings, pr: PullRequestRef): Promise<{ branch: PreviewBranch; databases?: Database[] }> {
+  private async reuse(found: FoundBranch, settings: NeonSettings, pr: PullRequestRef): Promise<{ branch: PreviewBranch; databases?: Database[]; endpoints: Endpoint[] }> {
     const { branch, annotations } = found;
-    if (annotations['managed-by'] !== MANAGED_BY) {
-      throw new Error(`Neon branch ${branch.name} (${branch.id}) exists but was not created by neon-preview (no managed-by=${MANAGED_BY} annotation); it is left alone. Choose another \`branch_name\` or remove that branch.`);
-    }
-    if (annotations['github-repo'] && annotations['github-repo'] !== pr.repository) {
-      throw new Error(`Neon branch ${branch.name} belongs to ${annotations['github-repo']}, not ${pr.repository}; set \`branch_name\` to a template unique to this repository (e.g. ${pr.repository.split('/')[1]}/pr-{pr}).`);
-    }
+    const refusal = ownershipProblem(found, pr);
+    if (refusal) throw new Error(`${refusal} Choose another \`branch_name\`${refusal.includes('pull request #') ? ' (with {pr} in it)' : ''} or remove that branch.`);
     core.info(`Reusing Neon branch ${branch.name} (${branch.id})`);
     if (branch.current_state !== 'ready') await this.waitForBranchReady(branch.id);
     const wantExpiry = settings.expiresInSeconds > 0 ? expiryFromNow(settings.expiresInSeconds) : null;
     // The databases (for the URLs, unless `database` and `role` name them) are listed meanwhile.
-    const [expiresAt, , databases] = await Promise.all([
+    const [expiresAt, endpoints, databases] = await Promise.all([
       wantExpiry === null && !branch.expires_at ? Promise.resolve(undefined) : this.setExpiry(branch.id, wantExpiry),
       this.ensureReadWriteEndpoint(branch.id, settings),
       settings.database && settings.role ? Promise.resolve(undefined) : this.listDatabases(branch.id),
     ]);
-    return { branch: toPreview({ ...branch, expires_at: expiresAt ?? undefined }, annotations, false), ...(databases ? { databases } : {}) };
+    return { branch: toPreview({ ...branch, expires_at: expiresAt ?? undefined }, annotations, false), endpoints, ...(databases ? { databases } : {}) };
   }
 
   /** Waits for a branch that a concurrent run is still creating. */
@@ -216,11 +235,10 @@ export class NeonClient {
     return data.branch.expires_at ?? undefined;
   }
 
-  private async ensureReadWriteEndpoint(branchId: string, settings: NeonSettings): Promise<void> {
-    const { data } = await this.session.call({ platform: 'Neon', operation: 'list branch computes' }, (signal) =>
-      this.api.listProjectBranchEndpoints(this.projectId, branchId, { signal }),
-    );
-    if (data.endpoints.some((e) => e.type === 'read_write')) return;
+  /** The branch's computes, a read-write one added when it has none. */
+  private async ensureReadWriteEndpoint(branchId: string, settings: NeonSettings): Promise<Endpoint[]> {
+    const endpoints = await this.branchEndpoints(branchId);
+    if (endpoints.some((e) => e.type === 'read_write')) return endpoints;
     core.info(`Branch ${branchId} has no read-write compute; adding one`);
     const endpoint: Record<string, unknown> = { branch_id: branchId, type: 'read_write' };
     if (settings.suspendTimeoutSeconds !== 0) endpoint.suspend_timeout_seconds = settings.suspendTimeoutSeconds;
@@ -229,13 +247,57 @@ export class NeonClient {
         this.api.createProjectEndpoint(this.projectId, { endpoint: endpoint as never }, { signal }),
       );
       await this.waitForOperations(created.operations);
+      return [...endpoints, created.endpoint];
     } catch (error) {
       // A concurrent run may have added it first; only a compute that is still missing is a failure.
-      const again = await this.session.call({ platform: 'Neon', operation: 'list branch computes' }, (signal) =>
-        this.api.listProjectBranchEndpoints(this.projectId, branchId, { signal }),
-      );
-      if (!again.data.endpoints.some((e) => e.type === 'read_write')) throw error;
+      const again = await this.branchEndpoints(branchId);
+      if (!again.some((e) => e.type === 'read_write')) throw error;
+      return again;
     }
+  }
+
+  async branchEndpoints(branchId: string): Promise<Endpoint[]> {
+    const { data } = await this.session.call({ platform: 'Neon', operation: 'list branch computes' }, (signal) => this.api.listProjectBranchEndpoints(this.projectId, branchId, { signal }));
+    return data.endpoints;
+  }
+
+  /** The branch an endpoint belongs to (a URL's host names its endpoint), when Neon knows it. */
+  async endpointOwner(endpointId: string): Promise<{ id: string; name: string } | undefined> {
+    const { data } = await this.session.call({ platform: 'Neon', operation: 'list computes' }, (signal) => this.api.listProjectEndpoints(this.projectId, { signal }));
+    const endpoint = data.endpoints.find((e) => e.id === endpointId);
+    if (!endpoint) return undefined;
+    const branch = await this.session.call({ platform: 'Neon', operation: 'get branch', acceptStatus: [404] }, (signal) => this.api.getProjectBranch(this.projectId, endpoint.branch_id, { signal }));
+    return { id: endpoint.branch_id, name: branch?.data.branch.name ?? endpoint.branch_id };
+  }
+
+  /**
+   * The role's password on a branch; undefined when the branch has no such role. Rejects with a
+   * 412 ApiError when the project does not store passwords.
+   */
+  async revealPassword(branchId: string, role: string): Promise<string | undefined> {
+    const response = await this.session.call({ platform: 'Neon', operation: `read the password of role ${role}`, acceptStatus: [404] }, (signal) =>
+      this.api.getProjectBranchRolePassword(this.projectId, branchId, role, { signal }),
+    );
+    return response?.data.password;
+  }
+
+  /**
+   * Gives the role on this branch a new password; its operations are the caller's to wait for.
+   * `busy` when Neon refuses it because an operation runs on the branch (423): another run's reset,
+   * perhaps, which the caller looks at before trying again.
+   */
+  async resetPassword(branchId: string, role: string): Promise<Operation[] | 'busy'> {
+    const response = await this.session.call({ platform: 'Neon', operation: `reset the password of role ${role}`, idempotent: false, acceptStatus: [423] }, (signal) =>
+      this.api.resetProjectBranchRolePassword(this.projectId, branchId, role, { signal }),
+    );
+    if (!response) return 'busy';
+    core.info(`Reset the password of role ${role} on branch ${branchId}`);
+    return response.data.operations;
+  }
+
+  /** Waits one polling interval (see `pollIntervalMs`) into a wait that began `elapsedMs` ago. */
+  pause(elapsedMs: number, what: string): Promise<void> {
+    return this.session.sleep(pollIntervalMs(elapsedMs), what);
   }
 
   /**
@@ -355,13 +417,12 @@ export class NeonClient {
       }
     };
     const [directUrl, pooledUrl] = await Promise.all([fetchUri(false), fetchUri(true)]);
-    core.setSecret(directUrl);
-    core.setSecret(pooledUrl);
+    // Masked before anything can print them, in every form.
+    registerConnectionUrl(directUrl);
+    registerConnectionUrl(pooledUrl);
     const direct = new URL(directUrl);
     const pooled = new URL(pooledUrl);
     const password = decodeURIComponent(direct.password);
-    // Masked before anything can print them: the password raw and as it appears in URLs.
-    for (const secret of new Set([password, direct.password, encodeURIComponent(password)])) if (secret) core.setSecret(secret);
     return { branchId: branch.id, branchName: branch.name, database, role, password, directUrl, pooledUrl, directHost: direct.hostname, pooledHost: pooled.hostname };
   }
 
@@ -374,12 +435,8 @@ export class NeonClient {
     const found = await (lookup ?? this.findBranchByName(name));
     if (!found) return { outcome: 'absent' };
     const branch = toPreview(found.branch, found.annotations, false);
-    if (found.annotations['managed-by'] !== MANAGED_BY) {
-      return { outcome: 'kept', branch, reason: `Neon branch ${name} (${branch.id}) has no managed-by=${MANAGED_BY} annotation, so neon-preview did not create it; it was left alone.` };
-    }
-    if (found.annotations['github-repo'] && found.annotations['github-repo'] !== pr.repository) {
-      return { outcome: 'kept', branch, reason: `Neon branch ${name} belongs to ${found.annotations['github-repo']}, not ${pr.repository}; it was left alone.` };
-    }
+    const refusal = ownershipProblem(found, pr);
+    if (refusal) return { outcome: 'kept', branch, reason: `${refusal} It was left alone.` };
     return { outcome: await this.deleteById(branch.id), branch };
   }
 
@@ -398,6 +455,24 @@ export class NeonClient {
     const operations = response && typeof response.data === 'object' && response.data ? (response.data.operations ?? []) : [];
     return { outcome: response && response.status === 200 ? 'deleted' : 'absent', operations };
   }
+}
+
+/** Whether a branch was made by neon-preview for this repository's pull requests. */
+export function isManagedFor(found: FoundBranch, repository: string): boolean {
+  return found.annotations['managed-by'] === MANAGED_BY && found.annotations['github-repo'] === repository;
+}
+
+/**
+ * Why the branch is not this pull request's to reuse or delete (its annotations name no
+ * neon-preview, another repository or another pull request), or undefined when it is.
+ */
+export function ownershipProblem(found: FoundBranch, pr: PullRequestRef): string | undefined {
+  const { branch, annotations } = found;
+  if (annotations['managed-by'] !== MANAGED_BY) return `Neon branch ${branch.name} (${branch.id}) was not created by neon-preview: it has no managed-by=${MANAGED_BY} annotation.`;
+  if (annotations['github-repo'] && annotations['github-repo'] !== pr.repository) return `Neon branch ${branch.name} belongs to ${annotations['github-repo']}, not ${pr.repository}.`;
+  const owner = owningPullRequest(found);
+  if (annotations['github-pr'] !== undefined && owner !== pr.number) return `Neon branch ${branch.name} belongs to pull request #${annotations['github-pr']}, not #${pr.number} (its github-pr annotation).`;
+  return undefined;
 }
 
 function operationError(op: Operation): Error {

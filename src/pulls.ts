@@ -18,6 +18,7 @@ export type PullState = 'open' | 'closed' | 'missing' | 'unknown';
 export class PullRequests {
   private readonly owner: string;
   private readonly repo: string;
+  private readable?: Promise<boolean>;
 
   constructor(
     private readonly octokit: Octokit,
@@ -27,7 +28,11 @@ export class PullRequests {
     [this.owner, this.repo] = repository.split('/') as [string, string];
   }
 
-  /** The state of pull request `number`: `missing` when GitHub has none, `unknown` when it would not say. */
+  /**
+   * The state of pull request `number`: `missing` only when GitHub has none in a repository the
+   * token can read (GitHub answers 404 alike for a repository a token cannot see), `unknown` when
+   * GitHub would not say.
+   */
   async state(number: number): Promise<{ state: PullState; headRef?: string; reason?: string }> {
     try {
       const { data } = await this.session.call({ platform: 'GitHub', operation: `get pull request #${number}` }, (signal) =>
@@ -35,9 +40,22 @@ export class PullRequests {
       );
       return { state: data.state === 'open' ? 'open' : 'closed', headRef: data.head.ref };
     } catch (error) {
-      if (error instanceof ApiError && (error.status === 404 || error.status === 410)) return { state: 'missing' };
+      if (error instanceof ApiError && (error.status === 404 || error.status === 410)) {
+        const readable = await this.repositoryReadable().catch((e: unknown) => (e instanceof Error ? e.message : String(e)));
+        if (readable === true) return { state: 'missing' };
+        const why = readable === false ? `GitHub answers 404 for ${this.owner}/${this.repo} itself: the token in \`github_token\` cannot see the repository (grant it the repository, with Pull requests: read)` : readable;
+        return { state: 'unknown', reason: `${error.message}; ${why}` };
+      }
       return { state: 'unknown', reason: error instanceof Error ? error.message : String(error) };
     }
+  }
+
+  /** Whether the token can read the repository itself (asked once). */
+  private repositoryReadable(): Promise<boolean> {
+    this.readable ??= this.session
+      .call({ platform: 'GitHub', operation: `get repository ${this.owner}/${this.repo}`, acceptStatus: [404] }, (signal) => this.octokit.rest.repos.get({ owner: this.owner, repo: this.repo, request: { signal } }))
+      .then((response) => response !== undefined);
+    return this.readable;
   }
 
   /**

@@ -4,8 +4,10 @@ import * as core from '@actions/core';
 import type { DeleteResult } from './commands/delete.js';
 import type { SweepResult } from './commands/sweep.js';
 import type { CreateResult } from './commands/create.js';
+import { passwordText } from './credentials.js';
 import type { CallStats, Platform } from './http/retry.js';
 import { consoleUrl, type PreviewBranch } from './neon.js';
+import { renderNote, visible, type Note } from './note.js';
 import type { PhaseTiming } from './phases.js';
 import type { TargetReport } from './targets/target.js';
 import type { ConnectionDetails } from './variables.js';
@@ -41,12 +43,18 @@ function targetRows(reports: TargetReport[], verb: string): string[][] {
     r.label,
     r.names.length ? `${verb} ${r.names.map((n) => `<code>${n}</code>`).join(', ')}${r.removedNames?.length ? `; removed ${r.removedNames.join(', ')}` : ''}` : 'nothing to do',
     // An empty cell would be written as an unclosed <td>.
-    [...r.links.map((l) => `<a href="${l.url}">${escapeHtml(l.label)}</a>`), ...r.notes.map(escapeHtml)].join('<br>') || '–',
+    [...r.links.map((l) => `<a href="${escapeHtml(l.url)}">${escapeHtml(l.label)}</a>`), ...r.notes.map(noteHtml)].join('<br>') || '–',
   ]);
 }
 
+/** Text shown as it is in HTML, characters that reorder or hide text shown by their code point. */
 function escapeHtml(text: string): string {
-  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+  return visible(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** A note in HTML: its words escaped, its values in `<code>`. */
+function noteHtml(n: Note): string {
+  return renderNote(n, escapeHtml, (v) => `<code>${escapeHtml(v)}</code>`);
 }
 
 export async function writeCreateSummary(projectId: string, result: CreateResult, stats: CallStats, timings: PhaseTiming[], seconds: number): Promise<void> {
@@ -55,15 +63,17 @@ export async function writeCreateSummary(projectId: string, result: CreateResult
   await core.summary
     .addHeading('Neon preview database: ready', 2)
     .addTable([
-      [{ data: 'Branch', header: true }, { data: `<a href="${link}">${escapeHtml(branch.name)}</a> (<code>${branch.id}</code>)` }],
+      [{ data: 'Branch', header: true }, { data: `<a href="${link}">${escapeHtml(branch.name)}</a> (<code>${escapeHtml(branch.id)}</code>)` }],
       [{ data: 'Parent', header: true }, { data: branch.parentId ? `<code>${branch.parentId}</code>` : '–' }],
       [{ data: 'Created', header: true }, { data: branch.created ? 'yes, by this run' : 'no, reused (expiry renewed)' }],
       [{ data: 'Expires', header: true }, { data: branch.expiresAt ?? 'never' }],
+      [{ data: 'Password', header: true }, { data: escapeHtml(passwordText(result.password)) }],
       [{ data: 'Database / role', header: true }, { data: `<code>${escapeHtml(connection.database)}</code> / <code>${escapeHtml(connection.role)}</code>` }],
-      [{ data: 'Direct host', header: true }, { data: `<code>${connection.directHost}</code> (migrations)` }],
-      [{ data: 'Pooled host', header: true }, { data: `<code>${connection.pooledHost}</code> (application)` }],
+      [{ data: 'Direct host', header: true }, { data: `<code>${escapeHtml(connection.directHost)}</code> (migrations)` }],
+      [{ data: 'Pooled host', header: true }, { data: `<code>${escapeHtml(connection.pooledHost)}</code> (application)` }],
     ])
-    .addRaw(result.targets.length ? '' : 'No targets configured: the URLs are in the step outputs only.\n\n', true)
+    .addRaw(result.targets.length || result.skipped.length ? '' : 'No targets configured: the URLs are in the step outputs only.\n\n', true)
+    .addRaw(result.skipped.map((n) => `<p>${noteHtml(n)}</p>`).join(''), true)
     .addTable(result.targets.length ? [[{ data: 'Target', header: true }, { data: 'Published', header: true }, { data: 'Links', header: true }], ...targetRows(result.targets, 'set')] : [])
     .addRaw(costLine(stats, timings, seconds), true)
     .write();
@@ -85,7 +95,8 @@ export async function writeDeleteSummary(projectId: string, result: DeleteResult
 
 export async function writeFailureSummary(message: string): Promise<void> {
   try {
-    await core.summary.addHeading('Neon preview database: failed', 2).addCodeBlock(message).write();
+    // Escaped: the message can hold a head branch's name, which could close the block.
+    await core.summary.addHeading('Neon preview database: failed', 2).addCodeBlock(escapeHtml(message)).write();
   } catch {
     // No summary file outside a runner; the failure itself is already reported.
   }

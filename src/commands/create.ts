@@ -1,35 +1,55 @@
-// create: the PR's branch (found or made), its URLs, published to every target.
+// create: the PR's branch (found or made), its credentials, published to every target.
 //
 // What waits for what (everything else runs at once):
+// - the branch is created or reused once no other pull request's preview holds its names;
 // - the targets start their reads at once and write when the URLs are there;
 // - the URLs are fetched as soon as the branch exists, while Neon's operations still run (the
-//   URLs do not change when they end);
+//   URLs do not change when they end), unless the preview's password must be rotated first;
+// - nothing is published before the URLs are checked to be the preview branch's own;
 // - the run is done when the values are published and the operations have ended.
+import * as core from '@actions/core';
 import { started } from '../concurrency.js';
+import { checkUrlsBelongTo, ownCredentials, type PasswordState } from '../credentials.js';
 import type { Settings } from '../inputs.js';
 import type { Phases } from '../phases.js';
-import { consoleUrl, type EnsuredBranch, type NeonClient, type PreviewBranch } from '../neon.js';
+import { consoleUrl, type FoundBranch, type NeonClient, type PreviewBranch } from '../neon.js';
+import { words, type Note } from '../note.js';
+import { conflictsOf, sharedThings, type Conflict } from '../ownership.js';
+import type { PullRequests } from '../pulls.js';
 import type { BranchRef, Target, TargetReport } from '../targets/target.js';
 import { resolveVariables, type ConnectionDetails } from '../variables.js';
+import { deletePreview } from './delete.js';
 import { onEveryTarget } from './targets.js';
 
 export interface CreateResult {
   branch: PreviewBranch;
   connection: ConnectionDetails;
+  password: PasswordState;
   targets: TargetReport[];
+  /** Why targets the inputs name got nothing. */
+  skipped: Note[];
   /** Settles when the branch's operations have ended (rejects when one ended in error). */
   ready: Promise<void>;
 }
 
+export interface CreateContext {
+  neon: NeonClient;
+  targets: Target[];
+  /** Pull request states (undefined without a GitHub token: every other PR counts as open). */
+  pulls?: PullRequests;
+  phases: Phases;
+}
+
 export async function createPreview(
   settings: Settings,
-  neon: NeonClient,
-  targets: Target[],
-  phases: Phases,
+  { neon, targets, pulls, phases }: CreateContext,
   /** Called as soon as the URLs are known, so outputs exist even if a target fails. */
   onConnection: (branch: PreviewBranch, connection: ConnectionDetails) => void,
 ): Promise<CreateResult> {
-  const ensured = started(neon.ensureBranch(settings.neon, settings.pr));
+  const skipped = settings.skippedTargets.map((s) => words(s.reason));
+  for (const s of settings.skippedTargets) core.notice(s.reason);
+  const lookup = started(neon.listBranches().then((all) => clearNames(settings, all, { neon, targets, pulls, phases })));
+  const ensured = started(neon.ensureBranch(settings.neon, settings.pr, lookup));
   // The phase lasts until the branch is ready; the URLs and the targets need only the branch.
   const branchPhase = started(
     phases.run(`Neon branch ${settings.neon.branchName}`, async () => {
@@ -37,17 +57,20 @@ export async function createPreview(
       await ready;
     }),
   );
-  const connecting = started(
-    ensured.then(({ branch, databases }: EnsuredBranch) =>
+  const ready = started(branchPhase);
+  const credentials = started(
+    ensured.then(({ branch, databases, endpoints, ready: operations }) =>
       phases.run('Connection URLs', async () => {
         const { database, role } = await neon.resolveDatabase(branch.id, settings.neon, databases);
-        return neon.connectionDetails(branch, database, role);
+        const sourceId = started(sourceOf(settings, neon, branch));
+        const own = await ownCredentials(neon, { branch, sourceId, database, role, mode: settings.neon.previewPassword, ready: operations });
+        await checkUrlsBelongTo(neon, branch, endpoints, own.connection);
+        return own;
       }),
     ),
   );
-  const variables = started(connecting.then((connection) => resolveVariables(settings.variables, connection)));
+  const variables = started(credentials.then(({ connection }) => resolveVariables(settings.variables, connection)));
   const branchRef = started(ensured.then(({ branch }): BranchRef => ({ id: branch.id, name: branch.name, consoleUrl: consoleUrl(settings.neon.projectId, branch.id) })));
-  const ready = started(branchPhase);
   const publishing =
     targets.length === 0
       ? Promise.resolve<TargetReport[]>([])
@@ -55,7 +78,7 @@ export async function createPreview(
 
   // Neon's errors first: the targets only wait for them.
   const { branch } = await ensured;
-  const connection = await connecting;
+  const { connection, password } = await credentials;
   onConnection(branch, connection);
   let reports: TargetReport[];
   try {
@@ -65,5 +88,40 @@ export async function createPreview(
     await ready;
     throw error;
   }
-  return { branch, connection, targets: reports, ready };
+  return { branch, connection, password, targets: reports, skipped, ready };
+}
+
+/** The branch the preview's roles came from: its parent, or for a root (schema-only) branch the one it was made from. */
+async function sourceOf(settings: Settings, neon: NeonClient, branch: PreviewBranch): Promise<string> {
+  if (branch.parentId) return branch.parentId;
+  return settings.neon.parentBranch ? neon.resolveParentId(settings.neon.parentBranch) : neon.defaultBranchId();
+}
+
+/**
+ * This pull request's branch from the project's list, once no other pull request's preview holds
+ * one of its names. One held by a pull request that is open (or whose state GitHub would not
+ * give) fails the run naming it; one left behind by a closed pull request is removed first, as
+ * that pull request's close would have.
+ */
+async function clearNames(settings: Settings, all: FoundBranch[], context: CreateContext): Promise<FoundBranch | undefined> {
+  const mine = all.find((f) => f.branch.name === settings.neon.branchName);
+  const conflicts = conflictsOf(settings.pr, settings.neon.branchName, all, context.targets);
+  if (conflicts.length === 0) return mine;
+  const states = await Promise.all(conflicts.map(async (c) => ({ conflict: c, ...(context.pulls ? await context.pulls.state(c.other.number) : { state: 'unknown' as const, reason: 'no `github_token` to ask GitHub' }) })));
+  const held = states.find((s) => s.state === 'open' || s.state === 'unknown');
+  if (held) throw new Error(heldMessage(settings, held.conflict, held.state, held.reason));
+  for (const { conflict } of states) {
+    core.warning(`Pull request #${conflict.other.number} is closed but left ${sharedThings(conflict)} behind; removing them first, as its close would have, so pull request #${settings.pr.number} can have them.`);
+    await context.phases.run(`Remove what closed pull request #${conflict.other.number} left`, () =>
+      deletePreview({ ...settings, pr: conflict.other, neon: { ...settings.neon, branchName: conflict.branch.branch.name } }, context),
+    );
+  }
+  return conflicts.some((c) => c.sameBranchName) ? undefined : mine;
+}
+
+function heldMessage(settings: Settings, conflict: Conflict, state: string, reason?: string): string {
+  const { number, headRef } = conflict.other;
+  const status = state === 'open' ? 'which is open' : `whose state GitHub would not give (${reason ?? 'unknown'})`;
+  const advice = conflict.sameBranchName || conflict.targets.some((t) => t.name === 'github') ? ' Put {pr} in `branch_name` and `github_environment` so every pull request gets names of its own.' : ' Two open pull requests from one branch cannot both have values scoped to it; close one of them.';
+  return `Pull request #${settings.pr.number} cannot have ${sharedThings(conflict)}: they belong to pull request #${number} (head branch ${headRef || 'unknown'}), ${status}. Nothing was reused or changed.${advice}`;
 }

@@ -1,10 +1,13 @@
 // delete: the PR's values from every target, then its Neon branch. Anything already gone counts
-// as removed; a branch neon-preview does not manage is left alone with a warning.
+// as removed; a branch neon-preview does not manage, or that another pull request's preview holds,
+// is left alone with a warning, and so are values another pull request's preview shares.
 import * as core from '@actions/core';
 import { started } from '../concurrency.js';
 import type { Settings } from '../inputs.js';
 import type { Phases } from '../phases.js';
 import type { NeonClient, PreviewBranch } from '../neon.js';
+import { note } from '../note.js';
+import { conflictsOf } from '../ownership.js';
 import type { Target, TargetReport } from '../targets/target.js';
 import { onEveryTarget } from './targets.js';
 
@@ -15,31 +18,44 @@ export interface DeleteResult {
   targets: TargetReport[];
 }
 
-export async function deletePreview(
-  settings: Settings,
-  neon: NeonClient,
-  targets: Target[],
-  phases: Phases,
+export interface DeleteContext {
+  neon: NeonClient;
+  targets: Target[];
+  phases: Phases;
   /** Called when the targets are done (successfully), before the branch is deleted. */
-  afterTargets?: () => void,
-): Promise<DeleteResult> {
+  afterTargets?: () => void;
+}
+
+export async function deletePreview(settings: Settings, { neon, targets, phases, afterTargets }: DeleteContext): Promise<DeleteResult> {
   const names = settings.variables.map((v) => v.name);
-  // The branch is looked up while the targets are cleaned; it is deleted only after them.
-  const lookup = started(neon.findBranchByName(settings.neon.branchName));
+  const { branchName } = settings.neon;
+  // The project's branches tell whose preview holds what; the branch is deleted only after the targets.
+  const listing = started(neon.listBranches());
+  const lookup = started(listing.then((all) => all.find((f) => f.branch.name === branchName)));
+  // Targets that name values alike for several pull requests wait for the list; the others start at once.
+  const shared = targets.some((t) => t.collides) ? await listing.then((all) => conflictsOf(settings.pr, branchName, all, targets)) : [];
   let targetError: unknown;
   let reports: TargetReport[] = [];
   if (targets.length > 0) {
     try {
-      reports = await phases.run(`Remove from ${targets.map((t) => t.label).join(', ')}`, () => onEveryTarget(targets, (t) => t.remove(settings.pr, names)));
+      reports = await phases.run(`Remove from ${targets.map((t) => t.label).join(', ')}`, () =>
+        onEveryTarget(targets, async (t) => {
+          const holder = shared.find((c) => c.targets.includes(t));
+          if (!holder) return t.remove(settings.pr, names);
+          const kept = note`Left as they are: pull request #${holder.other.number} (head branch ${holder.other.headRef}) has its preview under the same names.`;
+          core.warning(`${t.label}: left alone, pull request #${holder.other.number} has its preview under the same names.`);
+          return { target: t.name, label: t.label, names: [], links: [], notes: [kept] };
+        }),
+      );
     } catch (error) {
       // The branch goes anyway: a re-run (or the sweep) removes what a target kept.
       targetError = error;
     }
   }
   if (!targetError) afterTargets?.();
-  const deletion = await phases.run(`Delete Neon branch ${settings.neon.branchName}`, () => neon.deleteBranch(settings.neon.branchName, settings.pr, lookup));
+  const deletion = await phases.run(`Delete Neon branch ${branchName}`, () => neon.deleteBranch(branchName, settings.pr, lookup));
   if (deletion.outcome === 'kept' && deletion.reason) core.warning(deletion.reason);
-  if (deletion.outcome === 'absent') core.info(`Neon branch ${settings.neon.branchName} does not exist (already deleted).`);
+  if (deletion.outcome === 'absent') core.info(`Neon branch ${branchName} does not exist (already deleted).`);
   if (targetError) throw targetError;
-  return { outcome: deletion.outcome, branchName: settings.neon.branchName, branch: deletion.branch, targets: reports };
+  return { outcome: deletion.outcome, branchName, branch: deletion.branch, targets: reports };
 }

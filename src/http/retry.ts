@@ -2,6 +2,7 @@
 // overall deadline. Each client (axios for Neon, fetch for Vercel, node-fetch for Netlify,
 // Octokit for GitHub) fails in its own shape; `describeFailure` reads all of them without ever
 // keeping a request's headers (they carry the tokens).
+import { redact } from '../secrets.js';
 
 export type Platform = 'Neon' | 'Vercel' | 'Netlify' | 'GitHub';
 
@@ -69,7 +70,8 @@ function formatApiError(platform: Platform, operation: string, failure: CallFail
 }
 
 function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
+  // Secrets out before the cut: a cut could leave a prefix of one that no mask would hide.
+  const line = redact(text).replace(/\s+/g, ' ').trim();
   return line.length > 500 ? `${line.slice(0, 500)}…` : line || 'no message';
 }
 
@@ -152,15 +154,20 @@ function messageFromBody(body: unknown): string | undefined {
   return undefined;
 }
 
+/** The most telling code along the error's causes: a network code when one of them has it. */
 function networkCode(error: unknown): string | undefined {
   let current: unknown = error;
-  for (let depth = 0; current && depth < 4; depth++) {
+  let first: string | undefined;
+  for (let depth = 0; current && depth < 5; depth++) {
     const c = current as { code?: unknown; errno?: unknown; cause?: unknown };
-    if (typeof c.code === 'string' && c.code) return c.code;
-    if (typeof c.errno === 'string' && c.errno) return c.errno;
+    for (const code of [c.code, c.errno]) {
+      if (typeof code !== 'string' || !code) continue;
+      if (NETWORK_CODES.has(code)) return code;
+      first ??= code;
+    }
     current = c.cause;
   }
-  return undefined;
+  return first;
 }
 
 /** Milliseconds the platform asked us to wait, from Retry-After or a rate-limit reset header. */
@@ -328,7 +335,7 @@ export class ApiSession {
       this.stats.requests[options.platform]++;
       let failure: CallFailure;
       try {
-        return await send(controller.signal);
+        return await untilAborted(send(controller.signal), controller.signal);
       } catch (error) {
         failure = describeFailure(error);
         if (controller.signal.aborted) {
@@ -358,4 +365,21 @@ export class ApiSession {
     const step = Math.min(this.tuning.maxDelayMs, this.tuning.baseDelayMs * 2 ** (attempt - 1));
     return Math.round(step / 2 + (this.random() * step) / 2);
   }
+}
+
+/**
+ * The request's answer, or its signal's abort, whichever comes first: a client that loses track of
+ * the signal (the Vercel SDK wraps it in a Request, which holds it weakly) still ends the attempt
+ * on time. The abandoned request is left to fail on its own.
+ */
+function untilAborted<T>(request: Promise<T>, signal: AbortSignal): Promise<T> {
+  request.catch(() => {});
+  if (signal.aborted) return Promise.reject(signal.reason);
+  let onAbort!: () => void;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  aborted.catch(() => {});
+  return Promise.race([request, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 }

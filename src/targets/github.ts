@@ -10,15 +10,15 @@
 // its status, list the environment's deployments, and 2 per earlier deployment (inactive, delete).
 // Per remove with d deployments: delete environment, list deployments, 2 per deployment.
 // Per sweep listing (findManaged) of e environments: ceil(e / 100) list requests, at least 1.
-import { getOctokit } from '@actions/github';
+import { createOctokit, type Octokit } from '../http/octokit.js';
 import { ApiError, isRateLimited403, type ApiSession, type CallOptions } from '../http/retry.js';
 import { eachLimited, started } from '../concurrency.js';
 import { allPages } from '../http/pages.js';
 import { environmentName, type CommonSettings, type GitHubSettings } from '../inputs.js';
+import { note, type Note } from '../note.js';
 import { isSecretSource, type PublishedVariable } from '../variables.js';
 import { TARGET_LABELS, type Awaitable, type BranchRef, type Link, type ManagedEntry, type PullRequestRef, type Target, type TargetReport } from './target.js';
 
-type Octokit = ReturnType<typeof getOctokit>;
 
 /** Calls in flight at once (GitHub's secondary rate limit punishes bursts of writes). */
 const CONCURRENCY = 4;
@@ -147,7 +147,7 @@ class EnvironmentTarget {
   async publish(pr: PullRequestRef, values: Awaitable<PublishedVariable[]>, branchRef: Awaitable<BranchRef>): Promise<TargetReport> {
     const { owner, repo } = splitRepository(pr.repository);
     const env = this.environment;
-    const notes: string[] = [];
+    const notes: Note[] = [];
 
     // Reads start at once, while the values may still be on their way: the environment and, when
     // it exists, its public key (when the mapping has secrets) and what it holds. A new
@@ -163,7 +163,7 @@ class EnvironmentTarget {
     const [variables, branch] = await Promise.all([values, branchRef]);
     const existing = await lookup;
     const environment = existing ?? (await this.createEnvironment(owner, repo));
-    if (!existing) notes.push(`Created environment ${env}.`);
+    if (!existing) notes.push(note`Created environment ${env}.`);
     // The deployment is recorded while the values are written; it gets its success status once they are.
     const writing = started(this.writeValues(owner, repo, variables, reads));
     // (`written` is awaited only once the deployment exists: a failed write must not be unhandled meanwhile.)
@@ -188,8 +188,8 @@ class EnvironmentTarget {
     );
     const deployments = await this.listDeployments(owner, repo);
     await eachLimited(deployments, CONCURRENCY, (id) => this.retireDeployment(owner, repo, id));
-    const notes = [deleted ? `Deleted environment ${env} with its secrets and variables.` : `Environment ${env} did not exist (already deleted).`];
-    if (deployments.length > 0) notes.push(`Marked ${deployments.length} deployment${deployments.length === 1 ? '' : 's'} inactive and deleted ${deployments.length === 1 ? 'it' : 'them'}.`);
+    const notes = [deleted ? note`Deleted environment ${env} with its secrets and variables.` : note`Environment ${env} did not exist (already deleted).`];
+    if (deployments.length > 0) notes.push(deployments.length === 1 ? note`Marked 1 deployment inactive and deleted it.` : note`Marked ${deployments.length} deployments inactive and deleted them.`);
     return { target: this.name, label: this.label, names, links: [], notes };
   }
 
@@ -204,7 +204,7 @@ class EnvironmentTarget {
     repo: string,
     variables: PublishedVariable[],
     reads: Promise<[PublicKey | undefined, ExistingValues] | undefined>,
-  ): Promise<{ notes: string[]; removedNames: string[] }> {
+  ): Promise<{ notes: Note[]; removedNames: string[] }> {
     const secrets = variables.filter((v) => v.secret);
     const plain = variables.filter((v) => !v.secret);
     const read = await reads;
@@ -256,8 +256,8 @@ class EnvironmentTarget {
       tasks.push(() => this.deleteVariable(owner, repo, name));
     }
     await eachLimited(tasks, CONCURRENCY, (task) => task());
-    const notes: string[] = [];
-    if (unchanged > 0) notes.push(`${unchanged} variable${unchanged === 1 ? '' : 's'} already had ${unchanged === 1 ? 'its' : 'their'} value.`);
+    const notes: Note[] = [];
+    if (unchanged > 0) notes.push(unchanged === 1 ? note`1 variable already had its value.` : note`${unchanged} variables already had their value.`);
 
     return { notes, removedNames };
   }
@@ -367,10 +367,10 @@ class EnvironmentTarget {
    * deployments). Listing after our own deployment exists makes two concurrent runs converge on
    * the newest. Returns notes.
    */
-  private async recordDeployment(owner: string, repo: string, pr: PullRequestRef, branch: BranchRef, written: Promise<void>): Promise<string[]> {
+  private async recordDeployment(owner: string, repo: string, pr: PullRequestRef, branch: BranchRef, written: Promise<void>): Promise<Note[]> {
     const env = this.environment;
     const ref = pr.headSha || pr.headRef;
-    if (!ref) return [`No deployment recorded: the pull request's head commit is unknown (set \`head_ref\`).`];
+    if (!ref) return [note`No deployment recorded: the pull request's head commit is unknown (set ${'head_ref'}).`];
     let response;
     try {
       // A repeated create is harmless: the extra deployment is older than ours and retired below.
@@ -390,11 +390,11 @@ class EnvironmentTarget {
       );
     } catch (error) {
       // The values are in place; a ref GitHub cannot deploy only costs the PR page its link.
-      if (error instanceof ApiError && (error.status === 409 || error.status === 422)) return [`No deployment recorded: ${error.message}`];
+      if (error instanceof ApiError && (error.status === 409 || error.status === 422)) return [note`No deployment recorded: ${error.message}`];
       throw error;
     }
     const data = response.data as { id?: number; message?: string };
-    if (response.status !== 201 || typeof data.id !== 'number') return [`No deployment recorded: GitHub answered ${response.status}${data.message ? ` (${data.message})` : ''}.`];
+    if (response.status !== 201 || typeof data.id !== 'number') return [note`No deployment recorded: GitHub answered ${response.status} (${data.message ?? 'no deployment'}).`];
     const id = data.id;
     const [status, earlier] = await Promise.all([
       // 404: another run for this PR at the same time (a newer create, or a delete) already retired it.
@@ -419,8 +419,10 @@ class EnvironmentTarget {
       }),
     ]);
     const short = /^[0-9a-f]{40}$/.test(ref) ? ref.slice(0, 7) : ref;
-    if (status === undefined) return [`Deployment ${id} of ${short} to ${env} was retired meanwhile by another run for this pull request (a newer create keeps its own).`];
-    return [`Recorded deployment ${id} of ${short} to ${env}${earlier.length ? `; retired ${earlier.length} earlier deployment${earlier.length === 1 ? '' : 's'}` : ''}.`];
+    if (status === undefined) return [note`Deployment ${id} of ${short} to ${env} was retired meanwhile by another run for this pull request (a newer create keeps its own).`];
+    if (earlier.length === 0) return [note`Recorded deployment ${id} of ${short} to ${env}.`];
+    if (earlier.length === 1) return [note`Recorded deployment ${id} of ${short} to ${env}; retired 1 earlier deployment.`];
+    return [note`Recorded deployment ${id} of ${short} to ${env}; retired ${earlier.length} earlier deployments.`];
   }
 
   /** Ids of the environment's deployments, oldest first. */
@@ -483,6 +485,19 @@ class GitHubTarget implements Target {
     private readonly settings: GitHubSettings,
     private readonly mappingHasSecrets: boolean,
   ) {}
+
+  /** The environment is named from the template: two pull requests can get one name (case aside). */
+  collides(a: PullRequestRef, b: PullRequestRef): boolean {
+    const name = (pr: PullRequestRef) => {
+      try {
+        return environmentName(this.settings.environmentTemplate, pr.number, pr.headRef).toLowerCase();
+      } catch {
+        return undefined;
+      }
+    };
+    const ours = name(a);
+    return ours !== undefined && ours === name(b);
+  }
 
   private environmentOf(pr: PullRequestRef): EnvironmentTarget {
     return new EnvironmentTarget(this.octokit, this.session, this.settings, environmentName(this.settings.environmentTemplate, pr.number, pr.headRef), this.mappingHasSecrets);
@@ -622,7 +637,6 @@ export function environmentMatcher(template: string): ((name: string) => Environ
 }
 
 export function createGitHubTarget(settings: CommonSettings, session: ApiSession): Target {
-  // No client-side timeout or retries: each attempt's limit and every retry come from the session.
-  const octokit = getOctokit(settings.github.token, { baseUrl: settings.github.apiUrl, userAgent: 'neon-preview' });
+  const octokit = createOctokit(settings.github.token, settings.github.apiUrl);
   return new GitHubTarget(octokit, session, settings.github, settings.variables.some((v) => isSecretSource(v.source)));
 }

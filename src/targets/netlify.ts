@@ -26,6 +26,7 @@ import pLimit from 'p-limit';
 import { eachLimited, started } from '../concurrency.js';
 import { ApiError, HttpStatusError, type ApiSession } from '../http/retry.js';
 import type { CommonSettings, NetlifySettings } from '../inputs.js';
+import { note, type Note } from '../note.js';
 import type { PublishedVariable } from '../variables.js';
 import type { Awaitable, BranchRef, Link, ManagedEntry, ManagedGroup, PullRequestRef, Target, TargetReport } from './target.js';
 
@@ -236,6 +237,11 @@ class NetlifyTarget implements Target {
     this.rest = new NetlifyRest(settings.apiUrl, settings.token, session);
   }
 
+  /** Netlify's values name no pull request: two from one head branch share them. */
+  collides(a: PullRequestRef, b: PullRequestRef): boolean {
+    return a.headRef !== '' && a.headRef === b.headRef;
+  }
+
   async publish(pr: PullRequestRef, values: Awaitable<PublishedVariable[]>, branchRef: Awaitable<BranchRef>, ready?: Promise<void>): Promise<TargetReport> {
     const head = requireHead(pr);
     // The site and its variables are read at once, while the values may still be on their way.
@@ -248,7 +254,7 @@ class NetlifyTarget implements Target {
     const [variables, branch] = await Promise.all([values, branchRef]);
     const { site, account, existing } = await reading;
     const byKey = new Map(existing.map((v) => [v.key, v]));
-    const notes: string[] = [];
+    const notes: Note[] = [];
     let unchanged = 0;
 
     await eachLimited(variables, CONCURRENCY, async (variable) => {
@@ -258,12 +264,12 @@ class NetlifyTarget implements Target {
         return;
       }
       if (current && variable.secret && !current.is_secret) {
-        notes.push(`${variable.name} exists on the site as a plain (not secret) variable, so its value for branch ${head} is readable in the Netlify UI and API; mark the variable secret in Netlify to hide it (the action never rewrites a whole variable).`);
+        notes.push(note`${variable.name} exists on the site as a plain (not secret) variable, so its value for branch ${head} is readable in the Netlify UI and API; mark the variable secret in Netlify to hide it (the action never rewrites a whole variable).`);
       }
       await this.writeValue(account, variable, head, current !== undefined);
     });
     core.info(`Netlify: set ${variables.length - unchanged} value(s) for branch ${head}${unchanged ? `, ${unchanged} already up to date` : ''}`);
-    if (unchanged > 0) notes.push(`${unchanged} value(s) were already up to date.`);
+    if (unchanged > 0) notes.push(note`${unchanged} value(s) were already up to date.`);
 
     // This PR's values of keys that left the mapping: removed only when provably the action's.
     const wanted = new Set(variables.map((v) => v.name));
@@ -285,9 +291,9 @@ class NetlifyTarget implements Target {
       if (outcome === 'key-deleted') emptied.push(envVar.key);
     });
     if (kept.length > 0) {
-      notes.push(`Left the values for branch ${head} of ${kept.sort().join(', ')}: not in env_vars, and secret or not naming this PR's Neon branch, so the action cannot tell whether it set them. Delete them in Netlify if it did.`);
+      notes.push(note`Left the values for branch ${head} of ${kept.sort().join(', ')}: not in ${'env_vars'}, and secret or not naming this PR's Neon branch, so the action cannot tell whether it set them. Delete them in Netlify if it did.`);
     }
-    if (emptied.length > 0) notes.push(`Deleted ${emptied.sort().join(', ')}: no other value was left in them.`);
+    if (emptied.length > 0) notes.push(note`Deleted ${emptied.sort().join(', ')}: no other value was left in them.`);
 
     const links: Link[] = [{ label: 'Netlify environment variables', url: envSettingsUrl(site) }];
     if (this.settings.redeploy) {
@@ -295,7 +301,7 @@ class NetlifyTarget implements Target {
       await ready;
       await this.startBuild(site, head, links, notes);
     }
-    else notes.push(`Netlify applies these values to builds of branch ${head} (branch deploys); they reach a build started after this run.`);
+    else notes.push(note`Netlify applies these values to builds of branch ${head} (branch deploys); they reach a build started after this run.`);
 
     return { target: 'netlify', label: this.label, names: variables.map((v) => v.name), removedNames: removedNames.sort(), links, notes };
   }
@@ -322,9 +328,9 @@ class NetlifyTarget implements Target {
       if (outcome === 'key-deleted') emptied.push(name);
     });
     core.info(`Netlify: removed ${removed.length} value(s) for branch ${head}`);
-    const notes: string[] = [];
-    if (emptied.length > 0) notes.push(`Deleted ${emptied.sort().join(', ')}: no other value was left in them.`);
-    if (absent.length > 0) notes.push(`No value for branch ${head} in ${absent.sort().join(', ')} (already removed).`);
+    const notes: Note[] = [];
+    if (emptied.length > 0) notes.push(note`Deleted ${emptied.sort().join(', ')}: no other value was left in them.`);
+    if (absent.length > 0) notes.push(note`No value for branch ${head} in ${absent.sort().join(', ')} (already removed).`);
     return { target: 'netlify', label: this.label, names: removed.sort(), links: [{ label: 'Netlify environment variables', url: envSettingsUrl(site) }], notes };
   }
 
@@ -478,7 +484,7 @@ class NetlifyTarget implements Target {
   }
 
   /** Starts a build of the head branch, which Netlify runs as a branch deploy. */
-  private async startBuild(site: NetlifySite, head: string, links: Link[], notes: string[]): Promise<void> {
+  private async startBuild(site: NetlifySite, head: string, links: Link[], notes: Note[]): Promise<void> {
     let build: NetlifyBuild | undefined;
     try {
       build = (await this.rest.request<NetlifyBuild>('createSiteBuild', { site_id: site.id ?? this.settings.siteId, branch: head }, { operation: `start a build of branch ${head}`, idempotent: false }))?.body;
@@ -488,13 +494,13 @@ class NetlifyTarget implements Target {
     }
     const deployId = build?.deploy_id;
     if (!deployId) {
-      notes.push(`Started a Netlify build of branch ${head}${build?.id ? ` (build ${build.id})` : ''}.`);
+      notes.push(build?.id ? note`Started a Netlify build of branch ${head} (build ${build.id}).` : note`Started a Netlify build of branch ${head}.`);
       return;
     }
     const deploy = (await this.rest.request<NetlifyDeploy>('getDeploy', { deploy_id: deployId }, { operation: `get deploy ${deployId}`, acceptStatus: [404] }))?.body;
     if (deploy?.admin_url) links.push({ label: `Netlify deploy ${deployId}`, url: deploy.admin_url });
     if (deploy?.deploy_ssl_url) links.push({ label: `Branch deploy of ${head}`, url: deploy.deploy_ssl_url });
-    notes.push(`Started a Netlify build of branch ${head} (deploy ${deployId}); it runs as a branch deploy with the new values.`);
+    notes.push(note`Started a Netlify build of branch ${head} (deploy ${deployId}); it runs as a branch deploy with the new values.`);
   }
 }
 

@@ -1,5 +1,6 @@
 // The one small interface every publishing target implements. create/delete only ever see this;
 // a platform's details stay in its own file (vercel.ts, netlify.ts, github.ts).
+import type { Note } from '../note.js';
 import type { PublishedVariable } from '../variables.js';
 
 export const TARGET_NAMES = ['vercel', 'netlify', 'github'] as const;
@@ -43,7 +44,7 @@ export interface TargetReport {
   removedNames?: string[];
   links: Link[];
   /** Anything the user should know (a redeploy started, nothing to redeploy, ...). */
-  notes: string[];
+  notes: Note[];
 }
 
 /** One thing a target holds under the action's marker, found by the sweep. Never holds a value. */
@@ -59,6 +60,12 @@ export interface ManagedEntry {
 export interface Target {
   readonly name: TargetName;
   readonly label: string;
+  /**
+   * Whether this target would address the same values for pull request `a` as for `b` (the same
+   * environment name, the same head branch): then only one of them may hold them. Absent when the
+   * target tells every pull request's values apart by a marker of its own.
+   */
+  collides?(a: PullRequestRef, b: PullRequestRef): boolean;
   /**
    * Publishes the PR's variables (create and every later create): writes every value in place,
    * and removes this PR's earlier values whose names are no longer in `variables`.

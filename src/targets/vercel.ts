@@ -11,6 +11,7 @@ import type { VercelCore } from '@vercel/sdk/core.js';
 import { started } from '../concurrency.js';
 import { ApiError, HttpStatusError, type ApiSession, type CallFailure, type CallOptions } from '../http/retry.js';
 import type { CommonSettings, VercelSettings } from '../inputs.js';
+import { note, type Note } from '../note.js';
 import type { PublishedVariable } from '../variables.js';
 import type { Awaitable, BranchRef, Link, ManagedEntry, ManagedGroup, PullRequestRef, Target, TargetReport } from './target.js';
 
@@ -116,23 +117,23 @@ class VercelTarget implements Target {
     core.info(`Vercel: published ${variables.length} variable(s) to project ${this.settings.project} for preview deployments of ${head}${stale.length ? `; removed ${unique(stale.map((e) => e.key)).join(', ')}` : ''}`);
 
     const links: Link[] = [];
-    const notes: string[] = [];
+    const notes: Note[] = [];
     let inspectorUrl: string | undefined;
     if (latest) {
       const deployment = await latest;
       if (!deployment) {
         core.notice(`Vercel: no preview deployment of ${head} yet, so nothing was redeployed; the next Git push builds with the values.`);
-        notes.push(`no preview deployment of ${head} yet; the next Git push will build with the values`);
+        notes.push(note`No preview deployment of ${head} yet; the next Git push will build with the values.`);
       } else {
         // The deployment will connect to the branch: not before its operations have ended.
         await ready;
         const redeployed = await this.redeploy(deployment);
         inspectorUrl = redeployed.inspectorUrl;
         if (redeployed.url) links.push({ label: 'Vercel redeploy', url: redeployed.url });
-        notes.push(`Redeployed the newest preview deployment of ${head} (${deployment.uid}) so it builds with the values.`);
+        notes.push(note`Redeployed the newest preview deployment of ${head} (${deployment.uid}) so it builds with the values.`);
       }
     } else {
-      notes.push(`Vercel applies variables to new deployments only: the next push to ${head} builds with them (or set \`vercel_redeploy: true\`).`);
+      notes.push(note`Vercel applies variables to new deployments only: the next push to ${head} builds with them (or set ${'vercel_redeploy: true'}).`);
     }
     const settingsUrl = this.settingsPageUrl(inspectorUrl);
     if (settingsUrl) links.unshift({ label: 'Vercel environment variables', url: settingsUrl });

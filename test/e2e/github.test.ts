@@ -49,6 +49,7 @@ interface RunOptions {
 function run(action: PullRequestEventOptions['action'], pr: number, options: RunOptions = {}): Promise<RunResult> {
   const given = { neon_api_key: NEON_KEY, neon_project_id: neon.projectId, neon_api_url: neon.url, targets: 'github', timeout: '60', github_token: github.tokens.admin, ...options.inputs };
   const inputs = Object.fromEntries(Object.entries(given).filter((e): e is [string, string] => e[1] !== undefined));
+  github.setPullRequest(pr, { state: action === 'closed' ? 'closed' : 'open', headRef: `feature/pr-${pr}` });
   return runBuiltAction({ githubApiUrl: github.url, githubToken: github.tokens.actions, inputs, event: pullRequestEvent({ action, number: pr, headSha: options.headSha ?? sha(pr, 1) }) });
 }
 
@@ -61,6 +62,8 @@ async function githubRequestsOf<T>(step: () => Promise<T>): Promise<{ result: T;
 
 /** The PR comment's requests: GraphQL (who am I) and the issue comment routes; the rest is the environment target's. */
 const isCommentRequest = (r: RecordedRequest): boolean => r.path === '/graphql' || /\/issues\//.test(r.path);
+/** The create's last question: is the pull request still open (a close meanwhile is made good). */
+const isPullRequestState = (r: RecordedRequest): boolean => /\/pulls\/\d+$/.test(r.path);
 
 /** `METHOD path status` with the repository prefix cut and numeric ids as {id}. */
 function shape(requests: RecordedRequest[]): string[] {
@@ -68,7 +71,7 @@ function shape(requests: RecordedRequest[]): string[] {
 }
 
 function record(name: string, requests: RecordedRequest[]): { environment: RecordedRequest[]; comment: RecordedRequest[] } {
-  const environment = requests.filter((r) => !isCommentRequest(r));
+  const environment = requests.filter((r) => !isCommentRequest(r) && !isPullRequestState(r));
   const comment = requests.filter(isCommentRequest);
   requestCounts[name] = { environment: environment.length, comment: comment.length, paths: shape(requests) };
   return { environment, comment };
@@ -164,7 +167,7 @@ describe('a pull request from opened to closed, published to its GitHub environm
     expect(comment!.body).toContain(`settings/environments/${environment.id}/edit`);
     expect(comment!.body).toContain(`| Commit | \`${sha(pr, 1).slice(0, 7)}\` |`);
     expect(opened.summary).toContain('GitHub environment');
-    expect(opened.summary).toContain(`Created environment ${env}.`);
+    expect(opened.summary).toContain(`Created environment <code>${env}</code>.`);
     const secrets = secretsOf(opened);
     expectNoLeak(opened, pr, secrets);
 
@@ -235,7 +238,7 @@ describe('a pull request from opened to closed, published to its GitHub environm
     const removed = commentsOf(pr)[0]!.body;
     expect(removed).toContain('### Neon preview database: removed');
     expect(removed).toContain(`The branch \`preview/pr-${pr}\` is deleted, and its variables are removed from GitHub environment.`);
-    expect(closed.summary).toContain(`Deleted environment ${env} with its secrets and variables.`);
+    expect(closed.summary).toContain(`Deleted environment <code>${env}</code> with its secrets and variables.`);
     expectNoLeak(closed, pr, secrets);
 
     // --- closed again: nothing left, still a success --------------------------------------
@@ -243,7 +246,7 @@ describe('a pull request from opened to closed, published to its GitHub environm
     expectSuccess(closedAgain);
     expect(closedAgain.outputs.command).toBe('delete');
     expect(closedAgain.summary).toContain('already gone');
-    expect(closedAgain.summary).toContain(`Environment ${env} did not exist (already deleted).`);
+    expect(closedAgain.summary).toContain(`Environment <code>${env}</code> did not exist (already deleted).`);
     const again = record('delete (closed again, nothing left)', againRequests);
     expect(shape(again.environment)).toEqual(['DELETE /environments/pr-501 404', 'GET /deployments 200']);
     expect(summaryCount(closedAgain, 'GitHub')).toBe(againRequests.length);
@@ -324,8 +327,8 @@ describe("GitHub's secondary rate limit", () => {
     };
     expect(expectRetried(requests)).toEqual(['GET /environments/pr-503 403', 'POST /deployments 429', 'POST /issues/503/comments 403']);
     expect(opened.stdout).toMatch(/GitHub.*retrying in/);
-    expect(opened.summary).toMatch(/GitHub: 20 requests \(3 retried\)/);
-    expect(requests).toHaveLength(20);
+    expect(opened.summary).toMatch(/GitHub: 21 requests \(3 retried\)/);
+    expect(requests).toHaveLength(21);
     expect([counted.environment.length, counted.comment.length]).toEqual([15, 5]);
     expect(secretsIn(env)).toEqual(expectedSecrets(opened));
     expect(github.variables(env)).toEqual(expectedVariables(opened));

@@ -299,7 +299,7 @@ describe('netlify_redeploy', () => {
     expect(shape(createNew)).toEqual(['GET /sites/S 200', 'GET /accounts/A/env 200', ...Array(7).fill('POST /accounts/A/env 201')]);
     expect(summaryCount(openedA, 'Netlify')).toBe(createNew.length);
     expect(netlify.builds()).toEqual([]);
-    expect(openedA.summary).toContain(`Netlify applies these values to builds of branch ${head(a)}`);
+    expect(openedA.summary).toContain(`Netlify applies these values to builds of branch <code>${head(a)}</code>`);
 
     const { result: openedB, requests: createRedeploy } = await netlifyRequestsOf(() => run('opened', b, { netlify_redeploy: 'true' }));
     expectSuccess(openedB);

@@ -355,7 +355,7 @@ describe('vercel_redeploy', () => {
     const url = `https://${redeploy!.deployment.url}`;
     expect(opened.summary).toContain(url);
     expect(opened.summary).toContain(`https://vercel.com/${vercel.username}/preview-app/settings/environment-variables`);
-    expect(opened.summary).toContain(`Redeployed the newest preview deployment of ${head(pr)} (${newest.uid})`);
+    expect(opened.summary).toContain(`Redeployed the newest preview deployment of <code>${head(pr)}</code> (<code>${newest.uid}</code>)`);
     expect(botComment(pr)).toContain(url);
     expectOwnValues(pr, opened);
     expectNoLeak(opened, pr, secretsOf(opened));
@@ -372,7 +372,7 @@ describe('vercel_redeploy', () => {
     expect(requests[0]!.query).toEqual({ gitBranch: head(pr) });
     expect(summaryCount(opened, 'Vercel')).toBe(requests.length);
     expect(vercel.redeploys()).toEqual([]);
-    expect(opened.summary).toContain(`Vercel applies variables to new deployments only: the next push to ${head(pr)} builds with them`);
+    expect(opened.summary).toContain(`Vercel applies variables to new deployments only: the next push to <code>${head(pr)}</code> builds with them (or set <code>vercel_redeploy: true</code>)`);
     expectOwnValues(pr, opened);
     expectNoLeak(opened, pr, secretsOf(opened));
   });
@@ -387,10 +387,9 @@ describe('vercel_redeploy', () => {
     requestCounts['create, redeploy on, no deployment'] = requests.length;
     expect(shape(requests).sort()).toEqual([`GET /v10/projects/${PROJECT}/env 200`, 'GET /v7/deployments 200', `POST /v10/projects/${PROJECT}/env 201`].sort());
     expect(vercel.redeploys()).toEqual([]);
-    const note = `no preview deployment of ${head(pr)} yet; the next Git push will build with the values`;
-    expect(opened.summary).toContain(note);
+    expect(opened.summary).toContain(`No preview deployment of <code>${head(pr)}</code> yet; the next Git push will build with the values.`);
     expect(opened.stdout).toContain(`::notice::Vercel: no preview deployment of ${head(pr)} yet, so nothing was redeployed`);
-    expect(botComment(pr)).toContain(note);
+    expect(botComment(pr)).toContain(`No preview deployment of \`${head(pr)}\` yet; the next Git push will build with the values.`);
     expectOwnValues(pr, opened);
     expectNoLeak(opened, pr, secretsOf(opened));
   });

@@ -9,6 +9,7 @@ import { startGitHubStandIn, type GitHubStandIn, type GitHubStandInOptions } fro
 vi.mock('@actions/core', async (importOriginal) => ({ ...(await importOriginal<typeof import('@actions/core')>()), setSecret: vi.fn() }));
 
 const { ApiSession } = await import('../../src/http/retry.js');
+const { noteText } = await import('../../src/note.js');
 const { parseSettings } = await import('../../src/inputs.js');
 const { createGitHubTarget, environmentMatcher, webUrlFor } = await import('../../src/targets/github.js');
 const { resolveVariables } = await import('../../src/variables.js');
@@ -173,7 +174,7 @@ describe('github target: publish', () => {
     expect(second.session.stats.requests.GitHub).toBe(12);
     expect(third.requests.filter((r) => r.method === 'PATCH').map((r) => r.path.split('/').pop())).toEqual(expect.arrayContaining(['PGHOST', 'PGHOST_UNPOOLED']));
     expect(third.session.stats.requests.GitHub).toBe(14);
-    expect(third.report.notes).toEqual(expect.arrayContaining([expect.stringMatching(/^Recorded deployment \d+ of 3333333 to pr-42; retired 1 earlier deployment\.$/)]));
+    expect(third.report.notes.map(noteText)).toEqual(expect.arrayContaining([expect.stringMatching(/^Recorded deployment \d+ of 3333333 to pr-42; retired 1 earlier deployment\.$/)]));
     expect(gh.standIn.violations).toEqual([]);
   });
 
@@ -196,13 +197,13 @@ describe('github target: publish', () => {
       await held.arrived;
       const [older] = gh.deployments('pr-42');
       const b = await publish(settings({}, SHA2), connection('pw'));
-      expect(b.report.notes).toEqual(expect.arrayContaining([expect.stringMatching(/; retired 1 earlier deployment\.$/)]));
+      expect(b.report.notes.map(noteText)).toEqual(expect.arrayContaining([expect.stringMatching(/; retired 1 earlier deployment\.$/)]));
       expect(gh.deployments('pr-42').map((d) => d.id)).not.toContain(older!.id);
       held.release();
 
       const first = await a;
       expect(first.requests.find((r) => r.method === 'POST' && statuses.test(r.path) && success(r.body))!.status).toBe(404);
-      expect(first.report.notes).toContain(`Deployment ${older!.id} of 1111111 to pr-42 was retired meanwhile by another run for this pull request (a newer create keeps its own).`);
+      expect(first.report.notes.map(noteText)).toContain(`Deployment ${older!.id} of 1111111 to pr-42 was retired meanwhile by another run for this pull request (a newer create keeps its own).`);
       expect(gh.deployments('pr-42')).toEqual([expect.objectContaining({ ref: SHA2, state: 'success' })]);
       expect(gh.standIn.violations).toEqual([]);
     });
@@ -227,7 +228,7 @@ describe('github target: publish', () => {
       expect(deletes).toEqual([422, 204]);
       const marks = second.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/deployments/${older!.id}/statuses`)).map((r) => (r.body as { state: string }).state);
       expect(marks).toEqual(['inactive', 'inactive']);
-      expect(first.report.notes).toEqual(expect.arrayContaining([expect.stringMatching(/^Recorded deployment \d+ of 1111111 to pr-42\.$/)]));
+      expect(first.report.notes.map(noteText)).toEqual(expect.arrayContaining([expect.stringMatching(/^Recorded deployment \d+ of 1111111 to pr-42\.$/)]));
       expect(gh.deployments('pr-42')).toEqual([expect.objectContaining({ ref: SHA2, state: 'success' })]);
       expect(gh.standIn.violations).toEqual([]);
     });
@@ -283,11 +284,11 @@ describe('github target: remove', () => {
     expect(sequence).toEqual(['DELETE /environments/pr-42', 'GET /deployments', `POST /deployments/${deployment!.id}/statuses inactive`, `DELETE /deployments/${deployment!.id}`]);
     expect(first.session.stats.requests.GitHub).toBe(4);
     expect(first.report).toMatchObject({ target: 'github', names: ['DATABASE_URL', 'DATABASE_URL_UNPOOLED', 'PGHOST', 'PGHOST_UNPOOLED', 'PGUSER', 'PGDATABASE', 'PGPASSWORD'] });
-    expect(first.report.notes).toContain('Deleted environment pr-42 with its secrets and variables.');
+    expect(first.report.notes.map(noteText)).toContain('Deleted environment pr-42 with its secrets and variables.');
 
     const again = await remove(settings());
     expect(again.session.stats.requests.GitHub).toBe(2);
-    expect(again.report.notes).toEqual(['Environment pr-42 did not exist (already deleted).']);
+    expect(again.report.notes.map(noteText)).toEqual(['Environment pr-42 did not exist (already deleted).']);
     expect(gh.standIn.violations).toEqual([]);
   });
 });
@@ -477,7 +478,7 @@ describe('findManaged (sweep)', () => {
     expect(entry).toEqual({ pr: 1, description: 'environment pr-1' });
 
     const report = await removeEntry(s, entry);
-    expect(report.notes).toContain('Deleted environment pr-1 with its secrets and variables.');
+    expect(report.notes.map(noteText)).toContain('Deleted environment pr-1 with its secrets and variables.');
     expect(gh.environment('pr-1')).toBeUndefined();
     expect(gh.environments().map((e) => e.name).sort()).toEqual(['pr-2', 'staging']);
 

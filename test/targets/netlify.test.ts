@@ -1,6 +1,7 @@
 // The netlify target against the Netlify stand-in, in-process, with the real retry policy.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiSession } from '../../src/http/retry.js';
+import { noteText } from '../../src/note.js';
 import { parseSettings, type Settings } from '../../src/inputs.js';
 import { createNetlifyTarget } from '../../src/targets/netlify.js';
 import type { BranchRef, PullRequestRef } from '../../src/targets/target.js';
@@ -159,7 +160,7 @@ describe('netlify target', () => {
       for (const v of netlify.vars()) expect(v.values).toHaveLength(1);
       // get site + list + the 3 secret values (unreadable, so always written); 4 plain ones unchanged
       expect(requests).toBe(5);
-      expect(result.notes).toContain('4 value(s) were already up to date.');
+      expect(result.notes.map(noteText)).toContain('4 value(s) were already up to date.');
       expect(netlify.standIn.requestsTo(/\/env\/[A-Z_]+$/, 'PATCH').map((r) => r.path.split('/').pop()).sort()).toEqual([...SECRET_NAMES].sort());
     });
 
@@ -181,7 +182,7 @@ describe('netlify target', () => {
       // PGUSER (a generic role name) and DATABASE_URL_UNPOOLED (secret, unreadable) are left, and said so.
       expect(netlify.valueOf('PGUSER', 'branch', 'feature/login')).toBe('neondb_owner');
       expect(netlify.valueOf('DATABASE_URL_UNPOOLED', 'branch', 'feature/login')).toBe(connection(a).directUrl);
-      expect(result.notes.join('\n')).toContain('Left the values for branch feature/login of DATABASE_URL_UNPOOLED, FEATURE_FLAG, PGUSER: not in env_vars');
+      expect(result.notes.map(noteText).join('\n')).toContain('Left the values for branch feature/login of DATABASE_URL_UNPOOLED, FEATURE_FLAG, PGUSER: not in env_vars');
       // A value someone set for the branch by hand is never touched.
       expect(netlify.variable('FEATURE_FLAG')!.values.map((v) => v.id)).toEqual([featureFlag]);
       // get site + list + 2 secret PATCHes (plain values unchanged) + 1 value delete
@@ -195,7 +196,7 @@ describe('netlify target', () => {
       const { result } = await publish(narrower);
       expect(netlify.variable('PGHOST_UNPOOLED')).toBeUndefined();
       expect(result.removedNames).toEqual(['PGHOST_UNPOOLED']);
-      expect(result.notes).toContain('Deleted PGHOST_UNPOOLED: no other value was left in them.');
+      expect(result.notes.map(noteText)).toContain('Deleted PGHOST_UNPOOLED: no other value was left in them.');
     });
 
     it('writes onto a key that exists with other contexts without touching them, and says when a secret lands in a plain key', async () => {
@@ -206,7 +207,7 @@ describe('netlify target', () => {
       expect(netlify.variable('DATABASE_URL')!.values.find((v) => v.id === production)!.value).toBe('postgresql://prod');
       expect(netlify.valueOf('PGHOST', 'deploy-preview')).toBe('shared-preview-host');
       expect(valuesFor('feature/login')).toEqual(expected(a));
-      expect(result.notes.join('\n')).toContain('DATABASE_URL exists on the site as a plain (not secret) variable');
+      expect(result.notes.map(noteText).join('\n')).toContain('DATABASE_URL exists on the site as a plain (not secret) variable');
     });
 
     it('a key deleted after the list (PATCH 404) is created again', async () => {
@@ -249,7 +250,7 @@ describe('netlify target', () => {
     it('without redeploy starts no build and says which builds get the values', async () => {
       const { result } = await publish(pr(7, 'feature/login'));
       expect(netlify.builds()).toEqual([]);
-      expect(result.notes.join('\n')).toContain('Netlify applies these values to builds of branch feature/login (branch deploys)');
+      expect(result.notes.map(noteText).join('\n')).toContain('Netlify applies these values to builds of branch feature/login (branch deploys)');
     });
 
     it('with redeploy starts a build of the head branch and links its deploy', async () => {
@@ -260,7 +261,7 @@ describe('netlify target', () => {
       expect(build).toMatchObject({ branch: 'feature/login', context: 'branch-deploy' });
       expect(result.links).toContainEqual({ label: 'Branch deploy of feature/login', url: `https://${build!.deploy_id}--neon-preview-demo.netlify.app` });
       expect(result.links).toContainEqual({ label: `Netlify deploy ${build!.deploy_id}`, url: `https://app.netlify.com/sites/neon-preview-demo/deploys/${build!.deploy_id}` });
-      expect(result.notes.join('\n')).toContain(`deploy ${build!.deploy_id}`);
+      expect(result.notes.map(noteText).join('\n')).toContain(`deploy ${build!.deploy_id}`);
       // 9 + start build + get its deploy
       expect(requests).toBe(11);
       // The build was asked for after every value was written.
@@ -300,7 +301,7 @@ describe('netlify target', () => {
       expect(netlify.vars().map((v) => v.key)).toEqual(['PGHOST']);
       expect(netlify.variable('PGHOST')!.values.map((v) => v.context)).toEqual(['production']);
       expect(result.names).toEqual([...DEFAULT_NAMES].sort());
-      expect(result.notes).toEqual([`Deleted ${DEFAULT_NAMES.filter((n) => n !== 'PGHOST').sort().join(', ')}: no other value was left in them.`]);
+      expect(result.notes.map(noteText)).toEqual([`Deleted ${DEFAULT_NAMES.filter((n) => n !== 'PGHOST').sort().join(', ')}: no other value was left in them.`]);
       // get site + list + the 7 values deleted by id + (fresh read + delete of the emptied key) for the 6 others
       expect(requests).toBe(2 + 7 + 6 * 2);
       // A key goes only once it is empty: its value was deleted by id, and the key read again, before.
@@ -317,7 +318,7 @@ describe('netlify target', () => {
 
       const again = await remove(a);
       expect(again.result.names).toEqual([]);
-      expect(again.result.notes).toEqual([`No value for branch feature/login in ${[...DEFAULT_NAMES].sort().join(', ')} (already removed).`]);
+      expect(again.result.notes.map(noteText)).toEqual([`No value for branch feature/login in ${[...DEFAULT_NAMES].sort().join(', ')} (already removed).`]);
       expect(again.requests).toBe(2);
     });
 
@@ -344,7 +345,7 @@ describe('netlify target', () => {
       netlify.standIn.failNext({ method: 'DELETE', path: /\/env\/PGUSER\/value\//, status: 404, body: { code: 404, message: 'Not Found' } });
       const { result } = await remove(a);
       expect(result.names).not.toContain('PGUSER');
-      expect(result.notes).toEqual(['No value for branch feature/login in PGUSER (already removed).']);
+      expect(result.notes.map(noteText)).toEqual(['No value for branch feature/login in PGUSER (already removed).']);
     });
   });
 

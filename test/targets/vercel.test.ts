@@ -13,6 +13,7 @@ vi.mock('@actions/core', async (importOriginal) => ({
 }));
 
 const { ApiSession } = await import('../../src/http/retry.js');
+const { noteText } = await import('../../src/note.js');
 const { parseSettings } = await import('../../src/inputs.js');
 const { createVercelTarget, markedPullRequest, ownershipComment } = await import('../../src/targets/vercel.js');
 const { resolveVariables } = await import('../../src/variables.js');
@@ -140,7 +141,7 @@ describe('publish', () => {
 
     expect(report).toMatchObject({ target: 'vercel', label: 'Vercel', removedNames: [], links: [] });
     expect(report.names.sort()).toEqual(DEFAULT_KEYS);
-    expect(report.notes.join(' ')).toMatch(/next push to feature\/a.*vercel_redeploy/);
+    expect(report.notes.map(noteText).join(' ')).toMatch(/next push to feature\/a.*vercel_redeploy/);
     expect(JSON.stringify(report)).not.toContain(PASSWORD);
   });
 
@@ -480,7 +481,7 @@ describe('redeploy', () => {
       { label: 'Vercel environment variables', url: `https://vercel.com/${vercel.username}/preview-app/settings/environment-variables` },
       { label: 'Vercel redeploy', url: `https://${redeploy!.deployment.url}` },
     ]);
-    expect(report.notes).toEqual([`Redeployed the newest preview deployment of feature/a (${newest.uid}) so it builds with the values.`]);
+    expect(report.notes.map(noteText)).toEqual([`Redeployed the newest preview deployment of feature/a (${newest.uid}) so it builds with the values.`]);
   });
 
   it('notes that the next push builds with the values when the branch has no preview deployment yet: 3 requests', async () => {
@@ -490,7 +491,7 @@ describe('redeploy', () => {
 
     expect(requestLines(vercel).sort()).toEqual(['GET /v10/projects/prj_previewapp/env', 'GET /v7/deployments', 'POST /v10/projects/prj_previewapp/env']);
     expect(vercel.redeploys()).toEqual([]);
-    expect(report.notes).toEqual(['no preview deployment of feature/a yet; the next Git push will build with the values']);
+    expect(report.notes.map(noteText)).toEqual(['No preview deployment of feature/a yet; the next Git push will build with the values.']);
   });
 
   it('looks for no deployment when vercel_redeploy is off', async () => {

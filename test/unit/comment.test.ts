@@ -9,6 +9,7 @@ const warning = vi.fn();
 vi.mock('@actions/core', async (importOriginal) => ({ ...(await importOriginal<typeof import('@actions/core')>()), warning: (m: string) => warning(m) }));
 
 const { ApiSession } = await import('../../src/http/retry.js');
+const { note } = await import('../../src/note.js');
 const { COMMENT_MARKER, codeSpan, escapeMarkdown, readCommentState, renderComment, upsertComment } = await import('../../src/comment.js');
 type PullRequestRef = import('../../src/targets/target.js').PullRequestRef;
 
@@ -121,15 +122,32 @@ describe('renderComment', () => {
       state: 'ready',
       branchName: hostile,
       branch: { id: 'br-a-1', name: hostile, consoleUrl: 'https://console.neon.tech/app/projects/p/branches/br-a-1', created: true },
-      targets: [{ target: 'netlify', label: 'Netlify', names: ['DATABASE_URL'], links: [{ label: `Branch deploy of ${hostile}`, url: 'https://x.example/a(b)' }], notes: [`Started a build of branch ${hostile}.`] }],
+      targets: [{ target: 'netlify', label: 'Netlify', names: ['DATABASE_URL'], links: [{ label: `Branch deploy of ${hostile}`, url: 'https://x.example/a(b)' }], notes: [note`Started a build of branch ${hostile}.`] }],
     });
-    expect(text).not.toContain('](https://attacker.example)');
-    expect(text).not.toContain('<b>');
+    // Outside code spans (which GitHub shows as they are) no link or tag is left.
+    const outsideCode = text.replace(/(`+)[^`]*?(?:`(?!\1)[^`]*?)*\1/g, '');
+    expect(outsideCode).not.toContain('](https://attacker.example)');
+    expect(outsideCode).not.toContain('<b>');
+    expect(text).toContain(`Started a build of branch ${codeSpan(hostile)}.`);
     expect(text).toContain(`[${escapeMarkdown(hostile)}](https://console.neon.tech/app/projects/p/branches/br-a-1)`);
     expect(text).toContain('(https://x.example/a%28b%29)');
     const branchRow = text.split('\n').find((l) => l.startsWith('| Branch |'))!;
     // Every pipe of the name is escaped: the row keeps its three cell borders.
     expect(branchRow.replace(/\\\|/g, '').match(/\|/g)).toHaveLength(3);
+  });
+
+  it('shows head branches in notes as code: no mention, no autolink, no reordered text', () => {
+    const heads = ['@acme/security-team', 'www.example.com/x', 'https://evil.example', 'abc\u202Etxt.exe'];
+    const text = renderComment({
+      state: 'ready',
+      branchName: 'preview/pr-1',
+      branch: { id: 'br-a-1', name: 'preview/pr-1', consoleUrl: 'https://console.neon.tech/x', created: true },
+      targets: [{ target: 'vercel', label: 'Vercel', names: ['DATABASE_URL'], links: [{ label: `Deploy of ${heads[3]}`, url: 'https://x.example' }], notes: heads.map((h) => note`No preview deployment of ${h} yet.`) }],
+    });
+    for (const head of heads.slice(0, 3)) expect(text).toContain(`No preview deployment of \`${head}\` yet.`);
+    expect(text).toContain('`abcU+202Etxt.exe`');
+    expect(text).toContain('Deploy of abcU+202Etxt.exe');
+    expect(text).not.toContain('\u202E');
   });
 
   it('puts a name with backticks in a code span that holds it whole', () => {

@@ -60,9 +60,14 @@ describe('command and event', () => {
 
   it('auto on a schedule sweeps, without a pull request', () => {
     const schedule: EventInfo = { eventName: 'schedule', repository: REPO, apiUrl: 'https://api.github.com', payload: { schedule: '0 3 * * *' } };
-    const result = parse({ targets: 'netlify', netlify_token: 't', netlify_site_id: 's' }, schedule);
+    const result = parse({ targets: 'netlify', netlify_token: 't', netlify_site_id: 's', github_token: 'ghs_x' }, schedule);
     expect(result).toMatchObject({ command: 'sweep', repository: REPO, neon: { projectId: 'young-sound-123456' }, targets: ['netlify'] });
     expect(result).not.toHaveProperty('pr');
+  });
+
+  it('a sweep without a GitHub token fails naming github_token (it could tell no pull request closed)', () => {
+    const schedule: EventInfo = { eventName: 'schedule', repository: REPO, apiUrl: 'https://api.github.com', payload: {} };
+    expect(() => parse({ github_token: '' }, schedule)).toThrow(/^Input `github_token`: is required for sweep/);
   });
 
   it('an explicit command with pr_number works on workflow_dispatch', () => {
@@ -77,8 +82,30 @@ describe('command and event', () => {
     expect(result).toEqual({ command: 'skip', reason: expect.stringContaining('fork (someone/shop)') });
   });
 
-  it('a fork pull request with a key (pull_request_target) is not skipped', () => {
-    expect(settings({}, prEvent('opened', 3, { headRepo: 'someone/shop' })).command).toBe('create');
+  it('a fork pull request with a key (pull_request_target) is skipped by default, with the input that allows it', () => {
+    for (const action of ['opened', 'closed']) {
+      const result = parse({}, { ...prEvent(action, 3, { headRepo: 'someone/shop' }), eventName: 'pull_request_target' });
+      expect(result).toEqual({ command: 'skip', reason: expect.stringMatching(/fork \(someone\/shop\): skipped, as `fork_pull_requests: skip`.*Set `fork_pull_requests: allow`/) });
+    }
+  });
+
+  it('fork_pull_requests: allow gives a fork a branch and outputs, never branch-scoped values on Vercel or Netlify', () => {
+    const s = settings(
+      { fork_pull_requests: 'allow', targets: 'vercel netlify github', vercel_token: 'v', vercel_project: 'p', netlify_token: 'n', netlify_site_id: 's', github_token: 'g' },
+      prEvent('opened', 3, { headRepo: 'someone/shop', headRef: 'main' }),
+    );
+    expect(s.command).toBe('create');
+    expect(s.targets).toEqual(['github']);
+    expect(s.skippedTargets.map((x) => x.target)).toEqual(['vercel', 'netlify']);
+    expect(s.skippedTargets[0]!.reason).toMatch(/Vercel gets no values for a pull request from a fork/);
+    expect(() => parse({ fork_pull_requests: 'sometimes' }, prEvent('opened', 3, { headRepo: 'someone/shop' }))).toThrow(/^Input `fork_pull_requests`: "sometimes" is not .*; expected skip or allow$/);
+  });
+
+  it('skips a Dependabot pull request, which runs without secrets, as a fork is skipped', () => {
+    const dependabot = { ...prEvent('opened', 4), actor: 'dependabot[bot]' };
+    expect(parseSettings((name) => (name === 'neon_project_id' ? 'p' : ''), dependabot)).toEqual({ command: 'skip', reason: expect.stringContaining('dependabot[bot]') });
+    // With the repository's secrets (pull_request_target), it is a pull request like any other.
+    expect(settings({}, dependabot).command).toBe('create');
   });
 
   it('a missing key on a same-repository PR is an error, not a skip', () => {
@@ -114,7 +141,7 @@ describe('values', () => {
   });
 
   it('renders {pr} and a sanitised {head}', () => {
-    expect(settings({ branch_name: 'pr-{pr}/{head}' }, prEvent('opened', 9, { headRef: 'feat/ünï code#1' })).neon.branchName).toBe('pr-9/feat/-n--code-1');
+    expect(settings({ branch_name: 'pr-{pr}/{head}' }, prEvent('opened', 9, { headRef: 'feat/ünï@code#1' })).neon.branchName).toBe('pr-9/feat/-n--code-1');
     expect(sanitizeHead('a b@c/d.e_f-g')).toBe('a-b-c/d.e_f-g');
     expect(renderTemplate('x', '{pr}-{pr}', 4, '')).toBe('4-4');
   });
@@ -218,5 +245,55 @@ describe('bad inputs fail naming the input', () => {
     } catch (e) {
       expect((e as Error).message).not.toContain('vercel_secret_token');
     }
+  });
+});
+
+describe('what is caught before any request', () => {
+  it.each([
+    ['neon_api_key', { neon_api_key: 'napi_first\nsecond' }],
+    ['github_token', { github_token: 'ghp_a\rb' }],
+    ['vercel_token', { targets: 'vercel', vercel_token: 'tok\u0085en', vercel_project: 'p' }],
+    ['netlify_token', { targets: 'netlify', netlify_token: 'tok\ten', netlify_site_id: 's' }],
+  ])('a %s with a line break or control character is refused, naming the input and never showing it', (input, values) => {
+    const error = (() => {
+      try {
+        parse(values as Record<string, string>);
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error('accepted');
+    })();
+    expect(error.message).toMatch(new RegExp(`^Input \`${input}\`: contains a line break or another control character`));
+    expect(error.message).not.toContain((values as Record<string, string>)[input]);
+  });
+
+  it.each(['feat x..y', 'a..b', 'x~1', 'x^2', 'a:b', 'what?', 'a*', 'a[b', 'a\\b', '/a', 'a/', 'a.', 'a//b', 'a/.b', 'a.lock', '@', 'x@{1}', '-x'])('head_ref %j is not a git branch name', (head) => {
+    expect(() => parse({ head_ref: head })).toThrow(/^Input `head_ref`: .* is not a git branch name: it /);
+  });
+
+  it('accepts the branch names git does', () => {
+    for (const head of ['feature/login', 'fix#12', 'ünï/code', 'release-1.2', 'user@x', 'a.b/c-d_e']) expect(settings({ head_ref: head }).pr.headRef).toBe(head);
+  });
+
+  it('counts a database or role name in bytes, as Postgres does (63 at most)', () => {
+    expect(() => parse({ database: 'ä'.repeat(40) })).toThrow(/^Input `database`: .* of at most 63 bytes/);
+    expect(() => parse({ role: 'r'.repeat(64) })).toThrow(/^Input `role`: /);
+    expect(settings({ database: 'ä'.repeat(31) }).neon.database).toBe('ä'.repeat(31));
+  });
+
+  it('refuses a pull request number GitHub cannot have', () => {
+    expect(() => parse({ pr_number: '9999999999' })).toThrow(/^Input `pr_number`: "9999999999" is not a pull request number; expected a whole number from 1 to 2147483647$/);
+    expect(settings({ pr_number: '2147483647' }).pr.number).toBe(2147483647);
+  });
+
+  it('refuses an API base URL with a query or fragment, naming the input', () => {
+    expect(() => parse({ neon_api_url: 'https://proxy.example/api/v2?token=x' })).toThrow(/^Input `neon_api_url`: .* must be a base URL without a query or fragment/);
+    expect(() => parse({ targets: 'vercel', vercel_token: 't', vercel_project: 'p', vercel_api_url: 'https://api.vercel.com#x' })).toThrow(/^Input `vercel_api_url`: /);
+  });
+
+  it('preview_password is rotate by default, inherit on request, and nothing else', () => {
+    expect(settings().neon.previewPassword).toBe('rotate');
+    expect(settings({ preview_password: 'inherit' }).neon.previewPassword).toBe('inherit');
+    expect(() => parse({ preview_password: 'maybe' })).toThrow(/^Input `preview_password`: "maybe" is not a password policy; expected rotate or inherit$/);
   });
 });

@@ -42,7 +42,7 @@ function client(apiKey = KEY) {
 }
 
 function settings(overrides: Partial<NeonSettings> = {}): NeonSettings {
-  return { apiKey: KEY, projectId: neon.projectId, apiUrl: neon.url, branchName: 'preview/pr-42', branchType: 'data', expiresInSeconds: 3600, suspendTimeoutSeconds: 0, ...overrides };
+  return { apiKey: KEY, projectId: neon.projectId, apiUrl: neon.url, branchName: 'preview/pr-42', branchType: 'data', expiresInSeconds: 3600, suspendTimeoutSeconds: 0, previewPassword: 'rotate', ...overrides };
 }
 
 /** Requests made from now on, read when called. */
