@@ -43746,13 +43746,12 @@ function wholeBody(fetchOnce) {
     };
 }
 function createOctokit(token, apiUrl) {
+    // The proxy-aware fetch (and agent) @actions/github sets up, wrapped; a request option given to
+    // the constructor replaces the defaults' whole, so they are taken from a first client.
+    const defaults = (getOctokit(token, { baseUrl: apiUrl }).request.endpoint.DEFAULTS.request ?? {});
+    const request = { agent: defaults.agent, fetch: wholeBody(defaults.fetch ?? fetch) };
     // No client-side timeout or retries: each attempt's limit and every retry come from the session.
-    const octokit = getOctokit(token, { baseUrl: apiUrl, userAgent: USER_AGENT });
-    octokit.hook.wrap('request', (request, options) => {
-        const sent = options.request?.fetch ?? fetch;
-        return request({ ...options, request: { ...options.request, fetch: wholeBody(sent) } });
-    });
-    return octokit;
+    return getOctokit(token, { baseUrl: apiUrl, userAgent: USER_AGENT, request });
 }
 
 ;// CONCATENATED MODULE: ./src/targets/target.ts
@@ -44398,7 +44397,7 @@ function targetRows(reports, verb) {
 }
 /** Text shown as it is in HTML, characters that reorder or hide text shown by their code point. */
 function escapeHtml(text) {
-    return visible(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+    return visible(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 }
 /** A note in HTML: its words escaped, its values in `<code>`. */
 function noteHtml(n) {

@@ -71,6 +71,10 @@ export interface RunOptions {
   /** GITHUB_API_URL (the GitHub stand-in). */
   githubApiUrl?: string;
   githubToken?: string;
+  /** Options for node before the script, e.g. `--expose-gc`. */
+  nodeArgs?: string[];
+  /** The bundle to run; default dist/index.js (or NEON_PREVIEW_ENTRY, to compare another build). */
+  entry?: string;
 }
 
 export interface RunResult {
@@ -128,7 +132,8 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
     for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
 
     const started = Date.now();
-    const child = spawn(process.execPath, [ENTRY], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const entry = options.entry ?? process.env.NEON_PREVIEW_ENTRY ?? ENTRY;
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), entry], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

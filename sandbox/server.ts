@@ -203,6 +203,11 @@ export class StandIn {
     this.forced.push({ times: 1, ...failure });
   }
 
+  /** Forgets every forced failure not yet spent. */
+  clearFailures(): void {
+    this.forced.length = 0;
+  }
+
   /**
    * Holds the next request that matches (method, path without the base path, and `body` when
    * given) once it passed the API check, until `release()`; then it is handled as any other. Lets

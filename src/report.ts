@@ -49,7 +49,7 @@ function targetRows(reports: TargetReport[], verb: string): string[][] {
 
 /** Text shown as it is in HTML, characters that reorder or hide text shown by their code point. */
 function escapeHtml(text: string): string {
-  return visible(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return visible(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 }
 
 /** A note in HTML: its words escaped, its values in `<code>`. */

@@ -22,11 +22,10 @@ function wholeBody(fetchOnce: Fetch): Fetch {
 }
 
 export function createOctokit(token: string, apiUrl: string): Octokit {
+  // The proxy-aware fetch (and agent) @actions/github sets up, wrapped; a request option given to
+  // the constructor replaces the defaults' whole, so they are taken from a first client.
+  const defaults = (getOctokit(token, { baseUrl: apiUrl }).request.endpoint.DEFAULTS.request ?? {}) as { agent?: unknown; fetch?: Fetch };
+  const request = { agent: defaults.agent, fetch: wholeBody(defaults.fetch ?? (fetch as Fetch)) };
   // No client-side timeout or retries: each attempt's limit and every retry come from the session.
-  const octokit = getOctokit(token, { baseUrl: apiUrl, userAgent: USER_AGENT });
-  octokit.hook.wrap('request', (request, options) => {
-    const sent = (options.request as { fetch?: Fetch } | undefined)?.fetch ?? (fetch as Fetch);
-    return request({ ...options, request: { ...options.request, fetch: wholeBody(sent) } });
-  });
-  return octokit;
+  return getOctokit(token, { baseUrl: apiUrl, userAgent: USER_AGENT, request });
 }

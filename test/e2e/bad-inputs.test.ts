@@ -99,6 +99,14 @@ const CASES: BadInput[] = [
   { input: 'head_ref', value: 'feature\nx', problem: 'is not a git branch name: it has a space, a control character', about: 'newline' },
   { input: 'parent_branch', value: 'main\nstaging', problem: 'on one line', about: 'newline' },
   { input: 'role', value: 'app\towner', problem: 'is not a role name', about: 'tab' },
+  // Issue #16 and #21: caught before any request, not after the branch was made
+  { input: 'head_ref', value: 'feat x..y', problem: 'is not a git branch name', about: 'not a git branch name' },
+  { input: 'database', value: 'ä'.repeat(40), problem: 'at most 63 bytes', about: '80 bytes in 40 characters' },
+  { input: 'pr_number', value: '9999999999', problem: 'from 1 to 2147483647', about: 'past 32 bits' },
+  { input: 'neon_api_url', value: 'https://proxy.example/api/v2?x=1', problem: 'without a query or fragment', about: 'a query string' },
+  { input: 'neon_api_key', value: 'napi_first\nsecond', problem: 'contains a line break', about: 'a wrapped token' },
+  { input: 'preview_password', value: 'maybe', problem: 'is not a password policy; expected rotate or inherit', about: 'unknown policy' },
+  { input: 'fork_pull_requests', value: 'sometimes', problem: 'expected skip or allow', about: 'unknown choice' },
   // 10 kB values
   { input: 'branch_name', value: `${x10k('b')}{pr}`, problem: 'Neon allows at most 256', about: '10 kB' },
   { input: 'env_prefix', value: x10k('P'), problem: 'is not a variable-name prefix', about: '10 kB' },
