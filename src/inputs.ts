@@ -1,11 +1,15 @@
 // The only module that reads inputs and the event. Every input is turned once into one typed,
-// validated Settings object; every bad value fails here, before any API call, with one line that
-// names the input, says what is wrong and what is accepted. Tokens are masked as they are read.
+// validated Settings object (each target reads its own inputs, see TargetDefinition); every bad
+// value fails here, before any API call, with one line that names the input, says what is wrong
+// and what is accepted. Tokens are masked as they are read.
+import { readFileSync } from 'node:fs';
 import { getInput } from '@actions/core';
-import { context } from '@actions/github';
-import { registerSecret } from './secrets.js';
-import { TARGET_LABELS, TARGET_NAMES, type PullRequestRef, type TargetName } from './targets/target.js';
+import { InputError, choice, hasControlCharacters, optional, parseBoolean, parseUrl, perPullRequest, renderTemplate, required, show, token } from './input-values.js';
+import { TARGETS } from './targets/index.js';
+import { configure, type ConfiguredTarget, type InputReader, type PullRequestRef, type TargetDefinition } from './targets/target.js';
 import { DEFAULT_ENV_VARS, VARIABLE_SOURCES, type VariableSource, type VariableSpec } from './variables.js';
+
+export { InputError } from './input-values.js';
 
 export type Command = 'create' | 'delete';
 
@@ -28,27 +32,11 @@ export interface NeonSettings {
   previewPassword: 'rotate' | 'inherit';
 }
 
-export interface VercelSettings {
-  token: string;
-  project: string;
-  team?: string;
-  apiUrl: string;
-  redeploy: boolean;
-}
-
-export interface NetlifySettings {
-  token: string;
-  siteId: string;
-  apiUrl: string;
-  redeploy: boolean;
-}
-
 export interface GitHubSettings {
+  /** `github_token` (masked); empty when the workflow emptied it. */
   token: string;
   /** From GITHUB_API_URL, without a trailing slash. */
   apiUrl: string;
-  /** The `github_environment` template; render it with `environmentName`. */
-  environmentTemplate: string;
 }
 
 /** What every command needs: the platforms, the targets and the mapping. */
@@ -56,9 +44,7 @@ export interface CommonSettings {
   /** `owner/repo` */
   repository: string;
   variables: VariableSpec[];
-  targets: TargetName[];
-  vercel?: VercelSettings;
-  netlify?: NetlifySettings;
+  targets: ConfiguredTarget[];
   github: GitHubSettings;
   /** Keep the sticky PR comment up to date. */
   comment: boolean;
@@ -71,7 +57,7 @@ export interface Settings extends CommonSettings {
   pr: PullRequestRef;
   neon: NeonSettings;
   /** Why targets the inputs name were left out for this pull request (a fork's branch-scoped ones). */
-  skippedTargets: { target: TargetName; reason: string }[];
+  skippedTargets: { target: string; reason: string }[];
 }
 
 /** sweep: everything the action manages for the repository. */
@@ -98,17 +84,6 @@ export interface EventInfo {
   actor?: string;
 }
 
-/** A bad input. Its message is the one line the user sees. */
-export class InputError extends Error {
-  override readonly name = 'InputError';
-  constructor(
-    readonly input: string,
-    problem: string,
-  ) {
-    super(`Input \`${input}\`: ${problem}`);
-  }
-}
-
 const PR_EVENTS = new Set(['pull_request', 'pull_request_target']);
 const MAX_BRANCH_NAME = 256;
 /** Pull request numbers are 32-bit integers on GitHub. */
@@ -116,8 +91,6 @@ const MAX_PR_NUMBER = 2_147_483_647;
 /** Postgres truncates identifiers to 63 bytes (NAMEDATALEN - 1). */
 const MAX_POSTGRES_NAME_BYTES = 63;
 const DEPENDABOT = 'dependabot[bot]';
-/** Targets whose values are scoped by the head branch's name: a fork's head names one of ours. */
-const BRANCH_SCOPED: readonly TargetName[] = ['vercel', 'netlify'];
 const MAX_TTL_SECONDS = 30 * 24 * 3600;
 
 export const DEFAULTS = {
@@ -128,76 +101,10 @@ export const DEFAULTS = {
   expires_in: '14d',
   suspend_timeout: '0',
   env_vars: DEFAULT_ENV_VARS,
-  vercel_api_url: 'https://api.vercel.com',
-  netlify_api_url: 'https://api.netlify.com/api/v1',
-  github_environment: 'pr-{pr}',
   preview_password: 'rotate',
   fork_pull_requests: 'skip',
   timeout: '300',
 } as const;
-
-/** Shows a user's value in a message: quoted, one line, short. Never used for tokens. */
-function show(value: string): string {
-  const oneLine = JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
-  return oneLine;
-}
-
-/** Control and format characters, Unicode line breaks included (U+0085, U+2028, U+202E, ...). */
-function hasControlCharacters(value: string): boolean {
-  return /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(value);
-}
-
-type Read = (name: string) => string;
-
-function required(read: Read, name: string, why?: string): string {
-  const value = read(name);
-  if (!value) throw new InputError(name, `is required${why ? ` ${why}` : ''} but is empty`);
-  return value;
-}
-
-/**
- * A token: masked at once, and refused with a line break or any other control character in it (a
- * secret pasted from a wrapped terminal), which an HTTP header cannot carry. Never shown.
- */
-function token(read: Read, name: string, why?: string): string {
-  const value = why === undefined ? read(name) : required(read, name, why);
-  registerSecret(value);
-  if (hasControlCharacters(value)) throw new InputError(name, 'contains a line break or another control character; copy the token again as one line');
-  return value;
-}
-
-/** One of a few words (`what` they are, for the message); `fallback` when empty. */
-function choice<T extends string>(read: Read, name: string, what: string, allowed: readonly T[], fallback: T): T {
-  const value = read(name) || fallback;
-  if (!(allowed as readonly string[]).includes(value)) throw new InputError(name, `${show(value)} is not ${what}; expected ${allowed.join(' or ')}`);
-  return value as T;
-}
-
-function optional(read: Read, name: string): string | undefined {
-  return read(name) || undefined;
-}
-
-function parseBoolean(read: Read, name: string, fallback: boolean): boolean {
-  const value = read(name);
-  if (!value) return fallback;
-  if (/^(true|True|TRUE)$/.test(value)) return true;
-  if (/^(false|False|FALSE)$/.test(value)) return false;
-  throw new InputError(name, `${show(value)} is not a boolean; use true or false`);
-}
-
-function parseUrl(read: Read, name: string, fallback: string): string {
-  const value = read(name) || fallback;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new InputError(name, `${show(value)} is not a URL; expected an http(s) URL such as ${fallback}`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InputError(name, `${show(value)} must use https (or http for a local stand-in)`);
-  if (url.username || url.password) throw new InputError(name, 'must not carry credentials; pass tokens in their own inputs');
-  if (url.search || url.hash || value.includes('?') || value.includes('#')) throw new InputError(name, `${show(value)} must be a base URL without a query or fragment, such as ${fallback}`);
-  return value.replace(/\/+$/, '');
-}
 
 /** `14d`, `36h` or `0` → seconds. */
 export function parseExpiresIn(value: string): number {
@@ -227,33 +134,6 @@ function parseTimeout(value: string): number {
   return Math.round(seconds * 1000);
 }
 
-/** The head branch as it may appear in a name: `[A-Za-z0-9._/-]`, anything else becomes `-`. */
-export function sanitizeHead(head: string): string {
-  return head.replace(/[^A-Za-z0-9._/-]/g, '-');
-}
-
-/** Renders `{pr}` and `{head}` in a template; any other placeholder is an error. */
-export function renderTemplate(input: string, template: string, pr: number, headRef: string): string {
-  if (hasControlCharacters(template)) throw new InputError(input, 'must be one line without control characters');
-  const unknown = template.match(/\{(?!pr\}|head\})[^}]*\}/);
-  if (unknown) throw new InputError(input, `${show(template)} has an unknown placeholder ${unknown[0]}; the placeholders are {pr} and {head}`);
-  if (template.includes('{head}') && !headRef) {
-    throw new InputError(input, `${show(template)} uses {head} but the PR's head branch is unknown; set \`head_ref\``);
-  }
-  return template.replaceAll('{pr}', String(pr)).replaceAll('{head}', sanitizeHead(headRef));
-}
-
-/**
- * A name template must tell pull requests apart: a fixed name would give every PR the same branch
- * or environment, and one PR's close would delete another's.
- */
-function perPullRequest(input: string, template: string): string {
-  if (!template.includes('{pr}') && !template.includes('{head}')) {
-    throw new InputError(input, `${show(template)} names the same thing for every pull request; include {pr} (or {head}), e.g. ${input === 'branch_name' ? 'preview/pr-{pr}' : 'pr-{pr}'}`);
-  }
-  return template;
-}
-
 export function parseEnvVars(text: string, prefix: string): VariableSpec[] {
   const specs: VariableSpec[] = [];
   const seen = new Set<string>();
@@ -280,17 +160,16 @@ export function parseEnvVars(text: string, prefix: string): VariableSpec[] {
   return specs;
 }
 
-export function parseTargets(value: string): TargetName[] {
+/** The `targets` input: each word a registered target's name. */
+export function parseTargets(value: string, registry: readonly TargetDefinition[] = TARGETS): TargetDefinition[] {
   const words = value.split(/[\s,]+/).filter(Boolean);
-  const targets: TargetName[] = [];
+  const chosen: TargetDefinition[] = [];
   for (const word of words) {
-    const name = word.toLowerCase();
-    if (!(TARGET_NAMES as readonly string[]).includes(name)) {
-      throw new InputError('targets', `unknown target ${show(word)}; expected any of ${TARGET_NAMES.join(', ')} separated by commas, spaces or newlines`);
-    }
-    if (!targets.includes(name as TargetName)) targets.push(name as TargetName);
+    const definition = registry.find((d) => d.name === word.toLowerCase());
+    if (!definition) throw new InputError('targets', `unknown target ${show(word)}; expected any of ${registry.map((d) => d.name).join(', ')} separated by commas, spaces or newlines`);
+    if (!chosen.includes(definition)) chosen.push(definition);
   }
-  return targets;
+  return chosen;
 }
 
 function parseName(input: string, value: string | undefined, what: string): string | undefined {
@@ -330,12 +209,7 @@ function commandFor(event: EventInfo, requested: string): Command | 'sweep' {
   throw new InputError('command', `is auto, but a ${show(event.eventName)} event is neither a pull request event nor a schedule; set \`command\` to create or delete (with \`pr_number\`), or sweep`);
 }
 
-/** The environment name `github_environment` gives a pull request. */
-export function environmentName(template: string, pr: number, headRef: string): string {
-  return renderTemplate('github_environment', template, pr, headRef);
-}
-
-function neonConnection(read: Read): SweepSettings['neon'] {
+function neonConnection(read: InputReader): SweepSettings['neon'] {
   const apiKey = token(read, 'neon_api_key', '(a Neon API key, e.g. `${{ secrets.NEON_API_KEY }}`; create one under Account settings → API keys in the Neon console)');
   const projectId = required(read, 'neon_project_id', '(the id of the Neon project, under Settings → General in the Neon console)');
   if (!/^[a-z0-9-]{1,60}$/.test(projectId)) {
@@ -344,50 +218,23 @@ function neonConnection(read: Read): SweepSettings['neon'] {
   return { apiKey, projectId, apiUrl: parseUrl(read, 'neon_api_url', DEFAULTS.neon_api_url) };
 }
 
-/** Targets, their platforms, the mapping and the rest that does not depend on a pull request. */
-function commonSettings(read: Read, event: EventInfo, headRef: string | undefined): CommonSettings {
+/** Targets (each reading its own inputs), the mapping and the rest that does not depend on a pull request's state. */
+function commonSettings(read: InputReader, event: EventInfo, registry: readonly TargetDefinition[], pr?: PullRequestRef): CommonSettings {
   const prefix = read('env_prefix');
   if (prefix && !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(prefix)) throw new InputError('env_prefix', `${show(prefix)} is not a variable-name prefix; expected letters, digits and _, not starting with a digit`);
   const variables = parseEnvVars(read('env_vars') || DEFAULTS.env_vars, prefix);
-  const targets = parseTargets(read('targets'));
-  const needsHead = targets.filter((t) => t === 'vercel' || t === 'netlify');
-  if (headRef !== undefined && needsHead.length > 0 && !headRef) {
-    throw new InputError('head_ref', `is empty and the event names no head branch; ${needsHead.map((t) => TARGET_LABELS[t]).join(' and ')} scope values by branch, so set \`head_ref\``);
+  const definitions = parseTargets(read('targets'), registry);
+  const byBranch = definitions.filter((d) => d.scopedByBranch);
+  if (pr && byBranch.length > 0 && !pr.headRef) {
+    throw new InputError('head_ref', `is empty and the event names no head branch; ${byBranch.map((d) => d.label).join(' and ')} scope values by branch, so set \`head_ref\``);
   }
-
   const timeoutMs = parseTimeout(read('timeout') || DEFAULTS.timeout);
-
-  let vercel: VercelSettings | undefined;
-  if (targets.includes('vercel')) {
-    const vercelToken = token(read, 'vercel_token', "when `targets` has vercel (a Vercel access token, from the account's Tokens page)");
-    const project = required(read, 'vercel_project', 'when `targets` has vercel (the project id prj_… or its name)');
-    if (!/^[A-Za-z0-9._-]{1,100}$/.test(project)) throw new InputError('vercel_project', `${show(project)} is not a Vercel project id or name`);
-    const team = optional(read, 'vercel_team');
-    if (team !== undefined && !/^[A-Za-z0-9_-]{1,100}$/.test(team)) throw new InputError('vercel_team', `${show(team)} is not a Vercel team id (team_…) or slug`);
-    vercel = { token: vercelToken, project, team, apiUrl: parseUrl(read, 'vercel_api_url', DEFAULTS.vercel_api_url), redeploy: parseBoolean(read, 'vercel_redeploy', false) };
-  }
-
-  let netlify: NetlifySettings | undefined;
-  if (targets.includes('netlify')) {
-    const netlifyToken = token(read, 'netlify_token', 'when `targets` has netlify (a Netlify personal access token)');
-    const siteId = required(read, 'netlify_site_id', 'when `targets` has netlify (Site configuration → Site ID)');
-    if (!/^[A-Za-z0-9._-]{1,100}$/.test(siteId)) throw new InputError('netlify_site_id', `${show(siteId)} is not a Netlify site id`);
-    netlify = { token: netlifyToken, siteId, apiUrl: parseUrl(read, 'netlify_api_url', DEFAULTS.netlify_api_url), redeploy: parseBoolean(read, 'netlify_redeploy', false) };
-  }
-
   const githubToken = token(read, 'github_token');
-  if (targets.includes('github') && !githubToken) throw new InputError('github_token', 'is required when `targets` has github (a token allowed to manage environments)');
-  const environmentTemplate = perPullRequest('github_environment', read('github_environment') || DEFAULTS.github_environment);
-  // Checks the template's placeholders whatever the command.
-  renderTemplate('github_environment', environmentTemplate, 1, 'head');
-  if (targets.includes('github')) {
-    const reserved = variables.find((v) => /^GITHUB_/i.test(v.name));
-    if (reserved) throw new InputError('env_vars', `${reserved.name}: GitHub reserves names starting with GITHUB_; rename it or set \`env_prefix\``);
-  }
-  const github: GitHubSettings = { token: githubToken, apiUrl: event.apiUrl.replace(/\/+$/, ''), environmentTemplate };
+  const targets = definitions.map((d) => configure(d, d.readSettings(read, { variables, githubToken, pr })));
+  const github: GitHubSettings = { token: githubToken, apiUrl: event.apiUrl.replace(/\/+$/, '') };
   // The token defaults to the workflow's; someone who empties it gets no comment rather than an error.
   const comment = parseBoolean(read, 'comment', true) && Boolean(githubToken);
-  return { repository: event.repository, variables, targets, vercel, netlify, github, comment, timeoutMs };
+  return { repository: event.repository, variables, targets, github, comment, timeoutMs };
 }
 
 /**
@@ -395,7 +242,7 @@ function commonSettings(read: Read, event: EventInfo, headRef: string | undefine
  * `fork_pull_requests: allow`), or one GitHub runs without secrets (a fork's or Dependabot's under
  * `pull_request`). Undefined when the run goes on; the fork flag tells a run that goes on for a fork.
  */
-function skipFor(read: Read, event: EventInfo, pullRequest: PullRequestPayload | undefined): { skip?: Skip; fork: boolean } {
+function skipFor(read: InputReader, event: EventInfo, pullRequest: PullRequestPayload | undefined): { skip?: Skip; fork: boolean } {
   if (!pullRequest) return { fork: false };
   const forks = choice(read, 'fork_pull_requests', 'a way to treat fork pull requests', ['skip', 'allow'] as const, DEFAULTS.fork_pull_requests);
   const headRepo = pullRequest.head?.repo?.full_name;
@@ -419,7 +266,7 @@ function skipFor(read: Read, event: EventInfo, pullRequest: PullRequestPayload |
 }
 
 /** The pull request's number: `pr_number`, else the event's. */
-function pullRequestNumber(read: Read, event: EventInfo, pullRequest: PullRequestPayload | undefined): number {
+function pullRequestNumber(read: InputReader, event: EventInfo, pullRequest: PullRequestPayload | undefined): number {
   const prInput = read('pr_number');
   if (prInput) {
     if (!/^[1-9][0-9]{0,9}$/.test(prInput) || Number(prInput) > MAX_PR_NUMBER) throw new InputError('pr_number', `${show(prInput)} is not a pull request number; expected a whole number from 1 to ${MAX_PR_NUMBER}`);
@@ -433,7 +280,7 @@ function pullRequestNumber(read: Read, event: EventInfo, pullRequest: PullReques
 }
 
 /** The head branch: `head_ref`, else the event's; refused when git would not accept it as a branch name. */
-function headBranch(read: Read, pullRequest: PullRequestPayload | undefined): string {
+function headBranch(read: InputReader, pullRequest: PullRequestPayload | undefined): string {
   const headInput = read('head_ref');
   const headRef = headInput || pullRequest?.head?.ref || '';
   const problem = headRef ? branchNameProblem(headRef) : undefined;
@@ -443,9 +290,9 @@ function headBranch(read: Read, pullRequest: PullRequestPayload | undefined): st
 
 /**
  * Parses every input and the event into settings for the command, or a Skip. `read` returns an
- * input's value (trimmed, '' when unset).
+ * input's value (trimmed, '' when unset); `registry` the targets `targets` may name.
  */
-export function parseSettings(read: Read, event: EventInfo): Settings | SweepSettings | Skip {
+export function parseSettings(read: InputReader, event: EventInfo, registry: readonly TargetDefinition[] = TARGETS): Settings | SweepSettings | Skip {
   const pullRequest = (event.payload.pull_request ?? undefined) as PullRequestPayload | undefined;
   const requested = read('command') || DEFAULTS.command;
   const command = commandFor(event, requested);
@@ -455,7 +302,7 @@ export function parseSettings(read: Read, event: EventInfo): Settings | SweepSet
 
   if (command === 'sweep') {
     const neon = neonConnection(read);
-    const common = commonSettings(read, event, undefined);
+    const common = commonSettings(read, event, registry);
     // The sweep asks GitHub which pull requests are closed: without a token it could tell none.
     if (!common.github.token) throw new InputError('github_token', 'is required for sweep (it reads the state of pull requests); the default `${{ github.token }}` does, with `permissions: pull-requests: read`');
     return { ...common, command, neon };
@@ -487,28 +334,33 @@ export function parseSettings(read: Read, event: EventInfo): Settings | SweepSet
     previewPassword: choice(read, 'preview_password', 'a password policy', ['rotate', 'inherit'] as const, DEFAULTS.preview_password),
   };
 
-  const common = commonSettings(read, event, headRef);
-  if (common.targets.includes('github')) {
-    const environment = environmentName(common.github.environmentTemplate, prNumber, headRef);
-    if (!/^[A-Za-z0-9._/-]{1,255}$/.test(environment)) throw new InputError('github_environment', `renders to ${show(environment)}; expected at most 255 letters, digits, . _ - /`);
+  const common = commonSettings(read, event, registry, pr);
+  // A fork's head branch is named in the fork: a value scoped to that name would land on one of ours.
+  const left = fork ? common.targets.filter((t) => t.definition.scopedByBranch) : [];
+  const skippedTargets = left.map(({ definition: d }) => ({ target: d.name, reason: `${d.label} gets no values for a pull request from a fork: they would be scoped to a branch name that belongs to this repository` }));
+  return { ...common, targets: common.targets.filter((t) => !left.includes(t)), command, pr, neon, skippedTargets };
+}
+
+/** The event's payload, from the file the runner names. */
+function eventPayload(): Record<string, unknown> {
+  const path = process.env.GITHUB_EVENT_PATH;
+  if (!path) return {};
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return {};
   }
-  // A fork's head branch is named in the fork: on Vercel and Netlify that name is one of ours.
-  const skippedTargets = fork
-    ? common.targets.filter((t) => BRANCH_SCOPED.includes(t)).map((target) => ({ target, reason: `${TARGET_LABELS[target]} gets no values for a pull request from a fork: they would be scoped to a branch name that belongs to this repository` }))
-    : [];
-  const targets = common.targets.filter((t) => !skippedTargets.some((s) => s.target === t));
-  return { ...common, targets, command, pr, neon, skippedTargets };
 }
 
 /** Reads the action's inputs and the event from the runner's environment. */
-export function readSettings(): Settings | SweepSettings | Skip {
+export function readSettings(registry: readonly TargetDefinition[] = TARGETS): Settings | SweepSettings | Skip {
   const event: EventInfo = {
-    eventName: context.eventName,
+    eventName: process.env.GITHUB_EVENT_NAME ?? '',
     repository: process.env.GITHUB_REPOSITORY ?? '',
-    payload: context.payload as Record<string, unknown>,
+    payload: eventPayload(),
     apiUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
     actor: process.env.GITHUB_ACTOR,
   };
   if (!/^[^/\s]+\/[^/\s]+$/.test(event.repository)) throw new Error('GITHUB_REPOSITORY is not set: run this action in a GitHub Actions workflow');
-  return parseSettings((name) => getInput(name), event);
+  return parseSettings((name) => getInput(name), event, registry);
 }

@@ -4,9 +4,9 @@ import * as core from '@actions/core';
 import type { DeleteResult } from './commands/delete.js';
 import type { SweepResult } from './commands/sweep.js';
 import type { CreateResult } from './commands/create.js';
-import { passwordText } from './credentials.js';
-import type { CallStats, Platform } from './http/retry.js';
-import { consoleUrl, type PreviewBranch } from './neon.js';
+import { passwordText } from './neon/credentials.js';
+import type { CallStats } from './http/retry.js';
+import { consoleUrl, type PreviewBranch } from './neon/client.js';
 import { renderNote, visible, type Note } from './note.js';
 import type { PhaseTiming } from './phases.js';
 import type { TargetReport } from './targets/target.js';
@@ -27,7 +27,7 @@ export function setConnectionOutputs(branch: PreviewBranch, connection: Connecti
 }
 
 function requestsLine(stats: CallStats): string {
-  const used = (Object.keys(stats.requests) as Platform[]).filter((p) => stats.requests[p] > 0);
+  const used = Object.keys(stats.requests).filter((p) => (stats.requests[p] ?? 0) > 0);
   if (used.length === 0) return 'no API requests';
   return used.map((p) => `${p}: ${stats.requests[p]} requests${stats.retries[p] ? ` (${stats.retries[p]} retried)` : ''}`).join(', ');
 }

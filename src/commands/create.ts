@@ -9,13 +9,13 @@
 // - the run is done when the values are published and the operations have ended.
 import * as core from '@actions/core';
 import { started } from '../concurrency.js';
-import { checkUrlsBelongTo, ownCredentials, type PasswordState } from '../credentials.js';
+import { checkUrlsBelongTo, ownCredentials, type PasswordState } from '../neon/credentials.js';
 import type { Settings } from '../inputs.js';
 import type { Phases } from '../phases.js';
-import { consoleUrl, type FoundBranch, type NeonClient, type PreviewBranch } from '../neon.js';
+import { consoleUrl, type FoundBranch, type NeonClient, type PreviewBranch } from '../neon/client.js';
 import { words, type Note } from '../note.js';
 import { conflictsOf, sharedThings, type Conflict } from '../ownership.js';
-import type { PullRequests } from '../pulls.js';
+import type { PullRequests } from '../github/pulls.js';
 import type { BranchRef, Target, TargetReport } from '../targets/target.js';
 import { resolveVariables, type ConnectionDetails } from '../variables.js';
 import { deletePreview } from './delete.js';

@@ -5,7 +5,7 @@ import * as core from '@actions/core';
 import { started } from '../concurrency.js';
 import type { Settings } from '../inputs.js';
 import type { Phases } from '../phases.js';
-import type { NeonClient, PreviewBranch } from '../neon.js';
+import type { NeonClient, PreviewBranch } from '../neon/client.js';
 import { note } from '../note.js';
 import { conflictsOf } from '../ownership.js';
 import type { Target, TargetReport } from '../targets/target.js';

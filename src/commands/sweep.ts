@@ -5,9 +5,9 @@ import type { Operation } from '@neondatabase/api-client';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { started } from '../concurrency.js';
 import type { SweepSettings } from '../inputs.js';
-import type { FoundBranch, NeonClient } from '../neon.js';
+import type { FoundBranch, NeonClient } from '../neon/client.js';
 import type { Phases } from '../phases.js';
-import type { PullRequests, PullState } from '../pulls.js';
+import type { PullRequests, PullState } from '../github/pulls.js';
 import type { ManagedEntry, Target } from '../targets/target.js';
 
 /** Pull requests looked up at once (only those the list of open PRs does not have). */
@@ -173,7 +173,7 @@ export async function sweepRepository(settings: SweepSettings, neon: NeonClient,
     );
     let failedOperations: Map<string, Error>;
     try {
-      failedOperations = await neon.settleOperations(outcomes.flatMap((o) => o.operations));
+      failedOperations = await neon.operations.settle(outcomes.flatMap((o) => o.operations));
     } catch (error) {
       // Not known how they ended (e.g. the run's timeout): every deletion still running is a failure.
       const unsure = error instanceof Error ? error : new Error(String(error));

@@ -4,7 +4,8 @@
 // keeping a request's headers (they carry the tokens).
 import { redact } from '../secrets.js';
 
-export type Platform = 'Neon' | 'Vercel' | 'Netlify' | 'GitHub';
+/** A platform's name as errors and counts show it: Neon, GitHub, and each target's (`TargetDefinition.platform`). */
+export type Platform = string;
 
 /** What a failed call said, reduced to what the policy and the error message need. */
 export interface CallFailure {
@@ -278,7 +279,7 @@ export class RateGate {
 /** Neon: 700 requests a minute per account, bursts of 40 a second per route. */
 export const NEON_RATE = { perMinute: 700, burst: 40 };
 
-/** What the run's calls cost, per platform: for the job summary and the benchmark. */
+/** What the run's calls cost, per platform (those it called, in the order it first did): for the job summary and the benchmark. */
 export interface CallStats {
   requests: Record<Platform, number>;
   retries: Record<Platform, number>;
@@ -289,12 +290,9 @@ export interface CallStats {
  * Created once per run in main.ts and handed to each client wrapper.
  */
 export class ApiSession {
-  readonly stats: CallStats = {
-    requests: { Neon: 0, Vercel: 0, Netlify: 0, GitHub: 0 },
-    retries: { Neon: 0, Vercel: 0, Netlify: 0, GitHub: 0 },
-  };
+  readonly stats: CallStats = { requests: {}, retries: {} };
   private readonly deadline: number;
-  private readonly gates: Partial<Record<Platform, RateGate>> = { Neon: new RateGate(NEON_RATE.perMinute, NEON_RATE.burst) };
+  private readonly gates: Record<Platform, RateGate | undefined> = { Neon: new RateGate(NEON_RATE.perMinute, NEON_RATE.burst) };
 
   constructor(
     timeoutMs: number,
@@ -332,7 +330,7 @@ export class ApiSession {
       const controller = new AbortController();
       const limit = Math.min(this.tuning.attemptTimeoutMs, this.remainingMs());
       const timer = setTimeout(() => controller.abort(new Error(`no answer within ${Math.round(limit / 1000)} s`)), limit);
-      this.stats.requests[options.platform]++;
+      this.stats.requests[options.platform] = (this.stats.requests[options.platform] ?? 0) + 1;
       let failure: CallFailure;
       try {
         return await untilAborted(send(controller.signal), controller.signal);
@@ -353,7 +351,7 @@ export class ApiSession {
       if (wait > this.remainingMs()) {
         throw new ApiError(options.platform, options.operation, failure, attempt, false, `Gave up: the next try would pass the run's timeout (raise the \`timeout\` input)`);
       }
-      this.stats.retries[options.platform]++;
+      this.stats.retries[options.platform] = (this.stats.retries[options.platform] ?? 0) + 1;
       const reason = failure.status !== undefined ? `HTTP ${failure.status}` : failure.timedOut ? 'no answer in time' : (failure.code ?? 'network error');
       this.log(`${options.platform}: ${options.operation}: ${reason}; retrying in ${(wait / 1000).toFixed(1)} s (attempt ${attempt + 1})`);
       await new Promise((resolve) => setTimeout(resolve, wait));

@@ -1,19 +1,8 @@
-// The registry of targets: adding one is a new file plus one line here.
-import type { ApiSession } from '../http/retry.js';
-import type { CommonSettings } from '../inputs.js';
-import { createGitHubTarget } from './github.js';
-import { createNetlifyTarget } from './netlify.js';
-import type { Target, TargetName } from './target.js';
-import { createVercelTarget } from './vercel.js';
+// The registry of targets. Adding one: a folder `src/targets/<name>/` whose index.ts exports its
+// TargetDefinition, one line here, its inputs in action.yml, and its section in the README.
+import { github } from './github/index.js';
+import { netlify } from './netlify/index.js';
+import type { TargetDefinition } from './target.js';
+import { vercel } from './vercel/index.js';
 
-export type TargetFactory = (settings: CommonSettings, session: ApiSession) => Target;
-
-const FACTORIES: Record<TargetName, TargetFactory> = {
-  vercel: createVercelTarget,
-  netlify: createNetlifyTarget,
-  github: createGitHubTarget,
-};
-
-export function createTargets(settings: CommonSettings, session: ApiSession): Target[] {
-  return settings.targets.map((name) => FACTORIES[name](settings, session));
-}
+export const TARGETS: readonly TargetDefinition[] = [vercel, netlify, github];

@@ -1,13 +1,12 @@
-// The one small interface every publishing target implements. create/delete only ever see this;
-// a platform's details stay in its own file (vercel.ts, netlify.ts, github.ts).
+// What a publishing target is to the rest of the action. A target is a folder,
+// `src/targets/<name>/`, whose `index.ts` exports a TargetDefinition (its name, label, platform,
+// inputs) and loads the rest on `create`; the registry (`index.ts` here) lists the definitions.
+// Commands loop over the targets and never know a platform's details; they own every promise:
+// a target gets plain values.
+import type { Octokit } from '../github/octokit.js';
+import type { ApiSession } from '../http/retry.js';
 import type { Note } from '../note.js';
-import type { PublishedVariable } from '../variables.js';
-
-export const TARGET_NAMES = ['vercel', 'netlify', 'github'] as const;
-export type TargetName = (typeof TARGET_NAMES)[number];
-
-/** A value, or a promise of it. */
-export type Awaitable<T> = T | Promise<T>;
+import type { PublishedVariable, VariableSpec } from '../variables.js';
 
 /** The pull request whose values a target publishes or removes. */
 export interface PullRequestRef {
@@ -35,7 +34,8 @@ export interface Link {
 
 /** What a target did, for the job summary and the PR comment. Never holds a value. */
 export interface TargetReport {
-  target: TargetName;
+  /** The target's name (as in `targets`). */
+  target: string;
   /** Human name, e.g. "Vercel". */
   label: string;
   /** Variable names written (publish) or removed (remove). */
@@ -44,6 +44,12 @@ export interface TargetReport {
   removedNames?: string[];
   links: Link[];
   /** Anything the user should know (a redeploy started, nothing to redeploy, ...). */
+  notes: Note[];
+}
+
+/** What a step after the branch is ready adds to the report. */
+export interface ReportAddition {
+  links: Link[];
   notes: Note[];
 }
 
@@ -57,53 +63,99 @@ export interface ManagedEntry {
   description: string;
 }
 
-export interface Target {
-  readonly name: TargetName;
-  readonly label: string;
-  /**
-   * Whether this target would address the same values for pull request `a` as for `b` (the same
-   * environment name, the same head branch): then only one of them may hold them. Absent when the
-   * target tells every pull request's values apart by a marker of its own.
-   */
-  collides?(a: PullRequestRef, b: PullRequestRef): boolean;
-  /**
-   * Publishes the PR's variables (create and every later create): writes every value in place,
-   * and removes this PR's earlier values whose names are no longer in `variables`.
-   *
-   * `variables` and `branch` may still be on their way (the Neon branch and its URLs): a target
-   * starts its reads at once and writes nothing before both have arrived; when either fails, it
-   * fails with that error and has changed nothing. `ready` settles when the Neon branch's
-   * operations have ended: anything that makes a deployment use the values (a redeploy, a build)
-   * waits for it.
-   */
-  publish(pr: PullRequestRef, variables: Awaitable<PublishedVariable[]>, branch: Awaitable<BranchRef>, ready?: Promise<void>): Promise<TargetReport>;
-  /**
-   * Removes everything this target holds for the PR (delete). Anything already gone counts as
-   * removed; values the action does not own are never touched. `names` are the variable names of
-   * the current mapping.
-   */
-  remove(pr: PullRequestRef, names: string[]): Promise<TargetReport>;
-  /**
-   * Sweep: everything this target holds for `repository` under the action's markers (every page),
-   * each with the PR or head branch it belongs to, so the sweep can call `remove` for closed ones.
-   * `names` are the variable names of the current mapping.
-   */
-  findManaged(repository: string, names: string[]): Promise<ManagedEntry[]>;
-  /**
-   * Sweep, optional: removes what this target's last `findManaged` found for each group (a pull
-   * request and its entries, as `findManaged` returned them), from that listing, with the
-   * platform's batch requests where it has them: no new read per pull request. Returns one
-   * promise per group, in the same order, settling when that group's part is removed. The sweep
-   * calls `remove` per pull request and head branch for a target without it.
-   */
-  removeManaged?(groups: ManagedGroup[], names: string[]): Promise<void>[];
-}
-
 /** What the sweep removes for one closed pull request on one target. */
 export interface ManagedGroup {
   pr: number;
   entries: ManagedEntry[];
 }
 
-/** Label for messages, e.g. "Vercel". */
-export const TARGET_LABELS: Record<TargetName, string> = { vercel: 'Vercel', netlify: 'Netlify', github: 'GitHub environment' };
+/** What `findManaged` found: the entries, and the listing `removeManaged` removes them from. */
+export interface Managed<L = unknown> {
+  entries: ManagedEntry[];
+  listing?: L;
+}
+
+/**
+ * A target's behaviour. `P` is what `prepare` read for a publish, `L` what `findManaged` listed for
+ * the sweep; both are the target's own, handed back to it as they were.
+ */
+export interface Target<P = unknown, L = unknown> {
+  readonly name: string;
+  readonly label: string;
+  /**
+   * Whether this target addresses the same values for pull request `a` as for `b` (the same
+   * environment name, the same head branch): then only one of them may hold them. Absent when the
+   * target tells every pull request's values apart by a marker of its own.
+   */
+  collides?(a: PullRequestRef, b: PullRequestRef): boolean;
+  /** The reads a publish needs, started as the run starts (before the values exist); writes nothing. */
+  prepare(pr: PullRequestRef): Promise<P>;
+  /**
+   * Publishes the PR's variables: writes every value in place, and removes this PR's earlier values
+   * whose names are no longer in `variables`.
+   */
+  publish(prepared: P, pr: PullRequestRef, variables: PublishedVariable[], branch: BranchRef): Promise<TargetReport>;
+  /** Optional, once the Neon branch's operations have ended: what makes a deployment use the values (a redeploy, a build). */
+  afterReady?(prepared: P, pr: PullRequestRef): Promise<ReportAddition>;
+  /**
+   * Removes everything this target holds for the PR. Anything already gone counts as removed;
+   * values the action does not own are never touched. `names` are the current mapping's names.
+   */
+  remove(pr: PullRequestRef, names: string[]): Promise<TargetReport>;
+  /** Sweep: everything this target holds for `repository` under the action's markers (every page). */
+  findManaged(repository: string, names: string[]): Promise<Managed<L>>;
+  /**
+   * Sweep, optional: removes each group's entries from `listing` (what `findManaged` returned), with
+   * the platform's batch requests where it has them: no new read per pull request. One promise per
+   * group, in order. Without it the sweep calls `remove` per pull request and head branch.
+   */
+  removeManaged?(listing: L | undefined, groups: ManagedGroup[], names: string[]): Promise<void>[];
+}
+
+/** An input's value, trimmed; '' when unset. */
+export type InputReader = (name: string) => string;
+
+/** What a target's settings may depend on besides its own inputs. */
+export interface TargetInputs {
+  variables: VariableSpec[];
+  /** The `github_token` input (masked). */
+  githubToken: string;
+  /** The pull request (create, delete); undefined for the sweep. */
+  pr?: PullRequestRef;
+}
+
+/** What a target is built with. */
+export interface TargetContext {
+  session: ApiSession;
+  /** The run's GitHub client, when there is a `github_token`. */
+  octokit?: Octokit;
+  /** GITHUB_API_URL, without a trailing slash. */
+  githubApiUrl: string;
+  variables: VariableSpec[];
+}
+
+/** A target as the registry knows it. `S` is its parsed settings. */
+export interface TargetDefinition<S = unknown> {
+  /** As written in `targets`. */
+  name: string;
+  /** Human name, e.g. "GitHub environment". */
+  label: string;
+  /** The platform its requests go to, for errors and request counts, e.g. "GitHub". */
+  platform: string;
+  /** Values are scoped by the head branch's name: it needs one, and a fork's pull request gets none. */
+  scopedByBranch: boolean;
+  /** Reads and checks the target's own inputs; a bad one throws an InputError naming it. */
+  readSettings(read: InputReader, common: TargetInputs): S;
+  /** The target, its client loaded on demand. */
+  create(settings: S, context: TargetContext): Promise<Target>;
+}
+
+/** A definition with its settings read: what a run creates its targets from. */
+export interface ConfiguredTarget {
+  definition: TargetDefinition;
+  create(context: TargetContext): Promise<Target>;
+}
+
+export function configure<S>(definition: TargetDefinition<S>, settings: S): ConfiguredTarget {
+  return { definition: definition as TargetDefinition, create: (context) => definition.create(settings, context) };
+}

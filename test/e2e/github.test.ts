@@ -8,7 +8,7 @@ import { REPOSITORY, leakedSecrets, pullRequestEvent, runAction as runBuiltActio
 import { startGitHubStandIn, type GitHubStandIn } from '../../sandbox/github.js';
 import { startNeonStandIn, type NeonStandIn } from '../../sandbox/neon.js';
 import type { RecordedRequest } from '../../sandbox/server.js';
-import { COMMENT_MARKER } from '../../src/comment.js';
+import { COMMENT_MARKER } from '../../src/github/comment.js';
 import { expectSuccess, summaryCount } from './checks.js';
 
 const NEON_KEY = 'napi_github_e2e_key_0123456789abc';

@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startGitHubStandIn, type GitHubStandIn } from '../../sandbox/github.js';
 import { startNeonStandIn, type NeonStandIn } from '../../sandbox/neon.js';
-import { COMMENT_MARKER } from '../../src/comment.js';
+import { COMMENT_MARKER } from '../../src/github/comment.js';
 import { REPOSITORY, leakedSecrets, pullRequestEvent, runAction as runBuiltAction, type RunOptions, type RunResult } from '../../sandbox/action-runner.js';
 
 const KEY = 'napi_e2e_key_0123456789abcdef';

@@ -73,7 +73,7 @@ function variablesOf(p: Pr, password?: string): PublishedVariable[] {
 async function run<T>(p: Pr, step: (target: ReturnType<typeof createNetlifyTarget>) => Promise<T>): Promise<{ result: T; requests: number; retries: number }> {
   const session = new ApiSession(30_000);
   const result = await step(createNetlifyTarget(p.settings, session));
-  return { result, requests: session.stats.requests.Netlify, retries: session.stats.retries.Netlify };
+  return { result, requests: session.stats.requests.Netlify ?? 0, retries: session.stats.retries.Netlify ?? 0 };
 }
 
 const publish = (p: Pr, password?: string) => run(p, (t) => t.publish(p.ref, variablesOf(p, password), p.branch));
@@ -355,7 +355,7 @@ describe('netlify target', () => {
     /** One sweep run: a fresh session and target; `requests()` counts every request so far. */
     function sweeper(p: Pr) {
       const session = new ApiSession(30_000);
-      return { target: createNetlifyTarget(p.settings, session), requests: () => session.stats.requests.Netlify };
+      return { target: createNetlifyTarget(p.settings, session), requests: () => session.stats.requests.Netlify ?? 0 };
     }
 
     it('lists the branch values of the mapped keys per branch, never other contexts or unmapped keys, in 2 requests; remove by branch drops one', async () => {

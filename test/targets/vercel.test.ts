@@ -328,7 +328,7 @@ describe('findManaged (sweep)', () => {
   it("finds exactly this repository's PR values, one entry per PR and branch, in 1 request", async () => {
     await seed();
     const from = vercel.standIn.requests.length;
-    const before = session.stats.requests.Vercel;
+    const before = session.stats.requests.Vercel ?? 0;
 
     const entries = await findManaged();
 
@@ -336,7 +336,7 @@ describe('findManaged (sweep)', () => {
     // One list of the whole project: no gitBranch filter.
     expect(requestLines(vercel, from)).toEqual(['GET /v10/projects/prj_previewapp/env']);
     expect(vercel.standIn.requests[from]!.query).toEqual({});
-    expect(session.stats.requests.Vercel - before).toBe(1);
+    expect((session.stats.requests.Vercel ?? 0) - before).toBe(1);
     expect(JSON.stringify(entries)).not.toContain(PASSWORD);
     expect(logs).toContain(`Vercel: left alone 1 value(s) marked for ${REPO} but applying to every preview branch (neon-preview scopes its values to a branch)`);
     expect(warnings).toEqual([]);

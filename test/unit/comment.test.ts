@@ -10,7 +10,7 @@ vi.mock('@actions/core', async (importOriginal) => ({ ...(await importOriginal<t
 
 const { ApiSession } = await import('../../src/http/retry.js');
 const { note } = await import('../../src/note.js');
-const { COMMENT_MARKER, codeSpan, escapeMarkdown, readCommentState, renderComment, upsertComment } = await import('../../src/comment.js');
+const { COMMENT_MARKER, codeSpan, escapeMarkdown, readCommentState, renderComment, upsertComment } = await import('../../src/github/comment.js');
 type PullRequestRef = import('../../src/targets/target.js').PullRequestRef;
 
 const REPOSITORY = 'octo-org/preview-app';

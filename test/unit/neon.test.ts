@@ -10,7 +10,7 @@ const setSecret = vi.fn();
 vi.mock('@actions/core', async (importOriginal) => ({ ...(await importOriginal<typeof import('@actions/core')>()), setSecret: (s: string) => setSecret(s), info: vi.fn() }));
 
 const { ApiSession, ApiError } = await import('../../src/http/retry.js');
-const { NeonClient, createNeonApi, MANAGED_BY } = await import('../../src/neon.js');
+const { NeonClient, createNeonApi, MANAGED_BY } = await import('../../src/neon/client.js');
 type NeonSettings = import('../../src/inputs.js').NeonSettings;
 type PullRequestRef = import('../../src/targets/target.js').PullRequestRef;
 type Operation = import('@neondatabase/api-client').Operation;
@@ -256,7 +256,7 @@ describe('waitForOperations', () => {
       return () => holds.forEach((h) => h.release());
     };
 
-    const waited = client().waitForOperations(data.operations);
+    const waited = client().operations.waitFor(data.operations);
     const releaseFirst = await round(t0 + OP_MS + 1);
     expect(ours().map((op) => op.status)).toEqual(['failed', 'failed']);
     // The second round is held before the first is answered, so none can slip past unheld.
@@ -288,8 +288,8 @@ describe('waitForOperations', () => {
 
   it('resolves at once for operations already ended, without a request', async () => {
     const requests = requestsSince();
-    await client().waitForOperations([{ id: 'op-1', action: 'create_branch', status: 'finished' } as Operation, { id: 'op-2', action: 'start_compute', status: 'skipped' } as Operation]);
-    await client().waitForOperations(undefined);
+    await client().operations.waitFor([{ id: 'op-1', action: 'create_branch', status: 'finished' } as Operation, { id: 'op-2', action: 'start_compute', status: 'skipped' } as Operation]);
+    await client().operations.waitFor(undefined);
     expect(requests()).toEqual([]);
   });
 });

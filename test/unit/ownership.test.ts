@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FoundBranch } from '../../src/neon.js';
+import type { FoundBranch } from '../../src/neon/client.js';
 import { conflictsOf, sharedThings } from '../../src/ownership.js';
 import type { PullRequestRef, Target } from '../../src/targets/target.js';
 

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getOctokit } from '@actions/github';
 import { startGitHubStandIn, type GitHubStandIn } from '../../sandbox/github.js';
 import { ApiSession } from '../../src/http/retry.js';
-import { PullRequests } from '../../src/pulls.js';
+import { PullRequests } from '../../src/github/pulls.js';
 
 const REPOSITORY = 'octo-org/preview-app';
 const FAST = { attemptTimeoutMs: 2000, baseDelayMs: 5, maxDelayMs: 20 };

@@ -2,7 +2,7 @@ import { createApiClient } from '@neondatabase/api-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ApiError, ApiSession, DeadlineError, RateGate, describeFailure, requestedWaitMs, tuningFor, type RetryTuning } from '../../src/http/retry.js';
 import { allPages, lastPageOf } from '../../src/http/pages.js';
-import { pollIntervalMs } from '../../src/neon.js';
+import { pollIntervalMs } from '../../src/neon/operations.js';
 import { StandIn } from '../../sandbox/server.js';
 
 // Short backoffs; an attempt limit no answer from 127.0.0.1 comes near, even on a busy machine

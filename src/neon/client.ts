@@ -2,11 +2,12 @@
 // delete it. Every call goes through the run's ApiSession (the one retry policy).
 import * as core from '@actions/core';
 import { createApiClient, type Api, type Branch, type Database, type Endpoint, type Operation } from '@neondatabase/api-client';
-import { ApiError, type ApiSession } from './http/retry.js';
-import type { NeonSettings } from './inputs.js';
-import { registerConnectionUrl } from './secrets.js';
-import type { PullRequestRef } from './targets/target.js';
-import type { ConnectionDetails } from './variables.js';
+import { ApiError, type ApiSession } from '../http/retry.js';
+import type { NeonSettings } from '../inputs.js';
+import { registerConnectionUrl } from '../secrets.js';
+import { NeonOperations } from './operations.js';
+import type { PullRequestRef } from '../targets/target.js';
+import type { ConnectionDetails } from '../variables.js';
 
 export const MANAGED_BY = 'neon-preview';
 const CONSOLE = 'https://console.neon.tech';
@@ -73,25 +74,17 @@ export function expiryFromNow(seconds: number, now = Date.now()): string {
   return new Date(now + seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-const TERMINAL_OK = new Set(['finished', 'skipped', 'cancelled']);
-/** The first poll of an operation, and the shortest time between two. */
-const POLL_MIN_MS = 100;
-/** The longest time between two polls. */
-const POLL_MAX_MS = 2000;
-/** Operations per page when the sweep reads the project's operation list (Neon's maximum). */
-const OPERATIONS_PAGE_SIZE = 1000;
-
-/** Time between the starts of two polling rounds: a tenth of the time already waited, 100 ms to 2 s. */
-export function pollIntervalMs(elapsedMs: number): number {
-  return Math.min(POLL_MAX_MS, Math.max(POLL_MIN_MS, Math.round(elapsedMs / 10)));
-}
-
 export class NeonClient {
+  /** Waiting on Neon, at one pace. */
+  readonly operations: NeonOperations;
+
   constructor(
     private readonly api: NeonApi,
     private readonly session: ApiSession,
     private readonly projectId: string,
-  ) {}
+  ) {
+    this.operations = new NeonOperations(api, session, projectId);
+  }
 
   /** The branch whose name is exactly `name` (Neon's search matches substrings of names and ids). */
   async findBranchByName(name: string): Promise<FoundBranch | undefined> {
@@ -195,7 +188,7 @@ export class NeonClient {
       ),
     );
     core.info(`Created Neon branch ${data.branch.name} (${data.branch.id})`);
-    const ready = this.waitForOperations(data.operations);
+    const ready = this.operations.waitFor(data.operations);
     ready.catch(() => {});
     return { branch: toPreview(data.branch, annotations, true), databases: data.databases, endpoints: data.endpoints, ready };
   }
@@ -205,7 +198,8 @@ export class NeonClient {
     const refusal = ownershipProblem(found, pr);
     if (refusal) throw new Error(`${refusal} Choose another \`branch_name\`${refusal.includes('pull request #') ? ' (with {pr} in it)' : ''} or remove that branch.`);
     core.info(`Reusing Neon branch ${branch.name} (${branch.id})`);
-    if (branch.current_state !== 'ready') await this.waitForBranchReady(branch.id);
+    // A concurrent run may still be creating it.
+    if (branch.current_state !== 'ready') await this.operations.until(() => `Neon branch ${branch.name} to be ready`, async () => (await this.getBranch(branch.id)).current_state === 'ready');
     const wantExpiry = settings.expiresInSeconds > 0 ? expiryFromNow(settings.expiresInSeconds) : null;
     // The databases (for the URLs, unless `database` and `role` name them) are listed meanwhile.
     const [expiresAt, endpoints, databases] = await Promise.all([
@@ -216,14 +210,9 @@ export class NeonClient {
     return { branch: toPreview({ ...branch, expires_at: expiresAt ?? undefined }, annotations, false), endpoints, ...(databases ? { databases } : {}) };
   }
 
-  /** Waits for a branch that a concurrent run is still creating. */
-  private async waitForBranchReady(branchId: string): Promise<void> {
-    const started = Date.now();
-    for (;;) {
-      await this.session.sleep(Math.min(2000, Math.max(100, (Date.now() - started) * 0.2)), `Neon branch ${branchId} to be ready`);
-      const { data } = await this.session.call({ platform: 'Neon', operation: 'get branch' }, (signal) => this.api.getProjectBranch(this.projectId, branchId, { signal }));
-      if (data.branch.current_state === 'ready') return;
-    }
+  private async getBranch(branchId: string): Promise<Branch> {
+    const { data } = await this.session.call({ platform: 'Neon', operation: 'get branch' }, (signal) => this.api.getProjectBranch(this.projectId, branchId, { signal }));
+    return data.branch;
   }
 
   /** Renews (or removes, with null) the expiry; returns the new expiry. */
@@ -231,7 +220,7 @@ export class NeonClient {
     const { data } = await this.session.call({ platform: 'Neon', operation: 'renew branch expiry' }, (signal) =>
       this.api.updateProjectBranch(this.projectId, branchId, { branch: { expires_at: expiresAt } as never }, { signal }),
     );
-    await this.waitForOperations(data.operations);
+    await this.operations.waitFor(data.operations);
     return data.branch.expires_at ?? undefined;
   }
 
@@ -246,7 +235,7 @@ export class NeonClient {
       const { data: created } = await this.session.call({ platform: 'Neon', operation: 'add read-write compute', idempotent: false }, (signal) =>
         this.api.createProjectEndpoint(this.projectId, { endpoint: endpoint as never }, { signal }),
       );
-      await this.waitForOperations(created.operations);
+      await this.operations.waitFor(created.operations);
       return [...endpoints, created.endpoint];
     } catch (error) {
       // A concurrent run may have added it first; only a compute that is still missing is a failure.
@@ -293,89 +282,6 @@ export class NeonClient {
     if (!response) return 'busy';
     core.info(`Reset the password of role ${role} on branch ${branchId}`);
     return response.data.operations;
-  }
-
-  /** Waits one polling interval (see `pollIntervalMs`) into a wait that began `elapsedMs` ago. */
-  pause(elapsedMs: number, what: string): Promise<void> {
-    return this.session.sleep(pollIntervalMs(elapsedMs), what);
-  }
-
-  /**
-   * Polls the operations until each ends. `finished`, `skipped` and `cancelled` end them; `failed`
-   * does not (Neon retries it); `error` is a failure. Every unfinished operation is asked for in
-   * each round, all at once, so the round that sees the last one end also sees how the others
-   * ended (no further round trip). Rounds start `pollIntervalMs` apart (a tenth of the time
-   * already waited, 100 ms to 2 s), so polling adds at most a tenth of the operations' own
-   * duration (100 ms for those under a second); a round never starts before the previous one was
-   * answered.
-   */
-  async waitForOperations(operations: Operation[] | undefined): Promise<void> {
-    let pending = (operations ?? []).filter((op) => !TERMINAL_OK.has(op.status));
-    const started = Date.now();
-    let next = started + POLL_MIN_MS;
-    while (pending.length > 0) {
-      await this.session.sleep(next - Date.now(), `Neon operations (${pending.map((op) => op.action).join(', ')})`);
-      next = Date.now() + pollIntervalMs(Date.now() - started);
-      const latest = await Promise.all(pending.map((op) => this.getOperation(op)));
-      const broken = latest.find((op) => op.status === 'error');
-      if (broken) throw operationError(broken);
-      pending = latest.filter((op) => !TERMINAL_OK.has(op.status));
-    }
-  }
-
-  /**
-   * Waits for many operations at once (the sweep's deletions) and returns how each ended in error
-   * (by operation id; absent = ended well). Each round reads the project's operation list, newest
-   * first, a page of up to 1000 covering them all with one request, rather than one request per
-   * operation (Neon's rate limit is shared with the deletions themselves); an operation the first
-   * pages do not reach (a busy project) is asked for by id. Same pace as `waitForOperations`.
-   */
-  async settleOperations(operations: Operation[]): Promise<Map<string, Error>> {
-    const failures = new Map<string, Error>();
-    let pending = new Map(operations.filter((op) => !TERMINAL_OK.has(op.status)).map((op) => [op.id, op]));
-    const started = Date.now();
-    let next = started + POLL_MIN_MS;
-    while (pending.size > 0) {
-      await this.session.sleep(next - Date.now(), `Neon operations (${pending.size} of ${operations.length})`);
-      next = Date.now() + pollIntervalMs(Date.now() - started);
-      const seen = await this.recentOperations(pending);
-      const missing = [...pending.values()].filter((op) => !seen.has(op.id));
-      for (const op of await Promise.all(missing.map((m) => this.getOperation(m)))) seen.set(op.id, op);
-      const still = new Map<string, Operation>();
-      for (const [id, op] of pending) {
-        const latest = seen.get(id) ?? op;
-        if (latest.status === 'error') failures.set(id, operationError(latest));
-        else if (!TERMINAL_OK.has(latest.status)) still.set(id, latest);
-      }
-      pending = still;
-    }
-    return failures;
-  }
-
-  /** The project's newest operations, page by page, until every wanted one was seen (at most 3 pages). */
-  private async recentOperations(wanted: Map<string, Operation>): Promise<Map<string, Operation>> {
-    const seen = new Map<string, Operation>();
-    const oldest = Math.min(...[...wanted.values()].map((op) => Date.parse(op.created_at)).filter(Number.isFinite));
-    let cursor: string | undefined;
-    for (let page = 0; page < 3; page++) {
-      const { data } = await this.session.call({ platform: 'Neon', operation: 'list operations' }, (signal) =>
-        this.api.listProjectOperations({ projectId: this.projectId, limit: OPERATIONS_PAGE_SIZE, ...(cursor ? { cursor } : {}) }, { signal }),
-      );
-      for (const op of data.operations) if (wanted.has(op.id)) seen.set(op.id, op);
-      cursor = data.pagination?.cursor;
-      const last = data.operations[data.operations.length - 1];
-      // Newest first: past the oldest wanted operation (Neon dates them to the second), none is left.
-      const pastOldest = last !== undefined && Date.parse(last.created_at) < oldest - 1000;
-      if (seen.size === wanted.size || !cursor || data.operations.length === 0 || pastOldest) break;
-    }
-    return seen;
-  }
-
-  private async getOperation(op: Operation): Promise<Operation> {
-    const { data } = await this.session.call({ platform: 'Neon', operation: `check operation ${op.action}` }, (signal) =>
-      this.api.getProjectOperation(this.projectId, op.id, { signal }),
-    );
-    return data.operation;
   }
 
   private async listDatabases(branchId: string): Promise<Database[]> {
@@ -443,7 +349,7 @@ export class NeonClient {
   /** Deletes a branch by id and waits for the deletion; 204 and 404 mean it was already gone. */
   async deleteById(branchId: string): Promise<'deleted' | 'absent'> {
     const { outcome, operations } = await this.startDelete(branchId);
-    await this.waitForOperations(operations);
+    await this.operations.waitFor(operations);
     return outcome;
   }
 
@@ -473,10 +379,6 @@ export function ownershipProblem(found: FoundBranch, pr: PullRequestRef): string
   const owner = owningPullRequest(found);
   if (annotations['github-pr'] !== undefined && owner !== pr.number) return `Neon branch ${branch.name} belongs to pull request #${annotations['github-pr']}, not #${pr.number} (its github-pr annotation).`;
   return undefined;
-}
-
-function operationError(op: Operation): Error {
-  return new Error(`Neon: operation ${op.action} (${op.id}) on branch ${op.branch_id ?? '?'} ended in error${op.error ? `: ${op.error}` : ''}`);
 }
 
 function toPreview(branch: Branch, annotations: Record<string, string>, created: boolean): PreviewBranch {

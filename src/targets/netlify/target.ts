@@ -23,12 +23,12 @@
 // that still holds other values: both would wipe other PRs' values and the site's own.
 import * as core from '@actions/core';
 import pLimit from 'p-limit';
-import { eachLimited, started } from '../concurrency.js';
-import { ApiError, HttpStatusError, type ApiSession } from '../http/retry.js';
-import type { CommonSettings, NetlifySettings } from '../inputs.js';
-import { note, type Note } from '../note.js';
-import type { PublishedVariable } from '../variables.js';
-import type { Awaitable, BranchRef, Link, ManagedEntry, ManagedGroup, PullRequestRef, Target, TargetReport } from './target.js';
+import { eachLimited, started } from '../../concurrency.js';
+import { ApiError, HttpStatusError, type ApiSession } from '../../http/retry.js';
+import type { CommonSettings, NetlifySettings } from '../../inputs.js';
+import { note, type Note } from '../../note.js';
+import type { PublishedVariable } from '../../variables.js';
+import type { Awaitable, BranchRef, Link, ManagedEntry, ManagedGroup, PullRequestRef, Target, TargetReport } from '../target.js';
 
 const USER_AGENT = 'neon-preview-action';
 /**

@@ -3,10 +3,10 @@
 // names, ids and links only: never a value.
 import * as core from '@actions/core';
 import { getOctokit } from '@actions/github';
-import { ApiError, type ApiSession } from './http/retry.js';
-import { renderNote, visible, type Note } from './note.js';
-import { passwordText, type PasswordState } from './credentials.js';
-import type { Link, PullRequestRef, TargetReport } from './targets/target.js';
+import { ApiError, type ApiSession } from '../http/retry.js';
+import { renderNote, visible, type Note } from '../note.js';
+import { passwordText, type PasswordState } from '../neon/credentials.js';
+import type { Link, PullRequestRef, TargetReport } from '../targets/target.js';
 
 export const COMMENT_MARKER = '<!-- neon-preview:sticky-comment -->';
 /** Creates of the comment sent at most, when each one's answer is lost and the list shows it did not land. */

@@ -8,12 +8,12 @@
 // Every call goes through the run's ApiSession (the one retry policy); the SDK never retries.
 import * as core from '@actions/core';
 import type { VercelCore } from '@vercel/sdk/core.js';
-import { started } from '../concurrency.js';
-import { ApiError, HttpStatusError, type ApiSession, type CallFailure, type CallOptions } from '../http/retry.js';
-import type { CommonSettings, VercelSettings } from '../inputs.js';
-import { note, type Note } from '../note.js';
-import type { PublishedVariable } from '../variables.js';
-import type { Awaitable, BranchRef, Link, ManagedEntry, ManagedGroup, PullRequestRef, Target, TargetReport } from './target.js';
+import { started } from '../../concurrency.js';
+import { ApiError, HttpStatusError, type ApiSession, type CallFailure, type CallOptions } from '../../http/retry.js';
+import type { CommonSettings, VercelSettings } from '../../inputs.js';
+import { note, type Note } from '../../note.js';
+import type { PublishedVariable } from '../../variables.js';
+import type { Awaitable, BranchRef, Link, ManagedEntry, ManagedGroup, PullRequestRef, Target, TargetReport } from '../target.js';
 
 /** The comment that marks a value as this PR's: `neon-preview <owner/repo>#<n>`. */
 export function ownershipComment(pr: PullRequestRef): string {
@@ -77,7 +77,7 @@ class VercelTarget implements Target {
   readonly name = 'vercel' as const;
   readonly label = 'Vercel';
   /** The SDK and its client, loaded on the first call (see vercel-sdk.ts). */
-  private sdk?: Promise<{ client: VercelCore; api: typeof import('./vercel-sdk.js') }>;
+  private sdk?: Promise<{ client: VercelCore; api: typeof import('./sdk.js') }>;
   /** `teamId` or `slug`, sent with every call for a team project. */
   private readonly scope: { teamId?: string; slug?: string };
   /** The last `findManaged`: value ids by `<pr>\0<branch>`. */
@@ -343,8 +343,8 @@ class VercelTarget implements Target {
   }
 
   /** One call under the session's policy, the SDK's Result unwrapped so failures throw into it. */
-  private async call<T>(operation: string, options: Partial<CallOptions>, send: (sdk: { client: VercelCore; api: typeof import('./vercel-sdk.js') }, signal: AbortSignal) => Promise<Result<T>>): Promise<T> {
-    this.sdk ??= import('./vercel-sdk.js').then((api) => ({ api, client: new api.VercelCore({ bearerToken: this.settings.token, serverURL: this.settings.apiUrl, retryConfig: { strategy: 'none' } }) }));
+  private async call<T>(operation: string, options: Partial<CallOptions>, send: (sdk: { client: VercelCore; api: typeof import('./sdk.js') }, signal: AbortSignal) => Promise<Result<T>>): Promise<T> {
+    this.sdk ??= import('./sdk.js').then((api) => ({ api, client: new api.VercelCore({ bearerToken: this.settings.token, serverURL: this.settings.apiUrl, retryConfig: { strategy: 'none' } }) }));
     const sdk = await this.sdk;
     try {
       return await this.session.call({ platform: 'Vercel', operation, retryIf: isEnvUpdateConflict, ...options }, async (signal) => {

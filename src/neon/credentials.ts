@@ -13,9 +13,9 @@
 // compares again instead of resetting twice.
 import * as core from '@actions/core';
 import type { Endpoint } from '@neondatabase/api-client';
-import { ApiError } from './http/retry.js';
-import type { NeonClient, PreviewBranch } from './neon.js';
-import type { ConnectionDetails } from './variables.js';
+import { ApiError } from '../http/retry.js';
+import type { NeonClient, PreviewBranch } from './client.js';
+import type { ConnectionDetails } from '../variables.js';
 
 /**
  * `rotated`: this run gave the preview its own password; `own`: it had one already (rotated
@@ -61,21 +61,26 @@ export async function ownCredentials(neon: NeonClient, plan: CredentialPlan): Pr
 
   await plan.ready;
   const sourceId = await plan.sourceId;
-  const started = Date.now();
-  for (;;) {
+  let outcome: { connection: ConnectionDetails; password: PasswordState } | undefined;
+  const attempt = async (): Promise<boolean> => {
     // Compared again right before the reset: another run may have rotated it since.
     const [mine, theirs] = await Promise.all([neon.revealPassword(branch.id, role), neon.revealPassword(sourceId, role)]);
-    if (mine !== theirs) return { connection: mine === first.password ? first : await fetchUrls(), password: 'own' };
+    if (mine !== theirs) {
+      outcome = { connection: mine === first.password ? first : await fetchUrls(), password: 'own' };
+      return true;
+    }
     const operations = await neon.resetPassword(branch.id, role);
     if (operations === 'busy') {
       core.info(`Neon: branch ${branch.name} is busy (another run may be resetting the same password); comparing again`);
-      await neon.pause(Date.now() - started, `branch ${branch.name} to be idle`);
-      continue;
+      return false;
     }
     // The new password works once these have ended; until then the old one does.
-    await neon.waitForOperations(operations);
-    return { connection: await fetchUrls(), password: 'rotated' };
-  }
+    await neon.operations.waitFor(operations);
+    outcome = { connection: await fetchUrls(), password: 'rotated' };
+    return true;
+  };
+  if (!(await attempt())) await neon.operations.until(() => `branch ${branch.name} to be idle`, attempt);
+  return outcome!;
 }
 
 /** The source's password of the role; undefined when the source has no such role; `unknown` when Neon stores none. */

@@ -10,14 +10,14 @@
 // its status, list the environment's deployments, and 2 per earlier deployment (inactive, delete).
 // Per remove with d deployments: delete environment, list deployments, 2 per deployment.
 // Per sweep listing (findManaged) of e environments: ceil(e / 100) list requests, at least 1.
-import { createOctokit, type Octokit } from '../http/octokit.js';
-import { ApiError, isRateLimited403, type ApiSession, type CallOptions } from '../http/retry.js';
-import { eachLimited, started } from '../concurrency.js';
-import { allPages } from '../http/pages.js';
-import { environmentName, type CommonSettings, type GitHubSettings } from '../inputs.js';
-import { note, type Note } from '../note.js';
-import { isSecretSource, type PublishedVariable } from '../variables.js';
-import { TARGET_LABELS, type Awaitable, type BranchRef, type Link, type ManagedEntry, type PullRequestRef, type Target, type TargetReport } from './target.js';
+import { createOctokit, type Octokit } from '../../github/octokit.js';
+import { ApiError, isRateLimited403, type ApiSession, type CallOptions } from '../../http/retry.js';
+import { eachLimited, started } from '../../concurrency.js';
+import { allPages } from '../../http/pages.js';
+import { environmentName, type CommonSettings, type GitHubSettings } from '../../inputs.js';
+import { note, type Note } from '../../note.js';
+import { isSecretSource, type PublishedVariable } from '../../variables.js';
+import { TARGET_LABELS, type Awaitable, type BranchRef, type Link, type ManagedEntry, type PullRequestRef, type Target, type TargetReport } from '../target.js';
 
 
 /** Calls in flight at once (GitHub's secondary rate limit punishes bursts of writes). */
