@@ -1,23 +1,41 @@
 // run(): settings → command → outputs and report. The only place that fails the step.
+//
+// What loads when: the first Neon request needs only the settings and the Neon client; the GitHub
+// client and the targets' clients load meanwhile (they are most of the bundle).
 import * as core from '@actions/core';
+import { started } from './concurrency.js';
 import { createPreview, type CreateResult } from './commands/create.js';
 import { deletePreview, type DeleteResult } from './commands/delete.js';
 import { sweepRepository } from './commands/sweep.js';
-import { readCommentState, renderComment, upsertComment, type CommentFacts, type CommentState } from './github/comment.js';
+import type { CommentFacts, CommentState } from './github/comment.js';
+import type { Octokit } from './github/octokit.js';
+import { PullRequests } from './github/pulls.js';
 import { ApiSession, tuningFor } from './http/retry.js';
-import { createOctokit, USER_AGENT } from './github/octokit.js';
-import { readSettings, type Settings } from './inputs.js';
+import { USER_AGENT } from './http/user-agent.js';
+import { readSettings, type CommonSettings, type Settings } from './inputs.js';
 import { NeonClient, consoleUrl, createNeonApi } from './neon/client.js';
 import { Phases } from './phases.js';
-import { PullRequests } from './github/pulls.js';
 import { setConnectionOutputs, writeCreateSummary, writeDeleteSummary, writeFailureSummary, writeSweepSummary } from './report.js';
 import { redact } from './secrets.js';
-import { createTargets } from './targets/index.js';
+import { TARGETS } from './targets/index.js';
+import type { Target, TargetDefinition } from './targets/target.js';
 
-export async function run(): Promise<void> {
-  const started = Date.now();
+/** The GitHub client, loaded and built when the run has a token. */
+function loadOctokit(settings: CommonSettings): Promise<Octokit> | undefined {
+  if (!settings.github.token) return undefined;
+  return started(import('./github/octokit.js').then(({ createOctokit }) => createOctokit(settings.github.token, settings.github.apiUrl)));
+}
+
+/** The run's targets, each with its client, once loaded. */
+function loadTargets(settings: CommonSettings, session: ApiSession, octokit: Promise<Octokit> | undefined): Promise<Target[]> {
+  return started(Promise.all(settings.targets.map((t) => t.create({ session, octokit, githubApiUrl: settings.github.apiUrl, variables: settings.variables }))));
+}
+
+/** `registry`: the targets `targets` may name (tests add their own). */
+export async function run(registry: readonly TargetDefinition[] = TARGETS): Promise<void> {
+  const startedAt = Date.now();
   try {
-    const settings = readSettings();
+    const settings = readSettings(registry);
     core.setOutput('command', settings.command);
     if (settings.command === 'skip') {
       core.notice(settings.reason);
@@ -25,14 +43,14 @@ export async function run(): Promise<void> {
     }
     const session = new ApiSession(settings.timeoutMs, (line) => core.info(line), tuningFor(settings.timeoutMs));
     const neon = new NeonClient(createNeonApi(settings.neon.apiKey, settings.neon.apiUrl, USER_AGENT), session, settings.neon.projectId);
-    const targets = createTargets(settings, session);
+    const octokit = loadOctokit(settings);
+    const targets = loadTargets(settings, session, octokit);
+    const pulls = octokit && started(octokit.then((client) => new PullRequests(client, session, settings.repository)));
     const phases = new Phases();
-    const seconds = () => (Date.now() - started) / 1000;
-    const octokit = settings.github.token ? createOctokit(settings.github.token, settings.github.apiUrl) : undefined;
-    const pulls = octokit && new PullRequests(octokit, session, settings.repository);
+    const seconds = () => (Date.now() - startedAt) / 1000;
 
     if (settings.command === 'sweep') {
-      const result = await sweepRepository(settings, neon, targets, pulls!, phases);
+      const result = await sweepRepository(settings, { neon, targets, pulls: pulls!, phases });
       await writeSweepSummary(result, session.stats, phases.timings, seconds());
       const removed = result.rows.filter((r) => r.outcome === 'removed').length;
       const failed = result.rows.filter((r) => r.outcome === 'failed');
@@ -41,12 +59,14 @@ export async function run(): Promise<void> {
       return;
     }
 
-    const commenting = settings.comment ? octokit : undefined;
-    /** Starts the comment's reads (token login, the PR's comments) once the targets are done. */
-    const readComment = (): Promise<CommentState> | undefined => (commenting ? readCommentState(commenting, session, settings.pr) : undefined);
+    const commentModule = settings.comment ? started(import('./github/comment.js')) : undefined;
+    /** Starts the comment's reads (token login, the PR's comments). */
+    const readComment = (): Promise<CommentState> | undefined =>
+      commentModule && octokit ? started(Promise.all([commentModule, octokit]).then(([m, client]) => m.readCommentState(client, session, settings.pr))) : undefined;
     const comment = async (facts: CommentFacts, state: Promise<CommentState> | undefined) => {
-      if (!commenting) return;
-      const outcome = await phases.run('PR comment', () => upsertComment(commenting, session, settings.pr, renderComment(facts), state));
+      if (!commentModule || !octokit) return;
+      const [m, client] = await Promise.all([commentModule, octokit]);
+      const outcome = await phases.run('PR comment', () => m.upsertComment(client, session, settings.pr, m.renderComment(facts), state));
       core.info(`PR comment: ${outcome}`);
     };
     /** Delete, as the closed event runs it: the targets' values, the branch, the comment. */
@@ -70,7 +90,7 @@ export async function run(): Promise<void> {
     core.info(`Preview database ready: ${result.branch.name} (${result.branch.id}), ${result.branch.created ? 'created' : 'reused'}`);
     await comment(readyFacts(settings, result), state);
     // A close that came while this run worked found less than it made: made good here.
-    if (pulls && (await closedMeanwhile(pulls, settings))) {
+    if (pulls && (await closedMeanwhile(await pulls, settings))) {
       core.warning(`Pull request #${settings.pr.number} was closed while this run made its preview; removing it again, as its close does.`);
       core.setOutput('command', 'delete');
       return await remove();

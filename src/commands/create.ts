@@ -34,9 +34,10 @@ export interface CreateResult {
 
 export interface CreateContext {
   neon: NeonClient;
-  targets: Target[];
-  /** Pull request states (undefined without a GitHub token: every other PR counts as open). */
-  pulls?: PullRequests;
+  /** The targets, while their clients load (the first Neon requests do not wait for them). */
+  targets: Promise<Target[]>;
+  /** Pull request states, once the GitHub client has loaded (undefined without a GitHub token: every other PR counts as open). */
+  pulls?: Promise<PullRequests>;
   phases: Phases;
 }
 
@@ -46,18 +47,21 @@ export async function createPreview(
   /** Called as soon as the URLs are known, so outputs exist even if a target fails. */
   onConnection: (branch: PreviewBranch, connection: ConnectionDetails) => void,
 ): Promise<CreateResult> {
+  const { pr } = settings;
   const skipped = settings.skippedTargets.map((s) => words(s.reason));
   for (const s of settings.skippedTargets) core.notice(s.reason);
-  const lookup = started(neon.listBranches().then((all) => clearNames(settings, all, { neon, targets, pulls, phases })));
-  const ensured = started(neon.ensureBranch(settings.neon, settings.pr, lookup));
+  // Every target's reads start once it is loaded, beside Neon's; nothing is written before the URLs are checked.
+  const loaded = started(targets);
+  const prepared = started(loaded.then((all) => all.map((t) => started(t.prepare(pr)))));
+  const lookup = started(Promise.all([neon.listBranches(), loaded]).then(([all, active]) => clearNames(settings, all, active, { neon, targets, pulls, phases })));
+  const ensured = started(neon.ensureBranch(settings.neon, pr, lookup));
   // The phase lasts until the branch is ready; the URLs and the targets need only the branch.
-  const branchPhase = started(
+  const ready = started(
     phases.run(`Neon branch ${settings.neon.branchName}`, async () => {
-      const { ready } = await ensured;
-      await ready;
+      const { ready: operations } = await ensured;
+      await operations;
     }),
   );
-  const ready = started(branchPhase);
   const credentials = started(
     ensured.then(({ branch, databases, endpoints, ready: operations }) =>
       phases.run('Connection URLs', async () => {
@@ -69,12 +73,26 @@ export async function createPreview(
       }),
     ),
   );
-  const variables = started(credentials.then(({ connection }) => resolveVariables(settings.variables, connection)));
-  const branchRef = started(ensured.then(({ branch }): BranchRef => ({ id: branch.id, name: branch.name, consoleUrl: consoleUrl(settings.neon.projectId, branch.id) })));
-  const publishing =
-    targets.length === 0
-      ? Promise.resolve<TargetReport[]>([])
-      : started(phases.run(`Publish to ${targets.map((t) => t.label).join(', ')}`, () => onEveryTarget(targets, (t) => t.publish(settings.pr, variables, branchRef, ready))));
+  const publishing = started(
+    credentials.then(async ({ connection }) => {
+      const active = await loaded;
+      if (active.length === 0) return [];
+      const variables = resolveVariables(settings.variables, connection);
+      const [{ branch }, reads] = await Promise.all([ensured, prepared]);
+      const branchRef: BranchRef = { id: branch.id, name: branch.name, consoleUrl: consoleUrl(settings.neon.projectId, branch.id) };
+      return phases.run(`Publish to ${active.map((t) => t.label).join(', ')}`, () =>
+        onEveryTarget(active, async (t, i) => {
+          const state = await reads[i]!;
+          const report = await t.publish(state, pr, variables, branchRef);
+          if (!t.afterReady) return report;
+          // What makes a deployment use the values connects to the branch: not before it is ready.
+          await ready;
+          const added = await t.afterReady(state, pr);
+          return { ...report, links: [...report.links, ...added.links], notes: [...report.notes, ...added.notes] };
+        }),
+      );
+    }),
+  );
 
   // Neon's errors first: the targets only wait for them.
   const { branch } = await ensured;
@@ -103,11 +121,12 @@ async function sourceOf(settings: Settings, neon: NeonClient, branch: PreviewBra
  * give) fails the run naming it; one left behind by a closed pull request is removed first, as
  * that pull request's close would have.
  */
-async function clearNames(settings: Settings, all: FoundBranch[], context: CreateContext): Promise<FoundBranch | undefined> {
+async function clearNames(settings: Settings, all: FoundBranch[], targets: Target[], context: CreateContext): Promise<FoundBranch | undefined> {
   const mine = all.find((f) => f.branch.name === settings.neon.branchName);
-  const conflicts = conflictsOf(settings.pr, settings.neon.branchName, all, context.targets);
+  const conflicts = conflictsOf(settings.pr, settings.neon.branchName, all, targets);
   if (conflicts.length === 0) return mine;
-  const states = await Promise.all(conflicts.map(async (c) => ({ conflict: c, ...(context.pulls ? await context.pulls.state(c.other.number) : { state: 'unknown' as const, reason: 'no `github_token` to ask GitHub' }) })));
+  const pulls = await context.pulls;
+  const states = await Promise.all(conflicts.map(async (c) => ({ conflict: c, ...(pulls ? await pulls.state(c.other.number) : { state: 'unknown' as const, reason: 'no `github_token` to ask GitHub' }) })));
   const held = states.find((s) => s.state === 'open' || s.state === 'unknown');
   if (held) throw new Error(heldMessage(settings, held.conflict, held.state, held.reason));
   for (const { conflict } of states) {

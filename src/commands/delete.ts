@@ -20,18 +20,20 @@ export interface DeleteResult {
 
 export interface DeleteContext {
   neon: NeonClient;
-  targets: Target[];
+  /** The targets, while their clients load. */
+  targets: Promise<Target[]>;
   phases: Phases;
   /** Called when the targets are done (successfully), before the branch is deleted. */
   afterTargets?: () => void;
 }
 
-export async function deletePreview(settings: Settings, { neon, targets, phases, afterTargets }: DeleteContext): Promise<DeleteResult> {
+export async function deletePreview(settings: Settings, { neon, targets: loading, phases, afterTargets }: DeleteContext): Promise<DeleteResult> {
   const names = settings.variables.map((v) => v.name);
   const { branchName } = settings.neon;
   // The project's branches tell whose preview holds what; the branch is deleted only after the targets.
   const listing = started(neon.listBranches());
   const lookup = started(listing.then((all) => all.find((f) => f.branch.name === branchName)));
+  const targets = await loading;
   // Targets that name values alike for several pull requests wait for the list; the others start at once.
   const shared = targets.some((t) => t.collides) ? await listing.then((all) => conflictsOf(settings.pr, branchName, all, targets)) : [];
   let targetError: unknown;

@@ -2,17 +2,21 @@
 // token's own identity, created on the first create and updated in place afterwards. It holds
 // names, ids and links only: never a value.
 import * as core from '@actions/core';
-import { getOctokit } from '@actions/github';
+import { createOrAdopt } from '../http/create-or-adopt.js';
+import { allPages } from '../http/pages.js';
 import { ApiError, type ApiSession } from '../http/retry.js';
 import { renderNote, visible, type Note } from '../note.js';
 import { passwordText, type PasswordState } from '../neon/credentials.js';
 import type { Link, PullRequestRef, TargetReport } from '../targets/target.js';
+import type { Octokit } from './octokit.js';
 
 export const COMMENT_MARKER = '<!-- neon-preview:sticky-comment -->';
-/** Creates of the comment sent at most, when each one's answer is lost and the list shows it did not land. */
-const CREATE_ATTEMPTS = 5;
 
-type Octokit = ReturnType<typeof getOctokit>;
+/** GitHub's largest page. */
+const PER_PAGE = 100;
+const MAX_PAGES = 100;
+/** Pages requested at once after the first. */
+const PAGE_CONCURRENCY = 8;
 
 export interface CommentFacts {
   state: 'ready' | 'removed' | 'kept';
@@ -126,53 +130,53 @@ export function readCommentState(octokit: Octokit, session: ApiSession, pr: Pull
 
 /**
  * Creates or updates the comment. A refusal (a fork's read-only token, a token without
- * `pull-requests: write`) is a warning, not a failure: the preview itself is done. `state` is
- * `readCommentState`'s answer when the run started it earlier.
+ * `pull-requests: write`, a token GitHub does not accept) is a warning, not a failure: the preview
+ * itself is done. `state` is `readCommentState`'s answer when the run started it earlier.
  *
  * One comment per PR, also when two runs for the PR write at once (both found none and both
  * created one) or a create's answer was lost: after creating, the run lists the comments again,
- * keeps the oldest of its own marked comments (writing its text there) and deletes the others. A
- * create whose answer was lost is sent again only when that list does not show it (up to
- * `CREATE_ATTEMPTS` creates in all).
+ * keeps the oldest of its own marked comments (writing its text there) and deletes the others.
  */
 export async function upsertComment(octokit: Octokit, session: ApiSession, pr: PullRequestRef, body: string, state?: Promise<CommentState>): Promise<'created' | 'updated' | 'unchanged' | 'skipped'> {
   const [owner, repo] = pr.repository.split('/') as [string, string];
   const ownComments = (all: IssueComment[], login: string) => all.filter((c) => c.user?.login === login && c.body?.includes(COMMENT_MARKER)).sort((a, b) => a.id - b.id);
   try {
     const { login, existing } = await (state ?? readCommentState(octokit, session, pr));
-    const mine = ownComments(existing, login);
-    if (mine.length > 0) {
-      const [oldest, ...extra] = mine as [IssueComment, ...IssueComment[]];
-      await removeComments(octokit, session, owner, repo, extra);
-      if (oldest.body === body) return 'unchanged';
-      await updateComment(octokit, session, owner, repo, oldest.id, body);
-      return 'updated';
+    let mine = ownComments(existing, login);
+    let outcome: 'created' | 'updated' = 'updated';
+    if (mine.length === 0) {
+      outcome = 'created';
+      const listed = async () => ownComments(await listComments(octokit, session, owner, repo, pr.number), login);
+      await createOrAdopt({
+        create: async () => {
+          await session.call({ platform: 'GitHub', operation: 'create PR comment', idempotent: false }, (signal) => octokit.rest.issues.createComment({ owner, repo, issue_number: pr.number, body, request: { signal } }));
+          return true;
+        },
+        adopt: async () => ((await listed()).length > 0 ? true : undefined),
+      });
+      // Another run may have created one too: the list shows every one of them.
+      mine = await listed();
     }
-    let now: IssueComment[];
-    for (let attempt = 1; ; attempt++) {
-      let lost = false;
-      try {
-        await session.call({ platform: 'GitHub', operation: 'create PR comment', idempotent: false }, (signal) => octokit.rest.issues.createComment({ owner, repo, issue_number: pr.number, body, request: { signal } }));
-      } catch (error) {
-        if (!(error instanceof ApiError && error.outcomeUnknown) || attempt === CREATE_ATTEMPTS) throw error;
-        lost = true;
-      }
-      now = ownComments(await listComments(octokit, session, owner, repo, pr.number), login);
-      if (now.length > 0) break;
-      // The list does not show it: a lost create did not land (a create that did is listed at once); send it again.
-      if (!lost) return 'created';
-    }
-    const [oldest, ...extra] = now as [IssueComment, ...IssueComment[]];
+    const [oldest, ...extra] = mine as [IssueComment, ...IssueComment[]];
     await removeComments(octokit, session, owner, repo, extra);
-    if (oldest.body !== body) await updateComment(octokit, session, owner, repo, oldest.id, body);
-    return 'created';
+    if (oldest.body === body) return outcome === 'created' ? 'created' : 'unchanged';
+    await updateComment(octokit, session, owner, repo, oldest.id, body);
+    return outcome;
   } catch (error) {
-    if (error instanceof ApiError && (error.status === 403 || error.status === 404)) {
-      core.warning(`${error.message}. The PR comment was not written: give the workflow \`permissions: pull-requests: write\` (fork pull requests cannot be commented on), or set \`comment: false\`.`);
+    if (error instanceof ApiError && (error.status === 401 || error.status === 403 || error.status === 404)) {
+      core.warning(`${error.message}. The PR comment was not written (the preview is ready): ${commentHelp(error)}, or set \`comment: false\`.`);
       return 'skipped';
     }
     throw error;
   }
+}
+
+/** What the token in `github_token` lacks for the comment, from GitHub's answer. */
+function commentHelp(error: ApiError): string {
+  if (error.status === 401) return 'GitHub did not accept the token in `github_token` (expired, revoked or mistyped); pass a valid one';
+  const accepted = error.failure.headers['x-accepted-github-permissions'];
+  const needs = accepted ? `the permission GitHub names for it (${accepted})` : 'Pull requests: write (or Issues: write)';
+  return `give the token ${needs}: for the workflow's token, \`permissions: pull-requests: write\` (a fork's pull request gets a read-only token and cannot be commented on)`;
 }
 
 async function updateComment(octokit: Octokit, session: ApiSession, owner: string, repo: string, id: number, body: string): Promise<void> {
@@ -194,14 +198,15 @@ async function ownLogin(octokit: Octokit, session: ApiSession): Promise<string> 
   return result.viewer.login;
 }
 
-async function listComments(octokit: Octokit, session: ApiSession, owner: string, repo: string, issue: number): Promise<IssueComment[]> {
-  const all: IssueComment[] = [];
-  for (let page = 1; page <= 100; page++) {
-    const { data } = await session.call({ platform: 'GitHub', operation: 'list PR comments' }, (signal) =>
-      octokit.rest.issues.listComments({ owner, repo, issue_number: issue, per_page: 100, page, request: { signal } }),
-    );
-    all.push(...(data as IssueComment[]));
-    if (data.length < 100) break;
-  }
-  return all;
+/** Every comment of the pull request (every page: the first, then the rest at once). */
+function listComments(octokit: Octokit, session: ApiSession, owner: string, repo: string, issue: number): Promise<IssueComment[]> {
+  return allPages(
+    async (page) => {
+      const { data, headers } = await session.call({ platform: 'GitHub', operation: page === 1 ? 'list PR comments' : `list PR comments (page ${page})` }, (signal) =>
+        octokit.rest.issues.listComments({ owner, repo, issue_number: issue, per_page: PER_PAGE, page, request: { signal } }),
+      );
+      return { items: data as IssueComment[], link: headers.link };
+    },
+    { maxPages: MAX_PAGES, concurrency: PAGE_CONCURRENCY },
+  );
 }

@@ -1,10 +1,8 @@
 // Pull request states for the sweep: what is open is never touched; what GitHub cannot answer for
 // is reported, not deleted.
-import type { getOctokit } from '@actions/github';
 import { allPages } from '../http/pages.js';
 import { ApiError, type ApiSession } from '../http/retry.js';
-
-type Octokit = ReturnType<typeof getOctokit>;
+import type { Octokit } from './octokit.js';
 
 /** GitHub's largest page. */
 const PER_PAGE = 100;

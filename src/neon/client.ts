@@ -2,6 +2,7 @@
 // delete it. Every call goes through the run's ApiSession (the one retry policy).
 import * as core from '@actions/core';
 import { createApiClient, type Api, type Branch, type Database, type Endpoint, type Operation } from '@neondatabase/api-client';
+import { createOrAdopt } from '../http/create-or-adopt.js';
 import { ApiError, type ApiSession } from '../http/retry.js';
 import type { NeonSettings } from '../inputs.js';
 import { registerConnectionUrl } from '../secrets.js';
@@ -150,20 +151,18 @@ export class NeonClient {
       lookup ?? this.findBranchByName(settings.branchName),
       settings.parentBranch ? this.resolveParentId(settings.parentBranch) : Promise.resolve(undefined),
     ]);
-    let found = existing;
-    for (let attempt = 1; ; attempt++) {
-      if (found) return { ...(await this.reuse(found, settings, pr)), ready: Promise.resolve() };
-      try {
-        return await this.create(settings, pr, parentId);
-      } catch (error) {
-        const conflict = error instanceof ApiError && error.status === 409;
-        const unknown = error instanceof ApiError && error.outcomeUnknown;
-        if ((!conflict && !unknown) || attempt >= 5) throw error;
-        core.info(conflict ? `Branch ${settings.branchName} was created by a concurrent run; reusing it` : `Creating branch ${settings.branchName} may or may not have worked (${error.message}); looking it up again`);
-        found = await this.findBranchByName(settings.branchName);
-        if (!found && conflict) throw error;
-      }
-    }
+    if (existing) return { ...(await this.reuse(existing, settings, pr)), ready: Promise.resolve() };
+    // A 409 (a concurrent run made it) or a lost answer: the branch is looked up, never made twice.
+    return createOrAdopt({
+      create: () => this.create(settings, pr, parentId),
+      adopt: async () => {
+        const found = await this.findBranchByName(settings.branchName);
+        if (!found) return undefined;
+        core.info(`Branch ${settings.branchName} exists (made by a concurrent run, or by this run's create whose answer was lost); reusing it`);
+        return { ...(await this.reuse(found, settings, pr)), ready: Promise.resolve() };
+      },
+      exists: (error) => error.status === 409,
+    });
   }
 
   private async create(settings: NeonSettings, pr: PullRequestRef, parentId: string | undefined): Promise<EnsuredBranch> {

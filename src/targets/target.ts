@@ -80,8 +80,12 @@ export interface Managed<L = unknown> {
  * the sweep; both are the target's own, handed back to it as they were.
  */
 export interface Target<P = unknown, L = unknown> {
+  /** As in `targets`. */
   readonly name: string;
+  /** Human name, e.g. "GitHub environment". */
   readonly label: string;
+  /** The platform its errors name, e.g. "GitHub" (its definition's). */
+  readonly platform: string;
   /**
    * Whether this target addresses the same values for pull request `a` as for `b` (the same
    * environment name, the same head branch): then only one of them may hold them. Absent when the
@@ -127,8 +131,8 @@ export interface TargetInputs {
 /** What a target is built with. */
 export interface TargetContext {
   session: ApiSession;
-  /** The run's GitHub client, when there is a `github_token`. */
-  octokit?: Octokit;
+  /** The run's GitHub client, while it loads, when there is a `github_token`. */
+  octokit?: Promise<Octokit>;
   /** GITHUB_API_URL, without a trailing slash. */
   githubApiUrl: string;
   variables: VariableSpec[];

@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 
 vi.mock('@actions/core', async (importOriginal) => ({ ...(await importOriginal<typeof import('@actions/core')>()), setSecret: vi.fn() }));
 
-const { InputError, parseSettings, parseExpiresIn, renderTemplate, sanitizeHead } = await import('../../src/inputs.js');
+const { InputError, parseSettings, parseExpiresIn } = await import('../../src/inputs.js');
+const { renderTemplate, sanitizeHead } = await import('../../src/input-values.js');
 type EventInfo = import('../../src/inputs.js').EventInfo;
 type Settings = import('../../src/inputs.js').Settings;
 
@@ -61,7 +62,8 @@ describe('command and event', () => {
   it('auto on a schedule sweeps, without a pull request', () => {
     const schedule: EventInfo = { eventName: 'schedule', repository: REPO, apiUrl: 'https://api.github.com', payload: { schedule: '0 3 * * *' } };
     const result = parse({ targets: 'netlify', netlify_token: 't', netlify_site_id: 's', github_token: 'ghs_x' }, schedule);
-    expect(result).toMatchObject({ command: 'sweep', repository: REPO, neon: { projectId: 'young-sound-123456' }, targets: ['netlify'] });
+    expect(result).toMatchObject({ command: 'sweep', repository: REPO, neon: { projectId: 'young-sound-123456' } });
+    expect((result as { targets: { definition: { name: string } }[] }).targets.map((t) => t.definition.name)).toEqual(['netlify']);
     expect(result).not.toHaveProperty('pr');
   });
 
@@ -95,7 +97,7 @@ describe('command and event', () => {
       prEvent('opened', 3, { headRepo: 'someone/shop', headRef: 'main' }),
     );
     expect(s.command).toBe('create');
-    expect(s.targets).toEqual(['github']);
+    expect(s.targets.map((t) => t.definition.name)).toEqual(['github']);
     expect(s.skippedTargets.map((x) => x.target)).toEqual(['vercel', 'netlify']);
     expect(s.skippedTargets[0]!.reason).toMatch(/Vercel gets no values for a pull request from a fork/);
     expect(() => parse({ fork_pull_requests: 'sometimes' }, prEvent('opened', 3, { headRepo: 'someone/shop' }))).toThrow(/^Input `fork_pull_requests`: "sometimes" is not .*; expected skip or allow$/);
@@ -137,7 +139,6 @@ describe('values', () => {
     ]);
     expect(s.targets).toEqual([]);
     expect(s.timeoutMs).toBe(300_000);
-    expect(s.github.environmentTemplate).toBe('pr-{pr}');
   });
 
   it('renders {pr} and a sanitised {head}', () => {
@@ -157,7 +158,7 @@ describe('values', () => {
 
   it('reads targets separated by commas, spaces or newlines, once each', () => {
     const s = settings({ targets: 'vercel, netlify\ngithub vercel', vercel_token: 't', vercel_project: 'p', netlify_token: 't', netlify_site_id: 's', github_token: 'g' });
-    expect(s.targets).toEqual(['vercel', 'netlify', 'github']);
+    expect(s.targets.map((t) => t.definition.name)).toEqual(['vercel', 'netlify', 'github']);
   });
 
   it.each([
@@ -191,7 +192,7 @@ describe('bad inputs fail naming the input', () => {
     ['branch_name with a newline', { branch_name: 'pr-{pr}\nx' }, 'branch_name'],
     ['branch_name unknown placeholder', { branch_name: 'pr-{number}' }, 'branch_name'],
     ['branch_name the same for every PR', { branch_name: 'preview' }, 'branch_name'],
-    ['github_environment the same for every PR', { github_environment: 'staging' }, 'github_environment'],
+    ['github_environment the same for every PR', { targets: 'github', github_token: 'g', github_environment: 'staging' }, 'github_environment'],
     ['env_vars line without =', { env_vars: 'DATABASE_URL pooled_url' }, 'env_vars'],
     ['env_vars unknown source', { env_vars: 'DATABASE_URL=pooled' }, 'env_vars'],
     ['env_vars bad name', { env_vars: '1DB=pooled_url' }, 'env_vars'],

@@ -211,11 +211,17 @@ describe('ensureBranch', () => {
     expect(neon.branches().filter((br) => br.name === 'preview/pr-42')).toHaveLength(1);
   });
 
-  it('throws the 409 when the conflicting branch cannot be found', async () => {
+  it('creates again when the branch a 409 named is gone by the time it is looked up; after five such creates, throws the 409', async () => {
     neon.standIn.failNext({ method: 'POST', path: /\/branches$/, status: 409, body: { code: 'BRANCH_ALREADY_EXISTS', message: 'branch already exists' } });
-    const error: unknown = await client().ensureBranch(settings(), PR).catch((e: unknown) => e);
+    const made = await client().ensureBranch(settings(), PR);
+    expect(made.branch.created).toBe(true);
+    expect(neon.standIn.requestsTo(/\/branches$/, 'POST')).toHaveLength(2);
+
+    neon.standIn.failNext({ method: 'POST', path: /\/branches$/, status: 409, body: { code: 'BRANCH_ALREADY_EXISTS', message: 'branch already exists' }, times: 5 });
+    const error: unknown = await client().ensureBranch(settings({ branchName: 'preview/pr-44' }), { ...PR, number: 44 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as InstanceType<typeof ApiError>).status).toBe(409);
+    expect(neon.standIn.requestsTo(/\/branches$/, 'POST')).toHaveLength(2 + 5);
   });
 
   it('refuses a branch of that name that neon-preview did not create, or that belongs to another repository', async () => {
