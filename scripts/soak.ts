@@ -20,7 +20,7 @@ import { actionDefaults, type RunResult } from '../sandbox/action-runner.js';
 import { startPlatforms } from '../sandbox/platforms.js';
 import { seededRandom } from '../sandbox/server.js';
 import { checkComments, checkLeaks, checkOpenPulls, countRequests } from './soak/checks.js';
-import { collisions } from './soak/collisions.js';
+import { collisionLeftovers, collisions } from './soak/collisions.js';
 import { NEON_KEY, NETLIFY_TOKEN, STAGING, VERCEL_PROJECT, VERCEL_TOKEN, type Soak } from './soak/context.js';
 import { allowedForks, overlappingForks, skippedForks } from './soak/forks.js';
 import { checked, DEFAULT_OPTIONS, FAULT_KINDS, parseCommandLine, USAGE, type Options, type SoakOptions } from './soak/options.js';
@@ -67,7 +67,7 @@ function setFaults(soak: Soak, on: boolean): void {
 
 /** Every scenario's jobs, shuffled with the seed (Fisher-Yates), then the longest chains of runs first (a stable sort). */
 function buildJobs(soak: Soak, runner: Runner): Job[] {
-  const builders = [lifecycles, undelivered, doubleCreates, races, collisions, skippedForks, allowedForks, overlappingForks];
+  const builders = [lifecycles, undelivered, doubleCreates, races, collisions, collisionLeftovers, skippedForks, allowedForks, overlappingForks];
   const jobs = builders.flatMap((build) => build(soak, runner));
   for (let i = jobs.length - 1; i > 0; i--) {
     const j = Math.floor(soak.random() * (i + 1));
@@ -159,7 +159,14 @@ export async function runSoak(given: Partial<SoakOptions> = {}): Promise<SoakRep
 
 async function main(): Promise<void> {
   if (process.argv.includes('--help')) return console.log(USAGE);
-  const options = parseCommandLine(process.argv.slice(2));
+  let options: Options;
+  try {
+    options = parseCommandLine(process.argv.slice(2));
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
   const report = await runSoak({ ...options, log: (line) => console.error(`[soak] ${line}`) });
   console.log(formatReport(report));
   process.exitCode = report.ok ? 0 : 1;

@@ -17,6 +17,8 @@ export interface SoakOptions {
   pairs: number;
   /** `{head}` collisions: pairs of open PRs whose previews would share names. */
   collisions: number;
+  /** `{head}` collisions whose first PR's `closed` run never comes (the second's create removes its leftovers). */
+  collisionLeftovers: number;
   /** Fork PRs under `pull_request_target` with the default `fork_pull_requests: skip`. */
   forks: number;
   /** Fork PRs with `fork_pull_requests: allow` whose head is the head of the repository's own open PR. */
@@ -52,6 +54,7 @@ export const DEFAULT_OPTIONS: Options = {
   undelivered: 20,
   pairs: 10,
   collisions: 10,
+  collisionLeftovers: 4,
   forks: 6,
   allowedForks: 6,
   forkOverlap: 2,
@@ -74,6 +77,7 @@ const FLAGS: Record<string, keyof Options> = {
   undelivered: 'undelivered',
   pairs: 'pairs',
   collisions: 'collisions',
+  'collision-leftovers': 'collisionLeftovers',
   forks: 'forks',
   'allowed-forks': 'allowedForks',
   'fork-overlap': 'forkOverlap',

@@ -53,6 +53,8 @@ export interface SoakReport {
   forkProblems: string[];
   /** Runs refused because another PR holds their names, where no other PR should. */
   unexpectedRefusals: string[];
+  /** Loud failures that no injected fault explains (not a 423/429/5xx, a lost answer, a dropped connection, the run's timeout). */
+  unexplainedFailures: string[];
   scenarios: Partial<Record<JobKind, ScenarioStats>>;
   /** Closed PRs that still held something when the sweeps began; what each sweep removed and kept. */
   sweeps: { closedHolding: number; firstRemoved: number; firstTries: number; secondRemoved: number; kept: number };
@@ -98,6 +100,7 @@ export function newReport(options: Options, names: Platform[]): SoakReport {
     takeovers: [],
     forkProblems: [],
     unexpectedRefusals: [],
+    unexplainedFailures: [],
     scenarios: {},
     sweeps: { closedHolding: 0, firstRemoved: 0, firstTries: 0, secondRemoved: 0, kept: 0 },
     openPullRequests: 0,
@@ -141,6 +144,7 @@ export function judge(report: SoakReport): void {
   add(report.takeovers.length, '{head} collision problem(s)');
   add(report.forkProblems.length, 'fork problem(s)');
   add(report.unexpectedRefusals.length, 'run(s) refused for names no other PR should hold');
+  add(report.unexplainedFailures.length, 'failure(s) no injected fault explains');
   report.ok = p.length === 0;
 }
 
@@ -155,6 +159,7 @@ const SCENARIO_LABELS: Record<JobKind, string> = {
   'double-create': 'double creates',
   race: 'create/close races',
   collision: '{head} collisions',
+  'collision-leftovers': "collisions, close lost",
   'fork-skipped': 'forks (skipped)',
   'fork-allowed': 'forks (allowed)',
   'fork-overlap': 'forks beside own PR',
@@ -205,6 +210,7 @@ function summary(r: SoakReport): string[] {
   kv('collision problems', r.takeovers.length);
   kv('fork problems', r.forkProblems.length);
   kv('unexpected refusals', r.unexpectedRefusals.length);
+  kv('failures no fault explains', r.unexplainedFailures.length);
   kv('secrets found', r.secrets.length);
   kv('violations', r.violations.length);
   kv('wall time', duration(r.wallMs));
@@ -235,6 +241,7 @@ function details(r: SoakReport): string[] {
     ['{head} collision problems', r.takeovers],
     ['fork problems', r.forkProblems],
     ['unexpected refusals', r.unexpectedRefusals],
+    ['failures no injected fault explains', r.unexplainedFailures],
   ];
   for (const [label, items] of lists) {
     if (items.length === 0) continue;

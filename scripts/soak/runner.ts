@@ -2,13 +2,14 @@
 // once, a failed run delivered again (GitHub's "re-run failed jobs") up to `maxTries` times.
 //
 // A run that fails must fail loudly: exit code 1 and exactly one `::error::` line naming the
-// platform. A run refused because another PR holds its names (`... belong to pull request #n`)
+// platform, for a reason an injected fault explains (a 423, 429 or 5xx, a lost answer, a dropped
+// connection, the run's timeout): any other failure is the action's own. A run refused because another PR holds its names (`... belong to pull request #n`)
 // is expected only where a scenario says so; anywhere else it is reported and not re-run.
 import { pullRequestEvent, runAction, type RunResult } from '../../sandbox/action-runner.js';
 import { describePull, type Soak } from './context.js';
 import { checkParentPassword } from './passwords.js';
 import { scenario } from './report.js';
-import { countRetries, errorLines, namesPlatform, outputSecrets, reasonOf, refusalOf, wrongSuccess } from './runs.js';
+import { countRetries, errorLines, isTransient, namesPlatform, outputSecrets, reasonOf, refusalOf, wrongSuccess } from './runs.js';
 import type { EventAction, PullRequest } from './types.js';
 
 /** At most `size` permits out; `acquire(n)` takes n at once (a pair starts together). */
@@ -128,7 +129,9 @@ export class Runner {
       report.silentFailures.push(`${what}: exit ${result.code}, ${errors.length} ::error:: line(s); stderr: ${result.stderr.trim().split('\n').slice(-3).join(' / ').slice(0, 300)}`);
       return;
     }
-    if (!namesPlatform(errors[0]!, names) && refusalOf(result) === undefined) report.vagueFailures.push(`${what}: ${errors[0]!.slice(0, 300)}`);
+    const refused = refusalOf(result) !== undefined;
+    if (!namesPlatform(errors[0]!, names) && !refused) report.vagueFailures.push(`${what}: ${errors[0]!.slice(0, 300)}`);
+    if (!isTransient(errors[0]!) && !refused) report.unexplainedFailures.push(`${pr ? `${describePull(pr)} ` : ''}${action} try ${attempt}: ${errors[0]!.slice(0, 400)}`);
     const reason = reasonOf(errors[0]!, names);
     this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + 1);
   }

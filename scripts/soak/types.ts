@@ -17,7 +17,7 @@ export interface StandIns {
   github: GitHubStandIn;
 }
 
-export type JobKind = 'lifecycle' | 'undelivered' | 'double-create' | 'race' | 'collision' | 'fork-skipped' | 'fork-allowed' | 'fork-overlap';
+export type JobKind = 'lifecycle' | 'undelivered' | 'double-create' | 'race' | 'collision' | 'collision-leftovers' | 'fork-skipped' | 'fork-allowed' | 'fork-overlap';
 export type EventAction = 'opened' | 'synchronize' | 'closed' | 'sweep';
 
 export interface PullRequest {

@@ -17,9 +17,11 @@ describe('soak (short)', () => {
       undelivered: 3,
       pairs: 2,
       collisions: 3,
+      // A collision whose first PR's close never comes: see the tests below.
+      collisionLeftovers: 0,
       forks: 2,
       allowedForks: 2,
-      // A fork beside the repository's own PR of the same head: see the test below.
+      // A fork beside the repository's own PR of the same head: see the tests below.
       forkOverlap: 0,
       concurrency: 8,
       faultRate: 0.15,
@@ -46,7 +48,9 @@ describe('soak (short)', () => {
     expect(report.takeovers).toEqual([]);
     expect(report.forkProblems).toEqual([]);
     expect(report.unexpectedRefusals).toEqual([]);
-    // Every failure was loud (exit 1, one ::error:: line naming the platform), and re-runs converged.
+    // Every failure was loud (exit 1, one ::error:: line naming the platform), for a reason an
+    // injected fault explains, and re-runs converged.
+    expect(report.unexplainedFailures).toEqual([]);
     expect(report.silentFailures).toEqual([]);
     expect(report.vagueFailures).toEqual([]);
     expect(report.unrecovered).toEqual([]);
@@ -63,39 +67,53 @@ describe('soak (short)', () => {
     // Every create run was checked against its parent's password.
     expect(report.parentPasswords.checked).toBeGreaterThanOrEqual(12 * 2 + 3 * 2 + 2 * 2);
     // The undelivered closes were the sweep's to clean up (nothing of them is left: no leaks); the
-    // open PRs stayed: 2 double creates, 3 second PRs of collisions, 2 own PRs beside allowed forks
+    // open PRs stayed: 2 double creates, one PR of each collision, 2 own PRs beside allowed forks
     // and the one allowed fork left open.
+    // (How many the sweep reports removed is not counted: a try that fails after its deletions
+    // were accepted leaves the next try nothing to remove.)
     expect(report.sweeps.closedHolding).toBeGreaterThanOrEqual(3);
-    expect(report.sweeps.firstRemoved + report.sweeps.secondRemoved).toBeGreaterThan(0);
     expect(report.openPullRequests).toBe(2 + 3 + 2 + 1);
-    // Each collision's second PR was refused naming the first while it was open, then created.
-    expect(report.scenarios.collision?.counts['second refused naming the first']).toBe(3);
-    expect(report.scenarios.collision?.counts['second created once the first closed']).toBe(3);
+    // Each collision's second PR was refused naming the first while it was open; then the first
+    // closed and the second was created (heads alike, default environment; one head, pr-{head}),
+    // or the second closed and left the first's things alone (one head, default environment).
+    expect(report.scenarios.collision?.counts).toEqual({
+      'second refused naming the first': 3,
+      'second created once the first closed': 2,
+      "second closed, the first's things untouched": 1,
+    });
     // Skipped forks' runs all skipped; allowed forks' creates got their branch and environment only.
     expect(report.scenarios['fork-skipped']?.counts['runs skipped']).toBe(2 * 3);
     expect(report.scenarios['fork-allowed']?.counts['fork runs with branch and environment only']).toBe(2 * 2);
   }, 900_000);
 
-  // Fails on the action of 96c7142: a fork PR (fork_pull_requests: allow) holds the Netlify
-  // values of its head's name, which are the repository's own branch's. The repository's PR of
-  // that head is refused while the fork is open ("cannot have the same Netlify values: they
-  // belong to pull request #<fork>"), and its close leaves its Netlify values behind (the sweep
-  // keeps them: the fork is open). Make this `it` once a fork no longer holds branch-scoped names.
+  // Known action bugs (dist/ of 96c7142 and fb3566f): each test below fails today, so it is
+  // marked `it.fails`; make it `it` once the bug is fixed (and add the scenario to the soak above).
+  const noOthers = { lifecycles: 0, undelivered: 0, pairs: 0, collisions: 0, collisionLeftovers: 0, forks: 0, allowedForks: 0, forkOverlap: 0 };
+  const quiet = { faultRate: 0, seed: 7, timeoutSeconds: 12, operationMs: 100, progressSeconds: 10, log };
+
+  // A fork PR (fork_pull_requests: allow) holds the Netlify values of its head's name, which are
+  // the repository's own branch's: the repository's PR of that head is refused while the fork is
+  // open ("cannot have the same Netlify values: they belong to pull request #<fork>"), and its
+  // close leaves its Netlify values behind (the sweep keeps them: the fork is open).
   it.fails("a fork PR takes nothing from the repository's own PR of the same head", async () => {
-    const report = await runSoak({
-      ...{ lifecycles: 0, undelivered: 0, pairs: 0, collisions: 0, forks: 0, allowedForks: 0 },
-      forkOverlap: 2,
-      faultRate: 0,
-      seed: 7,
-      timeoutSeconds: 12,
-      operationMs: 100,
-      progressSeconds: 10,
-      log,
-    });
+    const report = await runSoak({ ...noOthers, forkOverlap: 2, ...quiet });
     console.log(formatReport(report));
     expect(report.forkProblems).toEqual([]);
     expect(report.unexpectedRefusals).toEqual([]);
     expect(report.leakDetails).toEqual([]);
+    expect(report.ok).toBe(true);
+  }, 600_000);
+
+  // A create that first removes what a closed PR left under the same names (its close never came)
+  // reads the targets before removing it: Vercel then refuses the second PR's values as foreign
+  // ("already has a preview value of ... that neon-preview did not create for #<second>"), and the
+  // GitHub environment is written from a reading of the one just deleted (404/422 on its values).
+  // A re-run succeeds; the first run must.
+  it.fails("a create that removes a closed PR's leftovers then makes its own preview in the same run", async () => {
+    const report = await runSoak({ ...noOthers, collisionLeftovers: 2, ...quiet });
+    console.log(formatReport(report));
+    expect(report.unexplainedFailures).toEqual([]);
+    expect(report.failedRuns).toBe(0);
     expect(report.ok).toBe(true);
   }, 600_000);
 });
