@@ -1,22 +1,17 @@
-// The github target against the GitHub stand-in, in-process, with the real retry policy: the PR's
-// environment with sealed secrets and variables, one active deployment linking the Neon branch,
-// stale values removed, everything gone on remove, the default token's failure explained, the
-// secondary rate limit waited out, the sweep's listing by name template, and the request count of
-// each step pinned.
+// The github target against the GitHub stand-in, in-process, with the real retry policy, driven
+// as the commands drive it (prepare, then publish; remove): the PR's environment with sealed
+// secrets and variables, one active deployment linking the Neon branch, stale values removed,
+// everything gone on remove, two runs at once, faults and rate limits, and the request count of
+// each step pinned. Permissions and the plan: github-permissions.test.ts; the sweep: github-sweep.test.ts.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startGitHubStandIn, type GitHubStandIn, type GitHubStandInOptions } from '../../sandbox/github.js';
-
-vi.mock('@actions/core', async (importOriginal) => ({ ...(await importOriginal<typeof import('@actions/core')>()), setSecret: vi.fn() }));
-
-const { ApiSession } = await import('../../src/http/retry.js');
-const { noteText } = await import('../../src/note.js');
-const { parseSettings } = await import('../../src/inputs.js');
-const { createGitHubTarget, environmentMatcher, webUrlFor } = await import('../../src/targets/github.js');
-const { resolveVariables } = await import('../../src/variables.js');
-type Settings = import('../../src/inputs.js').Settings;
-type ConnectionDetails = import('../../src/variables.js').ConnectionDetails;
-type BranchRef = import('../../src/targets/target.js').BranchRef;
-type ManagedEntry = import('../../src/targets/target.js').ManagedEntry;
+import { createOctokit } from '../../src/github/octokit.js';
+import { ApiSession } from '../../src/http/retry.js';
+import { parseSettings, type Settings } from '../../src/inputs.js';
+import { noteText } from '../../src/note.js';
+import { webUrlFor } from '../../src/targets/github/target.js';
+import type { BranchRef, Target, TargetReport } from '../../src/targets/target.js';
+import { resolveVariables, type ConnectionDetails } from '../../src/variables.js';
 
 const REPOSITORY = 'octo-org/preview-app';
 const SHA1 = '1'.repeat(40);
@@ -50,6 +45,12 @@ function settings(inputs: Record<string, string> = {}, sha = SHA1, apiUrl = gh.u
   return result;
 }
 
+/** The target as a run makes it: from the parsed inputs, through the registry's definition, with the run's one Octokit. */
+function targetOf(s: Settings, session: ApiSession): Promise<Target> {
+  const [configured] = s.targets;
+  return configured!.create({ session, octokit: Promise.resolve(createOctokit(s.github.token, s.github.apiUrl)), githubApiUrl: s.github.apiUrl, variables: s.variables });
+}
+
 function connection(password: string, host = 'ep-quiet-sun-123456.us-east-2.aws.neon.tech'): ConnectionDetails {
   const pooledHost = host.replace(/^(ep-[^.]+)/, '$1-pooler');
   return {
@@ -65,18 +66,23 @@ function connection(password: string, host = 'ep-quiet-sun-123456.us-east-2.aws.
   };
 }
 
+/** What create does with the target: its reads, then the publish with the values. */
+async function publishWith(target: Target, s: Settings, details: ConnectionDetails): Promise<TargetReport> {
+  const prepared = await target.prepare(s.pr);
+  return target.publish(prepared, s.pr, resolveVariables(s.variables, details), BRANCH);
+}
+
 /** Publishes once with a fresh session; returns the report, the requests it made and the session. */
-async function publish(s: Settings, details: ConnectionDetails) {
-  const session = new ApiSession(30_000);
+async function publish(s: Settings, details: ConnectionDetails, session = new ApiSession(30_000)) {
   const before = gh.standIn.requests.length;
-  const report = await createGitHubTarget(s, session).publish(s.pr, resolveVariables(s.variables, details), BRANCH);
+  const report = await publishWith(await targetOf(s, session), s, details);
   return { report, requests: gh.standIn.requests.slice(before), session };
 }
 
 async function remove(s: Settings) {
   const session = new ApiSession(30_000);
   const before = gh.standIn.requests.length;
-  const report = await createGitHubTarget(s, session).remove(s.pr, s.variables.map((v) => v.name));
+  const report = await (await targetOf(s, session)).remove(s.pr, s.variables.map((v) => v.name));
   return { report, requests: gh.standIn.requests.slice(before), session };
 }
 
@@ -294,27 +300,6 @@ describe('github target: remove', () => {
 });
 
 describe('github target: failures', () => {
-  it("explains what token the default GITHUB_TOKEN must be replaced with, and creates nothing", async () => {
-    await start();
-    const s = settings({ github_token: gh.tokens.actions });
-    const failure = publish(s, connection('pw'));
-    await expect(failure).rejects.toThrow(/^GitHub: get environment pr-42 failed: HTTP 403: Resource not accessible by integration\. /);
-    await expect(failure).rejects.toThrow(/Administration: write and Environments: write/);
-    await expect(failure).rejects.toThrow(/classic personal access token needs the repo scope/);
-    await expect(failure).rejects.toThrow('`github_token: ${{ secrets.');
-    expect(gh.environments()).toEqual([]);
-    expect(gh.deployments()).toEqual([]);
-    // 403 is an answer, not a transient failure: one request, no retry.
-    expect(gh.standIn.requests).toHaveLength(1);
-
-    // remove fails before it touches anything.
-    await publish(settings(), connection('pw'));
-    const before = gh.deployments('pr-42');
-    await expect(remove(s)).rejects.toThrow(/delete environment pr-42 failed: HTTP 403.*Administration: write and Environments: write/);
-    expect(gh.environment('pr-42')).toBeDefined();
-    expect(gh.deployments('pr-42')).toEqual(before);
-  });
-
   it('waits out the secondary rate limit (403 or 429 with retry-after) and carries on', async () => {
     await start();
     gh.rateLimitNext({ method: 'PUT', path: /\/secrets\/DATABASE_URL$/, retryAfterSeconds: 1 });
@@ -352,7 +337,7 @@ describe('github target: failures', () => {
     try {
       const log: string[] = [];
       const session = new ApiSession(30_000, (line) => log.push(line), { attemptTimeoutMs: 300, baseDelayMs: 10, maxDelayMs: 20 }, () => 0.5);
-      const publishing = createGitHubTarget(s, session).publish(s.pr, resolveVariables(s.variables, connection('pw')), BRANCH);
+      const publishing = targetOf(s, session).then((target) => publishWith(target, s, connection('pw')));
       await unanswered.arrived;
       await vi.advanceTimersByTimeAsync(299);
       expect(log).toEqual([]);
@@ -373,20 +358,20 @@ describe('github target: failures', () => {
     await start();
     await publish(settings(), connection('pw'));
     const [first] = gh.deployments('pr-42');
-    // Next run: the public key read is refused, while the deployment's create is held until the
-    // run has failed.
-    gh.standIn.failNext({ method: 'GET', path: /\/secrets\/public-key$/, status: 404, body: { message: 'Not Found' } });
+    // Next run: a secret's write is refused while the deployment's create (sent at the same time)
+    // is held until the run has failed.
+    gh.standIn.failNext({ method: 'PUT', path: /\/secrets\/PGPASSWORD$/, status: 404, body: { message: 'Not Found' } });
     const create = gh.standIn.hold('POST', /\/deployments$/);
-    const s = settings({}, SHA2);
-    const publishing = createGitHubTarget(s, new ApiSession(30_000)).publish(s.pr, resolveVariables(s.variables, connection('pw2')), BRANCH);
-    await expect(publishing).rejects.toThrow(/GitHub: get public key of environment pr-42 failed: HTTP 404/);
+    const publishing = publish(settings({}, SHA2), connection('pw2'));
     await create.arrived;
+    await expect(publishing).rejects.toThrow(/^GitHub: set secret PGPASSWORD in environment pr-42 failed: HTTP 404/);
     expect(gh.deployments('pr-42')).toEqual([first]);
     // Now the create ends, after the failure, and the run goes on to retire the first run's
     // deployment. Vitest fails the file on an unhandled rejection: wait until that work is done.
     create.release();
     while (gh.deployments('pr-42').some((d) => d.id === first!.id)) await new Promise((resolve) => setImmediate(resolve));
-    expect(gh.secretPlaintext('pr-42', 'PGPASSWORD')).toBe('pw');
+    // The new deployment never got its success status: the values it would vouch for are not all there.
+    expect(gh.deployments('pr-42')).toEqual([expect.objectContaining({ ref: SHA2, state: 'none' })]);
   });
 
   it('converges through transient faults, and through creates that landed although their answer was lost', async () => {
@@ -394,20 +379,19 @@ describe('github target: failures', () => {
     gh.standIn.failNext({ method: 'POST', path: /\/deployments$/, status: 502, afterApply: true });
     gh.standIn.failNext({ method: 'POST', path: /\/variables$/, status: 'reset', afterApply: true });
     const session = () => new ApiSession(30_000, () => {}, { attemptTimeoutMs: 5_000, baseDelayMs: 5, maxDelayMs: 20 });
-    for (const [sha, password] of [[SHA1, 'pw1'], [SHA2, 'pw2']] as const) {
-      const s = settings({}, sha);
-      await createGitHubTarget(s, session()).publish(s.pr, resolveVariables(s.variables, connection(password)), BRANCH);
-    }
+    for (const [sha, password] of [[SHA1, 'pw1'], [SHA2, 'pw2']] as const) await publish(settings({}, sha), connection(password), session());
     expect(gh.standIn.requests.filter((r) => r.fault).length).toBeGreaterThan(3);
-    // The variable created although its answer was lost: the repeat met 409 and updated it.
-    expect(gh.standIn.requestsTo(/\/variables$/, 'POST').some((r) => r.status === 409)).toBe(true);
+    // The variable created although its answer was lost is not created blindly again: what is there is updated.
+    const lost = gh.standIn.requestsTo(/\/variables$/, 'POST').find((r) => r.fault === 'forced')!;
+    const name = (lost.body as { name: string }).name;
+    expect(gh.standIn.requestsTo(new RegExp(`/variables/${name}$`), 'PATCH').map((r) => r.status)).toContain(204);
     expect(gh.standIn.requestsTo(/\/deployments$/, 'POST').filter((r) => r.status === 201 || r.fault === 'forced').length).toBeGreaterThanOrEqual(3);
     expect(gh.secretPlaintext('pr-42', 'PGPASSWORD')).toBe('pw2');
     expect(Object.keys(gh.variables('pr-42')).sort()).toEqual(['PGDATABASE', 'PGHOST', 'PGHOST_UNPOOLED', 'PGUSER']);
     // The deployment created twice (its first answer lost) left one active deployment, of the latest head.
     expect(gh.deployments('pr-42')).toEqual([expect.objectContaining({ ref: SHA2, state: 'success' })]);
     const s = settings();
-    await createGitHubTarget(s, session()).remove(s.pr, []);
+    await (await targetOf(s, session())).remove(s.pr, []);
     expect(gh.environments()).toEqual([]);
     expect(gh.deployments()).toEqual([]);
   });
@@ -416,8 +400,8 @@ describe('github target: failures', () => {
     await start();
     await publish(settings(), connection('pw1'));
     // The key is read, then rotated before the first secret arrives.
-    const target = createGitHubTarget(settings(), new ApiSession(30_000));
     const s = settings();
+    const target = await targetOf(s, new ApiSession(30_000));
     let rotated = false;
     // The request log is written as each request arrives, before it is answered.
     const original = gh.standIn.requests.push.bind(gh.standIn.requests);
@@ -428,159 +412,9 @@ describe('github target: failures', () => {
       }
       return original(...items);
     };
-    await target.publish(s.pr, resolveVariables(s.variables, connection('pw2')), BRANCH);
+    await publishWith(target, s, connection('pw2'));
     expect(rotated).toBe(true);
     expect(gh.secretPlaintext('pr-42', 'PGPASSWORD')).toBe('pw2');
     expect(gh.standIn.requestsTo(/\/secrets\/public-key$/)).toHaveLength(3);
-  });
-});
-
-/** findManaged with a fresh session; returns the entries (sorted by description, code points), the requests it made and the session. */
-async function findManaged(s: Settings) {
-  const session = new ApiSession(30_000);
-  const before = gh.standIn.requests.length;
-  const entries = await createGitHubTarget(s, session).findManaged(REPOSITORY, s.variables.map((v) => v.name));
-  entries.sort((a, b) => (a.description < b.description ? -1 : a.description > b.description ? 1 : 0));
-  return { entries, requests: gh.standIn.requests.slice(before), session };
-}
-
-/** What the sweep does for a closed PR's entry: remove with the entry's PR and head. */
-async function removeEntry(s: Settings, entry: ManagedEntry) {
-  const session = new ApiSession(30_000);
-  return createGitHubTarget(s, session).remove({ repository: REPOSITORY, number: entry.pr ?? 0, headRef: entry.headRef ?? '' }, s.variables.map((v) => v.name));
-}
-
-describe('findManaged (sweep)', () => {
-  it('returns the environments the default template pr-{pr} names, case-insensitively, in one request', async () => {
-    await start();
-    for (const name of ['pr-1', 'pr-2', 'PR-3', 'pr-x', 'staging', 'production', 'pr-01', 'pr-0', 'pr-', 'pr-4-old', 'my-pr-5', 'pr-99999999999999999999']) gh.seedEnvironment(name);
-    const { entries, requests, session } = await findManaged(settings());
-    expect(entries).toEqual([
-      { pr: 3, description: 'environment PR-3' },
-      { pr: 1, description: 'environment pr-1' },
-      { pr: 2, description: 'environment pr-2' },
-    ]);
-    expect(requests.map((r) => `${r.method} ${r.path} ${new URLSearchParams(r.query as Record<string, string>).toString()}`)).toEqual([`GET /repos/${REPOSITORY}/environments per_page=100&page=1`]);
-    expect(session.stats.requests.GitHub).toBe(1);
-    expect(gh.standIn.violations).toEqual([]);
-
-    // The sweep's remove for PR 3 renders pr-3, which is PR-3 to GitHub.
-    await removeEntry(settings(), entries[0]!);
-    expect(gh.environment('PR-3')).toBeUndefined();
-  });
-
-  it('after remove for pr-1 the environment is gone and no longer found; the others stay', async () => {
-    await start();
-    for (const name of ['pr-1', 'pr-2', 'staging']) gh.seedEnvironment(name, { secrets: { DATABASE_URL: 'postgresql://x' }, variables: { PGHOST: 'h' } });
-    const s = settings();
-    const before = await findManaged(s);
-    const entry = before.entries.find((e) => e.pr === 1)!;
-    expect(entry).toEqual({ pr: 1, description: 'environment pr-1' });
-
-    const report = await removeEntry(s, entry);
-    expect(report.notes.map(noteText)).toContain('Deleted environment pr-1 with its secrets and variables.');
-    expect(gh.environment('pr-1')).toBeUndefined();
-    expect(gh.environments().map((e) => e.name).sort()).toEqual(['pr-2', 'staging']);
-
-    const after = await findManaged(s);
-    expect(after.entries).toEqual([{ pr: 2, description: 'environment pr-2' }]);
-    expect(after.session.stats.requests.GitHub).toBe(1);
-  });
-
-  it('reads the PR number and the sanitised head from a template preview-{pr}-{head}; rendering them gives the name back', async () => {
-    await start();
-    const names = ['preview-7-feature/login', 'Preview-8-Fix-2.1_b', 'preview-9-a', 'preview-10-', 'preview-x-main', 'preview-11', 'pr-12', 'staging', 'preview-12-has space'];
-    for (const name of names) gh.seedEnvironment(name);
-    const s = settings({ github_environment: 'preview-{pr}-{head}' });
-    const { entries, session } = await findManaged(s);
-    expect(entries).toEqual([
-      { pr: 8, headRef: 'Fix-2.1_b', description: 'environment Preview-8-Fix-2.1_b' },
-      { pr: 7, headRef: 'feature/login', description: 'environment preview-7-feature/login' },
-      { pr: 9, headRef: 'a', description: 'environment preview-9-a' },
-    ]);
-    expect(session.stats.requests.GitHub).toBe(1);
-
-    // What create named for PR 42 on feature/login is found again as PR 42 with that head.
-    await publish(s, connection('pw'));
-    expect(gh.environment('preview-42-feature/login')).toBeDefined();
-    expect((await findManaged(s)).entries).toContainEqual({ pr: 42, headRef: 'feature/login', description: 'environment preview-42-feature/login' });
-
-    // remove with an entry's values deletes exactly that environment.
-    await removeEntry(s, entries[0]!);
-    await removeEntry(s, entries[1]!);
-    expect(gh.environments().map((e) => e.name).sort()).toEqual(['pr-12', 'preview-10-', 'preview-11', 'preview-12-has space', 'preview-42-feature/login', 'preview-9-a', 'preview-x-main', 'staging']);
-    expect(gh.standIn.violations).toEqual([]);
-  });
-
-  it('follows every page of more than 100 environments, one request per page', async () => {
-    await start();
-    for (let pr = 1; pr <= 230; pr++) gh.seedEnvironment(`pr-${pr}`);
-    for (let i = 0; i < 20; i++) gh.seedEnvironment(`staging-${i}`);
-    const { entries, requests, session } = await findManaged(settings());
-    expect(entries.map((e) => e.pr).sort((a, b) => a! - b!)).toEqual(Array.from({ length: 230 }, (_, i) => i + 1));
-    expect(requests.map((r) => [r.query.per_page, r.query.page])).toEqual([
-      ['100', '1'],
-      ['100', '2'],
-      ['100', '3'],
-    ]);
-    expect(session.stats.requests.GitHub).toBe(3);
-  });
-
-  it('with a template without {pr}, returns the head only; without placeholders, nothing and asks nothing', async () => {
-    await start();
-    for (const name of ['preview/feature/login', 'preview/main', 'pr-1', 'preview/']) gh.seedEnvironment(name);
-    const byHead = await findManaged(settings({ github_environment: 'preview/{head}' }));
-    expect(byHead.entries).toEqual([
-      { headRef: 'feature/login', description: 'environment preview/feature/login' },
-      { headRef: 'main', description: 'environment preview/main' },
-    ]);
-    // The inputs refuse such a template; should one get through, it names no pull request.
-    const s = settings();
-    const fixed = await findManaged({ ...s, github: { ...s.github, environmentTemplate: 'shared-preview' } });
-    expect(fixed.entries).toEqual([]);
-    expect(fixed.requests).toEqual([]);
-  });
-
-  it('reports a name that fits the template in more than one way without a PR, so the sweep keeps it', async () => {
-    await start();
-    for (const name of ['12abc', '1abc', 'abc']) gh.seedEnvironment(name);
-    const { entries } = await findManaged(settings({ github_environment: '{pr}{head}' }));
-    expect(entries).toEqual([
-      { description: 'environment 12abc (fits `github_environment` {pr}{head} in more than one way, so its pull request is unknown)' },
-      { pr: 1, headRef: 'abc', description: 'environment 1abc' },
-    ]);
-  });
-
-  it('explains a token that may not list environments', async () => {
-    await start();
-    gh.seedEnvironment('pr-1');
-    await expect(findManaged(settings({ github_token: gh.tokens.actions }))).rejects.toThrow(/^GitHub: list environments failed: HTTP 403: .*Administration: write and Environments: write/);
-  });
-});
-
-describe('environmentMatcher', () => {
-  it('escapes the template, anchors it, and reads each placeholder once', () => {
-    const dots = environmentMatcher('a.b+{pr}(x)')!;
-    expect(dots('a.b+5(x)')).toEqual({ pr: 5 });
-    expect(dots('aXb+5(x)')).toBeUndefined();
-    expect(dots('a.b+5(x)!')).toBeUndefined();
-    expect(dots('za.b+5(x)')).toBeUndefined();
-    // A placeholder used twice must repeat the same text (case aside, as GitHub compares names).
-    const twice = environmentMatcher('{head}/{pr}/{head}')!;
-    expect(twice('main/3/MAIN')).toEqual({ pr: 3, headRef: 'main' });
-    expect(twice('main/3/dev')).toBeUndefined();
-    expect(environmentMatcher('static')).toBeUndefined();
-  });
-
-  it('takes a head with digits and hyphens when the separator settles it, and flags names with two readings', () => {
-    const headFirst = environmentMatcher('{head}-{pr}')!;
-    expect(headFirst('release-2-15')).toEqual({ pr: 15, headRef: 'release-2' });
-    const prFirst = environmentMatcher('{pr}-{head}')!;
-    expect(prFirst('15-release-2')).toEqual({ pr: 15, headRef: 'release-2' });
-    // Nothing separates the head from the number: fix12 may be PR 12 on fix or PR 2 on fix1.
-    expect(environmentMatcher('{head}{pr}')!('fix12')).toEqual({ ambiguous: true });
-    expect(environmentMatcher('{head}{pr}')!('fix1')).toEqual({ pr: 1, headRef: 'fix' });
-    expect(environmentMatcher('{pr}0{head}')!('105a')).toEqual({ pr: 1, headRef: '5a' });
-    expect(environmentMatcher('{pr}0{head}')!('1005a')).toEqual({ ambiguous: true });
   });
 });
