@@ -30,6 +30,8 @@ export interface NeonSettings {
   suspendTimeoutSeconds: number;
   /** `rotate`: the preview's role gets its own password; `inherit`: it keeps the parent's. */
   previewPassword: 'rotate' | 'inherit';
+  /** On a create that reuses the branch, reset it to its parent's current state first. */
+  resetOnPush: boolean;
 }
 
 export interface GitHubSettings {
@@ -58,6 +60,8 @@ export interface Settings extends CommonSettings {
   neon: NeonSettings;
   /** Why targets the inputs name were left out for this pull request (a fork's branch-scoped ones). */
   skippedTargets: { target: string; reason: string }[];
+  /** Show the schema diff against the parent in the comment and the summary. */
+  schemaDiff: boolean;
 }
 
 /** sweep: everything the action manages for the repository. */
@@ -332,13 +336,15 @@ export function parseSettings(read: InputReader, event: EventInfo, registry: rea
     expiresInSeconds: parseExpiresIn(read('expires_in') || DEFAULTS.expires_in),
     suspendTimeoutSeconds: parseSuspendTimeout(read('suspend_timeout') || DEFAULTS.suspend_timeout),
     previewPassword: choice(read, 'preview_password', 'a password policy', ['rotate', 'inherit'] as const, DEFAULTS.preview_password),
+    resetOnPush: parseBoolean(read, 'reset_on_push', false),
   };
 
   const common = commonSettings(read, event, registry, pr);
   // A fork's head branch is named in the fork: a value scoped to that name would land on one of ours.
   const left = fork ? common.targets.filter((t) => t.definition.scopedByBranch) : [];
   const skippedTargets = left.map(({ definition: d }) => ({ target: d.name, reason: `${d.label} gets no values for a pull request from a fork: they would be scoped to a branch name that belongs to this repository` }));
-  return { ...common, targets: common.targets.filter((t) => !left.includes(t)), command, pr, neon, skippedTargets };
+  const schemaDiff = parseBoolean(read, 'schema_diff', true);
+  return { ...common, targets: common.targets.filter((t) => !left.includes(t)), command, pr, neon, skippedTargets, schemaDiff };
 }
 
 /** The event's payload, from the file the runner names. */

@@ -13,7 +13,9 @@ import { PullRequests } from './github/pulls.js';
 import { ApiSession, tuningFor } from './http/retry.js';
 import { USER_AGENT } from './http/user-agent.js';
 import { readSettings, type CommonSettings, type Settings } from './inputs.js';
-import { NeonClient, consoleUrl, createNeonApi } from './neon/client.js';
+import { NeonClient, createNeonApi } from './neon/client.js';
+import { consoleUrl } from './neon/preview.js';
+import { takeSchemaDiffs } from './neon/schema-diff.js';
 import { Phases } from './phases.js';
 import { setConnectionOutputs, writeCreateSummary, writeDeleteSummary, writeFailureSummary, writeSweepSummary } from './report.js';
 import { redact } from './secrets.js';
@@ -84,18 +86,20 @@ export async function run(registry: readonly TargetDefinition[] = TARGETS): Prom
     if (settings.command === 'delete') return await remove();
 
     const result = await createPreview(settings, { neon, targets, pulls, phases }, setConnectionOutputs);
-    // The values are published; the comment's reads go while Neon's operations end.
+    // The values are published; the comment's reads go while Neon's operations end, and the schema
+    // diff (taken once they have ended) beside them.
     const state = readComment();
     await result.ready;
     core.info(`Preview database ready: ${result.branch.name} (${result.branch.id}), ${result.branch.created ? 'created' : 'reused'}`);
-    await comment(readyFacts(settings, result), state);
+    const schema = settings.schemaDiff ? await phases.run('Schema diff', async () => takeSchemaDiffs(neon, result.branch, await result.databases)) : undefined;
+    await comment({ ...readyFacts(settings, result), schema, runUrl: runUrl(settings) }, state);
     // A close that came while this run worked found less than it made: made good here.
     if (pulls && (await closedMeanwhile(await pulls, settings))) {
       core.warning(`Pull request #${settings.pr.number} was closed while this run made its preview; removing it again, as its close does.`);
       core.setOutput('command', 'delete');
       return await remove();
     }
-    await writeCreateSummary(settings.neon.projectId, result, session.stats, phases.timings, seconds());
+    await writeCreateSummary(settings.neon.projectId, result, schema, session.stats, phases.timings, seconds());
   } catch (error) {
     // Only the message (client error objects carry request headers), and no secret in it.
     const message = redact(error instanceof Error ? error.message : String(error));
@@ -124,6 +128,12 @@ function removedFacts(settings: Settings, result: DeleteResult): CommentFacts {
     branch: result.branch && { ...result.branch, consoleUrl: consoleUrl(settings.neon.projectId, result.branch.id) },
     targets: result.targets,
   };
+}
+
+/** The workflow run's page (where its job summary is), as the runner names it. */
+function runUrl(settings: Settings): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_RUN_ID: id } = process.env;
+  return server && id ? `${server}/${settings.repository}/actions/runs/${id}` : undefined;
 }
 
 /** Whether GitHub says the pull request is closed now (the event's state was read when it was sent). */

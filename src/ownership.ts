@@ -3,7 +3,8 @@
 // with `{head}` can give two pull requests one Neon branch name (`feat@x` and `feat#x` sanitise
 // alike) or one environment name, and two pull requests from one head branch share Netlify's
 // branch values; whatever one of them holds, the other must neither reuse nor delete.
-import { isManagedFor, owningPullRequest, type FoundBranch } from './neon/client.js';
+import type { FoundBranch } from './neon/client.js';
+import { isManagedFor, owningPullRequest } from './neon/preview.js';
 import type { PullRequestRef, Target } from './targets/target.js';
 
 /** Another pull request's preview that shares something with this one's. */

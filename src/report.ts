@@ -6,7 +6,8 @@ import type { SweepResult } from './commands/sweep.js';
 import type { CreateResult } from './commands/create.js';
 import { passwordText } from './neon/credentials.js';
 import type { CallStats } from './http/retry.js';
-import { consoleUrl, type PreviewBranch } from './neon/client.js';
+import { consoleUrl, type PreviewBranch } from './neon/preview.js';
+import { describeChanges, fitDiff, shareBudget, type SchemaDiffs } from './neon/schema-diff.js';
 import { renderNote, visible, type Note } from './note.js';
 import type { PhaseTiming } from './phases.js';
 import type { TargetReport } from './targets/target.js';
@@ -57,17 +58,39 @@ function noteHtml(n: Note): string {
   return renderNote(n, escapeHtml, (v) => `<code>${escapeHtml(v)}</code>`);
 }
 
-export async function writeCreateSummary(projectId: string, result: CreateResult, stats: CallStats, timings: PhaseTiming[], seconds: number): Promise<void> {
+/** A step's summary may hold 1 MiB; the rest of it needs far less than the margin. */
+const SUMMARY_DIFF_BUDGET = 1024 * 1024 - 64 * 1024;
+
+/** The schema diff per database, each in a collapsed section, within the summary's limit. */
+function schemaHtml(schema: SchemaDiffs): string {
+  const title = '<h3>Schema changes against the parent branch</h3>';
+  if (schema.note) return `${title}<p>${escapeHtml(schema.note)}</p>`;
+  const shares = shareBudget(
+    schema.diffs.map((d) => d.diff?.length ?? 0),
+    SUMMARY_DIFF_BUDGET,
+  );
+  const sections = schema.diffs.map((d, i) => {
+    const name = `<code>${escapeHtml(d.database)}</code>`;
+    if (d.problem !== undefined) return `<p>${name}: the diff could not be read (${escapeHtml(d.problem)})</p>`;
+    if (!d.diff?.trim()) return `<p>${name}: No schema changes</p>`;
+    const { text, cut } = fitDiff(d.diff, shares[i]!);
+    return `<details><summary>${name}: ${escapeHtml(describeChanges(d.diff))}</summary><pre><code>${escapeHtml(text)}</code></pre>${cut ? '<p>Shortened to fit the job summary.</p>' : ''}</details>`;
+  });
+  return title + sections.join('');
+}
+
+export async function writeCreateSummary(projectId: string, result: CreateResult, schema: SchemaDiffs | undefined, stats: CallStats, timings: PhaseTiming[], seconds: number): Promise<void> {
   const { branch, connection } = result;
   const link = consoleUrl(projectId, branch.id);
   await core.summary
     .addHeading('Neon preview database: ready', 2)
     .addTable([
       [{ data: 'Branch', header: true }, { data: `<a href="${link}">${escapeHtml(branch.name)}</a> (<code>${escapeHtml(branch.id)}</code>)` }],
-      [{ data: 'Parent', header: true }, { data: branch.parentId ? `<code>${branch.parentId}</code>` : '–' }],
+      [{ data: 'Parent', header: true }, { data: branch.parentId ? `<code>${escapeHtml(branch.parentId)}</code>` : '–' }],
       [{ data: 'Created', header: true }, { data: branch.created ? 'yes, by this run' : 'no, reused (expiry renewed)' }],
       [{ data: 'Expires', header: true }, { data: branch.expiresAt ?? 'never' }],
       [{ data: 'Password', header: true }, { data: escapeHtml(passwordText(result.password)) }],
+      ...(branch.lastResetAt ? [[{ data: 'Reset', header: true }, { data: `${escapeHtml(branch.lastResetAt)}, to its parent's state (<code>reset_on_push</code>)` }]] : []),
       [{ data: 'Database / role', header: true }, { data: `<code>${escapeHtml(connection.database)}</code> / <code>${escapeHtml(connection.role)}</code>` }],
       [{ data: 'Direct host', header: true }, { data: `<code>${escapeHtml(connection.directHost)}</code> (migrations)` }],
       [{ data: 'Pooled host', header: true }, { data: `<code>${escapeHtml(connection.pooledHost)}</code> (application)` }],
@@ -75,6 +98,7 @@ export async function writeCreateSummary(projectId: string, result: CreateResult
     .addRaw(result.targets.length || result.skipped.length ? '' : 'No targets configured: the URLs are in the step outputs only.\n\n', true)
     .addRaw(result.skipped.map((n) => `<p>${noteHtml(n)}</p>`).join(''), true)
     .addTable(result.targets.length ? [[{ data: 'Target', header: true }, { data: 'Published', header: true }, { data: 'Links', header: true }], ...targetRows(result.targets, 'set')] : [])
+    .addRaw(schema ? schemaHtml(schema) : '', true)
     .addRaw(costLine(stats, timings, seconds), true)
     .write();
 }

@@ -12,7 +12,8 @@ import { started } from '../concurrency.js';
 import { checkUrlsBelongTo, ownCredentials, type PasswordState } from '../neon/credentials.js';
 import type { Settings } from '../inputs.js';
 import type { Phases } from '../phases.js';
-import { consoleUrl, type FoundBranch, type NeonClient, type PreviewBranch } from '../neon/client.js';
+import type { FoundBranch, NeonClient } from '../neon/client.js';
+import { consoleUrl, ensurePreviewBranch, resolveDatabase, type BranchLookup, type PreviewBranch } from '../neon/preview.js';
 import { words, type Note } from '../note.js';
 import { conflictsOf, sharedThings, type Conflict } from '../ownership.js';
 import type { PullRequests } from '../github/pulls.js';
@@ -30,6 +31,8 @@ export interface CreateResult {
   skipped: Note[];
   /** Settles when the branch's operations have ended (rejects when one ended in error). */
   ready: Promise<void>;
+  /** The branch's databases' names (for the schema diff), read while the run goes on. */
+  databases: Promise<string[]>;
 }
 
 export interface CreateContext {
@@ -54,7 +57,9 @@ export async function createPreview(
   const loaded = started(targets);
   const prepared = started(loaded.then((all) => all.map((t) => started(t.prepare(pr)))));
   const lookup = started(Promise.all([neon.listBranches(), loaded]).then(([all, active]) => clearNames(settings, all, active, { neon, targets, pulls, phases })));
-  const ensured = started(neon.ensureBranch(settings.neon, pr, lookup));
+  const ensured = started(ensurePreviewBranch(neon, settings.neon, pr, lookup));
+  // For the schema diff: listed meanwhile when the answer that gave the branch did not list them.
+  const databases = started(ensured.then(async (e) => (e.databases ?? (await neon.listDatabases(e.branch.id))).map((d) => d.name)));
   // The phase lasts until the branch is ready; the URLs and the targets need only the branch.
   const ready = started(
     phases.run(`Neon branch ${settings.neon.branchName}`, async () => {
@@ -65,7 +70,7 @@ export async function createPreview(
   const credentials = started(
     ensured.then(({ branch, databases, endpoints, ready: operations }) =>
       phases.run('Connection URLs', async () => {
-        const { database, role } = await neon.resolveDatabase(branch.id, settings.neon, databases);
+        const { database, role } = await resolveDatabase(neon, branch.id, settings.neon, databases);
         const sourceId = started(sourceOf(settings, neon, branch));
         const own = await ownCredentials(neon, { branch, sourceId, database, role, mode: settings.neon.previewPassword, ready: operations });
         await checkUrlsBelongTo(neon, branch, endpoints, own.connection);
@@ -106,13 +111,13 @@ export async function createPreview(
     await ready;
     throw error;
   }
-  return { branch, connection, password, targets: reports, skipped, ready };
+  return { branch, connection, password, targets: reports, skipped, ready, databases };
 }
 
 /** The branch the preview's roles came from: its parent, or for a root (schema-only) branch the one it was made from. */
 async function sourceOf(settings: Settings, neon: NeonClient, branch: PreviewBranch): Promise<string> {
   if (branch.parentId) return branch.parentId;
-  return settings.neon.parentBranch ? neon.resolveParentId(settings.neon.parentBranch) : neon.defaultBranchId();
+  return settings.neon.parentBranch ? (await neon.resolveParent(settings.neon.parentBranch)).branch.id : neon.defaultBranchId();
 }
 
 /**
@@ -121,10 +126,10 @@ async function sourceOf(settings: Settings, neon: NeonClient, branch: PreviewBra
  * give) fails the run naming it; one left behind by a closed pull request is removed first, as
  * that pull request's close would have.
  */
-async function clearNames(settings: Settings, all: FoundBranch[], targets: Target[], context: CreateContext): Promise<FoundBranch | undefined> {
+async function clearNames(settings: Settings, all: FoundBranch[], targets: Target[], context: CreateContext): Promise<BranchLookup> {
   const mine = all.find((f) => f.branch.name === settings.neon.branchName);
   const conflicts = conflictsOf(settings.pr, settings.neon.branchName, all, targets);
-  if (conflicts.length === 0) return mine;
+  if (conflicts.length === 0) return { found: mine, all };
   const pulls = await context.pulls;
   const states = await Promise.all(conflicts.map(async (c) => ({ conflict: c, ...(pulls ? await pulls.state(c.other.number) : { state: 'unknown' as const, reason: 'no `github_token` to ask GitHub' }) })));
   const held = states.find((s) => s.state === 'open' || s.state === 'unknown');
@@ -135,7 +140,7 @@ async function clearNames(settings: Settings, all: FoundBranch[], targets: Targe
       deletePreview({ ...settings, pr: conflict.other, neon: { ...settings.neon, branchName: conflict.branch.branch.name } }, context),
     );
   }
-  return conflicts.some((c) => c.sameBranchName) ? undefined : mine;
+  return { found: conflicts.some((c) => c.sameBranchName) ? undefined : mine, all };
 }
 
 function heldMessage(settings: Settings, conflict: Conflict, state: string, reason?: string): string {

@@ -5,7 +5,8 @@ import * as core from '@actions/core';
 import { started } from '../concurrency.js';
 import type { Settings } from '../inputs.js';
 import type { Phases } from '../phases.js';
-import type { NeonClient, PreviewBranch } from '../neon/client.js';
+import type { NeonClient } from '../neon/client.js';
+import { deletePreviewBranch, type PreviewBranch } from '../neon/preview.js';
 import { note } from '../note.js';
 import { conflictsOf } from '../ownership.js';
 import type { Target, TargetReport } from '../targets/target.js';
@@ -55,7 +56,7 @@ export async function deletePreview(settings: Settings, { neon, targets: loading
     }
   }
   if (!targetError) afterTargets?.();
-  const deletion = await phases.run(`Delete Neon branch ${branchName}`, () => neon.deleteBranch(branchName, settings.pr, lookup));
+  const deletion = await phases.run(`Delete Neon branch ${branchName}`, async () => deletePreviewBranch(neon, settings.pr, await lookup));
   if (deletion.outcome === 'kept' && deletion.reason) core.warning(deletion.reason);
   if (deletion.outcome === 'absent') core.info(`Neon branch ${branchName} does not exist (already deleted).`);
   if (targetError) throw targetError;

@@ -1,6 +1,7 @@
 // The sweep's plan, as pure functions of what was found and what GitHub says: which pull
 // request's things go, and which stay and why. No request is made here.
-import { owningPullRequest, type FoundBranch } from '../neon/client.js';
+import type { FoundBranch } from '../neon/client.js';
+import { owningPullRequest } from '../neon/preview.js';
 import type { PullState } from '../github/pulls.js';
 import type { ManagedEntry } from '../targets/target.js';
 

@@ -7,10 +7,14 @@ import { allPages } from '../http/pages.js';
 import { ApiError, type ApiSession } from '../http/retry.js';
 import { renderNote, visible, type Note } from '../note.js';
 import { passwordText, type PasswordState } from '../neon/credentials.js';
+import { describeChanges, fitDiff, shareBudget, type SchemaDiffs } from '../neon/schema-diff.js';
 import type { Link, PullRequestRef, TargetReport } from '../targets/target.js';
 import type { Octokit } from './octokit.js';
 
 export const COMMENT_MARKER = '<!-- neon-preview:sticky-comment -->';
+/** GitHub refuses a comment over 65,536 characters; the rest of the comment needs far less than the margin. */
+const COMMENT_LIMIT = 65_536;
+const COMMENT_MARGIN = 1_000;
 
 /** GitHub's largest page. */
 const PER_PAGE = 100;
@@ -20,7 +24,7 @@ const PAGE_CONCURRENCY = 8;
 
 export interface CommentFacts {
   state: 'ready' | 'removed' | 'kept';
-  branch?: { id: string; name: string; consoleUrl: string; parentId?: string; expiresAt?: string; created: boolean };
+  branch?: { id: string; name: string; consoleUrl: string; parentId?: string; expiresAt?: string; lastResetAt?: string; created: boolean };
   branchName: string;
   targets: TargetReport[];
   /** The head commit the preview was made for. */
@@ -29,6 +33,10 @@ export interface CommentFacts {
   password?: PasswordState;
   /** Why targets the inputs name got nothing (a fork's branch-scoped targets). */
   skipped?: Note[];
+  /** The schema diff against the parent, when `schema_diff` is on. */
+  schema?: SchemaDiffs;
+  /** The run's page, where the job summary holds the whole diff. */
+  runUrl?: string;
 }
 
 /**
@@ -79,6 +87,7 @@ export function renderComment(facts: CommentFacts): string {
     lines.push(`| Expires | ${b.expiresAt ? `${b.expiresAt.slice(0, 10)} (renewed on every push)` : 'never'} |`);
     lines.push(`| Branch was | ${b.created ? 'created for this pull request' : 'reused'} |`);
     if (facts.password) lines.push(`| Password | ${escapeMarkdown(passwordText(facts.password))} |`);
+    if (b.lastResetAt) lines.push(`| Reset | ${escapeMarkdown(b.lastResetAt.replace('T', ' ').replace(/Z$/, ' UTC'))}, to its parent's state (\`reset_on_push\`) |`);
     if (facts.headSha) lines.push(`| Commit | \`${facts.headSha.slice(0, 7)}\` |`);
     lines.push('');
     if (facts.targets.length === 0) {
@@ -92,6 +101,7 @@ export function renderComment(facts: CommentFacts): string {
       }
     }
     for (const skipped of facts.skipped ?? []) lines.push('', noteMarkdown(skipped));
+    if (facts.schema) lines.push('', SCHEMA_PLACEHOLDER);
   } else if (facts.state === 'removed') {
     lines.push('### Neon preview database: removed', '');
     // The same words on every close, so a repeated close does not edit the comment again.
@@ -101,7 +111,46 @@ export function renderComment(facts: CommentFacts): string {
     lines.push(`The branch ${codeSpan(facts.branchName)} was not created by neon-preview, so it was left alone.`);
   }
   lines.push('', '<sub>Maintained by neon-preview; this comment is updated in place.</sub>');
-  return lines.join('\n');
+  const text = lines.join('\n');
+  if (!facts.schema) return text;
+  // The diffs get what room the rest of the comment leaves under GitHub's limit.
+  return text.replace(SCHEMA_PLACEHOLDER, () => schemaMarkdown(facts.schema!, COMMENT_LIMIT - COMMENT_MARGIN - text.length, facts.runUrl));
+}
+
+const SCHEMA_PLACEHOLDER = '<!-- neon-preview:schema -->';
+
+function htmlText(text: string): string {
+  return visible(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+}
+
+/** A fenced code block that no line of `text` can close. */
+function fenced(language: string, text: string): string {
+  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${language}\n${visible(text).replace(/\u2028|\u2029/g, '\n')}\n${fence}`;
+}
+
+/** One `<details>` per database with its diff, within `budget` characters. */
+function schemaMarkdown(schema: SchemaDiffs, budget: number, runUrl?: string): string {
+  const title = '**Schema changes** against the parent branch';
+  if (schema.note) return `${title}: ${escapeMarkdown(schema.note)}`;
+  if (schema.diffs.length === 0) return `${title}: no database to compare.`;
+  const overhead = schema.diffs.map((d) => 200 + d.database.length * 2);
+  const shares = shareBudget(
+    schema.diffs.map((d) => d.diff?.length ?? 0),
+    budget - overhead.reduce((a, b) => a + b, 0) - title.length,
+  );
+  const where = runUrl ? `[the job summary](${runUrl})` : 'the job summary';
+  const sections = schema.diffs.map((d, i) => {
+    const name = codeSpan(d.database);
+    if (d.problem !== undefined) return `- ${name}: the diff could not be read (${escapeMarkdown(d.problem)})`;
+    if (!d.diff?.trim()) return `- ${name}: No schema changes`;
+    const { text, cut } = fitDiff(d.diff, shares[i]!);
+    const shortened = cut ? `\n\nShortened to fit the comment; the whole diff is in ${where}.` : '';
+    // HTML, not Markdown, inside <summary>: GitHub renders no Markdown there.
+    return `<details><summary><code>${htmlText(d.database)}</code>: ${htmlText(describeChanges(d.diff))}</summary>\n\n${fenced('diff', text)}${shortened}\n\n</details>`;
+  });
+  return [title, '', ...sections].join('\n');
 }
 
 interface IssueComment {

@@ -14,7 +14,8 @@
 import * as core from '@actions/core';
 import type { Endpoint } from '@neondatabase/api-client';
 import { ApiError } from '../http/retry.js';
-import type { NeonClient, PreviewBranch } from './client.js';
+import type { NeonClient } from './client.js';
+import type { PreviewBranch } from './preview.js';
 import type { ConnectionDetails } from '../variables.js';
 
 /**

@@ -10,7 +10,8 @@ const setSecret = vi.fn();
 vi.mock('@actions/core', async (importOriginal) => ({ ...(await importOriginal<typeof import('@actions/core')>()), setSecret: (s: string) => setSecret(s), info: vi.fn() }));
 
 const { ApiSession, ApiError } = await import('../../src/http/retry.js');
-const { NeonClient, createNeonApi, MANAGED_BY } = await import('../../src/neon/client.js');
+const { NeonClient, createNeonApi } = await import('../../src/neon/client.js');
+const { MANAGED_BY, deletePreviewBranch, ensurePreviewBranch, resolveDatabase } = await import('../../src/neon/preview.js');
 type NeonSettings = import('../../src/inputs.js').NeonSettings;
 type PullRequestRef = import('../../src/targets/target.js').PullRequestRef;
 type Operation = import('@neondatabase/api-client').Operation;
@@ -42,7 +43,19 @@ function client(apiKey = KEY) {
 }
 
 function settings(overrides: Partial<NeonSettings> = {}): NeonSettings {
-  return { apiKey: KEY, projectId: neon.projectId, apiUrl: neon.url, branchName: 'preview/pr-42', branchType: 'data', expiresInSeconds: 3600, suspendTimeoutSeconds: 0, previewPassword: 'rotate', ...overrides };
+  return { apiKey: KEY, projectId: neon.projectId, apiUrl: neon.url, branchName: 'preview/pr-42', branchType: 'data', expiresInSeconds: 3600, suspendTimeoutSeconds: 0, previewPassword: 'rotate', resetOnPush: false, ...overrides };
+}
+
+/** The PR's branch, found (as the create command looks it up: the project's list) or made. */
+function ensure(s: NeonSettings, pr: PullRequestRef, neonClient = client()) {
+  const lookup = neonClient.listBranches().then((all) => ({ found: all.find((b) => b.branch.name === s.branchName), all }));
+  return ensurePreviewBranch(neonClient, s, pr, lookup);
+}
+
+/** Deletes the branch of that name when it is the PR's. */
+async function deleteBranch(name: string, pr: PullRequestRef) {
+  const neonClient = client();
+  return deletePreviewBranch(neonClient, pr, await neonClient.findBranchByName(name));
 }
 
 /** Requests made from now on, read when called. */
@@ -104,7 +117,7 @@ describe('findBranchByName', () => {
 describe('ensureBranch', () => {
   it('creates the branch with the ownership annotations, the expiry and a read-write compute', async () => {
     const requests = requestsSince();
-    const { result, expiresIn } = await during(() => client().ensureBranch(settings({ expiresInSeconds: 7200, suspendTimeoutSeconds: 300 }), PR));
+    const { result, expiresIn } = await during(() => ensure(settings({ expiresInSeconds: 7200, suspendTimeoutSeconds: 300 }), PR));
     const { branch, databases, ready } = result;
 
     expect(branch.created).toBe(true);
@@ -129,7 +142,7 @@ describe('ensureBranch', () => {
   });
 
   it('creates a branch without expiry when expiresInSeconds is 0, schema-only when asked', async () => {
-    const { branch, ready } = await client().ensureBranch(settings({ expiresInSeconds: 0, branchType: 'schema-only' }), PR);
+    const { branch, ready } = await ensure(settings({ expiresInSeconds: 0, branchType: 'schema-only' }), PR);
     await ready;
     expect(branch.expiresAt).toBeUndefined();
     const stored = neon.branchByName('preview/pr-42')!;
@@ -141,16 +154,16 @@ describe('ensureBranch', () => {
 
   it('creates the branch from the parent named by name or by id', async () => {
     const parent = neon.addBranch({ name: 'staging' });
-    const byName = await client().ensureBranch(settings({ parentBranch: 'staging' }), PR);
+    const byName = await ensure(settings({ parentBranch: 'staging' }), PR);
     expect(byName.branch.parentId).toBe(parent.id);
-    const byId = await client().ensureBranch(settings({ branchName: 'preview/pr-43', parentBranch: parent.id }), { ...PR, number: 43 });
+    const byId = await ensure(settings({ branchName: 'preview/pr-43', parentBranch: parent.id }), { ...PR, number: 43 });
     expect(byId.branch.parentId).toBe(parent.id);
     expect(neon.standIn.requestsTo(/\/branches$/, 'POST').map((r) => (r.body as { branch: { parent_id?: string } }).branch.parent_id)).toEqual([parent.id, parent.id]);
     await Promise.all([byName.ready, byId.ready]);
   });
 
   it('fails naming the input when the parent branch does not exist, creating nothing', async () => {
-    await expect(client().ensureBranch(settings({ parentBranch: 'no-such-parent' }), PR)).rejects.toThrow(/`parent_branch`: no branch named or with id "no-such-parent"/);
+    await expect(ensure(settings({ parentBranch: 'no-such-parent' }), PR)).rejects.toThrow(/`parent_branch`: no branch named or with id "no-such-parent"/);
     expect(neon.branchByName('preview/pr-42')).toBeUndefined();
   });
 
@@ -158,7 +171,7 @@ describe('ensureBranch', () => {
     const seeded = neon.addBranch({ name: 'preview/pr-42', annotations: MANAGED, expiresAt: new Date(Date.now() + 600_000).toISOString() });
     const requests = requestsSince();
 
-    const { result, expiresIn } = await during(() => client().ensureBranch(settings({ expiresInSeconds: 86_400 }), PR));
+    const { result, expiresIn } = await during(() => ensure(settings({ expiresInSeconds: 86_400 }), PR));
     const { branch, ready } = result;
     await ready;
 
@@ -173,14 +186,14 @@ describe('ensureBranch', () => {
 
   it('reusing a branch with expiresInSeconds 0 removes its expiry', async () => {
     neon.addBranch({ name: 'preview/pr-42', annotations: MANAGED, expiresAt: new Date(Date.now() + 600_000).toISOString() });
-    const { branch } = await client().ensureBranch(settings({ expiresInSeconds: 0 }), PR);
+    const { branch } = await ensure(settings({ expiresInSeconds: 0 }), PR);
     expect(branch.expiresAt).toBeUndefined();
     expect(neon.branchByName('preview/pr-42')!.expires_at).toBeUndefined();
   });
 
   it('reuses the branch it just created, waiting for it to be ready, with the same id', async () => {
-    const first = await client().ensureBranch(settings(), PR);
-    const { result: second, expiresIn } = await during(() => client().ensureBranch(settings({ expiresInSeconds: 7200 }), PR));
+    const first = await ensure(settings(), PR);
+    const { result: second, expiresIn } = await during(() => ensure(settings({ expiresInSeconds: 7200 }), PR));
     expect(second.branch.created).toBe(false);
     expect(second.branch.id).toBe(first.branch.id);
     expect(expiresIn(7200, neon.branchByName('preview/pr-42')!.expires_at)).toBe(true);
@@ -190,7 +203,7 @@ describe('ensureBranch', () => {
   it('leaves one branch when two runs create it at once: the 409 leads to reuse', async () => {
     // Both look the name up before either creates it, whichever answer comes first.
     const lookups = [neon.standIn.hold('GET', /\/branches$/), neon.standIn.hold('GET', /\/branches$/)];
-    const both = Promise.all([client().ensureBranch(settings(), PR), client().ensureBranch(settings(), PR)]);
+    const both = Promise.all([ensure(settings(), PR), ensure(settings(), PR)]);
     await Promise.all(lookups.map((h) => h.arrived));
     for (const h of lookups) h.release();
     const [a, b] = await both;
@@ -204,7 +217,7 @@ describe('ensureBranch', () => {
 
   it('looks the branch up again, without a second create, when the answer to the create is lost after it landed', async () => {
     neon.standIn.failNext({ method: 'POST', path: /\/branches$/, status: 502, afterApply: true });
-    const { branch, ready } = await client().ensureBranch(settings(), PR);
+    const { branch, ready } = await ensure(settings(), PR);
     await ready;
     expect(branch.id).toBe(neon.branchByName('preview/pr-42')!.id);
     expect(neon.standIn.requestsTo(/\/branches$/, 'POST')).toHaveLength(1);
@@ -213,12 +226,12 @@ describe('ensureBranch', () => {
 
   it('creates again when the branch a 409 named is gone by the time it is looked up; after five such creates, throws the 409', async () => {
     neon.standIn.failNext({ method: 'POST', path: /\/branches$/, status: 409, body: { code: 'BRANCH_ALREADY_EXISTS', message: 'branch already exists' } });
-    const made = await client().ensureBranch(settings(), PR);
+    const made = await ensure(settings(), PR);
     expect(made.branch.created).toBe(true);
     expect(neon.standIn.requestsTo(/\/branches$/, 'POST')).toHaveLength(2);
 
     neon.standIn.failNext({ method: 'POST', path: /\/branches$/, status: 409, body: { code: 'BRANCH_ALREADY_EXISTS', message: 'branch already exists' }, times: 5 });
-    const error: unknown = await client().ensureBranch(settings({ branchName: 'preview/pr-44' }), { ...PR, number: 44 }).catch((e: unknown) => e);
+    const error: unknown = await ensure(settings({ branchName: 'preview/pr-44' }), { ...PR, number: 44 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as InstanceType<typeof ApiError>).status).toBe(409);
     expect(neon.standIn.requestsTo(/\/branches$/, 'POST')).toHaveLength(2 + 5);
@@ -226,9 +239,9 @@ describe('ensureBranch', () => {
 
   it('refuses a branch of that name that neon-preview did not create, or that belongs to another repository', async () => {
     neon.addBranch({ name: 'preview/pr-42', annotations: { owner: 'someone' } });
-    await expect(client().ensureBranch(settings(), PR)).rejects.toThrow(/was not created by neon-preview/);
+    await expect(ensure(settings(), PR)).rejects.toThrow(/was not created by neon-preview/);
     neon.addBranch({ name: 'preview/pr-43', annotations: { ...MANAGED, 'github-repo': 'other-org/other-app' } });
-    await expect(client().ensureBranch(settings({ branchName: 'preview/pr-43' }), PR)).rejects.toThrow(/belongs to other-org\/other-app, not octo-org\/preview-app/);
+    await expect(ensure(settings({ branchName: 'preview/pr-43' }), PR)).rejects.toThrow(/belongs to other-org\/other-app, not octo-org\/preview-app/);
     expect(neon.standIn.requestsTo(/\/branches/, 'PATCH')).toEqual([]);
   });
 });
@@ -236,7 +249,7 @@ describe('ensureBranch', () => {
 describe('waitForOperations', () => {
   it('waits through an operation that is `failed` until it finishes', async () => {
     neon.failNextOperations('failed-then-finished', { action: 'create_branch' });
-    const { branch, ready } = await client().ensureBranch(settings(), PR);
+    const { branch, ready } = await ensure(settings(), PR);
     await ready;
     // Had `failed` ended the wait, the operation would still be failed now.
     const create = neon.operations().find((op) => op.branch_id === branch.id && op.action === 'create_branch')!;
@@ -287,7 +300,7 @@ describe('waitForOperations', () => {
 
   it('rejects naming the operation that ended in `error`', async () => {
     neon.failNextOperations('error', { action: 'start_compute' });
-    const { branch, ready } = await client().ensureBranch(settings(), PR);
+    const { branch, ready } = await ensure(settings(), PR);
     const op = neon.operations().find((o) => o.branch_id === branch.id && o.action === 'start_compute')!;
     await expect(ready).rejects.toThrow(`Neon: operation start_compute (${op.id}) on branch ${branch.id} ended in error: operation failed (injected by the stand-in)`);
   });
@@ -303,29 +316,29 @@ describe('waitForOperations', () => {
 describe('resolveDatabase', () => {
   it('without `database`, fails when the branch has several databases, listing them', async () => {
     const b = neon.addBranch({ name: 'multi', databases: [{ name: 'app', owner: 'app_owner' }, { name: 'analytics', owner: 'analyst' }] });
-    await expect(client().resolveDatabase(b.id, {})).rejects.toThrow('Input `database`: the branch has several databases (app, analytics); set `database` to the one to publish');
+    await expect(resolveDatabase(client(), b.id, {})).rejects.toThrow('Input `database`: the branch has several databases (app, analytics); set `database` to the one to publish');
   });
 
   it('fails naming the input when the named database is missing', async () => {
     const b = neon.addBranch({ name: 'multi', databases: [{ name: 'app', owner: 'app_owner' }, { name: 'analytics', owner: 'analyst' }] });
-    await expect(client().resolveDatabase(b.id, { database: 'reports' })).rejects.toThrow('Input `database`: the branch has no database "reports"; it has: app, analytics');
+    await expect(resolveDatabase(client(), b.id, { database: 'reports' })).rejects.toThrow('Input `database`: the branch has no database "reports"; it has: app, analytics');
   });
 
   it("takes the named database and its owner, or the only database and its owner, or the role given", async () => {
     const b = neon.addBranch({ name: 'multi', databases: [{ name: 'app', owner: 'app_owner' }, { name: 'analytics', owner: 'analyst' }] });
-    expect(await client().resolveDatabase(b.id, { database: 'analytics' })).toEqual({ database: 'analytics', role: 'analyst' });
-    expect(await client().resolveDatabase(b.id, { database: 'analytics', role: 'app_owner' })).toEqual({ database: 'analytics', role: 'app_owner' });
+    expect(await resolveDatabase(client(), b.id, { database: 'analytics' })).toEqual({ database: 'analytics', role: 'analyst' });
+    expect(await resolveDatabase(client(), b.id, { database: 'analytics', role: 'app_owner' })).toEqual({ database: 'analytics', role: 'app_owner' });
     const single = neon.addBranch({ name: 'single' });
-    expect(await client().resolveDatabase(single.id, {})).toEqual({ database: 'neondb', role: 'neondb_owner' });
-    expect(await client().resolveDatabase(single.id, { role: 'reader' })).toEqual({ database: 'neondb', role: 'reader' });
+    expect(await resolveDatabase(client(), single.id, {})).toEqual({ database: 'neondb', role: 'neondb_owner' });
+    expect(await resolveDatabase(client(), single.id, { role: 'reader' })).toEqual({ database: 'neondb', role: 'reader' });
   });
 
   it('asks Neon nothing when both inputs are given or the databases are known', async () => {
     const requests = requestsSince();
-    expect(await client().resolveDatabase('br-any', { database: 'd', role: 'r' })).toEqual({ database: 'd', role: 'r' });
-    expect(await client().resolveDatabase('br-any', {}, [{ name: 'shop', owner_name: 'shopkeeper' } as never])).toEqual({ database: 'shop', role: 'shopkeeper' });
+    expect(await resolveDatabase(client(), 'br-any', { database: 'd', role: 'r' })).toEqual({ database: 'd', role: 'r' });
+    expect(await resolveDatabase(client(), 'br-any', {}, [{ name: 'shop', owner_name: 'shopkeeper' } as never])).toEqual({ database: 'shop', role: 'shopkeeper' });
     expect(requests()).toEqual([]);
-    await expect(client().resolveDatabase('br-any', {}, [])).rejects.toThrow('the branch has no database; set `database`');
+    await expect(resolveDatabase(client(), 'br-any', {}, [])).rejects.toThrow('the branch has no database; set `database`');
   });
 });
 
@@ -334,10 +347,10 @@ describe('deleteBranch', () => {
     neon.addBranch({ name: 'preview/pr-42' });
     neon.addBranch({ name: 'preview/pr-43', annotations: { ...MANAGED, 'github-repo': 'other-org/other-app' } });
 
-    const unmanaged = await client().deleteBranch('preview/pr-42', PR);
+    const unmanaged = await deleteBranch('preview/pr-42', PR);
     expect(unmanaged.outcome).toBe('kept');
     expect(unmanaged.reason).toMatch(/has no managed-by=neon-preview annotation/);
-    const foreign = await client().deleteBranch('preview/pr-43', PR);
+    const foreign = await deleteBranch('preview/pr-43', PR);
     expect(foreign.outcome).toBe('kept');
     expect(foreign.reason).toMatch(/belongs to other-org\/other-app/);
 
@@ -347,14 +360,14 @@ describe('deleteBranch', () => {
   });
 
   it("says 'absent' for a branch that does not exist", async () => {
-    const result = await client().deleteBranch('preview/pr-404', PR);
+    const result = await deleteBranch('preview/pr-404', PR);
     expect(result).toEqual({ outcome: 'absent' });
     expect(neon.standIn.requestsTo(/\/branches\//, 'DELETE')).toEqual([]);
   });
 
   it('deletes its branch and waits for the deletion; deleting it again by id says absent', async () => {
     const b = neon.addBranch({ name: 'preview/pr-42', annotations: MANAGED });
-    const result = await client().deleteBranch('preview/pr-42', PR);
+    const result = await deleteBranch('preview/pr-42', PR);
     expect(result.outcome).toBe('deleted');
     expect(result.branch?.id).toBe(b.id);
     expect(neon.branchByName('preview/pr-42')).toBeUndefined();
