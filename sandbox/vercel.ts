@@ -37,7 +37,7 @@ import { FilterProjectEnvsResponseBody$inboundSchema } from '@vercel/sdk/models/
 import { GetDeploymentsResponseBody$inboundSchema } from '@vercel/sdk/models/getdeploymentsop.js';
 import { GetProjectResponseBody$inboundSchema } from '@vercel/sdk/models/getprojectresponsebody.js';
 import { RemoveProjectEnvResponseBody$inboundSchema } from '@vercel/sdk/models/removeprojectenvop.js';
-import { driftCreated, driftList, driftPagination } from './vercel/drift.js';
+import { driftCreated, driftDeployments, driftList, driftProject, driftRedeployed } from './vercel/drift.js';
 import { gitBranchRefusal, NOTHING_CREATED_MESSAGE, projectJson, toLink, type GitLink } from './vercel/git.js';
 import { issues, SdkSchemaCheck, type Schema } from './vercel/schemas.js';
 import type { AddEnvInit, AddProjectInit, DeploymentState, EnvTarget, StandInDeployment, StandInEnv, StandInProject, StandInRedeploy, VercelStandIn, VercelStandInOptions } from './vercel/types.js';
@@ -265,7 +265,10 @@ export async function startVercelStandIn(options: VercelStandInOptions = {}): Pr
 
   // --- projects --------------------------------------------------------------------------------
 
-  standIn.route('GET', '/v9/projects/{idOrName}', (req) => reply(req, GetProjectResponseBody$inboundSchema, 200, projectJson(projectOf(req, scopeOf(req)))));
+  standIn.route('GET', '/v9/projects/{idOrName}', (req) => {
+    const body = projectJson(projectOf(req, scopeOf(req)));
+    return drift ? reply(req, GetProjectResponseBody$inboundSchema, 200, driftProject(body), true) : reply(req, GetProjectResponseBody$inboundSchema, 200, body);
+  });
 
   // --- environment variables -------------------------------------------------------------------
 
@@ -416,7 +419,8 @@ export async function startVercelStandIn(options: VercelStandInOptions = {}): Pr
     const page = found.slice(0, limit);
     const next = found.length > limit ? page[page.length - 1]!.d.createdAt : null;
     const pagination = { count: page.length, next, prev: null };
-    return reply(req, GetDeploymentsResponseBody$inboundSchema, 200, { deployments: page.map(({ d, p }) => deploymentJson(d, p)), pagination: drift ? driftPagination(pagination) : pagination }, drift);
+    const body = { deployments: page.map(({ d, p }) => deploymentJson(d, p)), pagination };
+    return drift ? reply(req, GetDeploymentsResponseBody$inboundSchema, 200, driftDeployments(body), true) : reply(req, GetDeploymentsResponseBody$inboundSchema, 200, body);
   });
 
   standIn.route('POST', '/v13/deployments', (req) => {
@@ -473,7 +477,7 @@ export async function startVercelStandIn(options: VercelStandInOptions = {}): Pr
       type: 'LAMBDAS',
       version: 2,
     };
-    return reply(req, CreateDeploymentResponseBody$inboundSchema, 200, response);
+    return drift ? reply(req, CreateDeploymentResponseBody$inboundSchema, 200, driftRedeployed(response), true) : reply(req, CreateDeploymentResponseBody$inboundSchema, 200, response);
   });
 
   await standIn.start();

@@ -42,3 +42,29 @@ export function driftCreated(body: { created?: unknown; failed: unknown[] }): Re
 export function driftPagination(pagination: { count: number; next: number | null; prev: number | null }): Record<string, unknown> {
   return { count: String(pagination.count), next: pagination.next === null ? null : String(pagination.next), prev: '0' };
 }
+
+/**
+ * A project answer drifted: without `alias`, which the SDK's schema requires (vercel/sdk#206),
+ * `security.managedRules` empty (#193), a `framework` the SDK's enum lacks (the enum grows with
+ * Vercel's frameworks: vercel/sdk#272 adds members), and new fields. `link` is as Vercel sends it.
+ */
+export function driftProject(body: Record<string, unknown>): Record<string, unknown> {
+  const { alias: _alias, ...rest } = body;
+  return { ...rest, ...NEW_FIELDS, framework: 'brand-new-framework', security: { firewallEnabled: false, managedRules: {} } };
+}
+
+/**
+ * A deployments list drifted: pagination numbers as strings (#30), and on each deployment new
+ * fields and a `source` the SDK's enum lacks (an unknown enum value, as 17.1 of the issues says).
+ */
+export function driftDeployments(body: { deployments: Record<string, unknown>[]; pagination: { count: number; next: number | null; prev: number | null } }): Record<string, unknown> {
+  return { deployments: body.deployments.map((d) => ({ ...d, ...NEW_FIELDS, source: 'agent' })), pagination: driftPagination(body.pagination) };
+}
+
+/**
+ * A redeploy's answer drifted: the new deployment in a state the SDK's enum lacks (the enum has
+ * grown before: `BLOCKED`), and new fields. The deployment is created all the same.
+ */
+export function driftRedeployed(body: Record<string, unknown>): Record<string, unknown> {
+  return { ...body, ...NEW_FIELDS, readyState: 'PROVISIONING', status: 'PROVISIONING' };
+}

@@ -168,8 +168,10 @@ export interface VercelStandIn {
    * Drift mode: answers drift from the SDK's schemas as Vercel's live answers do (vercel/sdk#104,
    * #30, #175, #206). The variable list carries other variables with `type` and `target` values
    * the SDK's enums lack and fields it does not know, with its pagination numbers as strings; an
-   * upsert's 201 leaves out `failed` (which the SDK's schema requires) and adds unknown fields.
-   * The writes themselves happen. Drifted answers are not counted in `standIn.violations`.
+   * upsert's 201 leaves out `failed` (which the SDK's schema requires) and adds unknown fields;
+   * the project lacks `alias` and has an empty `security.managedRules` and a new `framework`; the
+   * deployments list and a redeploy's answer carry enum values the SDK lacks. The writes themselves
+   * happen. Drifted answers are not counted in `standIn.violations`.
    */
   setDrift(on: boolean): void;
   /** The next `count` (default 1) variable writes answer 400 "an env update is already happening". */
