@@ -265,11 +265,11 @@ describe("the workflow's default token", () => {
     const { result: opened, requests } = await githubRequestsOf(() => run('opened', pr, { inputs: { github_token: undefined } }));
     expect(opened.code).toBe(1);
     const error = opened.stdout.split('\n').find((l) => l.startsWith('::error::'))!;
-    expect(error).toMatch(/^::error::GitHub: get environment pr-502 failed: HTTP 403: Resource not accessible by integration/);
-    expect(error).toContain('Administration: write');
-    expect(error).toContain('Environments: write');
-    expect(error).toContain('`github_token`');
-    expect(opened.summary).toMatch(/Neon preview database: failed[\s\S]*Administration: write/);
+    expect(error).toMatch(/^::error::GitHub: get environment pr-502 failed: HTTP 403: Resource not accessible by integration\. The token in `github_token` lacks Actions: read, which this request needs\. /);
+    expect(error).toContain('needs a fine-grained personal access token or GitHub App token with Actions: read, Administration: write, Environments: write and Deployments: write');
+    expect(error).toContain("the workflow's GITHUB_TOKEN can never manage environments");
+    expect(error).toContain('`github_token: ${{ secrets.NEON_PREVIEW_GITHUB_TOKEN }}`');
+    expect(opened.summary).toMatch(/Neon preview database: failed[\s\S]*lacks Actions: read/);
     // A 403 without retry-after is an answer, not a rate limit: one request, no retry.
     expect(shape(requests)).toEqual(['GET /environments/pr-502 403']);
     expect(requests[0]!.headers.authorization).toBe(`token ${github.tokens.actions}`);
@@ -290,7 +290,7 @@ describe("the workflow's default token", () => {
     // the target's failure, so a rerun with a working token finds only GitHub to clean).
     const closedDefault = await run('closed', pr, { inputs: { github_token: undefined } });
     expect(closedDefault.code).toBe(1);
-    expect(closedDefault.stdout).toMatch(/^::error::GitHub: delete environment pr-502 failed: HTTP 403: .*Administration: write and Environments: write/m);
+    expect(closedDefault.stdout).toMatch(/^::error::GitHub: delete environment pr-502 failed: HTTP 403: Resource not accessible by integration\. The token in `github_token` lacks Administration: write, which this request needs and which the workflow's GITHUB_TOKEN can never have\. /m);
     expect(neon.branchByName(`preview/pr-${pr}`)).toBeUndefined();
     expect(closedDefault.summary).toContain('Neon preview database: failed');
     expect(github.comments(pr)).toEqual([]);
@@ -346,5 +346,31 @@ describe("GitHub's secondary rate limit", () => {
     expect(github.deployments(env)).toEqual([]);
     expect(commentsOf(pr)[0]!.body).toContain('### Neon preview database: removed');
     expectNoLeak(closed, pr, secretsOf(opened));
+  });
+});
+
+describe('a private repository on the Free plan', () => {
+  it('fails the create with one line saying environments need a paid plan and what to do, and writes nothing to GitHub', async () => {
+    const pr = 504;
+    const free = await startGitHubStandIn({ repository: REPOSITORY, repositoryPrivate: true, plan: 'free' });
+    try {
+      const inputs = { neon_api_key: NEON_KEY, neon_project_id: neon.projectId, neon_api_url: neon.url, targets: 'github', timeout: '60', github_token: free.tokens.admin };
+      free.setPullRequest(pr, { state: 'open', headRef: `feature/pr-${pr}` });
+      const opened = await runBuiltAction({ githubApiUrl: free.url, githubToken: free.tokens.actions, inputs, event: pullRequestEvent({ action: 'opened', number: pr, headSha: sha(pr, 1) }) });
+      expect(opened.code).toBe(1);
+      const errors = opened.stdout.split('\n').filter((l) => l.startsWith('::error::'));
+      expect(errors).toEqual([
+        `::error::GitHub: get environment pr-${pr} failed: HTTP 403: Upgrade to GitHub Pro or make this repository public to enable this feature. Environments on a private repository need GitHub Pro, Team or Enterprise: make ${REPOSITORY} public, upgrade its owner's plan, or drop \`github\` from \`targets\``,
+      ]);
+      expect(opened.summary).toContain('need GitHub Pro, Team or Enterprise');
+      expect(free.environments()).toEqual([]);
+      expect(free.deployments()).toEqual([]);
+      expect(free.standIn.requestsTo(/\/environments/).map((r) => `${r.method} ${r.status}`)).toEqual(['GET 403']);
+      expect(free.standIn.violations).toEqual([]);
+      const o = opened.outputs;
+      expect(leakedSecrets(opened, [free.tokens.admin, free.tokens.actions, NEON_KEY, ...[o.db_url, o.db_url_pooled, o.password].filter((v): v is string => !!v)])).toEqual([]);
+    } finally {
+      await free.stop();
+    }
   });
 });

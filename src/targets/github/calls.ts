@@ -19,7 +19,7 @@ export interface Place {
   environment: string;
 }
 
-export interface CallSpec extends Pick<CallOptions, 'acceptStatus' | 'idempotent'> {
+interface CallSpec extends Pick<CallOptions, 'acceptStatus' | 'idempotent'> {
   /** What a 404 means for this call, when it is a failure. */
   notFound?: string;
 }
@@ -35,7 +35,7 @@ export function repositoryHelp(owner: string, repo: string): string {
 }
 
 /** The repository a request goes to. */
-export type Repository = Pick<Place, 'owner' | 'repo'>;
+type Repository = Pick<Place, 'owner' | 'repo'>;
 
 /** The run's Octokit under the run's session. */
 export class GitHubApi {

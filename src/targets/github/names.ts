@@ -4,7 +4,7 @@ import type { ManagedEntry } from '../target.js';
 import { environmentName } from './index.js';
 
 /** What an environment's name says about its pull request. */
-export interface EnvironmentNameMatch {
+interface EnvironmentNameMatch {
   /** Set when the template has `{pr}`. */
   pr?: number;
   /** The sanitised head as it stands in the name; set when the template has `{head}`. */

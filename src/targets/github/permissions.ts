@@ -6,7 +6,7 @@
 // `environments` key under `permissions:` (docs, "Controlling permissions for GITHUB_TOKEN").
 import type { CallFailure } from '../../http/retry.js';
 
-export type Access = 'read' | 'write';
+type Access = 'read' | 'write';
 
 interface Need {
   /** Relative to /repos/{owner}/{repo}. */

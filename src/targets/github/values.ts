@@ -39,7 +39,7 @@ function loadSodium(): Promise<typeof import('libsodium-wrappers').default> {
 }
 
 /** Seals `value` for GitHub with the environment's public key (libsodium sealed box, base64). */
-export async function sealSecret(value: string, publicKey: Uint8Array): Promise<string> {
+async function sealSecret(value: string, publicKey: Uint8Array): Promise<string> {
   const sodium = await loadSodium();
   return sodium.to_base64(sodium.crypto_box_seal(sodium.from_string(value), publicKey), sodium.base64_variants.ORIGINAL);
 }
