@@ -28,11 +28,15 @@ const DETAILS = {
   directHost: 'ep-1.neon.tech',
   pooledHost: 'ep-1-pooler.neon.tech',
 };
-/** The second sentence of every refusal on environments: what the target needs and from whom. */
-const TARGET_NEEDS =
+/** The second sentence of every refusal on environments: what the target needs, and from whom. */
+const targetNeeds = (workflowToken: boolean) =>
   'The github target needs a fine-grained personal access token or GitHub App token with Actions: read, Administration: write, Environments: write and Deployments: write ' +
-  "(a classic token needs the repo scope; the workflow's GITHUB_TOKEN can never manage environments): store it as a secret and pass it as `github_token: ${{ secrets.NEON_PREVIEW_GITHUB_TOKEN }}`";
+  `(a classic token needs the repo scope${workflowToken ? "; the workflow's GITHUB_TOKEN can never manage environments" : ''}): store it as a secret and pass it as \`github_token: \${{ secrets.NEON_PREVIEW_GITHUB_TOKEN }}\``;
+/** After a permission the workflow's token can have (Actions), the sentence says it cannot manage environments. */
+const TARGET_NEEDS = targetNeeds(true);
+/** After one it can never have, that was said already. */
 const NEVER = "and which the workflow's GITHUB_TOKEN can never have";
+const NEVER_NEEDS = targetNeeds(false);
 
 let gh: GitHubStandIn;
 
@@ -111,7 +115,7 @@ describe('a 403 names the permission its request needs', () => {
     await publish();
     const before = gh.deployments('pr-42');
     expect(await failureOf(remove(gh.tokens.actions))).toBe(
-      `GitHub: delete environment pr-42 failed: HTTP 403: Resource not accessible by integration. The token in \`github_token\` lacks Administration: write, which this request needs ${NEVER}. ${TARGET_NEEDS}`,
+      `GitHub: delete environment pr-42 failed: HTTP 403: Resource not accessible by integration. The token in \`github_token\` lacks Administration: write, which this request needs ${NEVER}. ${NEVER_NEEDS}`,
     );
     expect(gh.environment('pr-42')).toBeDefined();
     expect(gh.deployments('pr-42')).toEqual(before);
@@ -131,13 +135,13 @@ describe('a 403 names the permission its request needs', () => {
   it('creating the environment needs Administration: write, its values Environments', async () => {
     await start();
     expect(await failureOf(publish(tokenWithout('administration')))).toBe(
-      `GitHub: create environment pr-42 failed: HTTP 403: Resource not accessible by personal access token. The token in \`github_token\` lacks Administration: write, which this request needs ${NEVER}. ${TARGET_NEEDS}`,
+      `GitHub: create environment pr-42 failed: HTTP 403: Resource not accessible by personal access token. The token in \`github_token\` lacks Administration: write, which this request needs ${NEVER}. ${NEVER_NEEDS}`,
     );
     expect(gh.environments()).toEqual([]);
 
     // The environment is made; its public key is refused.
     expect(await failureOf(publish(tokenWithout('environments')))).toBe(
-      `GitHub: get public key of environment pr-42 failed: HTTP 403: Resource not accessible by personal access token. The token in \`github_token\` lacks Environments: read, which this request needs ${NEVER}. ${TARGET_NEEDS}`,
+      `GitHub: get public key of environment pr-42 failed: HTTP 403: Resource not accessible by personal access token. The token in \`github_token\` lacks Environments: read, which this request needs ${NEVER}. ${NEVER_NEEDS}`,
     );
     expect(gh.environment('pr-42')).toMatchObject({ secretNames: [], variables: {} });
   });
@@ -165,7 +169,7 @@ describe('a 403 names the permission its request needs', () => {
       body: { message: 'Resource not accessible by integration' },
     });
     expect(await failureOf(publish())).toBe(
-      `GitHub: list variables of environment pr-42 failed: HTTP 403: Resource not accessible by integration. The token in \`github_token\` lacks Environments: read or Administration: write and Actions: read, which this request needs ${NEVER}. ${TARGET_NEEDS}`,
+      `GitHub: list variables of environment pr-42 failed: HTTP 403: Resource not accessible by integration. The token in \`github_token\` lacks Environments: read or Administration: write and Actions: read, which this request needs ${NEVER}. ${NEVER_NEEDS}`,
     );
     // GitHub Enterprise Server, a proxy: no header.
     gh.standIn.failNext({ method: 'DELETE', path: /\/deployments\/\d+$/, status: 403, body: { message: 'Resource not accessible by integration' } });

@@ -93,10 +93,11 @@ export function forbiddenHelp(request: RequestName, failure: CallFailure): strin
     const key = `deployments: ${need.access}`;
     return `${lacks}: grant it to the fine-grained token or GitHub App (a classic token needs the ${need.classic} scope; the workflow's GITHUB_TOKEN needs \`${key}\` under \`permissions:\`)`;
   }
+  // Said once: the clause above, or here.
+  const workflowToken = never ? '' : "; the workflow's GITHUB_TOKEN can never manage environments";
   return (
     `${lacks}. The github target needs a fine-grained personal access token or GitHub App token with ${TARGET_NEEDS} ` +
-    "(a classic token needs the repo scope; the workflow's GITHUB_TOKEN can never manage environments): store it as a secret and pass it as " +
-    '`github_token: ${{ secrets.NEON_PREVIEW_GITHUB_TOKEN }}`'
+    `(a classic token needs the repo scope${workflowToken}): store it as a secret and pass it as \`github_token: \${{ secrets.NEON_PREVIEW_GITHUB_TOKEN }}\``
   );
 }
 
