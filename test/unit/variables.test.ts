@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { prismaUrl, resolveVariables, type ConnectionDetails } from '../../src/variables.js';
+import { prismaUrl, resolveVariables, VARIABLE_SOURCES, type ConnectionDetails } from '../../src/variables.js';
 
 const connection: ConnectionDetails = {
   branchId: 'br-quiet-sun-123',
@@ -15,8 +15,7 @@ const connection: ConnectionDetails = {
 
 describe('variables', () => {
   it('maps every source and marks those that carry the password secret', () => {
-    const sources = ['pooled_url', 'direct_url', 'pooled_host', 'direct_host', 'role', 'database', 'password', 'branch_id', 'branch_name', 'prisma_url'] as const;
-    const values = resolveVariables(sources.map((source) => ({ name: source.toUpperCase(), source })), connection);
+    const values = resolveVariables(VARIABLE_SOURCES.map((source) => ({ name: source.toUpperCase(), source })), connection);
     expect(values.map((v) => [v.name, v.secret])).toEqual([
       ['POOLED_URL', true],
       ['DIRECT_URL', true],
@@ -28,9 +27,18 @@ describe('variables', () => {
       ['BRANCH_ID', false],
       ['BRANCH_NAME', false],
       ['PRISMA_URL', true],
+      ['PORT', false],
+      ['JDBC_DIRECT_URL', true],
+      ['JDBC_POOLED_URL', true],
+      ['DOTNET_DIRECT_CONNECTION_STRING', true],
+      ['DOTNET_POOLED_CONNECTION_STRING', true],
     ]);
+    // Every secret value holds the password in its format's form, and no other value holds it.
+    const forms = [connection.password, encodeURIComponent(connection.password)];
+    for (const v of values) expect(forms.some((form) => v.value.includes(form)), v.name).toBe(v.secret);
     expect(values.find((v) => v.name === 'PASSWORD')?.value).toBe('npg_p@ss/w0rd');
     expect(values.find((v) => v.name === 'DIRECT_HOST')?.value).toBe('ep-a-1.eu.aws.neon.tech');
+    expect(values.find((v) => v.name === 'PORT')?.value).toBe('5432');
   });
 
   it('adds the PgBouncer parameters Prisma needs to the pooled URL, keeping the rest', () => {
