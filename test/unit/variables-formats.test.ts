@@ -533,6 +533,28 @@ describe('Npgsql connection strings', () => {
   });
 });
 
+describe('random values from a hostile alphabet', () => {
+  // A fixed seed: the same 500 values on every run.
+  let seed = 19;
+  const random = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % n;
+  };
+  const alphabet = [...`;='"&%+/?#{} \t\n,:@[]!*()$~\\aZ9\u00a0\u2028é日`, '🐘'];
+  const values = Array.from({ length: 500 }, () => Array.from({ length: 1 + random(12) }, () => alphabet[random(alphabet.length)]).join(''));
+
+  it('come back whole from pgJDBC, .NET and tedious', () => {
+    for (const value of values) {
+      const c = details({ password: value, database: value, role: value });
+      expect(Object.fromEntries(parsePgJdbcUrl(jdbcUrl(c, true))!), value).toMatchObject({ PGHOST: POOLED_HOST, PGPORT: '5432', PGDBNAME: value, user: value, password: value });
+      const cs = npgsqlConnectionString(c, true);
+      expect(npgsqlSettings(cs), value).toMatchObject({ Host: POOLED_HOST, Port: 5432, Database: value, Username: value, Password: value });
+      const tedious = parseTedious(cs);
+      expect([tedious.get('database'), tedious.get('username'), tedious.get('password')], value).toEqual([value, value, value]);
+    }
+  });
+});
+
 describe('the parsers above follow their drivers', () => {
   it('pgJDBC: refuses a second `/` and a bad escape, and lets host and port parameters override the address', () => {
     expect(parsePgJdbcUrl('jdbc:postgresql://h:5432/a/b?user=u')).toBeNull();
