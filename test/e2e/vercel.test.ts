@@ -2,8 +2,10 @@
 // lives against the Neon, GitHub and Vercel stand-ins: two PRs on one project keep their own
 // branch-scoped values, a synchronize rewrites them in place, a close removes exactly the PR's
 // values, team projects are named on every call, Vercel's refusals and rate limits are handled,
-// the redeploy goes to the head branch's newest preview, and no secret shows in a log, the job
-// summary or the PR comment.
+// the redeploy goes to the head branch's newest preview, answers that drift from the SDK's
+// schemas change nothing, a project without a Git repository fails before anything is written, a
+// PR from the production branch gets nothing on Vercel and succeeds, and no secret shows in a log,
+// the job summary or the PR comment.
 import { CreateProjectEnvResponseBody$inboundSchema } from '@vercel/sdk/models/createprojectenvop.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { REPOSITORY, leakedSecrets, pullRequestEvent, runAction as runBuiltAction, type PullRequestEventOptions, type RunResult } from '../../sandbox/action-runner.js';
@@ -21,6 +23,8 @@ const TEAM_PROJECT = 'prj_teamapp';
 const DEFAULT_KEYS = ['DATABASE_URL', 'DATABASE_URL_UNPOOLED', 'PGDATABASE', 'PGHOST', 'PGHOST_UNPOOLED', 'PGPASSWORD', 'PGUSER'];
 const SECRET_KEYS = ['DATABASE_URL', 'DATABASE_URL_UNPOOLED', 'PGPASSWORD'];
 const ENV_PATH = /^\/v10\/projects\/[^/]+\/env$/;
+/** A create's reads, sent at once (in any order). */
+const CREATE_READS = [`GET /v9/projects/${PROJECT} 200`, `GET /v10/projects/${PROJECT}/env 200`];
 
 let neon: NeonStandIn;
 let github: GitHubStandIn;
@@ -74,8 +78,13 @@ const head = (pr: number): string => `feature/vercel-${pr}`;
 const marker = (pr: number): string => `neon-preview ${REPOSITORY}#${pr}`;
 
 /** One run of dist/index.js for a pull request event, with GitHub served by the stand-in. */
-function run(action: PullRequestEventOptions['action'], pr: number, extra: Record<string, string> = {}): Promise<RunResult> {
-  return runBuiltAction({ githubApiUrl: github.url, githubToken: github.tokens.actions, inputs: inputs(extra), event: pullRequestEvent({ action, number: pr, headRef: head(pr) }) });
+function run(action: PullRequestEventOptions['action'], pr: number, extra: Record<string, string> = {}, headRef = head(pr)): Promise<RunResult> {
+  return runBuiltAction({ githubApiUrl: github.url, githubToken: github.tokens.actions, inputs: inputs(extra), event: pullRequestEvent({ action, number: pr, headRef }) });
+}
+
+/** The nightly sweep's run. */
+function sweep(): Promise<RunResult> {
+  return runBuiltAction({ githubApiUrl: github.url, githubToken: github.tokens.actions, inputs: inputs(), event: { name: 'schedule', payload: { schedule: '0 3 * * *' } } });
 }
 
 /** The Vercel requests made by `step` (runs of one test only, so the log slice is theirs). */
@@ -86,6 +95,12 @@ async function vercelRequestsOf<T>(step: () => Promise<T>): Promise<{ result: T;
 }
 
 const shape = (requests: RecordedRequest[]): string[] => requests.map((r) => `${r.method} ${r.path} ${r.status}`);
+
+/** A create's requests: its reads at once (in any order), then `writes` in order. */
+function expectCreate(requests: RecordedRequest[], writes: string[], reads = CREATE_READS): void {
+  expect(shape(requests.slice(0, reads.length)).sort()).toEqual([...reads].sort());
+  expect(shape(requests.slice(reads.length))).toEqual(writes);
+}
 
 /** The PR's values on the project (those carrying its marker), values in the clear. */
 function valuesOf(pr: number, project = PROJECT): StandInEnv[] {
@@ -189,7 +204,7 @@ describe('two pull requests on one Vercel project', () => {
     expectSuccess(syncA);
     requestCounts['synchronize'] = syncRequests.length;
     expect(syncA.outputs).toMatchObject({ command: 'create', created: 'false', branch_id: openedA.outputs.branch_id, db_url: openedA.outputs.db_url });
-    expect(shape(syncRequests)).toEqual([`GET /v10/projects/${PROJECT}/env 200`, `POST /v10/projects/${PROJECT}/env 201`]);
+    expectCreate(syncRequests, [`POST /v10/projects/${PROJECT}/env 201`]);
     expectOwnValues(a, syncA);
     expect(valuesOf(a).map((e) => e.id).sort()).toEqual(idsBefore);
     for (const pr of [a, b]) for (const key of DEFAULT_KEYS) expect(vercel.envs(PROJECT).filter((e) => e.key === key && e.gitBranch === head(pr)), `${key}@${head(pr)}`).toHaveLength(1);
@@ -243,7 +258,7 @@ describe('a team project', () => {
     const pr = what === 'team id' ? 511 : 512;
     const { result: opened, requests: createRequests } = await vercelRequestsOf(() => run('opened', pr, { vercel_project: 'team-app', vercel_team: team }));
     expectSuccess(opened);
-    expect(createRequests).toHaveLength(2);
+    expectCreate(createRequests, ['POST /v10/projects/team-app/env 201'], ['GET /v9/projects/team-app 200', 'GET /v10/projects/team-app/env 200']);
     for (const r of createRequests) expect(r.query).toMatchObject(scope);
     expectOwnValues(pr, opened, TEAM_PROJECT);
     expect(vercel.envs(PROJECT)).toEqual([]);
@@ -278,7 +293,7 @@ describe("Vercel's refusals", () => {
 
     const { result: failed, requests } = await vercelRequestsOf(() => run('opened', pr));
     expect(failed.code).toBe(1);
-    expect(shape(requests)).toEqual([`GET /v10/projects/${PROJECT}/env 200`, `POST /v10/projects/${PROJECT}/env 201`]);
+    expectCreate(requests, [`POST /v10/projects/${PROJECT}/env 201`]);
     const errors = failed.stdout.split('\n').filter((l) => l.startsWith('::error::'));
     expect(errors).toEqual([`::error::Vercel: publish variables failed: PGPASSWORD: ${reason} (value_too_long)`]);
     expect(failed.summary).toMatch(/Neon preview database: failed[\s\S]*Vercel: publish variables failed: PGPASSWORD: /);
@@ -317,8 +332,8 @@ describe("Vercel's refusals", () => {
     expect(waited, opened.stdout).not.toBeNull();
     expect(Number(waited![1])).toBeLessThanOrEqual(3);
     expect(opened.stdout).toMatch(/Vercel: publish variables: HTTP 400; retrying in/);
-    expect(opened.summary).toMatch(/Vercel: 4 requests \(2 retried\)/);
-    expect(requests).toHaveLength(4);
+    expect(opened.summary).toMatch(/Vercel: 5 requests \(2 retried\)/);
+    expect(requests).toHaveLength(5);
     expectOwnValues(pr, opened);
     expectNoLeak(opened, pr, secretsOf(opened));
   });
@@ -336,10 +351,8 @@ describe('vercel_redeploy', () => {
     const { result: opened, requests } = await vercelRequestsOf(() => run('opened', pr, { vercel_redeploy: 'true' }));
     expectSuccess(opened);
     requestCounts['create, redeploy on'] = requests.length;
-    expect(requests).toHaveLength(4);
-    expect(shape(requests).sort()).toEqual([`GET /v10/projects/${PROJECT}/env 200`, 'GET /v7/deployments 200', `POST /v10/projects/${PROJECT}/env 201`, 'POST /v13/deployments 200'].sort());
-    // The redeploy comes after the values are written.
-    expect(shape(requests).indexOf('POST /v13/deployments 200')).toBeGreaterThan(shape(requests).indexOf(`POST /v10/projects/${PROJECT}/env 201`));
+    // The reads at once; the redeploy after the values are written.
+    expectCreate(requests, [`POST /v10/projects/${PROJECT}/env 201`, 'POST /v13/deployments 200'], [...CREATE_READS, 'GET /v7/deployments 200']);
     expect(requests.find((r) => r.path === '/v7/deployments')!.query).toMatchObject({ projectId: PROJECT, branch: head(pr), target: 'preview' });
     expect(summaryCount(opened, 'Vercel')).toBe(requests.length);
 
@@ -368,8 +381,8 @@ describe('vercel_redeploy', () => {
     const { result: opened, requests } = await vercelRequestsOf(() => run('opened', pr));
     expectSuccess(opened);
     requestCounts['create'] = requests.length;
-    expect(shape(requests)).toEqual([`GET /v10/projects/${PROJECT}/env 200`, `POST /v10/projects/${PROJECT}/env 201`]);
-    expect(requests[0]!.query).toEqual({ gitBranch: head(pr) });
+    expectCreate(requests, [`POST /v10/projects/${PROJECT}/env 201`]);
+    expect(requests.find((r) => r.method === 'GET' && ENV_PATH.test(r.path))!.query).toEqual({ gitBranch: head(pr) });
     expect(summaryCount(opened, 'Vercel')).toBe(requests.length);
     expect(vercel.redeploys()).toEqual([]);
     expect(opened.summary).toContain(`Vercel applies variables to new deployments only: the next push to <code>${head(pr)}</code> builds with them (or set <code>vercel_redeploy: true</code>)`);
@@ -385,12 +398,93 @@ describe('vercel_redeploy', () => {
     const { result: opened, requests } = await vercelRequestsOf(() => run('opened', pr, { vercel_redeploy: 'true' }));
     expectSuccess(opened);
     requestCounts['create, redeploy on, no deployment'] = requests.length;
-    expect(shape(requests).sort()).toEqual([`GET /v10/projects/${PROJECT}/env 200`, 'GET /v7/deployments 200', `POST /v10/projects/${PROJECT}/env 201`].sort());
+    expectCreate(requests, [`POST /v10/projects/${PROJECT}/env 201`], [...CREATE_READS, 'GET /v7/deployments 200']);
     expect(vercel.redeploys()).toEqual([]);
     expect(opened.summary).toContain(`No preview deployment of <code>${head(pr)}</code> yet; the next Git push will build with the values.`);
     expect(opened.stdout).toContain(`::notice::Vercel: no preview deployment of ${head(pr)} yet, so nothing was redeployed`);
     expect(botComment(pr)).toContain(`No preview deployment of \`${head(pr)}\` yet; the next Git push will build with the values.`);
     expectOwnValues(pr, opened);
     expectNoLeak(opened, pr, secretsOf(opened));
+  });
+});
+
+describe("answers that drift from the SDK's schemas (vercel/sdk#104, #30, #175, #206)", () => {
+  it('change nothing: a create with a redeploy, a synchronize that drops names, a close and a sweep all succeed', async () => {
+    vercel.setDrift(true);
+    const [pr, swept] = [551, 552];
+    const preview = vercel.addDeployment(PROJECT, { branch: head(pr) });
+
+    // Create: the upsert's 201 lacks `failed` (#104), the reads carry unknown enum values and
+    // fields; the values are written and the preview redeployed.
+    const { result: opened, requests: openRequests } = await vercelRequestsOf(() => run('opened', pr, { vercel_redeploy: 'true' }));
+    expectSuccess(opened);
+    expectCreate(openRequests, [`POST /v10/projects/${PROJECT}/env 201`, 'POST /v13/deployments 200'], [...CREATE_READS, 'GET /v7/deployments 200']);
+    expectOwnValues(pr, opened);
+    expect(vercel.redeploys().map((r) => r.fromDeploymentId)).toEqual([preview.uid]);
+    expect(opened.summary).toContain(`https://${vercel.redeploys()[0]!.deployment.url}`);
+
+    // Synchronize with fewer names: written in place, the rest removed in one batch.
+    const { result: synced, requests: syncRequests } = await vercelRequestsOf(() => run('synchronize', pr, { env_vars: 'DATABASE_URL=pooled_url' }));
+    expectSuccess(synced);
+    expectCreate(syncRequests, [`POST /v10/projects/${PROJECT}/env 201`, `DELETE /v1/projects/${PROJECT}/env 200`]);
+    expect(valuesOf(pr).map((e) => e.key)).toEqual(['DATABASE_URL']);
+
+    // Close: the PR's value goes.
+    const { result: closed, requests: closeRequests } = await vercelRequestsOf(() => run('closed', pr));
+    expectSuccess(closed);
+    expect(shape(closeRequests)).toEqual([`GET /v10/projects/${PROJECT}/env 200`, `DELETE /v1/projects/${PROJECT}/env 200`]);
+    expect(valuesOf(pr)).toEqual([]);
+
+    // Sweep: a PR closed without its closed run (GitHub no longer knows it) is cleaned up.
+    expectSuccess(await run('opened', swept));
+    expect(valuesOf(swept)).toHaveLength(DEFAULT_KEYS.length);
+    const { result: sweptRun, requests: sweepRequests } = await vercelRequestsOf(() => sweep());
+    expect(sweptRun.code, sweptRun.stdout).toBe(0);
+    expect(sweptRun.outputs.command).toBe('sweep');
+    expect(shape(sweepRequests)).toEqual([`GET /v10/projects/${PROJECT}/env 200`, `DELETE /v1/projects/${PROJECT}/env 200`]);
+    expect(valuesOf(swept)).toEqual([]);
+    expect(vercel.envs(PROJECT)).toEqual([]);
+  });
+});
+
+describe('gitBranch: a branch of the connected Git repository, not its production branch', () => {
+  it('a project without a connected Git repository: the run fails saying so and what to do, and nothing is written to Vercel', async () => {
+    const pr = 561;
+    vercel.setLink(PROJECT, null);
+
+    const { result: failed, requests } = await vercelRequestsOf(() => run('opened', pr, { vercel_redeploy: 'true' }));
+
+    expect(failed.code).toBe(1);
+    const message =
+      "Vercel: nothing was published: project preview-app has no connected Git repository, so it cannot hold values scoped to the branch feature/vercel-561 (Vercel takes branch values only for branches of the connected repository). Connect the repository in the project's Settings → Git, or remove vercel from `targets`.";
+    expect(failed.stdout.split('\n').filter((l) => l.startsWith('::error::'))).toEqual([`::error::${message}`]);
+    expect(failed.summary).toContain('Vercel: nothing was published: project preview-app has no connected Git repository');
+    expect(requests.filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(vercel.envs(PROJECT)).toEqual([]);
+    expectNoLeak(failed, pr, secretsOf(failed));
+  });
+
+  it('a PR from the production branch: Vercel gets nothing, a warning names the rule, the summary and comment say why, the run succeeds; its close has nothing to do', async () => {
+    const pr = 562;
+    vercel.addDeployment(PROJECT, { branch: 'main' });
+
+    const { result: opened, requests } = await vercelRequestsOf(() => run('opened', pr, { vercel_redeploy: 'true' }, 'main'));
+
+    expect(opened.code, opened.stdout).toBe(0);
+    expect(opened.stdout.split('\n').filter((l) => /^::(warning|error)::/.test(l))).toEqual([
+      `::warning::Vercel does not take preview values for the production branch: main, the head branch of pull request #${pr}, is project preview-app's production branch, so Vercel gets nothing for this pull request (no action needed).`,
+    ]);
+    expect(requests.filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(vercel.envs(PROJECT)).toEqual([]);
+    expect(vercel.redeploys()).toEqual([]);
+    // The Neon branch and its outputs are there as for any pull request.
+    expect(opened.outputs.db_url).toBeTruthy();
+    expect(opened.summary).toContain("Nothing published: <code>main</code> is the project's production branch, and Vercel does not take preview values for the production branch.");
+    expect(botComment(pr)).toContain("Nothing published: `main` is the project's production branch, and Vercel does not take preview values for the production branch.");
+    expectNoLeak(opened, pr, secretsOf(opened));
+
+    const { result: closed, requests: closeRequests } = await vercelRequestsOf(() => run('closed', pr, {}, 'main'));
+    expectSuccess(closed);
+    expect(shape(closeRequests)).toEqual([`GET /v10/projects/${PROJECT}/env 200`]);
   });
 });
