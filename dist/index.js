@@ -1,849 +1,6 @@
 import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 9659:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
-var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.HttpClient = exports.HttpClientResponse = exports.HttpClientError = exports.MediaTypes = exports.Headers = exports.HttpCodes = void 0;
-exports.getProxyUrl = getProxyUrl;
-exports.isHttps = isHttps;
-const http = __importStar(__nccwpck_require__(8611));
-const https = __importStar(__nccwpck_require__(5692));
-const pm = __importStar(__nccwpck_require__(3335));
-const tunnel = __importStar(__nccwpck_require__(770));
-const undici_1 = __nccwpck_require__(6752);
-var HttpCodes;
-(function (HttpCodes) {
-    HttpCodes[HttpCodes["OK"] = 200] = "OK";
-    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
-    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
-    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
-    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
-    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
-    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
-    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
-    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
-    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
-    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
-    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
-    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
-    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
-    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
-    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
-    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
-    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
-    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
-    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
-    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
-    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
-    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
-    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
-    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
-    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
-    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
-})(HttpCodes || (exports.HttpCodes = HttpCodes = {}));
-var Headers;
-(function (Headers) {
-    Headers["Accept"] = "accept";
-    Headers["ContentType"] = "content-type";
-})(Headers || (exports.Headers = Headers = {}));
-var MediaTypes;
-(function (MediaTypes) {
-    MediaTypes["ApplicationJson"] = "application/json";
-})(MediaTypes || (exports.MediaTypes = MediaTypes = {}));
-/**
- * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
- * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
- */
-function getProxyUrl(serverUrl) {
-    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
-    return proxyUrl ? proxyUrl.href : '';
-}
-const HttpRedirectCodes = [
-    HttpCodes.MovedPermanently,
-    HttpCodes.ResourceMoved,
-    HttpCodes.SeeOther,
-    HttpCodes.TemporaryRedirect,
-    HttpCodes.PermanentRedirect
-];
-const HttpResponseRetryCodes = [
-    HttpCodes.BadGateway,
-    HttpCodes.ServiceUnavailable,
-    HttpCodes.GatewayTimeout
-];
-const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
-const ExponentialBackoffCeiling = 10;
-const ExponentialBackoffTimeSlice = 5;
-class HttpClientError extends Error {
-    constructor(message, statusCode) {
-        super(message);
-        this.name = 'HttpClientError';
-        this.statusCode = statusCode;
-        Object.setPrototypeOf(this, HttpClientError.prototype);
-    }
-}
-exports.HttpClientError = HttpClientError;
-class HttpClientResponse {
-    constructor(message) {
-        this.message = message;
-    }
-    readBody() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                let output = Buffer.alloc(0);
-                this.message.on('data', (chunk) => {
-                    output = Buffer.concat([output, chunk]);
-                });
-                this.message.on('end', () => {
-                    resolve(output.toString());
-                });
-            }));
-        });
-    }
-    readBodyBuffer() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                const chunks = [];
-                this.message.on('data', (chunk) => {
-                    chunks.push(chunk);
-                });
-                this.message.on('end', () => {
-                    resolve(Buffer.concat(chunks));
-                });
-            }));
-        });
-    }
-}
-exports.HttpClientResponse = HttpClientResponse;
-function isHttps(requestUrl) {
-    const parsedUrl = new URL(requestUrl);
-    return parsedUrl.protocol === 'https:';
-}
-class HttpClient {
-    constructor(userAgent, handlers, requestOptions) {
-        this._ignoreSslError = false;
-        this._allowRedirects = true;
-        this._allowRedirectDowngrade = false;
-        this._maxRedirects = 50;
-        this._allowRetries = false;
-        this._maxRetries = 1;
-        this._keepAlive = false;
-        this._disposed = false;
-        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
-        this.handlers = handlers || [];
-        this.requestOptions = requestOptions;
-        if (requestOptions) {
-            if (requestOptions.ignoreSslError != null) {
-                this._ignoreSslError = requestOptions.ignoreSslError;
-            }
-            this._socketTimeout = requestOptions.socketTimeout;
-            if (requestOptions.allowRedirects != null) {
-                this._allowRedirects = requestOptions.allowRedirects;
-            }
-            if (requestOptions.allowRedirectDowngrade != null) {
-                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
-            }
-            if (requestOptions.maxRedirects != null) {
-                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
-            }
-            if (requestOptions.keepAlive != null) {
-                this._keepAlive = requestOptions.keepAlive;
-            }
-            if (requestOptions.allowRetries != null) {
-                this._allowRetries = requestOptions.allowRetries;
-            }
-            if (requestOptions.maxRetries != null) {
-                this._maxRetries = requestOptions.maxRetries;
-            }
-        }
-    }
-    options(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    get(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('GET', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    del(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    post(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('POST', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    patch(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    put(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PUT', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    head(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    sendStream(verb, requestUrl, stream, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request(verb, requestUrl, stream, additionalHeaders);
-        });
-    }
-    /**
-     * Gets a typed object from an endpoint
-     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
-     */
-    getJson(requestUrl_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            const res = yield this.get(requestUrl, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    postJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.post(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    putJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.put(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    patchJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.patch(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    /**
-     * Makes a raw http request.
-     * All other methods such as get, post, patch, and request ultimately call this.
-     * Prefer get, del, post and patch
-     */
-    request(verb, requestUrl, data, headers) {
-        return __awaiter(this, void 0, void 0, function* () {
-            if (this._disposed) {
-                throw new Error('Client has already been disposed.');
-            }
-            const parsedUrl = new URL(requestUrl);
-            let info = this._prepareRequest(verb, parsedUrl, headers);
-            // Only perform retries on reads since writes may not be idempotent.
-            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
-                ? this._maxRetries + 1
-                : 1;
-            let numTries = 0;
-            let response;
-            do {
-                response = yield this.requestRaw(info, data);
-                // Check if it's an authentication challenge
-                if (response &&
-                    response.message &&
-                    response.message.statusCode === HttpCodes.Unauthorized) {
-                    let authenticationHandler;
-                    for (const handler of this.handlers) {
-                        if (handler.canHandleAuthentication(response)) {
-                            authenticationHandler = handler;
-                            break;
-                        }
-                    }
-                    if (authenticationHandler) {
-                        return authenticationHandler.handleAuthentication(this, info, data);
-                    }
-                    else {
-                        // We have received an unauthorized response but have no handlers to handle it.
-                        // Let the response return to the caller.
-                        return response;
-                    }
-                }
-                let redirectsRemaining = this._maxRedirects;
-                while (response.message.statusCode &&
-                    HttpRedirectCodes.includes(response.message.statusCode) &&
-                    this._allowRedirects &&
-                    redirectsRemaining > 0) {
-                    const redirectUrl = response.message.headers['location'];
-                    if (!redirectUrl) {
-                        // if there's no location to redirect to, we won't
-                        break;
-                    }
-                    const parsedRedirectUrl = new URL(redirectUrl);
-                    if (parsedUrl.protocol === 'https:' &&
-                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
-                        !this._allowRedirectDowngrade) {
-                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
-                    }
-                    // we need to finish reading the response before reassigning response
-                    // which will leak the open socket.
-                    yield response.readBody();
-                    // strip authorization header if redirected to a different hostname
-                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-                        for (const header in headers) {
-                            // header names are case insensitive
-                            if (header.toLowerCase() === 'authorization') {
-                                delete headers[header];
-                            }
-                        }
-                    }
-                    // let's make the request with the new redirectUrl
-                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
-                    response = yield this.requestRaw(info, data);
-                    redirectsRemaining--;
-                }
-                if (!response.message.statusCode ||
-                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
-                    // If not a retry code, return immediately instead of retrying
-                    return response;
-                }
-                numTries += 1;
-                if (numTries < maxTries) {
-                    yield response.readBody();
-                    yield this._performExponentialBackoff(numTries);
-                }
-            } while (numTries < maxTries);
-            return response;
-        });
-    }
-    /**
-     * Needs to be called if keepAlive is set to true in request options.
-     */
-    dispose() {
-        if (this._agent) {
-            this._agent.destroy();
-        }
-        this._disposed = true;
-    }
-    /**
-     * Raw request.
-     * @param info
-     * @param data
-     */
-    requestRaw(info, data) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => {
-                function callbackForResult(err, res) {
-                    if (err) {
-                        reject(err);
-                    }
-                    else if (!res) {
-                        // If `err` is not passed, then `res` must be passed.
-                        reject(new Error('Unknown error'));
-                    }
-                    else {
-                        resolve(res);
-                    }
-                }
-                this.requestRawWithCallback(info, data, callbackForResult);
-            });
-        });
-    }
-    /**
-     * Raw request with callback.
-     * @param info
-     * @param data
-     * @param onResult
-     */
-    requestRawWithCallback(info, data, onResult) {
-        if (typeof data === 'string') {
-            if (!info.options.headers) {
-                info.options.headers = {};
-            }
-            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
-        }
-        let callbackCalled = false;
-        function handleResult(err, res) {
-            if (!callbackCalled) {
-                callbackCalled = true;
-                onResult(err, res);
-            }
-        }
-        const req = info.httpModule.request(info.options, (msg) => {
-            const res = new HttpClientResponse(msg);
-            handleResult(undefined, res);
-        });
-        let socket;
-        req.on('socket', sock => {
-            socket = sock;
-        });
-        // If we ever get disconnected, we want the socket to timeout eventually
-        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
-            if (socket) {
-                socket.end();
-            }
-            handleResult(new Error(`Request timeout: ${info.options.path}`));
-        });
-        req.on('error', function (err) {
-            // err has statusCode property
-            // res should have headers
-            handleResult(err);
-        });
-        if (data && typeof data === 'string') {
-            req.write(data, 'utf8');
-        }
-        if (data && typeof data !== 'string') {
-            data.on('close', function () {
-                req.end();
-            });
-            data.pipe(req);
-        }
-        else {
-            req.end();
-        }
-    }
-    /**
-     * Gets an http agent. This function is useful when you need an http agent that handles
-     * routing through a proxy server - depending upon the url and proxy environment variables.
-     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
-     */
-    getAgent(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        return this._getAgent(parsedUrl);
-    }
-    getAgentDispatcher(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (!useProxy) {
-            return;
-        }
-        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
-    }
-    _prepareRequest(method, requestUrl, headers) {
-        const info = {};
-        info.parsedUrl = requestUrl;
-        const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? https : http;
-        const defaultPort = usingSsl ? 443 : 80;
-        info.options = {};
-        info.options.host = info.parsedUrl.hostname;
-        info.options.port = info.parsedUrl.port
-            ? parseInt(info.parsedUrl.port)
-            : defaultPort;
-        info.options.path =
-            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
-        info.options.method = method;
-        info.options.headers = this._mergeHeaders(headers);
-        if (this.userAgent != null) {
-            info.options.headers['user-agent'] = this.userAgent;
-        }
-        info.options.agent = this._getAgent(info.parsedUrl);
-        // gives handlers an opportunity to participate
-        if (this.handlers) {
-            for (const handler of this.handlers) {
-                handler.prepareRequest(info.options);
-            }
-        }
-        return info;
-    }
-    _mergeHeaders(headers) {
-        if (this.requestOptions && this.requestOptions.headers) {
-            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
-        }
-        return lowercaseKeys(headers || {});
-    }
-    /**
-     * Gets an existing header value or returns a default.
-     * Handles converting number header values to strings since HTTP headers must be strings.
-     * Note: This returns string | string[] since some headers can have multiple values.
-     * For headers that must always be a single string (like Content-Type), use the
-     * specialized _getExistingOrDefaultContentTypeHeader method instead.
-     */
-    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
-            if (headerValue) {
-                clientHeader =
-                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
-            }
-        }
-        const additionalValue = additionalHeaders[header];
-        if (additionalValue !== undefined) {
-            return typeof additionalValue === 'number'
-                ? additionalValue.toString()
-                : additionalValue;
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    /**
-     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
-     * Always returns a single string (not an array) since Content-Type should be a single value.
-     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
-     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
-     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
-     */
-    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
-            if (headerValue) {
-                if (typeof headerValue === 'number') {
-                    clientHeader = String(headerValue);
-                }
-                else if (Array.isArray(headerValue)) {
-                    clientHeader = headerValue.join(', ');
-                }
-                else {
-                    clientHeader = headerValue;
-                }
-            }
-        }
-        const additionalValue = additionalHeaders[Headers.ContentType];
-        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
-        if (additionalValue !== undefined) {
-            if (typeof additionalValue === 'number') {
-                return String(additionalValue);
-            }
-            else if (Array.isArray(additionalValue)) {
-                return additionalValue.join(', ');
-            }
-            else {
-                return additionalValue;
-            }
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    _getAgent(parsedUrl) {
-        let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (this._keepAlive && useProxy) {
-            agent = this._proxyAgent;
-        }
-        if (!useProxy) {
-            agent = this._agent;
-        }
-        // if agent is already assigned use that agent.
-        if (agent) {
-            return agent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        let maxSockets = 100;
-        if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
-        }
-        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
-        if (proxyUrl && proxyUrl.hostname) {
-            const agentOptions = {
-                maxSockets,
-                keepAlive: this._keepAlive,
-                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
-                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
-                })), { host: proxyUrl.hostname, port: proxyUrl.port })
-            };
-            let tunnelAgent;
-            const overHttps = proxyUrl.protocol === 'https:';
-            if (usingSsl) {
-                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
-            }
-            else {
-                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
-            }
-            agent = tunnelAgent(agentOptions);
-            this._proxyAgent = agent;
-        }
-        // if tunneling agent isn't assigned create a new agent
-        if (!agent) {
-            const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
-            this._agent = agent;
-        }
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            agent.options = Object.assign(agent.options || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return agent;
-    }
-    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
-        let proxyAgent;
-        if (this._keepAlive) {
-            proxyAgent = this._proxyAgentDispatcher;
-        }
-        // if agent is already assigned use that agent.
-        if (proxyAgent) {
-            return proxyAgent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new undici_1.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
-            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
-        })));
-        this._proxyAgentDispatcher = proxyAgent;
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return proxyAgent;
-    }
-    _getUserAgentWithOrchestrationId(userAgent) {
-        const baseUserAgent = userAgent || 'actions/http-client';
-        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
-        if (orchId) {
-            // Sanitize the orchestration ID to ensure it contains only valid characters
-            // Valid characters: 0-9, a-z, _, -, .
-            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
-            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
-        }
-        return baseUserAgent;
-    }
-    _performExponentialBackoff(retryNumber) {
-        return __awaiter(this, void 0, void 0, function* () {
-            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
-            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-            return new Promise(resolve => setTimeout(() => resolve(), ms));
-        });
-    }
-    _processResponse(res, options) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
-                const statusCode = res.message.statusCode || 0;
-                const response = {
-                    statusCode,
-                    result: null,
-                    headers: {}
-                };
-                // not found leads to null obj returned
-                if (statusCode === HttpCodes.NotFound) {
-                    resolve(response);
-                }
-                // get the result from the body
-                function dateTimeDeserializer(key, value) {
-                    if (typeof value === 'string') {
-                        const a = new Date(value);
-                        if (!isNaN(a.valueOf())) {
-                            return a;
-                        }
-                    }
-                    return value;
-                }
-                let obj;
-                let contents;
-                try {
-                    contents = yield res.readBody();
-                    if (contents && contents.length > 0) {
-                        if (options && options.deserializeDates) {
-                            obj = JSON.parse(contents, dateTimeDeserializer);
-                        }
-                        else {
-                            obj = JSON.parse(contents);
-                        }
-                        response.result = obj;
-                    }
-                    response.headers = res.message.headers;
-                }
-                catch (err) {
-                    // Invalid resource (contents not json);  leaving result obj null
-                }
-                // note that 3xx redirects are handled by the http layer.
-                if (statusCode > 299) {
-                    let msg;
-                    // if exception/error in body, attempt to get better error
-                    if (obj && obj.message) {
-                        msg = obj.message;
-                    }
-                    else if (contents && contents.length > 0) {
-                        // it may be the case that the exception is in the body message as string
-                        msg = contents;
-                    }
-                    else {
-                        msg = `Failed request: (${statusCode})`;
-                    }
-                    const err = new HttpClientError(msg, statusCode);
-                    err.result = response.result;
-                    reject(err);
-                }
-                else {
-                    resolve(response);
-                }
-            }));
-        });
-    }
-}
-exports.HttpClient = HttpClient;
-const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
-//# sourceMappingURL=index.js.map
-
-/***/ }),
-
-/***/ 3335:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.getProxyUrl = getProxyUrl;
-exports.checkBypass = checkBypass;
-function getProxyUrl(reqUrl) {
-    const usingSsl = reqUrl.protocol === 'https:';
-    if (checkBypass(reqUrl)) {
-        return undefined;
-    }
-    const proxyVar = (() => {
-        if (usingSsl) {
-            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
-        }
-        else {
-            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
-        }
-    })();
-    if (proxyVar) {
-        try {
-            return new DecodedURL(proxyVar);
-        }
-        catch (_a) {
-            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
-                return new DecodedURL(`http://${proxyVar}`);
-        }
-    }
-    else {
-        return undefined;
-    }
-}
-function checkBypass(reqUrl) {
-    if (!reqUrl.hostname) {
-        return false;
-    }
-    const reqHost = reqUrl.hostname;
-    if (isLoopbackAddress(reqHost)) {
-        return true;
-    }
-    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
-    if (!noProxy) {
-        return false;
-    }
-    // Determine the request port
-    let reqPort;
-    if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-    }
-    else if (reqUrl.protocol === 'http:') {
-        reqPort = 80;
-    }
-    else if (reqUrl.protocol === 'https:') {
-        reqPort = 443;
-    }
-    // Format the request hostname and hostname with port
-    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-    if (typeof reqPort === 'number') {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-    }
-    // Compare request host against noproxy
-    for (const upperNoProxyItem of noProxy
-        .split(',')
-        .map(x => x.trim().toUpperCase())
-        .filter(x => x)) {
-        if (upperNoProxyItem === '*' ||
-            upperReqHosts.some(x => x === upperNoProxyItem ||
-                x.endsWith(`.${upperNoProxyItem}`) ||
-                (upperNoProxyItem.startsWith('.') &&
-                    x.endsWith(`${upperNoProxyItem}`)))) {
-            return true;
-        }
-    }
-    return false;
-}
-function isLoopbackAddress(host) {
-    const hostLower = host.toLowerCase();
-    return (hostLower === 'localhost' ||
-        hostLower.startsWith('127.') ||
-        hostLower.startsWith('[::1]') ||
-        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
-}
-class DecodedURL extends URL {
-    constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-    }
-    get username() {
-        return this._decodedUsername;
-    }
-    get password() {
-        return this._decodedPassword;
-    }
-}
-//# sourceMappingURL=proxy.js.map
-
-/***/ }),
-
 /***/ 6647:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
@@ -36904,288 +36061,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9407:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _stacks_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9994);
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8179);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8876);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7194);
-
-
-
-
-// A failure that nothing awaited would otherwise end the process with a stack trace and no
-// `::error::` line. Report it as the run's failure (only the message: client errors carry request
-// headers) and let the run end as it would.
-process.on('unhandledRejection', (reason) => {
-    _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1((0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(`Unexpected failure: ${reason instanceof Error ? reason.message : String(reason)}`));
-});
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)();
-// A request abandoned at its deadline (a platform that never answers) would hold the process open
-// until the HTTP client's own timeout; the run is over, so the process ends now.
-process.exit();
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 8876:
+/***/ 1532:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
-});
-
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
-var core = __nccwpck_require__(8179);
-;// CONCATENATED MODULE: ./node_modules/yocto-queue/index.js
-/*
-How it works:
-`this.#head` is an instance of `Node` which keeps track of its current value and nests another instance of `Node` that keeps the value that comes after it. When a value is provided to `.enqueue()`, the code needs to iterate through `this.#head`, going deeper and deeper to find the last value. However, iterating through every single item is slow. This problem is solved by saving a reference to the last value as `this.#tail` so that it can reference it to add a new value.
-*/
-
-class Node {
-	value;
-	next;
-
-	constructor(value) {
-		this.value = value;
-	}
-}
-
-class Queue {
-	#head;
-	#tail;
-	#size;
-
-	constructor() {
-		this.clear();
-	}
-
-	enqueue(value) {
-		const node = new Node(value);
-
-		if (this.#head) {
-			this.#tail.next = node;
-			this.#tail = node;
-		} else {
-			this.#head = node;
-			this.#tail = node;
-		}
-
-		this.#size++;
-	}
-
-	dequeue() {
-		const current = this.#head;
-		if (!current) {
-			return;
-		}
-
-		this.#head = this.#head.next;
-		this.#size--;
-
-		// Clean up tail reference when queue becomes empty
-		if (!this.#head) {
-			this.#tail = undefined;
-		}
-
-		return current.value;
-	}
-
-	peek() {
-		if (!this.#head) {
-			return;
-		}
-
-		return this.#head.value;
-
-		// TODO: Node.js 18.
-		// return this.#head?.value;
-	}
-
-	clear() {
-		this.#head = undefined;
-		this.#tail = undefined;
-		this.#size = 0;
-	}
-
-	get size() {
-		return this.#size;
-	}
-
-	* [Symbol.iterator]() {
-		let current = this.#head;
-
-		while (current) {
-			yield current.value;
-			current = current.next;
-		}
-	}
-
-	* drain() {
-		while (this.#head) {
-			yield this.dequeue();
-		}
-	}
-}
-
-;// CONCATENATED MODULE: ./node_modules/p-limit/index.js
-
-
-function pLimit(concurrency) {
-	let rejectOnClear = false;
-
-	if (typeof concurrency === 'object') {
-		({concurrency, rejectOnClear = false} = concurrency);
-	}
-
-	validateConcurrency(concurrency);
-
-	if (typeof rejectOnClear !== 'boolean') {
-		throw new TypeError('Expected `rejectOnClear` to be a boolean');
-	}
-
-	const queue = new Queue();
-	let activeCount = 0;
-
-	const resumeNext = () => {
-		// Process the next queued function if we're under the concurrency limit
-		if (activeCount < concurrency && queue.size > 0) {
-			activeCount++;
-			queue.dequeue().run();
-		}
-	};
-
-	const next = () => {
-		activeCount--;
-		resumeNext();
-	};
-
-	const run = async (function_, resolve, arguments_) => {
-		// Execute the function and capture the result promise
-		const result = (async () => function_(...arguments_))();
-
-		// Resolve immediately with the promise (don't wait for completion)
-		resolve(result);
-
-		// Wait for the function to complete (success or failure)
-		// We catch errors here to prevent unhandled rejections,
-		// but the original promise rejection is preserved for the caller
-		try {
-			await result;
-		} catch {}
-
-		// Decrement active count and process next queued function
-		next();
-	};
-
-	const enqueue = (function_, resolve, reject, arguments_) => {
-		const queueItem = {reject};
-
-		// Queue the internal resolve function instead of the run function
-		// to preserve the asynchronous execution context.
-		new Promise(internalResolve => { // eslint-disable-line promise/param-names
-			queueItem.run = internalResolve;
-			queue.enqueue(queueItem);
-		}).then(run.bind(undefined, function_, resolve, arguments_)); // eslint-disable-line promise/prefer-await-to-then
-
-		// Start processing immediately if we haven't reached the concurrency limit
-		if (activeCount < concurrency) {
-			resumeNext();
-		}
-	};
-
-	const generator = (function_, ...arguments_) => new Promise((resolve, reject) => {
-		enqueue(function_, resolve, reject, arguments_);
-	});
-
-	Object.defineProperties(generator, {
-		activeCount: {
-			get: () => activeCount,
-		},
-		pendingCount: {
-			get: () => queue.size,
-		},
-		clearQueue: {
-			value() {
-				if (!rejectOnClear) {
-					queue.clear();
-					return;
-				}
-
-				const abortError = AbortSignal.abort().reason;
-
-				while (queue.size > 0) {
-					queue.dequeue().reject(abortError);
-				}
-			},
-		},
-		concurrency: {
-			get: () => concurrency,
-
-			set(newConcurrency) {
-				validateConcurrency(newConcurrency);
-				concurrency = newConcurrency;
-
-				queueMicrotask(() => {
-					// eslint-disable-next-line no-unmodified-loop-condition
-					while (activeCount < concurrency && queue.size > 0) {
-						resumeNext();
-					}
-				});
-			},
-		},
-		map: {
-			async value(iterable, function_) {
-				const promises = [];
-
-				try {
-					Array.from(iterable, (value, index) => {
-						const promise = generator(function_, value, index);
-						promises.push(promise);
-						return promise;
-					});
-				} catch (error) {
-					// The iterable threw, so `Promise.all` never observes the already scheduled promises. Observe them here to avoid unhandled rejections.
-					for (const promise of promises) {
-						promise.catch(() => {}); // eslint-disable-line promise/prefer-await-to-then
-					}
-
-					throw error;
-				}
-
-				return Promise.all(promises);
-			},
-		},
-	});
-
-	return generator;
-}
-
-function limitFunction(function_, options) {
-	const limit = pLimit(options);
-
-	const limitedFunction = (...arguments_) => limit(() => function_(...arguments_));
-	Object.defineProperty(limitedFunction, 'clearQueue', {
-		value: limit.clearQueue,
-	});
-
-	return limitedFunction;
-}
-
-function validateConcurrency(concurrency) {
-	if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
-		throw new TypeError('Expected `concurrency` to be a number from 1 and up');
-	}
-}
-
-;// CONCATENATED MODULE: ./src/concurrency.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A: () => (/* binding */ started),
+/* harmony export */   k: () => (/* binding */ eachLimited)
+/* harmony export */ });
+/* harmony import */ var p_limit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(370);
 // Bounded concurrency for independent platform calls.
 
 /**
@@ -37194,7 +36077,7 @@ function validateConcurrency(concurrency) {
  * `items` order) that failed.
  */
 async function eachLimited(items, limit, work) {
-    const gate = pLimit(limit);
+    const gate = (0,p_limit__WEBPACK_IMPORTED_MODULE_0__/* ["default"] */ .A)(limit);
     let failed = false;
     const settled = await Promise.allSettled(items.map((item) => gate(async () => {
         if (failed)
@@ -37220,9 +36103,119 @@ function started(promise) {
     return promise;
 }
 
-// EXTERNAL MODULE: ./src/secrets.ts
-var secrets = __nccwpck_require__(7194);
-;// CONCATENATED MODULE: ./src/http/retry.ts
+
+/***/ }),
+
+/***/ 3725:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K: () => (/* binding */ createOrAdopt)
+/* harmony export */ });
+/* unused harmony export MAX_CREATES */
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8902);
+// Creating something whose create may be refused because it exists already (another run made it)
+// or whose answer is lost on the way back (it may or may not have landed): never sent again
+// blindly; what is there is looked up and adopted. One cap for every such create.
+
+/** Creates sent at most when each one is lost or refused and the look finds nothing. */
+const MAX_CREATES = 5;
+async function createOrAdopt({ create, adopt, exists }) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await create();
+        }
+        catch (error) {
+            const lost = error instanceof _retry_js__WEBPACK_IMPORTED_MODULE_0__/* .ApiError */ .hD && error.outcomeUnknown;
+            const refused = error instanceof _retry_js__WEBPACK_IMPORTED_MODULE_0__/* .ApiError */ .hD && !lost && (exists?.(error) ?? false);
+            if (!lost && !refused)
+                throw error;
+            const found = await adopt();
+            if (found !== undefined)
+                return found;
+            // Nothing there: the lost create did not land, or what refused it is gone again.
+            if (attempt >= MAX_CREATES)
+                throw error;
+        }
+    }
+}
+
+
+/***/ }),
+
+/***/ 9164:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   S: () => (/* binding */ allPages)
+/* harmony export */ });
+/* unused harmony export lastPageOf */
+/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1532);
+// GitHub's paginated lists: every page of a list, following the `Link` header. The first page
+// names the last one (rel="last"), so the pages after it are requested all at once (bounded)
+// instead of one after another: two round trips for any length instead of one per page.
+
+/** The page number of `rel="last"` in a `Link` header, or undefined. */
+function lastPageOf(link) {
+    if (!link)
+        return undefined;
+    for (const part of link.split(',')) {
+        if (!/rel="last"/.test(part))
+            continue;
+        const url = /<([^>]+)>/.exec(part)?.[1];
+        if (!url)
+            return undefined;
+        try {
+            const page = Number(new URL(url).searchParams.get('page'));
+            return Number.isSafeInteger(page) && page > 0 ? page : undefined;
+        }
+        catch {
+            return undefined;
+        }
+    }
+    return undefined;
+}
+function hasNext(page) {
+    return !!page.link && /rel="next"/.test(page.link) && page.items.length > 0;
+}
+/**
+ * Every item of a list, in page order: page 1, then pages 2..last at once (at most `concurrency`
+ * in flight), then, should the list have grown meanwhile, on by `rel="next"` one page at a time.
+ * At most `maxPages` pages. A page that fails fails the whole list.
+ */
+async function allPages(fetchPage, options) {
+    const first = await fetchPage(1);
+    const pages = [first];
+    if (!hasNext(first))
+        return first.items;
+    const last = Math.min(options.maxPages, lastPageOf(first.link) ?? 1);
+    if (last >= 2) {
+        const numbers = Array.from({ length: last - 1 }, (_, i) => i + 2);
+        const got = new Map();
+        await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_0__/* .eachLimited */ .k)(numbers, options.concurrency, async (n) => void got.set(n, await fetchPage(n)));
+        for (const n of numbers)
+            pages.push(got.get(n));
+    }
+    for (let n = pages.length + 1; n <= options.maxPages && hasNext(pages[pages.length - 1]); n++)
+        pages.push(await fetchPage(n));
+    return pages.flatMap((p) => p.items);
+}
+
+
+/***/ }),
+
+/***/ 8902:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CG: () => (/* binding */ isRateLimited403),
+/* harmony export */   F9: () => (/* binding */ HttpStatusError),
+/* harmony export */   hD: () => (/* binding */ ApiError),
+/* harmony export */   jp: () => (/* binding */ ApiSession),
+/* harmony export */   xF: () => (/* binding */ tuningFor)
+/* harmony export */ });
+/* unused harmony exports DeadlineError, describeFailure, requestedWaitMs, DEFAULT_TUNING, RateGate, NEON_RATE */
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7194);
 // The one retry policy for every platform call: what is retried, how long to wait, and the run's
 // overall deadline. Each client (axios for Neon, fetch for Vercel, node-fetch for Netlify,
 // Octokit for GitHub) fails in its own shape; `describeFailure` reads all of them without ever
@@ -37262,7 +36255,7 @@ function formatApiError(platform, operation, failure, attempts, detail) {
 }
 function oneLine(text) {
     // Secrets out before the cut: a cut could leave a prefix of one that no mask would hide.
-    const line = (0,secrets/* redact */.E$)(text).replace(/\s+/g, ' ').trim();
+    const line = (0,_secrets_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(text).replace(/\s+/g, ' ').trim();
     return line.length > 500 ? `${line.slice(0, 500)}…` : line || 'no message';
 }
 const RETRY_STATUSES = new Set([423, 429, 500, 502, 503, 504]);
@@ -37470,10 +36463,7 @@ class ApiSession {
     log;
     tuning;
     random;
-    stats = {
-        requests: { Neon: 0, Vercel: 0, Netlify: 0, GitHub: 0 },
-        retries: { Neon: 0, Vercel: 0, Netlify: 0, GitHub: 0 },
-    };
+    stats = { requests: {}, retries: {} };
     deadline;
     gates = { Neon: new RateGate(NEON_RATE.perMinute, NEON_RATE.burst) };
     constructor(timeoutMs, log = () => { }, tuning = DEFAULT_TUNING, random = Math.random) {
@@ -37510,7 +36500,7 @@ class ApiSession {
             const controller = new AbortController();
             const limit = Math.min(this.tuning.attemptTimeoutMs, this.remainingMs());
             const timer = setTimeout(() => controller.abort(new Error(`no answer within ${Math.round(limit / 1000)} s`)), limit);
-            this.stats.requests[options.platform]++;
+            this.stats.requests[options.platform] = (this.stats.requests[options.platform] ?? 0) + 1;
             let failure;
             try {
                 return await untilAborted(send(controller.signal), controller.signal);
@@ -37536,7 +36526,7 @@ class ApiSession {
             if (wait > this.remainingMs()) {
                 throw new ApiError(options.platform, options.operation, failure, attempt, false, `Gave up: the next try would pass the run's timeout (raise the \`timeout\` input)`);
             }
-            this.stats.retries[options.platform]++;
+            this.stats.retries[options.platform] = (this.stats.retries[options.platform] ?? 0) + 1;
             const reason = failure.status !== undefined ? `HTTP ${failure.status}` : failure.timedOut ? 'no answer in time' : (failure.code ?? 'network error');
             this.log(`${options.platform}: ${options.operation}: ${reason}; retrying in ${(wait / 1000).toFixed(1)} s (attempt ${attempt + 1})`);
             await new Promise((resolve) => setTimeout(resolve, wait));
@@ -37566,509 +36556,208 @@ function untilAborted(request, signal) {
     return Promise.race([request, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 }
 
-;// CONCATENATED MODULE: ./src/credentials.ts
-// The preview's credentials: a password of its own, and URLs that are provably its own.
-//
-// Neon gives a child branch its parent's role passwords (unless the parent is protected), so a
-// preview made from production would publish production's password. With `preview_password:
-// rotate` the role in the URLs gets a new password on the preview branch before anything is
-// published. Whether that is still to do is read from Neon itself, every run (annotations cannot
-// record it: Neon writes them only when a branch is created): the preview's password is compared
-// with its parent's, so a run that died before rotating is made good by the next one, and a
-// synchronize publishes the password the create did.
-//
-// Two runs at once: a reset is sent only right after a comparison that found the two passwords
-// still equal, and Neon refuses it (423) while another reset's operations run; a refused run
-// compares again instead of resetting twice.
+
+/***/ }),
+
+/***/ 1153:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _: () => (/* binding */ USER_AGENT)
+/* harmony export */ });
+/** Every request of the action names it so, whichever client sends it. */
+const USER_AGENT = 'neon-preview-action';
 
 
-/** For the job summary and the PR comment (never the password). */
-function passwordText(state) {
-    switch (state) {
-        case 'rotated':
-            return "its own, set by this run: the parent's password does not open the preview, nor the preview's the parent";
-        case 'own':
-            return "its own: the parent's password does not open the preview, nor the preview's the parent";
-        case 'inherited':
-            return "the parent's (preview_password: inherit): whoever can read the preview's values can connect to the parent";
-        case 'unknown':
-            return "not known: Neon does not store this project's passwords, so they cannot be compared";
+/***/ }),
+
+/***/ 9407:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _stacks_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9994);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8179);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4441);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7194);
+
+
+
+
+// A failure that nothing awaited would otherwise end the process with a stack trace and no
+// `::error::` line. Report it as the run's failure (only the message: client errors carry request
+// headers) and let the run end as it would.
+process.on('unhandledRejection', (reason) => {
+    _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1((0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(`Unexpected failure: ${reason instanceof Error ? reason.message : String(reason)}`));
+});
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)();
+// A request abandoned at its deadline (a platform that never answers) would hold the process open
+// until the HTTP client's own timeout; the run is over, so the process ends now.
+process.exit();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 5214:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Dl: () => (/* binding */ parseUrl),
+/* harmony export */   Kg: () => (/* binding */ hasControlCharacters),
+/* harmony export */   Sh: () => (/* binding */ token),
+/* harmony export */   WU: () => (/* binding */ show),
+/* harmony export */   Xm: () => (/* binding */ renderTemplate),
+/* harmony export */   Yq: () => (/* binding */ choice),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   ig: () => (/* binding */ perPullRequest),
+/* harmony export */   lq: () => (/* binding */ optional),
+/* harmony export */   mw: () => (/* binding */ required),
+/* harmony export */   yG: () => (/* binding */ parseBoolean)
+/* harmony export */ });
+/* unused harmony export sanitizeHead */
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7194);
+// Reading one input: the checks every input shares (required, a token, a boolean, a URL, one of
+// a few words, a name template), each failing with one line that names the input, says what is
+// wrong and what is accepted. Used by the settings step and by each target for its own inputs.
+
+/** A bad input. Its message is the one line the user sees. */
+class InputError extends Error {
+    input;
+    name = 'InputError';
+    constructor(input, problem) {
+        super(`Input \`${input}\`: ${problem}`);
+        this.input = input;
     }
 }
-/** The connection details to publish, and whether their password is the preview's own. */
-async function ownCredentials(neon, plan) {
-    const { branch, database, role } = plan;
-    const fetchUrls = () => neon.connectionDetails(branch, database, role);
-    // The URLs exist from the moment the branch does; the parent's password is read meanwhile.
-    const [first, parent] = await Promise.all([fetchUrls(), plan.sourceId.then((id) => parentPassword(neon, id, role))]);
-    if (parent === 'unknown')
-        return { connection: first, password: 'unknown' };
-    if (parent === undefined || first.password !== parent)
-        return { connection: first, password: 'own' };
-    if (plan.mode === 'inherit')
-        return { connection: first, password: 'inherited' };
-    await plan.ready;
-    const sourceId = await plan.sourceId;
-    const started = Date.now();
-    for (;;) {
-        // Compared again right before the reset: another run may have rotated it since.
-        const [mine, theirs] = await Promise.all([neon.revealPassword(branch.id, role), neon.revealPassword(sourceId, role)]);
-        if (mine !== theirs)
-            return { connection: mine === first.password ? first : await fetchUrls(), password: 'own' };
-        const operations = await neon.resetPassword(branch.id, role);
-        if (operations === 'busy') {
-            core/* info */.pq(`Neon: branch ${branch.name} is busy (another run may be resetting the same password); comparing again`);
-            await neon.pause(Date.now() - started, `branch ${branch.name} to be idle`);
-            continue;
-        }
-        // The new password works once these have ended; until then the old one does.
-        await neon.waitForOperations(operations);
-        return { connection: await fetchUrls(), password: 'rotated' };
-    }
+/** Shows a user's value in a message: quoted, one line, short. Never used for tokens. */
+function show(value) {
+    const oneLine = JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+    return oneLine;
 }
-/** The source's password of the role; undefined when the source has no such role; `unknown` when Neon stores none. */
-async function parentPassword(neon, sourceId, role) {
-    try {
-        return await neon.revealPassword(sourceId, role);
-    }
-    catch (error) {
-        if (!(error instanceof ApiError) || error.status !== 412)
-            throw error;
-        core/* warning */.$e(`Neon does not store the passwords of this project, so neon-preview cannot tell whether the preview's password differs from its parent's (${error.message}). Check the role's password on the preview branch in the Neon console.`);
-        return 'unknown';
-    }
+/** Control and format characters, Unicode line breaks included (U+0085, U+2028, U+202E, ...). */
+function hasControlCharacters(value) {
+    return /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(value);
 }
-/** The endpoint a connection URL's host names: its first label, less `-pooler` on a pooled host. */
-function endpointIdOf(url, pooled) {
-    const label = new URL(url).hostname.split('.')[0] ?? '';
-    if (!pooled)
-        return label || undefined;
-    return label.endsWith('-pooler') ? label.slice(0, -'-pooler'.length) : undefined;
+function required(read, name, why) {
+    const value = read(name);
+    if (!value)
+        throw new InputError(name, `is required${why ? ` ${why}` : ''} but is empty`);
+    return value;
 }
 /**
- * Fails closed: both URLs must name a compute of the preview branch itself (a URL of another
- * branch, usually the default one, would run the pull request's migrations on production).
- * Throws naming the branch the URL belongs to; nothing has been published then.
+ * A token: masked at once, and refused with a line break or any other control character in it (a
+ * secret pasted from a wrapped terminal), which an HTTP header cannot carry. Never shown.
  */
-async function checkUrlsBelongTo(neon, branch, endpoints, connection) {
-    const own = new Set(endpoints.map((e) => e.id));
-    for (const [url, pooled] of [
-        [connection.directUrl, false],
-        [connection.pooledUrl, true],
-    ]) {
-        const id = endpointIdOf(url, pooled);
-        if (id && own.has(id))
-            continue;
-        const host = new URL(url).hostname;
-        const owner = id ? await neon.endpointOwner(id) : undefined;
-        const whose = owner ? `branch ${owner.name} (${owner.id})` : 'no compute of this branch';
-        throw new Error(`Neon: the ${pooled ? 'pooled' : 'direct'} connection URL Neon gave for branch ${branch.name} (${branch.id}) points at ${host}, a compute of ${whose}, not of the preview branch. Nothing was published. Run the workflow again; if it persists, report it to Neon.`);
+function token(read, name, why) {
+    const value = why === undefined ? read(name) : required(read, name, why);
+    (0,_secrets_js__WEBPACK_IMPORTED_MODULE_0__/* .registerSecret */ .cl)(value);
+    if (hasControlCharacters(value))
+        throw new InputError(name, 'contains a line break or another control character; copy the token again as one line');
+    return value;
+}
+/** One of a few words (`what` they are, for the message); `fallback` when empty. */
+function choice(read, name, what, allowed, fallback) {
+    const value = read(name) || fallback;
+    if (!allowed.includes(value))
+        throw new InputError(name, `${show(value)} is not ${what}; expected ${allowed.join(' or ')}`);
+    return value;
+}
+function optional(read, name) {
+    return read(name) || undefined;
+}
+function parseBoolean(read, name, fallback) {
+    const value = read(name);
+    if (!value)
+        return fallback;
+    if (/^(true|True|TRUE)$/.test(value))
+        return true;
+    if (/^(false|False|FALSE)$/.test(value))
+        return false;
+    throw new InputError(name, `${show(value)} is not a boolean; use true or false`);
+}
+function parseUrl(read, name, fallback) {
+    const value = read(name) || fallback;
+    let url;
+    try {
+        url = new URL(value);
     }
+    catch {
+        throw new InputError(name, `${show(value)} is not a URL; expected an http(s) URL such as ${fallback}`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        throw new InputError(name, `${show(value)} must use https (or http for a local stand-in)`);
+    if (url.username || url.password)
+        throw new InputError(name, 'must not carry credentials; pass tokens in their own inputs');
+    if (url.search || url.hash || value.includes('?') || value.includes('#'))
+        throw new InputError(name, `${show(value)} must be a base URL without a query or fragment, such as ${fallback}`);
+    return value.replace(/\/+$/, '');
+}
+/** The head branch as it may appear in a name: `[A-Za-z0-9._/-]`, anything else becomes `-`. */
+function sanitizeHead(head) {
+    return head.replace(/[^A-Za-z0-9._/-]/g, '-');
+}
+/** Renders `{pr}` and `{head}` in a template; any other placeholder is an error. */
+function renderTemplate(input, template, pr, headRef) {
+    if (hasControlCharacters(template))
+        throw new InputError(input, 'must be one line without control characters');
+    const unknown = template.match(/\{(?!pr\}|head\})[^}]*\}/);
+    if (unknown)
+        throw new InputError(input, `${show(template)} has an unknown placeholder ${unknown[0]}; the placeholders are {pr} and {head}`);
+    if (template.includes('{head}') && !headRef) {
+        throw new InputError(input, `${show(template)} uses {head} but the PR's head branch is unknown; set \`head_ref\``);
+    }
+    return template.replaceAll('{pr}', String(pr)).replaceAll('{head}', sanitizeHead(headRef));
+}
+/**
+ * A name template must tell pull requests apart: a fixed name would give every PR the same branch
+ * or environment, and one PR's close would delete another's.
+ */
+function perPullRequest(input, template) {
+    if (!template.includes('{pr}') && !template.includes('{head}')) {
+        throw new InputError(input, `${show(template)} names the same thing for every pull request; include {pr} (or {head}), e.g. ${input === 'branch_name' ? 'preview/pr-{pr}' : 'pr-{pr}'}`);
+    }
+    return template;
 }
 
-// EXTERNAL MODULE: ./node_modules/@neondatabase/api-client/dist/index.js
-var dist = __nccwpck_require__(3643);
-;// CONCATENATED MODULE: ./src/neon.ts
-// Neon: find or create the PR's branch, wait for its operations, fetch its connection URLs,
-// delete it. Every call goes through the run's ApiSession (the one retry policy).
 
+/***/ }),
+
+/***/ 4441:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  e: () => (/* binding */ run)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
+var core = __nccwpck_require__(8179);
+// EXTERNAL MODULE: ./src/concurrency.ts
+var concurrency = __nccwpck_require__(1532);
+// EXTERNAL MODULE: ./src/neon/credentials.ts
+var neon_credentials = __nccwpck_require__(2338);
+// EXTERNAL MODULE: ./src/http/create-or-adopt.ts
+var create_or_adopt = __nccwpck_require__(3725);
+// EXTERNAL MODULE: ./src/http/retry.ts
+var retry = __nccwpck_require__(8902);
+;// CONCATENATED MODULE: ./src/neon/preview.ts
+// The pull request's branch: found or made, its name never taken from another pull request, its
+// expiry renewed, optionally reset to its parent's current state on every push; and deleted on
+// close. The requests themselves are NeonClient's.
 
 
 
 const MANAGED_BY = 'neon-preview';
 const CONSOLE = 'https://console.neon.tech';
-/** Branches per page when searching by name. */
-const PAGE_SIZE = 100;
-/** Branches per page when listing all of them for the sweep (Neon's maximum). */
-const FULL_PAGE_SIZE = 10_000;
-function createNeonApi(apiKey, baseURL, userAgent) {
-    // No client-side timeout: each attempt's time limit comes from the session's AbortSignal. The
-    // fetch adapter, not axios's http one: that one's helpers (follow-redirects, the proxy agent)
-    // print request headers, the API key among them, when DEBUG is set.
-    return (0,dist.createApiClient)({ apiKey, baseURL, headers: { 'User-Agent': userAgent }, adapter: 'fetch' });
+function consoleUrl(projectId, branchId) {
+    return `${CONSOLE}/app/projects/${projectId}/branches/${branchId}`;
 }
 /** The pull request a managed branch belongs to, from its `github-pr` annotation. */
 function owningPullRequest(found) {
     const pr = Number(found.annotations['github-pr']);
     return Number.isSafeInteger(pr) && pr > 0 ? pr : undefined;
-}
-function consoleUrl(projectId, branchId) {
-    return `${CONSOLE}/app/projects/${projectId}/branches/${branchId}`;
-}
-function ownershipAnnotations(pr) {
-    const annotations = { 'managed-by': MANAGED_BY, 'github-repo': pr.repository, 'github-pr': String(pr.number) };
-    if (pr.headRef)
-        annotations['github-head-ref'] = pr.headRef;
-    return annotations;
-}
-/** RFC 3339 with seconds precision, `seconds` from now. */
-function expiryFromNow(seconds, now = Date.now()) {
-    return new Date(now + seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-const TERMINAL_OK = new Set(['finished', 'skipped', 'cancelled']);
-/** The first poll of an operation, and the shortest time between two. */
-const POLL_MIN_MS = 100;
-/** The longest time between two polls. */
-const POLL_MAX_MS = 2000;
-/** Operations per page when the sweep reads the project's operation list (Neon's maximum). */
-const OPERATIONS_PAGE_SIZE = 1000;
-/** Time between the starts of two polling rounds: a tenth of the time already waited, 100 ms to 2 s. */
-function pollIntervalMs(elapsedMs) {
-    return Math.min(POLL_MAX_MS, Math.max(POLL_MIN_MS, Math.round(elapsedMs / 10)));
-}
-class NeonClient {
-    api;
-    session;
-    projectId;
-    constructor(api, session, projectId) {
-        this.api = api;
-        this.session = session;
-        this.projectId = projectId;
-    }
-    /** The branch whose name is exactly `name` (Neon's search matches substrings of names and ids). */
-    async findBranchByName(name) {
-        const found = await this.searchBranches(name, (b) => b.name === name);
-        return found[0];
-    }
-    /** The parent given as a name or an id, resolved to an id. */
-    async resolveParentId(nameOrId) {
-        const found = await this.searchBranches(nameOrId, (b) => b.id === nameOrId || b.name === nameOrId);
-        const match = found.find((f) => f.branch.id === nameOrId) ?? found[0];
-        if (!match)
-            throw new Error(`Input \`parent_branch\`: no branch named or with id "${nameOrId}" in Neon project ${this.projectId}`);
-        return match.branch.id;
-    }
-    /** Every branch of the project with its annotations (all pages). */
-    listBranches() {
-        return this.searchBranches(undefined, () => true);
-    }
-    /** Every branch neon-preview manages for `repository` (all pages). */
-    async listManagedBranches(repository) {
-        return (await this.listBranches()).filter((f) => isManagedFor(f, repository));
-    }
-    /** The project's default branch's id (a root branch's passwords come from it). */
-    async defaultBranchId() {
-        const found = (await this.listBranches()).find((f) => f.branch.default);
-        if (!found)
-            throw new Error(`Neon: project ${this.projectId} lists no default branch`);
-        return found.branch.id;
-    }
-    async searchBranches(search, keep) {
-        const results = [];
-        let cursor;
-        const limit = search === undefined ? FULL_PAGE_SIZE : PAGE_SIZE;
-        for (let page = 0; page < 1000; page++) {
-            const { data } = await this.session.call({ platform: 'Neon', operation: 'list branches' }, (signal) => this.api.listProjectBranches({ projectId: this.projectId, ...(search === undefined ? {} : { search }), limit, cursor }, { signal }));
-            const annotations = (data.annotations ?? {});
-            for (const branch of data.branches) {
-                if (keep(branch))
-                    results.push({ branch, annotations: annotations[branch.id]?.value ?? {} });
-            }
-            cursor = data.pagination?.next;
-            if (!cursor || data.branches.length === 0)
-                return results;
-        }
-        return results;
-    }
-    /**
-     * Gets the PR's branch, creating it when missing; renews the expiry and makes sure it has a
-     * read-write compute when it exists. Safe against a concurrent run doing the same: a 409 or a
-     * create whose outcome is unknown is followed by a new lookup, never a blind retry.
-     *
-     * Resolves as soon as the branch is known; `ready` settles when its operations have ended (a new
-     * branch's creation; a reused branch is ready when this resolves). The branch's connection URLs
-     * exist from the moment it is created, so they can be fetched (and published) meanwhile.
-     * `ready` never rejects unhandled: a caller that does not wait for it loses nothing.
-     */
-    async ensureBranch(settings, pr, lookup) {
-        const [existing, parentId] = await Promise.all([
-            lookup ?? this.findBranchByName(settings.branchName),
-            settings.parentBranch ? this.resolveParentId(settings.parentBranch) : Promise.resolve(undefined),
-        ]);
-        let found = existing;
-        for (let attempt = 1;; attempt++) {
-            if (found)
-                return { ...(await this.reuse(found, settings, pr)), ready: Promise.resolve() };
-            try {
-                return await this.create(settings, pr, parentId);
-            }
-            catch (error) {
-                const conflict = error instanceof ApiError && error.status === 409;
-                const unknown = error instanceof ApiError && error.outcomeUnknown;
-                if ((!conflict && !unknown) || attempt >= 5)
-                    throw error;
-                core/* info */.pq(conflict ? `Branch ${settings.branchName} was created by a concurrent run; reusing it` : `Creating branch ${settings.branchName} may or may not have worked (${error.message}); looking it up again`);
-                found = await this.findBranchByName(settings.branchName);
-                if (!found && conflict)
-                    throw error;
-            }
-        }
-    }
-    async create(settings, pr, parentId) {
-        const expiresAt = settings.expiresInSeconds > 0 ? expiryFromNow(settings.expiresInSeconds) : undefined;
-        const endpoint = { type: 'read_write' };
-        if (settings.suspendTimeoutSeconds !== 0)
-            endpoint.suspend_timeout_seconds = settings.suspendTimeoutSeconds;
-        const annotations = ownershipAnnotations(pr);
-        const { data } = await this.session.call({ platform: 'Neon', operation: 'create branch', idempotent: false }, (signal) => this.api.createProjectBranch(this.projectId, {
-            branch: {
-                name: settings.branchName,
-                ...(parentId ? { parent_id: parentId } : {}),
-                ...(settings.branchType === 'schema-only' ? { init_source: 'schema-only' } : {}),
-                ...(expiresAt ? { expires_at: expiresAt } : {}),
-            },
-            endpoints: [endpoint],
-            annotation_value: annotations,
-        }, { signal }));
-        core/* info */.pq(`Created Neon branch ${data.branch.name} (${data.branch.id})`);
-        const ready = this.waitForOperations(data.operations);
-        ready.catch(() => { });
-        return { branch: toPreview(data.branch, annotations, true), databases: data.databases, endpoints: data.endpoints, ready };
-    }
-    async reuse(found, settings, pr) {
-        const { branch, annotations } = found;
-        const refusal = ownershipProblem(found, pr);
-        if (refusal)
-            throw new Error(`${refusal} Choose another \`branch_name\`${refusal.includes('pull request #') ? ' (with {pr} in it)' : ''} or remove that branch.`);
-        core/* info */.pq(`Reusing Neon branch ${branch.name} (${branch.id})`);
-        if (branch.current_state !== 'ready')
-            await this.waitForBranchReady(branch.id);
-        const wantExpiry = settings.expiresInSeconds > 0 ? expiryFromNow(settings.expiresInSeconds) : null;
-        // The databases (for the URLs, unless `database` and `role` name them) are listed meanwhile.
-        const [expiresAt, endpoints, databases] = await Promise.all([
-            wantExpiry === null && !branch.expires_at ? Promise.resolve(undefined) : this.setExpiry(branch.id, wantExpiry),
-            this.ensureReadWriteEndpoint(branch.id, settings),
-            settings.database && settings.role ? Promise.resolve(undefined) : this.listDatabases(branch.id),
-        ]);
-        return { branch: toPreview({ ...branch, expires_at: expiresAt ?? undefined }, annotations, false), endpoints, ...(databases ? { databases } : {}) };
-    }
-    /** Waits for a branch that a concurrent run is still creating. */
-    async waitForBranchReady(branchId) {
-        const started = Date.now();
-        for (;;) {
-            await this.session.sleep(Math.min(2000, Math.max(100, (Date.now() - started) * 0.2)), `Neon branch ${branchId} to be ready`);
-            const { data } = await this.session.call({ platform: 'Neon', operation: 'get branch' }, (signal) => this.api.getProjectBranch(this.projectId, branchId, { signal }));
-            if (data.branch.current_state === 'ready')
-                return;
-        }
-    }
-    /** Renews (or removes, with null) the expiry; returns the new expiry. */
-    async setExpiry(branchId, expiresAt) {
-        const { data } = await this.session.call({ platform: 'Neon', operation: 'renew branch expiry' }, (signal) => this.api.updateProjectBranch(this.projectId, branchId, { branch: { expires_at: expiresAt } }, { signal }));
-        await this.waitForOperations(data.operations);
-        return data.branch.expires_at ?? undefined;
-    }
-    /** The branch's computes, a read-write one added when it has none. */
-    async ensureReadWriteEndpoint(branchId, settings) {
-        const endpoints = await this.branchEndpoints(branchId);
-        if (endpoints.some((e) => e.type === 'read_write'))
-            return endpoints;
-        core/* info */.pq(`Branch ${branchId} has no read-write compute; adding one`);
-        const endpoint = { branch_id: branchId, type: 'read_write' };
-        if (settings.suspendTimeoutSeconds !== 0)
-            endpoint.suspend_timeout_seconds = settings.suspendTimeoutSeconds;
-        try {
-            const { data: created } = await this.session.call({ platform: 'Neon', operation: 'add read-write compute', idempotent: false }, (signal) => this.api.createProjectEndpoint(this.projectId, { endpoint: endpoint }, { signal }));
-            await this.waitForOperations(created.operations);
-            return [...endpoints, created.endpoint];
-        }
-        catch (error) {
-            // A concurrent run may have added it first; only a compute that is still missing is a failure.
-            const again = await this.branchEndpoints(branchId);
-            if (!again.some((e) => e.type === 'read_write'))
-                throw error;
-            return again;
-        }
-    }
-    async branchEndpoints(branchId) {
-        const { data } = await this.session.call({ platform: 'Neon', operation: 'list branch computes' }, (signal) => this.api.listProjectBranchEndpoints(this.projectId, branchId, { signal }));
-        return data.endpoints;
-    }
-    /** The branch an endpoint belongs to (a URL's host names its endpoint), when Neon knows it. */
-    async endpointOwner(endpointId) {
-        const { data } = await this.session.call({ platform: 'Neon', operation: 'list computes' }, (signal) => this.api.listProjectEndpoints(this.projectId, { signal }));
-        const endpoint = data.endpoints.find((e) => e.id === endpointId);
-        if (!endpoint)
-            return undefined;
-        const branch = await this.session.call({ platform: 'Neon', operation: 'get branch', acceptStatus: [404] }, (signal) => this.api.getProjectBranch(this.projectId, endpoint.branch_id, { signal }));
-        return { id: endpoint.branch_id, name: branch?.data.branch.name ?? endpoint.branch_id };
-    }
-    /**
-     * The role's password on a branch; undefined when the branch has no such role. Rejects with a
-     * 412 ApiError when the project does not store passwords.
-     */
-    async revealPassword(branchId, role) {
-        const response = await this.session.call({ platform: 'Neon', operation: `read the password of role ${role}`, acceptStatus: [404] }, (signal) => this.api.getProjectBranchRolePassword(this.projectId, branchId, role, { signal }));
-        return response?.data.password;
-    }
-    /**
-     * Gives the role on this branch a new password; its operations are the caller's to wait for.
-     * `busy` when Neon refuses it because an operation runs on the branch (423): another run's reset,
-     * perhaps, which the caller looks at before trying again.
-     */
-    async resetPassword(branchId, role) {
-        const response = await this.session.call({ platform: 'Neon', operation: `reset the password of role ${role}`, idempotent: false, acceptStatus: [423] }, (signal) => this.api.resetProjectBranchRolePassword(this.projectId, branchId, role, { signal }));
-        if (!response)
-            return 'busy';
-        core/* info */.pq(`Reset the password of role ${role} on branch ${branchId}`);
-        return response.data.operations;
-    }
-    /** Waits one polling interval (see `pollIntervalMs`) into a wait that began `elapsedMs` ago. */
-    pause(elapsedMs, what) {
-        return this.session.sleep(pollIntervalMs(elapsedMs), what);
-    }
-    /**
-     * Polls the operations until each ends. `finished`, `skipped` and `cancelled` end them; `failed`
-     * does not (Neon retries it); `error` is a failure. Every unfinished operation is asked for in
-     * each round, all at once, so the round that sees the last one end also sees how the others
-     * ended (no further round trip). Rounds start `pollIntervalMs` apart (a tenth of the time
-     * already waited, 100 ms to 2 s), so polling adds at most a tenth of the operations' own
-     * duration (100 ms for those under a second); a round never starts before the previous one was
-     * answered.
-     */
-    async waitForOperations(operations) {
-        let pending = (operations ?? []).filter((op) => !TERMINAL_OK.has(op.status));
-        const started = Date.now();
-        let next = started + POLL_MIN_MS;
-        while (pending.length > 0) {
-            await this.session.sleep(next - Date.now(), `Neon operations (${pending.map((op) => op.action).join(', ')})`);
-            next = Date.now() + pollIntervalMs(Date.now() - started);
-            const latest = await Promise.all(pending.map((op) => this.getOperation(op)));
-            const broken = latest.find((op) => op.status === 'error');
-            if (broken)
-                throw operationError(broken);
-            pending = latest.filter((op) => !TERMINAL_OK.has(op.status));
-        }
-    }
-    /**
-     * Waits for many operations at once (the sweep's deletions) and returns how each ended in error
-     * (by operation id; absent = ended well). Each round reads the project's operation list, newest
-     * first, a page of up to 1000 covering them all with one request, rather than one request per
-     * operation (Neon's rate limit is shared with the deletions themselves); an operation the first
-     * pages do not reach (a busy project) is asked for by id. Same pace as `waitForOperations`.
-     */
-    async settleOperations(operations) {
-        const failures = new Map();
-        let pending = new Map(operations.filter((op) => !TERMINAL_OK.has(op.status)).map((op) => [op.id, op]));
-        const started = Date.now();
-        let next = started + POLL_MIN_MS;
-        while (pending.size > 0) {
-            await this.session.sleep(next - Date.now(), `Neon operations (${pending.size} of ${operations.length})`);
-            next = Date.now() + pollIntervalMs(Date.now() - started);
-            const seen = await this.recentOperations(pending);
-            const missing = [...pending.values()].filter((op) => !seen.has(op.id));
-            for (const op of await Promise.all(missing.map((m) => this.getOperation(m))))
-                seen.set(op.id, op);
-            const still = new Map();
-            for (const [id, op] of pending) {
-                const latest = seen.get(id) ?? op;
-                if (latest.status === 'error')
-                    failures.set(id, operationError(latest));
-                else if (!TERMINAL_OK.has(latest.status))
-                    still.set(id, latest);
-            }
-            pending = still;
-        }
-        return failures;
-    }
-    /** The project's newest operations, page by page, until every wanted one was seen (at most 3 pages). */
-    async recentOperations(wanted) {
-        const seen = new Map();
-        const oldest = Math.min(...[...wanted.values()].map((op) => Date.parse(op.created_at)).filter(Number.isFinite));
-        let cursor;
-        for (let page = 0; page < 3; page++) {
-            const { data } = await this.session.call({ platform: 'Neon', operation: 'list operations' }, (signal) => this.api.listProjectOperations({ projectId: this.projectId, limit: OPERATIONS_PAGE_SIZE, ...(cursor ? { cursor } : {}) }, { signal }));
-            for (const op of data.operations)
-                if (wanted.has(op.id))
-                    seen.set(op.id, op);
-            cursor = data.pagination?.cursor;
-            const last = data.operations[data.operations.length - 1];
-            // Newest first: past the oldest wanted operation (Neon dates them to the second), none is left.
-            const pastOldest = last !== undefined && Date.parse(last.created_at) < oldest - 1000;
-            if (seen.size === wanted.size || !cursor || data.operations.length === 0 || pastOldest)
-                break;
-        }
-        return seen;
-    }
-    async getOperation(op) {
-        const { data } = await this.session.call({ platform: 'Neon', operation: `check operation ${op.action}` }, (signal) => this.api.getProjectOperation(this.projectId, op.id, { signal }));
-        return data.operation;
-    }
-    async listDatabases(branchId) {
-        const { data } = await this.session.call({ platform: 'Neon', operation: 'list databases' }, (signal) => this.api.listProjectBranchDatabases(this.projectId, branchId, { signal }));
-        return data.databases;
-    }
-    /** The database and role for the URLs: the inputs, else the branch's only database and its owner. */
-    async resolveDatabase(branchId, wanted, known) {
-        if (wanted.database && wanted.role)
-            return { database: wanted.database, role: wanted.role };
-        const databases = known ?? (await this.listDatabases(branchId));
-        const names = databases.map((d) => d.name).join(', ') || 'none';
-        let database;
-        if (wanted.database) {
-            database = databases.find((d) => d.name === wanted.database);
-            if (!database)
-                throw new Error(`Input \`database\`: the branch has no database "${wanted.database}"; it has: ${names}`);
-        }
-        else if (databases.length === 1) {
-            database = databases[0];
-        }
-        else {
-            throw new Error(`Input \`database\`: the branch has ${databases.length === 0 ? 'no database' : `several databases (${names})`}; set \`database\` to the one to publish`);
-        }
-        return { database: database.name, role: wanted.role ?? database.owner_name };
-    }
-    /** Direct and pooled URLs from Neon, always for this branch (never the default branch's). */
-    async connectionDetails(branch, database, role) {
-        const fetchUri = async (pooled) => {
-            try {
-                const { data } = await this.session.call({ platform: 'Neon', operation: `get ${pooled ? 'pooled' : 'direct'} connection URL` }, (signal) => this.api.getConnectionUri({ projectId: this.projectId, branch_id: branch.id, database_name: database, role_name: role, pooled }, { signal }));
-                return data.uri;
-            }
-            catch (error) {
-                // Neon's 404 here names the missing role or database; say which inputs choose them.
-                if (error instanceof ApiError && error.status === 404) {
-                    throw new ApiError(error.platform, error.operation, error.failure, error.attempts, error.outcomeUnknown, `check the inputs \`role\` ("${role}") and \`database\` ("${database}"): the branch must have both`);
-                }
-                throw error;
-            }
-        };
-        const [directUrl, pooledUrl] = await Promise.all([fetchUri(false), fetchUri(true)]);
-        // Masked before anything can print them, in every form.
-        (0,secrets/* registerConnectionUrl */.DT)(directUrl);
-        (0,secrets/* registerConnectionUrl */.DT)(pooledUrl);
-        const direct = new URL(directUrl);
-        const pooled = new URL(pooledUrl);
-        const password = decodeURIComponent(direct.password);
-        return { branchId: branch.id, branchName: branch.name, database, role, password, directUrl, pooledUrl, directHost: direct.hostname, pooledHost: pooled.hostname };
-    }
-    /**
-     * Deletes the branch when neon-preview manages it for this repository. Returns what happened;
-     * a branch that is already gone counts as deleted.
-     */
-    async deleteBranch(name, pr, lookup) {
-        // The lookup may have been started earlier (delete looks the branch up while targets are cleaned).
-        const found = await (lookup ?? this.findBranchByName(name));
-        if (!found)
-            return { outcome: 'absent' };
-        const branch = toPreview(found.branch, found.annotations, false);
-        const refusal = ownershipProblem(found, pr);
-        if (refusal)
-            return { outcome: 'kept', branch, reason: `${refusal} It was left alone.` };
-        return { outcome: await this.deleteById(branch.id), branch };
-    }
-    /** Deletes a branch by id and waits for the deletion; 204 and 404 mean it was already gone. */
-    async deleteById(branchId) {
-        const { outcome, operations } = await this.startDelete(branchId);
-        await this.waitForOperations(operations);
-        return outcome;
-    }
-    /** Sends the deletion of a branch; its operations are the caller's to wait for (`settleOperations`). */
-    async startDelete(branchId) {
-        const response = await this.session.call({ platform: 'Neon', operation: 'delete branch', acceptStatus: [404] }, (signal) => this.api.deleteProjectBranch({ projectId: this.projectId, branchId }, { signal }));
-        const operations = response && typeof response.data === 'object' && response.data ? (response.data.operations ?? []) : [];
-        return { outcome: response && response.status === 200 ? 'deleted' : 'absent', operations };
-    }
 }
 /** Whether a branch was made by neon-preview for this repository's pull requests. */
 function isManagedFor(found, repository) {
@@ -38084,55 +36773,203 @@ function ownershipProblem(found, pr) {
         return `Neon branch ${branch.name} (${branch.id}) was not created by neon-preview: it has no managed-by=${MANAGED_BY} annotation.`;
     if (annotations['github-repo'] && annotations['github-repo'] !== pr.repository)
         return `Neon branch ${branch.name} belongs to ${annotations['github-repo']}, not ${pr.repository}.`;
-    const owner = owningPullRequest(found);
-    if (annotations['github-pr'] !== undefined && owner !== pr.number)
+    if (annotations['github-pr'] !== undefined && owningPullRequest(found) !== pr.number)
         return `Neon branch ${branch.name} belongs to pull request #${annotations['github-pr']}, not #${pr.number} (its github-pr annotation).`;
     return undefined;
 }
-function operationError(op) {
-    return new Error(`Neon: operation ${op.action} (${op.id}) on branch ${op.branch_id ?? '?'} ended in error${op.error ? `: ${op.error}` : ''}`);
+function ownershipAnnotations(pr) {
+    const annotations = { 'managed-by': MANAGED_BY, 'github-repo': pr.repository, 'github-pr': String(pr.number) };
+    if (pr.headRef)
+        annotations['github-head-ref'] = pr.headRef;
+    // A fork's head branch is named in the fork: never one of this repository's branches.
+    if (pr.headRepository)
+        annotations['github-head-repo'] = pr.headRepository;
+    return annotations;
+}
+/** RFC 3339 with seconds precision, `seconds` from now. */
+function expiryFromNow(seconds, now = Date.now()) {
+    return new Date(now + seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 function toPreview(branch, annotations, created) {
-    return { id: branch.id, name: branch.name, parentId: branch.parent_id, expiresAt: branch.expires_at ?? undefined, annotations, created };
+    const lastResetAt = branch.last_reset_at;
+    return { id: branch.id, name: branch.name, parentId: branch.parent_id, expiresAt: branch.expires_at ?? undefined, lastResetAt, annotations, created };
 }
-
-;// CONCATENATED MODULE: ./src/note.ts
-// A sentence for the PR comment, the job summary and the log, written with the `note` tag so the
-// values in it (branch names, environment names: chosen by whoever opened the pull request) stay
-// apart from the words: each place escapes them for how it renders (a code span in Markdown,
-// `<code>` in HTML), so no value becomes a mention, a link, markup or reordered text.
-/** Tag: note`Created environment ${name}.` */
-function note(words, ...values) {
-    return { words: [...words], values };
-}
-/** A note of words only (no value from outside). */
-function words(text) {
-    return { words: [text], values: [] };
-}
-/** Joins the parts of a note, each value as `value(v)` renders it and each run of words as `word(w)`. */
-function renderNote(n, word, value) {
-    let out = word(n.words[0] ?? '');
-    n.values.forEach((v, i) => {
-        out += typeof v === 'number' ? word(String(v)) : value(v);
-        out += word(n.words[i + 1] ?? '');
+/**
+ * Gets the PR's branch, creating it when missing; when it exists, resets it (`reset_on_push`),
+ * renews the expiry and makes sure it has a read-write compute. Safe against a concurrent run
+ * doing the same: a 409 or a create whose outcome is unknown is followed by a new lookup, never a
+ * blind retry. Resolves as soon as the branch is known; `ready` settles when a new branch's
+ * operations have ended (its URLs exist from its creation, so they can be fetched meanwhile).
+ */
+async function ensurePreviewBranch(neon, settings, pr, lookup) {
+    const [{ found, all }, parent] = await Promise.all([lookup, settings.parentBranch ? neon.resolveParent(settings.parentBranch) : Promise.resolve(undefined)]);
+    if (found)
+        return { ...(await reuse(neon, found, settings, pr, all)), ready: Promise.resolve() };
+    if (parent?.branch.expires_at) {
+        throw new Error(`Input \`parent_branch\`: branch ${parent.branch.name} expires (${parent.branch.expires_at}), and Neon makes no branch from a branch that has an expiry; choose another parent, or remove its expiry in the Neon console`);
+    }
+    return (0,create_or_adopt/* createOrAdopt */.K)({
+        create: () => create(neon, settings, pr, parent?.branch.id),
+        // A 409 (a concurrent run made it) or a lost answer: the branch is looked up, never made twice.
+        adopt: async () => {
+            const again = (await neon.findBranchByName(settings.branchName)) ?? (await recoverDeleted(neon, settings.branchName, pr));
+            if (!again)
+                return undefined;
+            core/* info */.pq(`Neon branch ${settings.branchName} exists (made by a concurrent run, or by this run's create whose answer was lost); reusing it`);
+            return { ...(await reuse(neon, again, settings, pr, all)), ready: Promise.resolve() };
+        },
+        exists: (error) => error.status === 409,
     });
-    return out;
 }
-/** Control, format and line-separator characters (bidi overrides included) shown as `U+202E`. */
-function visible(text) {
-    return text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (c) => `U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+async function create(neon, settings, pr, parentId) {
+    const expiresAt = settings.expiresInSeconds > 0 ? expiryFromNow(settings.expiresInSeconds) : undefined;
+    const annotations = ownershipAnnotations(pr);
+    try {
+        const data = await neon.createBranch({
+            name: settings.branchName,
+            parentId,
+            schemaOnly: settings.branchType === 'schema-only',
+            expiresAt,
+            suspendTimeoutSeconds: settings.suspendTimeoutSeconds,
+            annotations,
+        });
+        core/* info */.pq(`Created Neon branch ${data.branch.name} (${data.branch.id})`);
+        const ready = neon.operations.waitFor(data.operations);
+        ready.catch(() => { });
+        return { branch: toPreview(data.branch, annotations, true), databases: data.databases, endpoints: data.endpoints, ready };
+    }
+    catch (error) {
+        throw explainCreateRefusal(error, settings);
+    }
 }
-/** The note as one line of plain text, for the log. */
-function noteText(n) {
-    return renderNote(n, (w) => w, visible);
+/** Neon's refusals of a create whose cause the inputs can fix, with what to set. */
+function explainCreateRefusal(error, settings) {
+    if (!(error instanceof retry/* ApiError */.hD) || error.status === undefined || error.status < 400 || error.status >= 500 || error.status === 409 || error.status === 423 || error.status === 429)
+        return error;
+    const message = error.failure.message;
+    let hint;
+    if (settings.branchType === 'schema-only' && /root branch/i.test(message)) {
+        hint = 'A schema-only branch is a root branch, and Neon allows few per project (Free 3 including the default branch, Launch 5, Scale 10, Business 25): delete root branches you no longer need, or set `branch_type: data`';
+    }
+    else if (settings.expiresInSeconds > 0 && /expir|early access/i.test(message)) {
+        hint = 'Neon refused the branch\'s expiry (`expires_in`); set `expires_in: 0` to create preview branches without one (the close, or the nightly sweep, still deletes them)';
+    }
+    return hint ? new retry/* ApiError */.hD(error.platform, error.operation, error.failure, error.attempts, error.outcomeUnknown, hint) : error;
+}
+/**
+ * A deleted branch of this pull request that still holds the name (Neon keeps a deleted branch
+ * recoverable for 7 days; whether its name stays taken is undocumented): recovered, to be reused.
+ */
+async function recoverDeleted(neon, name, pr) {
+    const deleted = await neon.findDeletedByName(name);
+    if (!deleted)
+        return undefined;
+    if (ownershipProblem(deleted, pr)) {
+        throw new Error(`Neon keeps the name ${name} for deleted branch ${deleted.branch.id}, which neon-preview did not make for pull request #${pr.number}, until it can no longer be recovered; delete it for good in the Neon console, or choose another \`branch_name\``);
+    }
+    core/* info */.pq(`Neon branch ${name} was deleted (by an earlier close) and still holds the name; recovering it for pull request #${pr.number}`);
+    await neon.operations.waitFor(await neon.recover(deleted.branch.id));
+    return (await neon.findBranchByName(name)) ?? undefined;
+}
+async function reuse(neon, found, settings, pr, all) {
+    let { branch } = found;
+    const refusal = ownershipProblem(found, pr);
+    if (refusal)
+        throw new Error(`${refusal} Choose another \`branch_name\`${refusal.includes('pull request #') ? ' (with {pr} in it)' : ''} or remove that branch.`);
+    core/* info */.pq(`Reusing Neon branch ${branch.name} (${branch.id})`);
+    // A concurrent run may still be creating (or resetting) it.
+    if (branch.current_state !== 'ready')
+        await neon.operations.until(() => `Neon branch ${branch.name} to be ready`, async () => (branch = await neon.getBranch(branch.id)).current_state === 'ready');
+    const children = all.filter((b) => b.branch.parent_id === branch.id && b.branch.id !== branch.id);
+    if (settings.resetOnPush)
+        branch = await resetToParent(neon, branch, children);
+    const wantExpiry = settings.expiresInSeconds > 0 ? expiryFromNow(settings.expiresInSeconds) : null;
+    const renew = wantExpiry !== null || Boolean(branch.expires_at);
+    if (renew && children.length > 0) {
+        core/* warning */.$e(`Neon branch ${branch.name} has child branches (${children.map((c) => c.branch.name).join(', ')}), and Neon sets no expiry on a branch that has children: its expiry was not renewed. The close (or the nightly sweep) still deletes it once the children are gone.`);
+    }
+    // The databases (for the URLs, unless `database` and `role` name them) are listed meanwhile.
+    const [expiresAt, endpoints, databases] = await Promise.all([
+        renew && children.length === 0 ? neon.setExpiry(branch.id, wantExpiry) : Promise.resolve(branch.expires_at ?? undefined),
+        ensureReadWriteEndpoint(neon, branch.id, settings),
+        settings.database && settings.role ? Promise.resolve(undefined) : neon.listDatabases(branch.id),
+    ]);
+    return { branch: toPreview({ ...branch, expires_at: expiresAt ?? undefined }, found.annotations, false), endpoints, ...(databases ? { databases } : {}) };
+}
+/**
+ * `reset_on_push`: the branch takes its parent's current state (same id, computes and hosts). A
+ * root branch (schema-only) has no parent to take it from; a branch with children can be reset
+ * only by keeping its old state under another name, which the action never does unasked.
+ */
+async function resetToParent(neon, branch, children) {
+    if (!branch.parent_id) {
+        core/* notice */.lm(`reset_on_push: Neon branch ${branch.name} is a root branch (schema-only branches are), so it has no parent to be reset to; it was not reset`);
+        return branch;
+    }
+    if (children.length > 0) {
+        throw new Error(`reset_on_push: Neon branch ${branch.name} has child branches (${children.map((c) => c.branch.name).join(', ')}), and Neon resets a branch with children only when its old state is kept as a new branch (preserve_under_name), which neon-preview does not do unasked; delete the children, or set \`reset_on_push: false\``);
+    }
+    const { branch: reset, operations } = await neon.restore(branch.id, branch.parent_id);
+    core/* info */.pq(`Resetting Neon branch ${branch.name} to the current state of its parent ${branch.parent_id}`);
+    await neon.operations.waitFor(operations);
+    return reset;
+}
+/** The branch's computes, a read-write one added when it has none. */
+async function ensureReadWriteEndpoint(neon, branchId, settings) {
+    const endpoints = await neon.branchEndpoints(branchId);
+    if (endpoints.some((e) => e.type === 'read_write'))
+        return endpoints;
+    core/* info */.pq(`Branch ${branchId} has no read-write compute; adding one`);
+    try {
+        const { endpoint, operations } = await neon.addReadWriteEndpoint(branchId, settings.suspendTimeoutSeconds);
+        await neon.operations.waitFor(operations);
+        return [...endpoints, endpoint];
+    }
+    catch (error) {
+        // A concurrent run may have added it first; only a compute that is still missing is a failure.
+        const again = await neon.branchEndpoints(branchId);
+        if (!again.some((e) => e.type === 'read_write'))
+            throw error;
+        return again;
+    }
+}
+/** The database and role for the URLs: the inputs, else the branch's only database and its owner. */
+async function resolveDatabase(neon, branchId, wanted, known) {
+    if (wanted.database && wanted.role)
+        return { database: wanted.database, role: wanted.role };
+    const databases = known ?? (await neon.listDatabases(branchId));
+    const names = databases.map((d) => d.name).join(', ') || 'none';
+    let database;
+    if (wanted.database) {
+        database = databases.find((d) => d.name === wanted.database);
+        if (!database)
+            throw new Error(`Input \`database\`: the branch has no database "${wanted.database}"; it has: ${names}`);
+    }
+    else if (databases.length === 1) {
+        database = databases[0];
+    }
+    else {
+        throw new Error(`Input \`database\`: the branch has ${databases.length === 0 ? 'no database' : `several databases (${names})`}; set \`database\` to the one to publish`);
+    }
+    return { database: database.name, role: wanted.role ?? database.owner_name };
+}
+/**
+ * Deletes the branch when neon-preview manages it for this pull request. Returns what happened;
+ * a branch that is already gone counts as deleted.
+ */
+async function deletePreviewBranch(neon, pr, found) {
+    if (!found)
+        return { outcome: 'absent' };
+    const branch = toPreview(found.branch, found.annotations, false);
+    const refusal = ownershipProblem(found, pr);
+    if (refusal)
+        return { outcome: 'kept', branch, reason: `${refusal} It was left alone.` };
+    return { outcome: await neon.deleteById(branch.id), branch };
 }
 
+// EXTERNAL MODULE: ./src/note.ts
+var note = __nccwpck_require__(4215);
 ;// CONCATENATED MODULE: ./src/ownership.ts
-// Which other pull requests' previews share a name with this one's. The Neon branches are the
-// registry: each is annotated with its pull request and head branch when it is made. Templates
-// with `{head}` can give two pull requests one Neon branch name (`feat@x` and `feat#x` sanitise
-// alike) or one environment name, and two pull requests from one head branch share Netlify's
-// branch values; whatever one of them holds, the other must neither reuse nor delete.
 
 /** What the conflict shares, for messages: "the Neon branch preview/x and the GitHub environment's values". */
 function sharedThings(conflict) {
@@ -38149,7 +36986,8 @@ function conflictsOf(pr, branchName, branches, targets) {
         const number = owningPullRequest(found);
         if (!isManagedFor(found, pr.repository) || number === undefined || number === pr.number)
             continue;
-        const other = { repository: pr.repository, number, headRef: found.annotations['github-head-ref'] ?? '' };
+        const headRepository = found.annotations['github-head-repo'];
+        const other = { repository: pr.repository, number, headRef: found.annotations['github-head-ref'] ?? '', ...(headRepository ? { headRepository } : {}) };
         const sameBranchName = found.branch.name === branchName;
         const shared = targets.filter((t) => t.collides?.(pr, other) ?? false);
         if (sameBranchName || shared.length > 0)
@@ -38158,57 +36996,8 @@ function conflictsOf(pr, branchName, branches, targets) {
     return conflicts.sort((a, b) => a.other.number - b.other.number);
 }
 
-;// CONCATENATED MODULE: ./src/variables.ts
-// Turns the branch's connection details and the `env_vars` mapping into named values, each
-// marked secret or not, ready for any target.
-const VARIABLE_SOURCES = ['pooled_url', 'direct_url', 'pooled_host', 'direct_host', 'role', 'database', 'password', 'branch_id', 'branch_name', 'prisma_url'];
-/** Sources whose value carries the password. */
-const SECRET_SOURCES = new Set(['pooled_url', 'direct_url', 'prisma_url', 'password']);
-const DEFAULT_ENV_VARS = `DATABASE_URL=pooled_url
-DATABASE_URL_UNPOOLED=direct_url
-PGHOST=pooled_host
-PGHOST_UNPOOLED=direct_host
-PGUSER=role
-PGDATABASE=database
-PGPASSWORD=password`;
-function isSecretSource(source) {
-    return SECRET_SOURCES.has(source);
-}
-/** The pooled URL with the parameters Prisma needs behind PgBouncer. */
-function prismaUrl(pooledUrl) {
-    const url = new URL(pooledUrl);
-    url.searchParams.set('pgbouncer', 'true');
-    url.searchParams.set('connect_timeout', '15');
-    return url.toString();
-}
-function variables_valueOf(source, c) {
-    switch (source) {
-        case 'pooled_url':
-            return c.pooledUrl;
-        case 'direct_url':
-            return c.directUrl;
-        case 'pooled_host':
-            return c.pooledHost;
-        case 'direct_host':
-            return c.directHost;
-        case 'role':
-            return c.role;
-        case 'database':
-            return c.database;
-        case 'password':
-            return c.password;
-        case 'branch_id':
-            return c.branchId;
-        case 'branch_name':
-            return c.branchName;
-        case 'prisma_url':
-            return prismaUrl(c.pooledUrl);
-    }
-}
-function resolveVariables(specs, connection) {
-    return specs.map((spec) => ({ name: spec.name, value: variables_valueOf(spec.source, connection), secret: isSecretSource(spec.source) }));
-}
-
+// EXTERNAL MODULE: ./src/variables.ts
+var src_variables = __nccwpck_require__(3494);
 ;// CONCATENATED MODULE: ./src/commands/targets.ts
 async function onEveryTarget(targets, step) {
     const settled = await Promise.allSettled(targets.map(step));
@@ -38216,8 +37005,9 @@ async function onEveryTarget(targets, step) {
         if (s.status !== 'rejected')
             return [];
         const message = s.reason instanceof Error ? s.reason.message : String(s.reason);
-        // Platform errors already start with the platform's name.
-        return [/^(Vercel|Netlify|GitHub)\b/.test(message) ? message : `${targets[i].label}: ${message}`];
+        const target = targets[i];
+        // A platform's error already starts with the platform's name.
+        return [message.startsWith(`${target.platform}:`) ? message : `${target.label}: ${message}`];
     });
     if (failures.length > 0)
         throw new Error(failures.length === 1 ? failures[0] : `${failures.length} targets failed: ${failures.join(' | ')}`);
@@ -38233,12 +37023,14 @@ async function onEveryTarget(targets, step) {
 
 
 
-async function deletePreview(settings, { neon, targets, phases, afterTargets }) {
+
+async function deletePreview(settings, { neon, targets: loading, phases, afterTargets }) {
     const names = settings.variables.map((v) => v.name);
     const { branchName } = settings.neon;
     // The project's branches tell whose preview holds what; the branch is deleted only after the targets.
-    const listing = started(neon.listBranches());
-    const lookup = started(listing.then((all) => all.find((f) => f.branch.name === branchName)));
+    const listing = (0,concurrency/* started */.A)(neon.listBranches());
+    const lookup = (0,concurrency/* started */.A)(listing.then((all) => all.find((f) => f.branch.name === branchName)));
+    const targets = await loading;
     // Targets that name values alike for several pull requests wait for the list; the others start at once.
     const shared = targets.some((t) => t.collides) ? await listing.then((all) => conflictsOf(settings.pr, branchName, all, targets)) : [];
     let targetError;
@@ -38246,10 +37038,10 @@ async function deletePreview(settings, { neon, targets, phases, afterTargets }) 
     if (targets.length > 0) {
         try {
             reports = await phases.run(`Remove from ${targets.map((t) => t.label).join(', ')}`, () => onEveryTarget(targets, async (t) => {
-                const holder = shared.find((c) => c.targets.includes(t));
+                const holder = t.removesOnlyMarked ? undefined : shared.find((c) => c.targets.includes(t));
                 if (!holder)
                     return t.remove(settings.pr, names);
-                const kept = note `Left as they are: pull request #${holder.other.number} (head branch ${holder.other.headRef}) has its preview under the same names.`;
+                const kept = (0,note/* note */.N4) `Left as they are: pull request #${holder.other.number} (head branch ${holder.other.headRef}) has its preview under the same names.`;
                 core/* warning */.$e(`${t.label}: left alone, pull request #${holder.other.number} has its preview under the same names.`);
                 return { target: t.name, label: t.label, names: [], links: [], notes: [kept] };
             }));
@@ -38261,7 +37053,7 @@ async function deletePreview(settings, { neon, targets, phases, afterTargets }) 
     }
     if (!targetError)
         afterTargets?.();
-    const deletion = await phases.run(`Delete Neon branch ${branchName}`, () => neon.deleteBranch(branchName, settings.pr, lookup));
+    const deletion = await phases.run(`Delete Neon branch ${branchName}`, async () => deletePreviewBranch(neon, settings.pr, await lookup));
     if (deletion.outcome === 'kept' && deletion.reason)
         core/* warning */.$e(deletion.reason);
     if (deletion.outcome === 'absent')
@@ -38293,29 +37085,49 @@ async function deletePreview(settings, { neon, targets, phases, afterTargets }) 
 async function createPreview(settings, { neon, targets, pulls, phases }, 
 /** Called as soon as the URLs are known, so outputs exist even if a target fails. */
 onConnection) {
-    const skipped = settings.skippedTargets.map((s) => words(s.reason));
+    const { pr } = settings;
+    const skipped = settings.skippedTargets.map((s) => (0,note/* words */.aL)(s.reason));
     for (const s of settings.skippedTargets)
         core/* notice */.lm(s.reason);
-    const lookup = started(neon.listBranches().then((all) => clearNames(settings, all, { neon, targets, pulls, phases })));
-    const ensured = started(neon.ensureBranch(settings.neon, settings.pr, lookup));
+    // Every target's reads start once it is loaded, beside Neon's; nothing is written before the URLs are checked.
+    const loaded = (0,concurrency/* started */.A)(targets);
+    const prepared = (0,concurrency/* started */.A)(loaded.then((all) => all.map((t) => (0,concurrency/* started */.A)(t.prepare(pr)))));
+    const lookup = (0,concurrency/* started */.A)(Promise.all([neon.listBranches(), loaded]).then(([all, active]) => clearNames(settings, all, active, { neon, targets, pulls, phases })));
+    const ensured = (0,concurrency/* started */.A)(ensurePreviewBranch(neon, settings.neon, pr, lookup));
+    // For the schema diff: listed meanwhile when the answer that gave the branch did not list them.
+    const databases = (0,concurrency/* started */.A)(ensured.then(async (e) => (e.databases ?? (await neon.listDatabases(e.branch.id))).map((d) => d.name)));
     // The phase lasts until the branch is ready; the URLs and the targets need only the branch.
-    const branchPhase = started(phases.run(`Neon branch ${settings.neon.branchName}`, async () => {
-        const { ready } = await ensured;
-        await ready;
+    const ready = (0,concurrency/* started */.A)(phases.run(`Neon branch ${settings.neon.branchName}`, async () => {
+        const { ready: operations } = await ensured;
+        await operations;
     }));
-    const ready = started(branchPhase);
-    const credentials = started(ensured.then(({ branch, databases, endpoints, ready: operations }) => phases.run('Connection URLs', async () => {
-        const { database, role } = await neon.resolveDatabase(branch.id, settings.neon, databases);
-        const sourceId = started(sourceOf(settings, neon, branch));
-        const own = await ownCredentials(neon, { branch, sourceId, database, role, mode: settings.neon.previewPassword, ready: operations });
-        await checkUrlsBelongTo(neon, branch, endpoints, own.connection);
+    const credentials = (0,concurrency/* started */.A)(ensured.then(({ branch, databases, endpoints, ready: operations }) => phases.run('Connection URLs', async () => {
+        const { database, role } = await resolveDatabase(neon, branch.id, settings.neon, databases);
+        const sourceId = (0,concurrency/* started */.A)(sourceOf(settings, neon, branch));
+        const own = await (0,neon_credentials/* ownCredentials */.LK)(neon, { branch, sourceId, database, role, mode: settings.neon.previewPassword, ready: operations });
+        await (0,neon_credentials/* checkUrlsBelongTo */.Nr)(neon, branch, endpoints, own.connection);
         return own;
     })));
-    const variables = started(credentials.then(({ connection }) => resolveVariables(settings.variables, connection)));
-    const branchRef = started(ensured.then(({ branch }) => ({ id: branch.id, name: branch.name, consoleUrl: consoleUrl(settings.neon.projectId, branch.id) })));
-    const publishing = targets.length === 0
-        ? Promise.resolve([])
-        : started(phases.run(`Publish to ${targets.map((t) => t.label).join(', ')}`, () => onEveryTarget(targets, (t) => t.publish(settings.pr, variables, branchRef, ready))));
+    const publishing = (0,concurrency/* started */.A)(credentials.then(async ({ connection }) => {
+        const active = await loaded;
+        if (active.length === 0)
+            return [];
+        const variables = (0,src_variables/* resolveVariables */.CO)(settings.variables, connection);
+        const [{ branch }, early, { tookOver }] = await Promise.all([ensured, prepared, lookup]);
+        // What a closed pull request left was removed after the first reads: read again.
+        const reads = tookOver ? active.map((t) => t.prepare(pr)) : early;
+        const branchRef = { id: branch.id, name: branch.name, consoleUrl: consoleUrl(settings.neon.projectId, branch.id) };
+        return phases.run(`Publish to ${active.map((t) => t.label).join(', ')}`, () => onEveryTarget(active, async (t, i) => {
+            const state = await reads[i];
+            const report = await t.publish(state, pr, variables, branchRef);
+            if (!t.afterReady)
+                return report;
+            // What makes a deployment use the values connects to the branch: not before it is ready.
+            await ready;
+            const added = await t.afterReady(state, pr);
+            return { ...report, links: [...report.links, ...added.links], notes: [...report.notes, ...added.notes] };
+        }));
+    }));
     // Neon's errors first: the targets only wait for them.
     const { branch } = await ensured;
     const { connection, password } = await credentials;
@@ -38329,13 +37141,13 @@ onConnection) {
         await ready;
         throw error;
     }
-    return { branch, connection, password, targets: reports, skipped, ready };
+    return { branch, connection, password, targets: reports, skipped, ready, databases };
 }
 /** The branch the preview's roles came from: its parent, or for a root (schema-only) branch the one it was made from. */
 async function sourceOf(settings, neon, branch) {
     if (branch.parentId)
         return branch.parentId;
-    return settings.neon.parentBranch ? neon.resolveParentId(settings.neon.parentBranch) : neon.defaultBranchId();
+    return settings.neon.parentBranch ? (await neon.resolveParent(settings.neon.parentBranch)).branch.id : neon.defaultBranchId();
 }
 /**
  * This pull request's branch from the project's list, once no other pull request's preview holds
@@ -38343,12 +37155,13 @@ async function sourceOf(settings, neon, branch) {
  * give) fails the run naming it; one left behind by a closed pull request is removed first, as
  * that pull request's close would have.
  */
-async function clearNames(settings, all, context) {
+async function clearNames(settings, all, targets, context) {
     const mine = all.find((f) => f.branch.name === settings.neon.branchName);
-    const conflicts = conflictsOf(settings.pr, settings.neon.branchName, all, context.targets);
+    const conflicts = conflictsOf(settings.pr, settings.neon.branchName, all, targets);
     if (conflicts.length === 0)
-        return mine;
-    const states = await Promise.all(conflicts.map(async (c) => ({ conflict: c, ...(context.pulls ? await context.pulls.state(c.other.number) : { state: 'unknown', reason: 'no `github_token` to ask GitHub' }) })));
+        return { found: mine, all };
+    const pulls = await context.pulls;
+    const states = await Promise.all(conflicts.map(async (c) => ({ conflict: c, ...(pulls ? await pulls.state(c.other.number) : { state: 'unknown', reason: 'no `github_token` to ask GitHub' }) })));
     const held = states.find((s) => s.state === 'open' || s.state === 'unknown');
     if (held)
         throw new Error(heldMessage(settings, held.conflict, held.state, held.reason));
@@ -38356,7 +37169,7 @@ async function clearNames(settings, all, context) {
         core/* warning */.$e(`Pull request #${conflict.other.number} is closed but left ${sharedThings(conflict)} behind; removing them first, as its close would have, so pull request #${settings.pr.number} can have them.`);
         await context.phases.run(`Remove what closed pull request #${conflict.other.number} left`, () => deletePreview({ ...settings, pr: conflict.other, neon: { ...settings.neon, branchName: conflict.branch.branch.name } }, context));
     }
-    return conflicts.some((c) => c.sameBranchName) ? undefined : mine;
+    return { found: conflicts.some((c) => c.sameBranchName) ? undefined : mine, all, tookOver: true };
 }
 function heldMessage(settings, conflict, state, reason) {
     const { number, headRef } = conflict.other;
@@ -38365,33 +37178,136 @@ function heldMessage(settings, conflict, state, reason) {
     return `Pull request #${settings.pr.number} cannot have ${sharedThings(conflict)}: they belong to pull request #${number} (head branch ${headRef || 'unknown'}), ${status}. Nothing was reused or changed.${advice}`;
 }
 
-;// CONCATENATED MODULE: ./src/commands/sweep.ts
-
-
-/** Pull requests looked up at once (only those the list of open PRs does not have). */
-const LOOKUP_CONCURRENCY = 32;
-/** Closed pull requests whose targets are cleaned at once (their Neon deletions then queue at Neon's rate limit). */
-const REMOVE_CONCURRENCY = 16;
-function describe(group) {
-    return [...group.branches.map((b) => `Neon branch ${b.branch.name}`), ...group.entries.map(({ target, entry }) => `${target.label}: ${entry.description}`)];
+// EXTERNAL MODULE: ./node_modules/p-limit/index.js + 1 modules
+var p_limit = __nccwpck_require__(370);
+;// CONCATENATED MODULE: ./src/neon/operations.ts
+const TERMINAL_OK = new Set(['finished', 'skipped', 'cancelled']);
+/** The first round, and the shortest time between two. */
+const POLL_MIN_MS = 100;
+/** The longest time between two rounds. */
+const POLL_MAX_MS = 2000;
+/** Operations per page when the sweep reads the project's operation list (Neon's maximum). */
+const OPERATIONS_PAGE_SIZE = 1000;
+/** Time between the starts of two rounds: a tenth of the time already waited, 100 ms to 2 s. */
+function pollIntervalMs(elapsedMs) {
+    return Math.min(POLL_MAX_MS, Math.max(POLL_MIN_MS, Math.round(elapsedMs / 10)));
 }
-/** How many pull requests Neon's branches name. */
-function pullRequestsOf(branches) {
-    return new Set(branches.map((b) => b.annotations['github-pr'])).size;
+function isFinished(op) {
+    return TERMINAL_OK.has(op.status);
 }
-/** Groups what was found by pull request (or, for targets that only know it, by head branch). */
+function operationError(op) {
+    return new Error(`Neon: operation ${op.action} (${op.id}) on branch ${op.branch_id ?? '?'} ended in error${op.error ? `: ${op.error}` : ''}`);
+}
+class NeonOperations {
+    api;
+    session;
+    projectId;
+    constructor(api, session, projectId) {
+        this.api = api;
+        this.session = session;
+        this.projectId = projectId;
+    }
+    /**
+     * Runs `round` at the polling pace until it says done, the first time after the shortest
+     * interval. `what` names what is awaited, for the error when the run's timeout comes first.
+     */
+    async until(what, round) {
+        const started = Date.now();
+        let next = started + POLL_MIN_MS;
+        for (;;) {
+            await this.session.sleep(next - Date.now(), what());
+            next = Date.now() + pollIntervalMs(Date.now() - started);
+            if (await round())
+                return;
+        }
+    }
+    /**
+     * Polls the operations until each ends. `finished`, `skipped` and `cancelled` end them; `failed`
+     * does not (Neon retries it); `error` is a failure. Every unfinished operation is asked for in
+     * each round, all at once, so the round that sees the last one end also sees how the others ended.
+     */
+    async waitFor(operations) {
+        let pending = (operations ?? []).filter((op) => !isFinished(op));
+        if (pending.length === 0)
+            return;
+        await this.until(() => `Neon operations (${pending.map((op) => op.action).join(', ')})`, async () => {
+            const latest = await Promise.all(pending.map((op) => this.get(op)));
+            const broken = latest.find((op) => op.status === 'error');
+            if (broken)
+                throw operationError(broken);
+            pending = latest.filter((op) => !isFinished(op));
+            return pending.length === 0;
+        });
+    }
+    /**
+     * Waits for many operations at once (the sweep's deletions) and returns how each ended in error
+     * (by operation id; absent = ended well). Each round reads the project's operation list, newest
+     * first, a page of up to 1000 covering them all with one request, rather than one request per
+     * operation (Neon's rate limit is shared with the deletions themselves); an operation the first
+     * pages do not reach (a busy project) is asked for by id.
+     */
+    async settle(operations) {
+        const failures = new Map();
+        let pending = new Map(operations.filter((op) => !isFinished(op)).map((op) => [op.id, op]));
+        if (pending.size === 0)
+            return failures;
+        await this.until(() => `Neon operations (${pending.size} of ${operations.length})`, async () => {
+            const seen = await this.recent(pending);
+            const missing = [...pending.values()].filter((op) => !seen.has(op.id));
+            for (const op of await Promise.all(missing.map((m) => this.get(m))))
+                seen.set(op.id, op);
+            const still = new Map();
+            for (const [id, op] of pending) {
+                const latest = seen.get(id) ?? op;
+                if (latest.status === 'error')
+                    failures.set(id, operationError(latest));
+                else if (!isFinished(latest))
+                    still.set(id, latest);
+            }
+            pending = still;
+            return pending.size === 0;
+        });
+        return failures;
+    }
+    /** The project's newest operations, page by page, until every wanted one was seen (at most 3 pages). */
+    async recent(wanted) {
+        const seen = new Map();
+        const oldest = Math.min(...[...wanted.values()].map((op) => Date.parse(op.created_at)).filter(Number.isFinite));
+        let cursor;
+        for (let page = 0; page < 3; page++) {
+            const { data } = await this.session.call({ platform: 'Neon', operation: 'list operations' }, (signal) => this.api.listProjectOperations({ projectId: this.projectId, limit: OPERATIONS_PAGE_SIZE, ...(cursor ? { cursor } : {}) }, { signal }));
+            for (const op of data.operations)
+                if (wanted.has(op.id))
+                    seen.set(op.id, op);
+            cursor = data.pagination?.cursor;
+            const last = data.operations[data.operations.length - 1];
+            // Newest first: past the oldest wanted operation (Neon dates them to the second), none is left.
+            const pastOldest = last !== undefined && Date.parse(last.created_at) < oldest - 1000;
+            if (seen.size === wanted.size || !cursor || data.operations.length === 0 || pastOldest)
+                break;
+        }
+        return seen;
+    }
+    async get(op) {
+        const { data } = await this.session.call({ platform: 'Neon', operation: `check operation ${op.action}` }, (signal) => this.api.getProjectOperation(this.projectId, op.id, { signal }));
+        return data.operation;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/commands/sweep-plan.ts
+
+/** Groups what was found by pull request, or by head branch for targets that only know that. */
 function groupFound(branches, found) {
     const byPr = new Map();
     const byHead = new Map();
-    /** Which pull requests each head branch is known to belong to (Neon annotations, markers). */
     const prsOfHead = new Map();
     const orphans = [];
     const prGroup = (pr) => byPr.get(pr) ?? byPr.set(pr, { pr, branches: [], entries: [] }).get(pr);
     const link = (head, pr) => head && (prsOfHead.get(head) ?? prsOfHead.set(head, new Set()).get(head)).add(pr);
     for (const branch of branches) {
-        const pr = Number(branch.annotations['github-pr']);
-        if (!Number.isInteger(pr) || pr <= 0) {
-            orphans.push({ branches: [branch], entries: [], unknownReason: 'no valid github-pr annotation' });
+        const pr = owningPullRequest(branch);
+        if (pr === undefined) {
+            orphans.push({ group: { branches: [branch], entries: [] }, reason: 'no valid github-pr annotation' });
             continue;
         }
         prGroup(pr).branches.push(branch);
@@ -38408,102 +37324,99 @@ function groupFound(branches, found) {
                 group.entries.push({ target, entry });
             }
             else
-                orphans.push({ branches: [], entries: [{ target, entry }], unknownReason: 'names no pull request or branch' });
+                orphans.push({ group: { branches: [], entries: [{ target, entry }] }, reason: 'names no pull request or branch' });
         }
     }
-    return { byPr, byHead, prsOfHead, orphans };
-}
-async function sweepRepository(settings, neon, targets, pulls, phases) {
-    const names = settings.variables.map((v) => v.name);
-    // Everything is listed at once. With more pull requests to ask about than one round of lookups
-    // takes, the open ones are listed too (a page per 100 open PRs instead of a request per PR); the
-    // list starts as soon as Neon's branches tell how many there are.
-    const listing = started(neon.listManagedBranches(settings.repository));
-    const openListing = started(listing.then((found) => (pullRequestsOf(found) > LOOKUP_CONCURRENCY ? pulls.openPullRequests() : undefined)));
-    const [branches, ...perTarget] = await phases.run('Find what neon-preview manages', () => Promise.all([listing, ...targets.map((t) => t.findManaged(settings.repository, names))]));
-    const { byPr, byHead, prsOfHead, orphans } = groupFound(branches, targets.map((target, i) => ({ target, entries: perTarget[i] })));
-    const prNumbers = new Set([...byPr.keys(), ...[...byHead.keys()].flatMap((head) => [...(prsOfHead.get(head) ?? [])])]);
+    const prNumbers = [...new Set([...byPr.keys(), ...[...byHead.keys()].flatMap((head) => [...(prsOfHead.get(head) ?? [])])])];
     const unknownHeads = [...byHead.keys()].filter((head) => !prsOfHead.has(head));
-    let openPulls = await openListing;
-    if (!openPulls && prNumbers.size + unknownHeads.length > LOOKUP_CONCURRENCY)
-        openPulls = await phases.run('Open pull requests', () => pulls.openPullRequests());
-    const lookups = pLimit(LOOKUP_CONCURRENCY);
-    const rows = orphans.map((g) => ({ state: 'unknown', items: describe(g), outcome: 'kept', note: g.unknownReason }));
-    // Every PR's state: open when the list of open PRs has it; otherwise (closed, missing, or opened
-    // since the list was read) GitHub is asked about that PR. A head branch no PR number is known
-    // for is open when an open PR has it as its head, else looked up by head.
-    const openHeads = new Set(openPulls?.values() ?? []);
-    const [states, headStates] = await phases.run('Pull request states', () => Promise.all([
-        Promise.all([...prNumbers].map((n) => {
-            const openHead = openPulls?.get(n);
-            if (openHead !== undefined)
-                return [n, { state: 'open', headRef: openHead }];
-            return lookups(async () => [n, await pulls.state(n)]);
-        })).then((pairs) => new Map(pairs)),
-        Promise.all(unknownHeads.map((head) => {
-            if (openHeads.has(head))
-                return [head, { state: 'open' }];
-            return lookups(async () => [head, await pulls.stateOfHead(head)]);
-        })).then((pairs) => new Map(pairs)),
-    ]));
+    return { byPr, byHead, prsOfHead, orphans, prNumbers, unknownHeads };
+}
+/**
+ * Which groups go: those whose pull request GitHub says is closed or missing. A head branch that
+ * several pull requests share goes only when all of them are done, together with the newest of
+ * them; one of them open (or unknown) keeps it. `describe` names a group's things for its row.
+ */
+function planSweep(grouping, states, headStates, describe) {
+    const byPr = new Map([...grouping.byPr].map(([n, g]) => [n, { ...g, entries: [...g.entries] }]));
+    const kept = grouping.orphans.map(({ group, reason }) => ({ state: 'unknown', items: describe(group), outcome: 'kept', note: reason }));
     const decisions = [];
-    for (const group of byHead.values()) {
-        const known = [...(prsOfHead.get(group.headRef) ?? [])];
+    for (const group of grouping.byHead.values()) {
+        const known = [...(grouping.prsOfHead.get(group.headRef) ?? [])];
         if (known.length === 0) {
-            const found = headStates.get(group.headRef);
+            const found = headStates.get(group.headRef) ?? { state: 'unknown', reason: 'not looked up' };
             decisions.push({ group: { ...group, pr: found.number }, state: found.state, reason: found.reason });
             continue;
         }
-        // A head branch can belong to several pull requests: it goes only when all of them are done,
-        // together with the newest of them (one row per pull request in the table).
-        const open = known.find((n) => states.get(n).state === 'open');
-        const unsure = known.find((n) => states.get(n).state === 'unknown');
+        const stateOf = (n) => states.get(n) ?? { state: 'unknown', reason: 'not looked up' };
+        const open = known.find((n) => stateOf(n).state === 'open');
+        const unsure = known.find((n) => stateOf(n).state === 'unknown');
         if (open === undefined && unsure === undefined) {
             byPr.get(Math.max(...known)).entries.push(...group.entries);
             continue;
         }
-        const pr = open ?? unsure;
-        decisions.push({ group: { ...group, pr }, state: open !== undefined ? 'open' : 'unknown', reason: unsure !== undefined ? states.get(unsure).reason : undefined });
+        decisions.push({ group: { ...group, pr: open ?? unsure }, state: open !== undefined ? 'open' : 'unknown', reason: unsure !== undefined ? stateOf(unsure).reason : undefined });
     }
     for (const group of byPr.values()) {
-        const found = states.get(group.pr);
+        const found = states.get(group.pr) ?? { state: 'unknown', reason: 'not looked up' };
         decisions.push({ group, state: found.state, reason: found.reason, headRef: found.headRef });
     }
-    const closed = [];
+    const remove = [];
     for (const { group, state, reason, headRef } of decisions) {
-        const items = describe(group);
         if (state === 'open')
-            rows.push({ pr: group.pr, state, items, outcome: 'kept', note: 'pull request is open' });
+            kept.push({ pr: group.pr, state, items: describe(group), outcome: 'kept', note: 'pull request is open' });
         else if (state === 'unknown')
-            rows.push({ pr: group.pr, state, items, outcome: 'kept', note: reason ?? 'pull request state unknown' });
+            kept.push({ pr: group.pr, state, items: describe(group), outcome: 'kept', note: reason ?? 'pull request state unknown' });
         else
-            closed.push({ group, headRef, state });
+            remove.push({ group, state, headRef });
     }
+    return { remove, kept };
+}
+
+;// CONCATENATED MODULE: ./src/commands/sweep.ts
+
+
+
+
+/** Pull requests looked up at once (only those the list of open PRs does not have). */
+const LOOKUP_CONCURRENCY = 32;
+/** Closed pull requests whose targets are cleaned at once (their Neon deletions then queue at Neon's rate limit). */
+const REMOVE_CONCURRENCY = 16;
+function describe(group) {
+    return [...group.branches.map((b) => `Neon branch ${b.branch.name}`), ...group.entries.map(({ target, entry }) => `${target.label}: ${entry.description}`)];
+}
+async function sweepRepository(settings, { neon, targets: loadingTargets, pulls: loadingPulls, phases }) {
+    const names = settings.variables.map((v) => v.name);
+    // Everything is listed at once. With more pull requests to ask about than one round of lookups
+    // takes, the open ones are listed too (a page per 100 open PRs instead of a request per PR); the
+    // list starts as soon as Neon's branches tell how many there are.
+    const listing = (0,concurrency/* started */.A)(neon.listManagedBranches(settings.repository));
+    const openListing = (0,concurrency/* started */.A)(Promise.all([listing, loadingPulls]).then(([found, pulls]) => (new Set(found.map((b) => b.annotations['github-pr'])).size > LOOKUP_CONCURRENCY ? pulls.openPullRequests() : undefined)));
+    const finding = (0,concurrency/* started */.A)(loadingTargets.then((targets) => Promise.all(targets.map((t) => t.findManaged(settings.repository, names)))));
+    const [branches, targets, managed] = await phases.run('Find what neon-preview manages', () => Promise.all([listing, loadingTargets, finding]));
+    const pulls = await loadingPulls;
+    const grouping = groupFound(branches, targets.map((target, i) => ({ target, entries: managed[i].entries })));
+    let openPulls = await openListing;
+    if (!openPulls && grouping.prNumbers.length + grouping.unknownHeads.length > LOOKUP_CONCURRENCY)
+        openPulls = await phases.run('Open pull requests', () => pulls.openPullRequests());
+    const [states, headStates] = await phases.run('Pull request states', () => lookUpStates(pulls, grouping.prNumbers, grouping.unknownHeads, openPulls));
+    const plan = planSweep(grouping, states, headStates, describe);
+    const rows = [...plan.kept];
     await phases.run('Remove what belongs to closed pull requests', async () => {
-        // Targets with a batch removal get every closed group at once; the others one `remove` per
-        // group and head branch, at most REMOVE_CONCURRENCY groups at a time. Each group's Neon
-        // branches go as soon as its targets are done (their deletions queue at Neon's rate limit);
-        // their operations are waited for together at the end.
+        // Targets with a batch removal get every closed group at once, from their listing; the others
+        // one `remove` per group and head branch, at most REMOVE_CONCURRENCY groups at a time. Each
+        // group's Neon branches go as soon as its targets are done (their deletions queue at Neon's
+        // rate limit); their operations are waited for together at the end.
         const batched = new Map();
-        for (const target of targets) {
+        targets.forEach((target, i) => {
             if (!target.removeManaged)
-                continue;
-            const groups = closed.map(({ group }) => ({ pr: group.pr ?? 0, entries: group.entries.filter((e) => e.target === target).map((e) => e.entry) }));
-            batched.set(target, target.removeManaged(groups, names));
-        }
-        const removals = pLimit(REMOVE_CONCURRENCY);
-        const outcomes = await Promise.all(closed.map(({ group, headRef }, index) => removeGroup(settings.repository, group, headRef, names, neon, removals, (target) => batched.get(target)?.[index])));
-        let failedOperations;
-        try {
-            failedOperations = await neon.settleOperations(outcomes.flatMap((o) => o.operations));
-        }
-        catch (error) {
-            // Not known how they ended (e.g. the run's timeout): every deletion still running is a failure.
-            const unsure = error instanceof Error ? error : new Error(String(error));
-            const ended = new Set(['finished', 'skipped', 'cancelled']);
-            failedOperations = new Map(outcomes.flatMap((o) => o.operations.filter((op) => !ended.has(op.status)).map((op) => [op.id, unsure])));
-        }
-        closed.forEach(({ group, state }, index) => {
+                return;
+            const groups = plan.remove.map(({ group }) => ({ pr: group.pr ?? 0, entries: group.entries.filter((e) => e.target === target).map((e) => e.entry) }));
+            batched.set(target, target.removeManaged(managed[i].listing, groups, names));
+        });
+        const limit = (0,p_limit/* default */.A)(REMOVE_CONCURRENCY);
+        const outcomes = await Promise.all(plan.remove.map((removal, index) => removeGroup(settings.repository, removal, names, neon, limit, (t) => batched.get(t)?.[index])));
+        const failedOperations = await settled(neon, outcomes.flatMap((o) => o.operations));
+        plan.remove.forEach(({ group, state }, index) => {
             const { failures, operations } = outcomes[index];
             for (const message of new Set(operations.flatMap((op) => failedOperations.get(op.id)?.message ?? [])))
                 failures.push(message);
@@ -38515,21 +37428,53 @@ async function sweepRepository(settings, neon, targets, pulls, phases) {
     return { rows };
 }
 /**
+ * Every PR's state: open when the list of open PRs has it; otherwise (closed, missing, or opened
+ * since the list was read) GitHub is asked about that PR. A head branch no PR number is known for
+ * is open when an open PR has it as its head, else looked up by head.
+ */
+async function lookUpStates(pulls, prNumbers, heads, openPulls) {
+    const lookups = (0,p_limit/* default */.A)(LOOKUP_CONCURRENCY);
+    const openHeads = new Set(openPulls?.values() ?? []);
+    const states = Promise.all(prNumbers.map((n) => {
+        const openHead = openPulls?.get(n);
+        if (openHead !== undefined)
+            return [n, { state: 'open', headRef: openHead }];
+        return lookups(async () => [n, await pulls.state(n)]);
+    }));
+    const headStates = Promise.all(heads.map((head) => {
+        if (openHeads.has(head))
+            return [head, { state: 'open' }];
+        return lookups(async () => [head, await pulls.stateOfHead(head)]);
+    }));
+    const [a, b] = await Promise.all([states, headStates]);
+    return [new Map(a), new Map(b)];
+}
+/** How each deletion's operations ended in error; when the wait itself failed (the run's timeout), every unfinished one did. */
+async function settled(neon, operations) {
+    try {
+        return await neon.operations.settle(operations);
+    }
+    catch (error) {
+        const unsure = error instanceof Error ? error : new Error(String(error));
+        return new Map(operations.filter((op) => !isFinished(op)).map((op) => [op.id, unsure]));
+    }
+}
+/**
  * Targets first, then the Neon branches, as delete does; a target's failure does not keep the
  * branches (a later sweep finds what the target kept). Returns what failed and the deletions'
  * operations (not waited for here).
  */
-async function removeGroup(repository, group, prHeadRef, names, neon, limit, batchOf) {
+async function removeGroup(repository, { group, headRef: prHeadRef }, names, neon, limit, batchOf) {
     const removals = new Map();
     const batches = new Set();
     for (const { target, entry } of group.entries) {
         const batch = batchOf(target);
-        if (batch) {
+        if (batch)
             batches.add(batch);
-            continue;
+        else {
+            const headRef = entry.headRef ?? prHeadRef ?? '';
+            removals.set(`${target.name}\u0000${headRef}`, { target, headRef });
         }
-        const headRef = entry.headRef ?? prHeadRef ?? '';
-        removals.set(`${target.name}\u0000${headRef}`, { target, headRef });
     }
     const [fromBatches, fromRemovals] = await Promise.all([
         Promise.allSettled(batches),
@@ -38548,5235 +37493,172 @@ async function removeGroup(repository, group, prHeadRef, names, neon, limit, bat
     return { failures, operations };
 }
 
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
-// EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
+// EXTERNAL MODULE: ./src/http/pages.ts
+var pages = __nccwpck_require__(9164);
+;// CONCATENATED MODULE: ./src/github/pulls.ts
+// Pull request states for the sweep: what is open is never touched; what GitHub cannot answer for
+// is reported, not deleted.
 
 
-class Context {
+/** GitHub's largest page. */
+const PER_PAGE = 100;
+/** 100 pages of 100 open pull requests. */
+const MAX_PAGES = 100;
+/** Pages requested at once after the first. */
+const PAGE_CONCURRENCY = 8;
+class PullRequests {
+    octokit;
+    session;
+    owner;
+    repo;
+    readable;
+    constructor(octokit, session, repository) {
+        this.octokit = octokit;
+        this.session = session;
+        [this.owner, this.repo] = repository.split('/');
+    }
     /**
-     * Hydrate the context from the environment
+     * The state of pull request `number`: `missing` only when GitHub has none in a repository the
+     * token can read (GitHub answers 404 alike for a repository a token cannot see), `unknown` when
+     * GitHub would not say.
      */
-    constructor() {
-        var _a, _b, _c;
-        this.payload = {};
-        if (process.env.GITHUB_EVENT_PATH) {
-            if ((0,external_fs_.existsSync)(process.env.GITHUB_EVENT_PATH)) {
-                this.payload = JSON.parse((0,external_fs_.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
-            }
-            else {
-                const path = process.env.GITHUB_EVENT_PATH;
-                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_.EOL}`);
-            }
-        }
-        this.eventName = process.env.GITHUB_EVENT_NAME;
-        this.sha = process.env.GITHUB_SHA;
-        this.ref = process.env.GITHUB_REF;
-        this.workflow = process.env.GITHUB_WORKFLOW;
-        this.action = process.env.GITHUB_ACTION;
-        this.actor = process.env.GITHUB_ACTOR;
-        this.job = process.env.GITHUB_JOB;
-        this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
-        this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
-        this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
-        this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
-        this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
-        this.graphqlUrl =
-            (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
-    }
-    get issue() {
-        const payload = this.payload;
-        return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
-    }
-    get repo() {
-        if (process.env.GITHUB_REPOSITORY) {
-            const [owner, repo] = process.env.GITHUB_REPOSITORY.split('/');
-            return { owner, repo };
-        }
-        if (this.payload.repository) {
-            return {
-                owner: this.payload.repository.owner.login,
-                repo: this.payload.repository.name
-            };
-        }
-        throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
-    }
-}
-//# sourceMappingURL=context.js.map
-// EXTERNAL MODULE: ./node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
-var lib = __nccwpck_require__(9659);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/internal/utils.js
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-function getAuthString(token, options) {
-    if (!token && !options.auth) {
-        throw new Error('Parameter token or opts.auth is required');
-    }
-    else if (token && options.auth) {
-        throw new Error('Parameters token and opts.auth may not both be specified');
-    }
-    return typeof options.auth === 'string' ? options.auth : `token ${token}`;
-}
-function getProxyAgent(destinationUrl) {
-    const hc = new lib.HttpClient();
-    return hc.getAgent(destinationUrl);
-}
-function getProxyAgentDispatcher(destinationUrl) {
-    const hc = new lib.HttpClient();
-    return hc.getAgentDispatcher(destinationUrl);
-}
-function getProxyFetch(destinationUrl) {
-    const httpDispatcher = getProxyAgentDispatcher(destinationUrl);
-    const proxyFetch = (url, opts) => __awaiter(this, void 0, void 0, function* () {
-        return (0,undici.fetch)(url, Object.assign(Object.assign({}, opts), { dispatcher: httpDispatcher }));
-    });
-    return proxyFetch;
-}
-function getApiBaseUrl() {
-    return process.env['GITHUB_API_URL'] || 'https://api.github.com';
-}
-function getUserAgentWithOrchestrationId(baseUserAgent) {
-    var _a;
-    const orchId = (_a = process.env['ACTIONS_ORCHESTRATION_ID']) === null || _a === void 0 ? void 0 : _a.trim();
-    if (orchId) {
-        const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
-        const tag = `actions_orchestration_id/${sanitizedId}`;
-        if (baseUserAgent === null || baseUserAgent === void 0 ? void 0 : baseUserAgent.includes(tag))
-            return baseUserAgent;
-        const ua = baseUserAgent ? `${baseUserAgent} ` : '';
-        return `${ua}${tag}`;
-    }
-    return baseUserAgent;
-}
-//# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/universal-user-agent/index.js
-function getUserAgent() {
-  if (typeof navigator === "object" && "userAgent" in navigator) {
-    return navigator.userAgent;
-  }
-
-  if (typeof process === "object" && process.version !== undefined) {
-    return `Node.js/${process.version.substr(1)} (${process.platform}; ${
-      process.arch
-    })`;
-  }
-
-  return "<environment undetectable>";
-}
-
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/register.js
-// @ts-check
-
-function register(state, name, method, options) {
-  if (typeof method !== "function") {
-    throw new Error("method for before hook must be a function");
-  }
-
-  if (!options) {
-    options = {};
-  }
-
-  if (Array.isArray(name)) {
-    return name.reverse().reduce((callback, name) => {
-      return register.bind(null, state, name, callback, options);
-    }, method)();
-  }
-
-  return Promise.resolve().then(() => {
-    if (!state.registry[name]) {
-      return method(options);
-    }
-
-    return state.registry[name].reduce((method, registered) => {
-      return registered.hook.bind(null, method, options);
-    }, method)();
-  });
-}
-
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/add.js
-// @ts-check
-
-function addHook(state, kind, name, hook) {
-  const orig = hook;
-  if (!state.registry[name]) {
-    state.registry[name] = [];
-  }
-
-  if (kind === "before") {
-    hook = (method, options) => {
-      return Promise.resolve()
-        .then(orig.bind(null, options))
-        .then(method.bind(null, options));
-    };
-  }
-
-  if (kind === "after") {
-    hook = (method, options) => {
-      let result;
-      return Promise.resolve()
-        .then(method.bind(null, options))
-        .then((result_) => {
-          result = result_;
-          return orig(result, options);
-        })
-        .then(() => {
-          return result;
-        });
-    };
-  }
-
-  if (kind === "error") {
-    hook = (method, options) => {
-      return Promise.resolve()
-        .then(method.bind(null, options))
-        .catch((error) => {
-          return orig(error, options);
-        });
-    };
-  }
-
-  state.registry[name].push({
-    hook: hook,
-    orig: orig,
-  });
-}
-
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/remove.js
-// @ts-check
-
-function removeHook(state, name, method) {
-  if (!state.registry[name]) {
-    return;
-  }
-
-  const index = state.registry[name]
-    .map((registered) => {
-      return registered.orig;
-    })
-    .indexOf(method);
-
-  if (index === -1) {
-    return;
-  }
-
-  state.registry[name].splice(index, 1);
-}
-
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/index.js
-// @ts-check
-
-
-
-
-
-// bind with array of arguments: https://stackoverflow.com/a/21792913
-const bind = Function.bind;
-const bindable = bind.bind(bind);
-
-function bindApi(hook, state, name) {
-  const removeHookRef = bindable(removeHook, null).apply(
-    null,
-    name ? [state, name] : [state]
-  );
-  hook.api = { remove: removeHookRef };
-  hook.remove = removeHookRef;
-  ["before", "error", "after", "wrap"].forEach((kind) => {
-    const args = name ? [state, kind, name] : [state, kind];
-    hook[kind] = hook.api[kind] = bindable(addHook, null).apply(null, args);
-  });
-}
-
-function Singular() {
-  const singularHookName = Symbol("Singular");
-  const singularHookState = {
-    registry: {},
-  };
-  const singularHook = register.bind(null, singularHookState, singularHookName);
-  bindApi(singularHook, singularHookState, singularHookName);
-  return singularHook;
-}
-
-function Collection() {
-  const state = {
-    registry: {},
-  };
-
-  const hook = register.bind(null, state);
-  bindApi(hook, state);
-
-  return hook;
-}
-
-/* harmony default export */ const before_after_hook = ({ Singular, Collection });
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/endpoint/dist-bundle/index.js
-// pkg/dist-src/defaults.js
-
-
-// pkg/dist-src/version.js
-var VERSION = "0.0.0-development";
-
-// pkg/dist-src/defaults.js
-var userAgent = `octokit-endpoint.js/${VERSION} ${getUserAgent()}`;
-var DEFAULTS = {
-  method: "GET",
-  baseUrl: "https://api.github.com",
-  headers: {
-    accept: "application/vnd.github.v3+json",
-    "user-agent": userAgent
-  },
-  mediaType: {
-    format: ""
-  }
-};
-
-// pkg/dist-src/util/lowercase-keys.js
-function lowercaseKeys(object) {
-  if (!object) {
-    return {};
-  }
-  return Object.keys(object).reduce((newObj, key) => {
-    newObj[key.toLowerCase()] = object[key];
-    return newObj;
-  }, {});
-}
-
-// pkg/dist-src/util/is-plain-object.js
-function isPlainObject(value) {
-  if (typeof value !== "object" || value === null) return false;
-  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
-  const proto = Object.getPrototypeOf(value);
-  if (proto === null) return true;
-  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
-  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
-}
-
-// pkg/dist-src/util/merge-deep.js
-function mergeDeep(defaults, options) {
-  const result = Object.assign({}, defaults);
-  Object.keys(options).forEach((key) => {
-    if (isPlainObject(options[key])) {
-      if (!(key in defaults)) Object.assign(result, { [key]: options[key] });
-      else result[key] = mergeDeep(defaults[key], options[key]);
-    } else {
-      Object.assign(result, { [key]: options[key] });
-    }
-  });
-  return result;
-}
-
-// pkg/dist-src/util/remove-undefined-properties.js
-function removeUndefinedProperties(obj) {
-  for (const key in obj) {
-    if (obj[key] === void 0) {
-      delete obj[key];
-    }
-  }
-  return obj;
-}
-
-// pkg/dist-src/merge.js
-function merge(defaults, route, options) {
-  if (typeof route === "string") {
-    let [method, url] = route.split(" ");
-    options = Object.assign(url ? { method, url } : { url: method }, options);
-  } else {
-    options = Object.assign({}, route);
-  }
-  options.headers = lowercaseKeys(options.headers);
-  removeUndefinedProperties(options);
-  removeUndefinedProperties(options.headers);
-  const mergedOptions = mergeDeep(defaults || {}, options);
-  if (options.url === "/graphql") {
-    if (defaults && defaults.mediaType.previews?.length) {
-      mergedOptions.mediaType.previews = defaults.mediaType.previews.filter(
-        (preview) => !mergedOptions.mediaType.previews.includes(preview)
-      ).concat(mergedOptions.mediaType.previews);
-    }
-    mergedOptions.mediaType.previews = (mergedOptions.mediaType.previews || []).map((preview) => preview.replace(/-preview/, ""));
-  }
-  return mergedOptions;
-}
-
-// pkg/dist-src/util/add-query-parameters.js
-function addQueryParameters(url, parameters) {
-  const separator = /\?/.test(url) ? "&" : "?";
-  const names = Object.keys(parameters);
-  if (names.length === 0) {
-    return url;
-  }
-  return url + separator + names.map((name) => {
-    if (name === "q") {
-      return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
-    }
-    return `${name}=${encodeURIComponent(parameters[name])}`;
-  }).join("&");
-}
-
-// pkg/dist-src/util/extract-url-variable-names.js
-var urlVariableRegex = /\{[^{}}]+\}/g;
-function removeNonChars(variableName) {
-  return variableName.replace(/(?:^\W+)|(?:(?<!\W)\W+$)/g, "").split(/,/);
-}
-function extractUrlVariableNames(url) {
-  const matches = url.match(urlVariableRegex);
-  if (!matches) {
-    return [];
-  }
-  return matches.map(removeNonChars).reduce((a, b) => a.concat(b), []);
-}
-
-// pkg/dist-src/util/omit.js
-function omit(object, keysToOmit) {
-  const result = { __proto__: null };
-  for (const key of Object.keys(object)) {
-    if (keysToOmit.indexOf(key) === -1) {
-      result[key] = object[key];
-    }
-  }
-  return result;
-}
-
-// pkg/dist-src/util/url-template.js
-function encodeReserved(str) {
-  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
-    if (!/%[0-9A-Fa-f]/.test(part)) {
-      part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
-    }
-    return part;
-  }).join("");
-}
-function encodeUnreserved(str) {
-  return encodeURIComponent(str).replace(/[!'()*]/g, function(c) {
-    return "%" + c.charCodeAt(0).toString(16).toUpperCase();
-  });
-}
-function encodeValue(operator, value, key) {
-  value = operator === "+" || operator === "#" ? encodeReserved(value) : encodeUnreserved(value);
-  if (key) {
-    return encodeUnreserved(key) + "=" + value;
-  } else {
-    return value;
-  }
-}
-function isDefined(value) {
-  return value !== void 0 && value !== null;
-}
-function isKeyOperator(operator) {
-  return operator === ";" || operator === "&" || operator === "?";
-}
-function getValues(context, operator, key, modifier) {
-  var value = context[key], result = [];
-  if (isDefined(value) && value !== "") {
-    if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
-      value = value.toString();
-      if (modifier && modifier !== "*") {
-        value = value.substring(0, parseInt(modifier, 10));
-      }
-      result.push(
-        encodeValue(operator, value, isKeyOperator(operator) ? key : "")
-      );
-    } else {
-      if (modifier === "*") {
-        if (Array.isArray(value)) {
-          value.filter(isDefined).forEach(function(value2) {
-            result.push(
-              encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
-            );
-          });
-        } else {
-          Object.keys(value).forEach(function(k) {
-            if (isDefined(value[k])) {
-              result.push(encodeValue(operator, value[k], k));
-            }
-          });
-        }
-      } else {
-        const tmp = [];
-        if (Array.isArray(value)) {
-          value.filter(isDefined).forEach(function(value2) {
-            tmp.push(encodeValue(operator, value2));
-          });
-        } else {
-          Object.keys(value).forEach(function(k) {
-            if (isDefined(value[k])) {
-              tmp.push(encodeUnreserved(k));
-              tmp.push(encodeValue(operator, value[k].toString()));
-            }
-          });
-        }
-        if (isKeyOperator(operator)) {
-          result.push(encodeUnreserved(key) + "=" + tmp.join(","));
-        } else if (tmp.length !== 0) {
-          result.push(tmp.join(","));
-        }
-      }
-    }
-  } else {
-    if (operator === ";") {
-      if (isDefined(value)) {
-        result.push(encodeUnreserved(key));
-      }
-    } else if (value === "" && (operator === "&" || operator === "?")) {
-      result.push(encodeUnreserved(key) + "=");
-    } else if (value === "") {
-      result.push("");
-    }
-  }
-  return result;
-}
-function parseUrl(template) {
-  return {
-    expand: expand.bind(null, template)
-  };
-}
-function expand(template, context) {
-  var operators = ["+", "#", ".", "/", ";", "?", "&"];
-  template = template.replace(
-    /\{([^\{\}]+)\}|([^\{\}]+)/g,
-    function(_, expression, literal) {
-      if (expression) {
-        let operator = "";
-        const values = [];
-        if (operators.indexOf(expression.charAt(0)) !== -1) {
-          operator = expression.charAt(0);
-          expression = expression.substr(1);
-        }
-        expression.split(/,/g).forEach(function(variable) {
-          var tmp = /([^:\*]*)(?::(\d+)|(\*))?/.exec(variable);
-          values.push(getValues(context, operator, tmp[1], tmp[2] || tmp[3]));
-        });
-        if (operator && operator !== "+") {
-          var separator = ",";
-          if (operator === "?") {
-            separator = "&";
-          } else if (operator !== "#") {
-            separator = operator;
-          }
-          return (values.length !== 0 ? operator : "") + values.join(separator);
-        } else {
-          return values.join(",");
-        }
-      } else {
-        return encodeReserved(literal);
-      }
-    }
-  );
-  if (template === "/") {
-    return template;
-  } else {
-    return template.replace(/\/$/, "");
-  }
-}
-
-// pkg/dist-src/parse.js
-function parse(options) {
-  let method = options.method.toUpperCase();
-  let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
-  let headers = Object.assign({}, options.headers);
-  let body;
-  let parameters = omit(options, [
-    "method",
-    "baseUrl",
-    "url",
-    "headers",
-    "request",
-    "mediaType"
-  ]);
-  const urlVariableNames = extractUrlVariableNames(url);
-  url = parseUrl(url).expand(parameters);
-  if (!/^http/.test(url)) {
-    url = options.baseUrl + url;
-  }
-  const omittedParameters = Object.keys(options).filter((option) => urlVariableNames.includes(option)).concat("baseUrl");
-  const remainingParameters = omit(parameters, omittedParameters);
-  const isBinaryRequest = /application\/octet-stream/i.test(headers.accept);
-  if (!isBinaryRequest) {
-    if (options.mediaType.format) {
-      headers.accept = headers.accept.split(/,/).map(
-        (format) => format.replace(
-          /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
-          `application/vnd$1$2.${options.mediaType.format}`
-        )
-      ).join(",");
-    }
-    if (url.endsWith("/graphql")) {
-      if (options.mediaType.previews?.length) {
-        const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
-        headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview) => {
-          const format = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
-          return `application/vnd.github.${preview}-preview${format}`;
-        }).join(",");
-      }
-    }
-  }
-  if (["GET", "HEAD"].includes(method)) {
-    url = addQueryParameters(url, remainingParameters);
-  } else {
-    if ("data" in remainingParameters) {
-      body = remainingParameters.data;
-    } else {
-      if (Object.keys(remainingParameters).length) {
-        body = remainingParameters;
-      }
-    }
-  }
-  if (!headers["content-type"] && typeof body !== "undefined") {
-    headers["content-type"] = "application/json; charset=utf-8";
-  }
-  if (["PATCH", "PUT"].includes(method) && typeof body === "undefined") {
-    body = "";
-  }
-  return Object.assign(
-    { method, url, headers },
-    typeof body !== "undefined" ? { body } : null,
-    options.request ? { request: options.request } : null
-  );
-}
-
-// pkg/dist-src/endpoint-with-defaults.js
-function endpointWithDefaults(defaults, route, options) {
-  return parse(merge(defaults, route, options));
-}
-
-// pkg/dist-src/with-defaults.js
-function withDefaults(oldDefaults, newDefaults) {
-  const DEFAULTS2 = merge(oldDefaults, newDefaults);
-  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
-  return Object.assign(endpoint2, {
-    DEFAULTS: DEFAULTS2,
-    defaults: withDefaults.bind(null, DEFAULTS2),
-    merge: merge.bind(null, DEFAULTS2),
-    parse
-  });
-}
-
-// pkg/dist-src/index.js
-var endpoint = withDefaults(null, DEFAULTS);
-
-
-;// CONCATENATED MODULE: ./node_modules/content-type/dist/index.js
-/*!
- * content-type
- * Copyright(c) 2015 Douglas Christopher Wilson
- * MIT Licensed
- */
-const SP = 32; // " "
-const HTAB = 9; // "\t"
-const SEMI = 59; // ";"
-const EQ = 61; // "="
-const DQUOTE = 34; // '"'
-const BSLASH = 92; // "\\"
-const COMMA = 44; // ","
-const LOWER_CASE = 1;
-const OWS = 2;
-const SEMI_FLAG = 4;
-const COMMA_FLAG = 8;
-const TOKEN_FLAG = 16;
-const NON_ASCII = 0xff00;
-const CASE_FLAGS = LOWER_CASE | NON_ASCII;
-/**
- * Character flags used to normalize HTTP field values while scanning.
- * Out-of-range reads intentionally coerce to zero in bitwise expressions.
- */
-const CHAR_MAP = new Uint8Array(0x100);
-CHAR_MAP[HTAB] |= OWS;
-CHAR_MAP[SP] |= OWS;
-CHAR_MAP[SEMI] |= SEMI_FLAG;
-CHAR_MAP[COMMA] |= COMMA_FLAG;
-for (let code = 0x80 /* non-ASCII */; code <= 0xff; code++) {
-    CHAR_MAP[code] |= LOWER_CASE;
-}
-for (const char of "!#$%&'*+-.^_`|~") {
-    CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
-}
-for (let code = 0x30 /* 0 */; code <= 0x39 /* 9 */; code++) {
-    CHAR_MAP[code] |= TOKEN_FLAG;
-}
-for (let code = 0x41 /* A */; code <= 0x5a /* Z */; code++) {
-    CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
-}
-for (let code = 0x61 /* a */; code <= 0x7a /* z */; code++) {
-    CHAR_MAP[code] |= TOKEN_FLAG;
-}
-/**
- * Null object perf optimization. Faster than `Object.create(null)` and `{ __proto__: null }`.
- */
-const NullObject = /* @__PURE__ */ (() => {
-    const C = function () { };
-    C.prototype = Object.create(null);
-    return C;
-})();
-/**
- * Validate a type string against RFC 9110.
- */
-function isTypeValid(type, start = 0, end = type.length) {
-    let hasSlash = false;
-    for (let index = start; index < end; index++) {
-        const code = type.charCodeAt(index);
-        if (code === 47 /* / */) {
-            if (hasSlash || index === start || index >= end - 1)
-                return false;
-            hasSlash = true;
-        }
-        else if (!isTokenCode(code)) {
-            return false;
-        }
-    }
-    return hasSlash;
-}
-/**
- * Validate a token against RFC 9110.
- */
-function isTokenValid(token, start = 0, end = token.length) {
-    if (start >= end)
-        return false;
-    for (let index = start; index < end; index++) {
-        if (!isTokenCode(token.charCodeAt(index)))
-            return false;
-    }
-    return true;
-}
-/**
- * Check whether a character code belongs to the token production in RFC 9110.
- */
-function isTokenCode(code) {
-    return (CHAR_MAP[code] & TOKEN_FLAG) !== 0;
-}
-/**
- * Serialize a parameter value.
- */
-function parameterValue(str) {
-    const len = str.length;
-    if (len === 0)
-        return '""';
-    let index = 0;
-    while (index < len && isTokenCode(str.charCodeAt(index)))
-        index++;
-    if (index === len)
-        return str;
-    let result = '"';
-    let start = 0;
-    while (index < len) {
-        const code = str.charCodeAt(index);
-        if (code !== HTAB && (code < SP || code === 127 || code > 255)) {
-            throw new TypeError(`Invalid parameter value: ${str}`);
-        }
-        if (code === 34 /* " */ || code === 92 /* \\ */) {
-            result += `${str.slice(start, index)}\\`;
-            start = index;
-        }
-        index++;
-    }
-    return `${result}${str.slice(start)}"`;
-}
-/**
- * Format an object into a `Content-Type` header.
- */
-function format(obj) {
-    const { type, parameters } = obj;
-    if (!type || !isTypeValid(type)) {
-        throw new TypeError(`Invalid type: ${type}`);
-    }
-    let result = type;
-    if (parameters) {
-        for (const param of Object.keys(parameters)) {
-            if (!isTokenValid(param)) {
-                throw new TypeError(`Invalid parameter name: ${param}`);
-            }
-            result += `; ${param}=${parameterValue(parameters[param])}`;
-        }
-    }
-    return result;
-}
-/**
- * Parse a `Content-Type` header.
- */
-function dist_parse(header, options) {
-    const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
-    const len = header.length;
-    let valueStart = options?.start ?? 0;
-    while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
-        valueStart++;
-    }
-    let index = valueStart;
-    let typeFlags = 0;
-    let whitespace = -1;
-    let stop = options?.parameters === false ? COMMA_FLAG : 0;
-    while (index < len) {
-        const code = header.charCodeAt(index);
-        const flags = CHAR_MAP[code];
-        if ((flags & stopFlags) !== 0) {
-            stop |= flags & COMMA_FLAG;
-            break;
-        }
-        if ((flags & OWS) !== 0) {
-            if (whitespace === -1)
-                whitespace = index;
-        }
-        else {
-            whitespace = -1;
-        }
-        typeFlags |= (code & NON_ASCII) | flags;
-        index++;
-    }
-    const valueEnd = whitespace === -1 ? index : whitespace;
-    const value = header.slice(valueStart, valueEnd);
-    const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-    if (index === len || stop !== 0) {
-        return { type, index, parameters: new NullObject() };
-    }
-    return parseParameters(header, type, index, len, stopFlags);
-}
-/**
- * Parses the parameters of a `Content-Type` header starting at the given index.
- */
-function parseParameters(header, type, index, len, stopFlags) {
-    const parameters = new NullObject();
-    parameter: while (index < len) {
-        index++; // Skip over ;
-        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
-            index++;
-        }
-        const keyStart = index;
-        let keyFlags = 0;
-        let keyWhitespace = -1;
-        while (index < len) {
-            const code = header.charCodeAt(index);
-            const flags = CHAR_MAP[code];
-            if ((flags & stopFlags) !== 0) {
-                if ((flags & COMMA_FLAG) !== 0)
-                    break parameter;
-                continue parameter;
-            }
-            if (code === EQ) {
-                const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
-                const value = header.slice(keyStart, keyEnd);
-                const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-                index++;
-                while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
-                    index++;
-                }
-                if (index < len && header.charCodeAt(index) === DQUOTE) {
-                    const quotedStart = ++index;
-                    let escaped = false;
-                    while (index < len) {
-                        const code = header.charCodeAt(index);
-                        if (code === DQUOTE) {
-                            if (parameters[key] === undefined) {
-                                parameters[key] = escaped
-                                    ? unescapeQuotedPairs(header, quotedStart, index)
-                                    : header.slice(quotedStart, index);
-                            }
-                            index++;
-                            let stop = 0;
-                            // Discard characters between quote and delimiter.
-                            while (index < len) {
-                                const code = header.charCodeAt(index);
-                                const flags = CHAR_MAP[code];
-                                if ((flags & stopFlags) !== 0) {
-                                    stop = flags & COMMA_FLAG;
-                                    break;
-                                }
-                                index++;
-                            }
-                            if (stop !== 0)
-                                break parameter;
-                            continue parameter;
-                        }
-                        if (code === BSLASH && index + 1 < len) {
-                            escaped = true;
-                            index += 2;
-                            continue;
-                        }
-                        index++;
-                    }
-                    continue parameter;
-                }
-                const valueStart = index;
-                let stop = 0;
-                let valueWhitespace = -1;
-                while (index < len) {
-                    const code = header.charCodeAt(index);
-                    const flags = CHAR_MAP[code];
-                    if ((flags & stopFlags) !== 0) {
-                        stop = flags & COMMA_FLAG;
-                        break;
-                    }
-                    if ((flags & OWS) !== 0) {
-                        if (valueWhitespace === -1)
-                            valueWhitespace = index;
-                    }
-                    else {
-                        valueWhitespace = -1;
-                    }
-                    index++;
-                }
-                if (parameters[key] === undefined) {
-                    const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
-                    parameters[key] = header.slice(valueStart, valueEnd);
-                }
-                if (stop !== 0)
-                    break parameter;
-                continue parameter;
-            }
-            if ((flags & OWS) !== 0) {
-                if (keyWhitespace === -1)
-                    keyWhitespace = index;
-            }
-            else {
-                keyWhitespace = -1;
-            }
-            keyFlags |= (code & NON_ASCII) | flags;
-            index++;
-        }
-    }
-    return { type, index, parameters };
-}
-/**
- * Remove backslashes from quoted pairs in a known-terminated quoted string body.
- */
-function unescapeQuotedPairs(str, start, end) {
-    let result = "";
-    for (let index = start; index < end; index++) {
-        if (str.charCodeAt(index) === BSLASH) {
-            result += str.slice(start, index);
-            start = ++index;
-        }
-    }
-    return result + str.slice(start, end);
-}
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/json-with-bigint/json-with-bigint.js
-const intRegex = /^-?\d+$/;
-const noiseValue = /^-?\d+n+$/; // Noise - strings that match the custom format before being converted to it
-const originalStringify = JSON.stringify;
-const originalParse = JSON.parse;
-const customFormat = /^-?\d+n$/;
-
-const bigIntsStringify = /([\[:])?"(-?\d+)n"($|\s*[,\}\]])/g;
-const noiseStringify = /([\[:])?("-?\d+n+)n("$|"\s*[,\}\]])/g;
-
-/**
- * @typedef {(this: any, key: string | number | undefined, value: any) => any} Replacer
- * @typedef {(key: string | number | undefined, value: any, context?: { source: string }) => any} Reviver
- */
-
-/**
- * Checks if a value is unstringifiable according to native JSON.stringify rules.
- *
- * @param {any} val The value to check.
- * @returns {boolean} True if the value is undefined, a function, or a symbol.
- */
-const isUnstringifiable = (val) =>
-  val === undefined || typeof val === "function" || typeof val === "symbol";
-
-/**
- * Checks if a value is a native JSON.rawJSON object (Node.js 22+).
- *
- * @param {any} val The value to check.
- * @returns {boolean} True if the value is a RawJSON instance.
- */
-const isRawJSON = (val) =>
-  val !== null &&
-  typeof val === "object" &&
-  val.constructor &&
-  val.constructor.name === "RawJSON";
-
-/**
- * Iteratively converts a JS value to a JSON string.
- * Used as a fallback when the native JSON.stringify hits the Maximum Call Stack size.
- * Fully compliant with JSON formatting (space), replacers, and toJSON behaviors.
- *
- * @param {any} rootValue The value to stringify.
- * @param {Replacer | Array<string | number> | null} [replacer] User's custom replacer function.
- * @param {string | number} [spaceParam] Indentation for pretty-printing.
- * @returns {string | undefined} The generated JSON string.
- */
-const stringifyIteratively = (rootValue, replacer, spaceParam) => {
-  let space = "";
-
-  if (typeof spaceParam === "number") {
-    space = " ".repeat(Math.min(10, Math.max(0, Math.floor(spaceParam))));
-  } else if (typeof spaceParam === "string") {
-    space = spaceParam.slice(0, 10);
-  }
-
-  const isFunctionReplacer = typeof replacer === "function";
-  const propertyList = Array.isArray(replacer)
-    ? new Set(replacer.map(String))
-    : null;
-
-  /**
-   * Prepares a value for stringification by resolving toJSON, handling BigInts,
-   * applying custom replacers, and unwrapping primitive objects.
-   *
-   * @param {object|Array} parent The parent object or array holding the value.
-   * @param {string} key The key associated with the value.
-   * @param {any} val The raw value to process.
-   * @returns {any} The processed value ready for stringification.
-   */
-  const prepareVal = (parent, key, val) => {
-    const isObject = val !== null && typeof val === "object";
-    const hasToJSON = isObject && typeof val.toJSON === "function";
-
-    if (hasToJSON) {
-      val = val.toJSON(key);
-    }
-
-    const isNoise = typeof val === "string" && noiseValue.test(val);
-
-    if (isNoise) return val + "n";
-
-    const isBigInt = typeof val === "bigint";
-
-    if (isBigInt) {
-      const supportsRawJSON = "rawJSON" in JSON;
-
-      if (supportsRawJSON) return JSON.rawJSON(val.toString());
-
-      return val.toString() + "n";
-    }
-
-    if (isFunctionReplacer) {
-      val = replacer.call(parent, key, val);
-    }
-
-    const isPostReplacerObject = val !== null && typeof val === "object";
-
-    if (isPostReplacerObject) {
-      const isPrimitiveWrapper =
-        val instanceof Number ||
-        val instanceof String ||
-        val instanceof Boolean;
-
-      if (isPrimitiveWrapper) {
-        val = val.valueOf();
-      }
-    }
-
-    return val;
-  };
-
-  const rootProcessed = prepareVal({ "": rootValue }, "", rootValue);
-
-  if (isUnstringifiable(rootProcessed)) {
-    return undefined;
-  }
-
-  const isRootPrimitive =
-    rootProcessed === null || typeof rootProcessed !== "object";
-  const isRootNativeRawJSON = isRawJSON(rootProcessed);
-
-  if (isRootPrimitive || isRootNativeRawJSON) {
-    return originalStringify(rootProcessed);
-  }
-
-  const chunks = [];
-  let level = 0;
-
-  const stack = [
-    {
-      parent: { "": rootProcessed },
-      key: "",
-      val: rootProcessed,
-      isArray: Array.isArray(rootProcessed),
-      keys: Array.isArray(rootProcessed) ? null : Object.keys(rootProcessed),
-      index: 0,
-      first: true,
-    },
-  ];
-
-  const visited = new WeakSet([rootProcessed]);
-
-  while (stack.length > 0) {
-    const node = stack[stack.length - 1];
-
-    if (node.index === 0) {
-      chunks.push(node.isArray ? "[" : "{");
-      level++;
-    }
-
-    let isDone = false;
-
-    if (node.isArray) {
-      if (node.index < node.val.length) {
-        if (!node.first) chunks.push(",");
-
-        if (space) chunks.push("\n" + space.repeat(level));
-
-        const childRaw = node.val[node.index];
-        const childVal = prepareVal(node.val, String(node.index), childRaw);
-
-        if (isUnstringifiable(childVal)) {
-          chunks.push("null");
-          node.first = false;
-          node.index++;
-        } else {
-          const isComplexObject =
-            childVal !== null && typeof childVal === "object";
-          const isNativeRaw = isRawJSON(childVal);
-
-          if (isComplexObject && !isNativeRaw) {
-            if (visited.has(childVal)) {
-              throw new TypeError("Converting circular structure to JSON");
-            }
-
-            visited.add(childVal);
-
-            stack.push({
-              parent: node.val,
-              key: String(node.index),
-              val: childVal,
-              isArray: Array.isArray(childVal),
-              keys: Array.isArray(childVal) ? null : Object.keys(childVal),
-              index: 0,
-              first: true,
-            });
-
-            node.first = false;
-            node.index++;
-          } else {
-            chunks.push(originalStringify(childVal));
-            node.first = false;
-            node.index++;
-          }
-        }
-      } else {
-        isDone = true;
-      }
-    } else {
-      while (node.index < node.keys.length) {
-        const k = node.keys[node.index++];
-
-        const isFilteredOutByArray = propertyList && !propertyList.has(k);
-
-        if (isFilteredOutByArray) continue;
-
-        const childRaw = node.val[k];
-        const childVal = prepareVal(node.val, k, childRaw);
-
-        if (isUnstringifiable(childVal)) continue;
-
-        if (!node.first) chunks.push(",");
-
-        if (space) {
-          chunks.push("\n" + space.repeat(level) + originalStringify(k) + ": ");
-        } else {
-          chunks.push(originalStringify(k) + ":");
-        }
-
-        const isComplexObject =
-          childVal !== null && typeof childVal === "object";
-        const isNativeRaw = isRawJSON(childVal);
-
-        if (isComplexObject && !isNativeRaw) {
-          if (visited.has(childVal)) {
-            throw new TypeError("Converting circular structure to JSON");
-          }
-
-          visited.add(childVal);
-
-          stack.push({
-            parent: node.val,
-            key: k,
-            val: childVal,
-            isArray: Array.isArray(childVal),
-            keys: Array.isArray(childVal) ? null : Object.keys(childVal),
-            index: 0,
-            first: true,
-          });
-
-          node.first = false;
-
-          break; // Stop current loop level to process the newly pushed stack node
-        } else {
-          chunks.push(originalStringify(childVal));
-          node.first = false;
-        }
-      }
-
-      const isNodeFullyProcessed =
-        node.index >= node.keys.length && stack[stack.length - 1] === node;
-
-      if (isNodeFullyProcessed) {
-        isDone = true;
-      }
-    }
-
-    if (isDone) {
-      level--;
-
-      if (!node.first && space) chunks.push("\n" + space.repeat(level));
-
-      chunks.push(node.isArray ? "]" : "}");
-      visited.delete(node.val);
-      stack.pop();
-    }
-  }
-
-  return chunks.join("");
-};
-
-/**
- * Converts a JavaScript value to a JSON string.
- *
- * Supports serialization of BigInt values using two strategies:
- * 1. Custom format "123n" → "123" (universal fallback)
- * 2. Native JSON.rawJSON() (Node.js 22+, fastest) when available
- *
- * All other values are serialized exactly like native JSON.stringify().
- *
- * @param {*} value The value to convert to a JSON string.
- * @param {Replacer | Array<string | number> | null} [replacer]
- * A function that alters the behavior of the stringification process,
- * or an array of strings/numbers to indicate properties to exclude.
- * @param {string | number} [space]
- * A string or number to specify indentation or pretty-printing.
- * @returns {string} The JSON string representation.
- */
-const JSONStringify = (value, replacer, space) => {
-  try {
-    const supportsRawJSON = "rawJSON" in JSON;
-
-    if (supportsRawJSON) {
-      return originalStringify(
-        value,
-        (key, val) => {
-          if (typeof val === "bigint") return JSON.rawJSON(val.toString());
-
-          const hasFunctionReplacer = typeof replacer === "function";
-
-          if (hasFunctionReplacer) return replacer(key, val);
-
-          const isKeyInArrayReplacer =
-            Array.isArray(replacer) && replacer.includes(key);
-
-          if (isKeyInArrayReplacer) return val;
-
-          return val;
-        },
-        space,
-      );
-    }
-
-    if (!value) return originalStringify(value, replacer, space);
-
-    const convertedToCustomJSON = originalStringify(
-      value,
-      (key, val) => {
-        const isNoise = typeof val === "string" && noiseValue.test(val);
-
-        if (isNoise) return val.toString() + "n"; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
-
-        if (typeof val === "bigint") return val.toString() + "n";
-
-        const hasFunctionReplacer = typeof replacer === "function";
-
-        if (hasFunctionReplacer) return replacer(key, val);
-
-        const isKeyInArrayReplacer =
-          Array.isArray(replacer) && replacer.includes(key);
-
-        if (isKeyInArrayReplacer) return val;
-
-        return val;
-      },
-      space,
-    );
-
-    const processedJSON = convertedToCustomJSON.replace(
-      bigIntsStringify,
-      "$1$2$3",
-    ); // Delete one "n" off the end of every BigInt value
-
-    const denoisedJSON = processedJSON.replace(noiseStringify, "$1$2$3"); // Remove one "n" off the end of every noisy string
-
-    return denoisedJSON;
-  } catch (error) {
-    if (error instanceof RangeError) {
-      const convertedJSON = stringifyIteratively(value, replacer, space);
-
-      if (convertedJSON === undefined) return undefined;
-
-      const supportsRawJSON = "rawJSON" in JSON;
-
-      if (supportsRawJSON) return convertedJSON;
-
-      const processedJSON = convertedJSON.replace(bigIntsStringify, "$1$2$3");
-
-      return processedJSON.replace(noiseStringify, "$1$2$3");
-    }
-
-    throw error;
-  }
-};
-
-const featureCache = new Map();
-
-/**
- * Detects if the current JSON.parse implementation supports the context.source feature.
- *
- * Uses toString() fingerprinting to cache results and automatically detect runtime
- * replacements of JSON.parse (polyfills, mocks, etc.).
- *
- * @returns {boolean} true if context.source is supported, false otherwise.
- */
-const isContextSourceSupported = () => {
-  const parseFingerprint = JSON.parse.toString();
-
-  if (featureCache.has(parseFingerprint)) {
-    return featureCache.get(parseFingerprint);
-  }
-
-  try {
-    const result = JSON.parse(
-      "1",
-      (_, __, context) => !!context?.source && context.source === "1",
-    );
-    featureCache.set(parseFingerprint, result);
-
-    return result;
-  } catch {
-    featureCache.set(parseFingerprint, false);
-
-    return false;
-  }
-};
-
-/**
- * Reviver function that converts custom-format BigInt strings back to BigInt values.
- * Also handles "noise" strings that accidentally match the BigInt format.
- *
- * @param {string | number | undefined} key The object key.
- * @param {*} value The value being parsed.
- * @param {object} [context] Parse context (if supported by JSON.parse).
- * @param {Reviver} [userReviver] User's custom reviver function.
- * @returns {any} The transformed value.
- */
-const convertMarkedBigIntsReviver = (key, value, context, userReviver) => {
-  const isCustomFormatBigInt =
-    typeof value === "string" && customFormat.test(value);
-
-  if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
-
-  const isNoiseValue = typeof value === "string" && noiseValue.test(value);
-  if (isNoiseValue) return value.slice(0, -1);
-
-  const hasUserReviver = typeof userReviver === "function";
-
-  if (!hasUserReviver) return value;
-
-  return userReviver(key, value, context);
-};
-
-/**
- * Fast JSON.parse implementation (~2x faster than classic fallback).
- * Uses JSON.parse's context.source feature to detect integers and convert
- * large numbers directly to BigInt without string manipulation.
- *
- * Does not support legacy custom format from v1 of this library.
- *
- * @param {string} text JSON string to parse.
- * @param {Reviver} [reviver] Transform function to apply to each value.
- * @returns {any} Parsed JavaScript value.
- */
-const JSONParseV2 = (text, reviver) => {
-  return JSON.parse(text, (key, value, context) => {
-    const isNumber = typeof value === "number";
-    const isOutOfBounds =
-      value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
-    const isBigNumber = isNumber && isOutOfBounds;
-    const isInt = context && intRegex.test(context.source);
-    const isBigInt = isBigNumber && isInt;
-
-    if (isBigInt) return BigInt(context.source);
-
-    const hasCustomReviver = typeof reviver === "function";
-
-    if (!hasCustomReviver) return value;
-
-    return reviver(key, value, context);
-  });
-};
-
-const MAX_INT = Number.MAX_SAFE_INTEGER.toString();
-const MAX_DIGITS = MAX_INT.length;
-const stringsOrLargeNumbers =
-  /"(?:[^"\\]|\\.)*"|-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/g;
-const noiseValueWithQuotes = /^"-?\d+n+"$/; // Noise - strings that match the custom format before being converted to it
-
-/**
- * Iteratively traverses the parsed object bottom-up (post-order),
- * emulating the native JSON.parse reviver behavior.
- * This avoids Call Stack overflows (RangeError) on deeply nested structures.
- *
- * @param {any} parsed The natively parsed JSON object.
- * @param {Reviver} [userReviver] User's custom reviver function.
- * @returns {any} The fully processed object.
- */
-const applyReviverIteratively = (parsed, userReviver) => {
-  const rootHolder = { "": parsed };
-  const stack = [{ parent: rootHolder, key: "", visited: false }];
-
-  while (stack.length > 0) {
-    const node = stack[stack.length - 1];
-
-    if (!node.visited) {
-      node.visited = true;
-
-      const value = node.parent[node.key];
-      const isComplexObject = value !== null && typeof value === "object";
-
-      if (isComplexObject) {
-        const keys = Object.keys(value);
-
-        for (let i = keys.length - 1; i >= 0; i--) {
-          stack.push({ parent: value, key: keys[i], visited: false });
-        }
-      }
-    } else {
-      const { parent, key } = node;
-      let value = parent[key];
-
-      if (typeof value === "string") {
-        const isCustomFormatBigInt = customFormat.test(value);
-
-        if (isCustomFormatBigInt) {
-          value = BigInt(value.slice(0, -1));
-        } else {
-          const isNoise = noiseValue.test(value);
-
-          if (isNoise) value = value.slice(0, -1);
-        }
-      }
-
-      const hasUserReviver = typeof userReviver === "function";
-
-      if (hasUserReviver) {
-        value = userReviver.call(parent, key, value);
-      }
-
-      const isDeleted = value === undefined;
-
-      if (isDeleted) {
-        delete parent[key];
-      } else {
-        parent[key] = value;
-      }
-
-      stack.pop();
-    }
-  }
-
-  return rootHolder[""];
-};
-
-/**
- * Pre-processes the JSON string to mark large numbers with an 'n' suffix.
- *
- * @param {string} text The raw JSON string.
- * @returns {string} The serialized string with marked BigInts.
- */
-const serializeBigInts = (text) => {
-  return text.replace(
-    stringsOrLargeNumbers,
-    (match, digits, fractional, exponential) => {
-      const isString = match[0] === '"';
-      const isNoise = isString && noiseValueWithQuotes.test(match);
-
-      if (isNoise) return match.substring(0, match.length - 1) + 'n"'; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
-
-      const hasFractionalOrExponential = fractional || exponential;
-
-      // With a fixed number of digits, we can correctly use lexicographical comparison to do a numeric comparison
-      const isLessThanMaxSafeInt =
-        digits &&
-        (digits.length < MAX_DIGITS ||
-          (digits.length === MAX_DIGITS && digits <= MAX_INT));
-
-      const isStandardValue =
-        isString || hasFractionalOrExponential || isLessThanMaxSafeInt;
-
-      if (isStandardValue) return match;
-
-      return '"' + match + 'n"';
-    },
-  );
-};
-
-/**
- * Converts a JSON string into a JavaScript value.
- *
- * Supports parsing of large integers using two strategies:
- * 1. Classic fallback: Marks large numbers with "123n" format, then converts to BigInt
- * 2. Fast path (JSONParseV2): Uses context.source feature (~2x faster) when available
- *
- * All other JSON values are parsed exactly like native JSON.parse().
- *
- * @param {string} text A valid JSON string.
- * @param {Reviver} [reviver]
- * A function that transforms the results. This function is called for each member
- * of the object. If a member contains nested objects, the nested objects are
- * transformed before the parent object is.
- * @returns {any} The parsed JavaScript value.
- * @throws {SyntaxError} If text is not valid JSON.
- */
-const JSONParse = (text, reviver) => {
-  if (!text) return originalParse(text, reviver);
-
-  try {
-    if (isContextSourceSupported()) return JSONParseV2(text, reviver); // Shortcut to a faster (2x) and simpler version
-
-    // Find and mark big numbers with "n"
-    const serializedData = serializeBigInts(text);
-
-    return originalParse(serializedData, (key, value, context) =>
-      convertMarkedBigIntsReviver(key, value, context, reviver),
-    );
-  } catch (error) {
-    if (error instanceof RangeError) {
-      const serializedData = serializeBigInts(text);
-      const parsed = originalParse(serializedData);
-
-      return applyReviverIteratively(parsed, reviver);
-    }
-
-    throw error;
-  }
-};
-
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
-class RequestError extends Error {
-  name;
-  /**
-   * http status code
-   */
-  status;
-  /**
-   * Request options that lead to the error.
-   */
-  request;
-  /**
-   * Response object if a response was received
-   */
-  response;
-  constructor(message, statusCode, options) {
-    super(message, { cause: options.cause });
-    this.name = "HttpError";
-    this.status = Number.parseInt(statusCode);
-    if (Number.isNaN(this.status)) {
-      this.status = 0;
-    }
-    /* v8 ignore else -- @preserve -- Bug with vitest coverage where it sees an else branch that doesn't exist */
-    if ("response" in options) {
-      this.response = options.response;
-    }
-    const requestCopy = Object.assign({}, options.request);
-    if (options.request.headers.authorization) {
-      requestCopy.headers = Object.assign({}, options.request.headers, {
-        authorization: options.request.headers.authorization.replace(
-          /(?<! ) .*$/,
-          " [REDACTED]"
-        )
-      });
-    }
-    requestCopy.url = requestCopy.url.replace(/\bclient_secret=\w+/g, "client_secret=[REDACTED]").replace(/\baccess_token=\w+/g, "access_token=[REDACTED]");
-    this.request = requestCopy;
-  }
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/request/dist-bundle/index.js
-// pkg/dist-src/index.js
-
-
-// pkg/dist-src/defaults.js
-
-
-// pkg/dist-src/version.js
-var dist_bundle_VERSION = "10.0.16";
-
-// pkg/dist-src/defaults.js
-var defaults_default = {
-  headers: {
-    "user-agent": `octokit-request.js/${dist_bundle_VERSION} ${getUserAgent()}`
-  }
-};
-
-// pkg/dist-src/fetch-wrapper.js
-
-
-
-// pkg/dist-src/is-plain-object.js
-function dist_bundle_isPlainObject(value) {
-  if (typeof value !== "object" || value === null) return false;
-  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
-  const proto = Object.getPrototypeOf(value);
-  if (proto === null) return true;
-  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
-  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
-}
-
-// pkg/dist-src/fetch-wrapper.js
-
-var noop = () => "";
-async function fetchWrapper(requestOptions) {
-  const fetch = requestOptions.request?.fetch || globalThis.fetch;
-  if (!fetch) {
-    throw new Error(
-      "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
-    );
-  }
-  const log = requestOptions.request?.log || console;
-  const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
-  const body = dist_bundle_isPlainObject(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
-  const requestHeaders = Object.fromEntries(
-    Object.entries(requestOptions.headers).map(([name, value]) => [
-      name,
-      String(value)
-    ])
-  );
-  let fetchResponse;
-  try {
-    fetchResponse = await fetch(requestOptions.url, {
-      method: requestOptions.method,
-      body,
-      redirect: requestOptions.request?.redirect,
-      headers: requestHeaders,
-      signal: requestOptions.request?.signal,
-      // duplex must be set if request.body is ReadableStream or Async Iterables.
-      // See https://fetch.spec.whatwg.org/#dom-requestinit-duplex.
-      ...requestOptions.body && { duplex: "half" }
-    });
-  } catch (error) {
-    let message = "Unknown Error";
-    if (error instanceof Error) {
-      if (error.name === "AbortError") {
-        error.status = 500;
-        throw error;
-      }
-      message = error.message;
-      if (error.name === "TypeError" && "cause" in error) {
-        if (error.cause instanceof Error) {
-          message = error.cause.message;
-        } else if (typeof error.cause === "string") {
-          message = error.cause;
-        }
-      }
-    }
-    const requestError = new RequestError(message, 500, {
-      request: requestOptions
-    });
-    requestError.cause = error;
-    throw requestError;
-  }
-  const status = fetchResponse.status;
-  const url = fetchResponse.url;
-  const responseHeaders = {};
-  for (const [key, value] of fetchResponse.headers) {
-    responseHeaders[key] = value;
-  }
-  const octokitResponse = {
-    url,
-    status,
-    headers: responseHeaders,
-    data: ""
-  };
-  if ("deprecation" in responseHeaders) {
-    const matches = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
-    const deprecationLink = matches && matches.pop();
-    log.warn(
-      `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
-    );
-  }
-  if (status === 204 || status === 205) {
-    return octokitResponse;
-  }
-  if (requestOptions.method === "HEAD") {
-    if (status < 400) {
-      return octokitResponse;
-    }
-    throw new RequestError(fetchResponse.statusText, status, {
-      response: octokitResponse,
-      request: requestOptions
-    });
-  }
-  if (status === 304) {
-    octokitResponse.data = await getResponseData(fetchResponse);
-    throw new RequestError("Not modified", status, {
-      response: octokitResponse,
-      request: requestOptions
-    });
-  }
-  if (status >= 400) {
-    octokitResponse.data = await getResponseData(fetchResponse);
-    throw new RequestError(toErrorMessage(octokitResponse.data), status, {
-      response: octokitResponse,
-      request: requestOptions
-    });
-  }
-  octokitResponse.data = parseSuccessResponseBody ? await getResponseData(fetchResponse) : fetchResponse.body;
-  return octokitResponse;
-}
-async function getResponseData(response) {
-  const contentType = response.headers.get("content-type");
-  if (!contentType) {
-    return response.text().catch(noop);
-  }
-  const mimetype = dist_parse(contentType);
-  if (isJSONResponse(mimetype)) {
-    let text = "";
-    try {
-      text = await response.text();
-      return JSONParse(text);
-    } catch (err) {
-      return text;
-    }
-  } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
-  // (RFC 2046) and must never be decoded as text, even when the response
-  // carries a (misleading) `charset=utf-8` parameter — see #751.
-  mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
-    return response.text().catch(noop);
-  } else {
-    return response.arrayBuffer().catch(
-      /* v8 ignore next -- @preserve */
-      () => new ArrayBuffer(0)
-    );
-  }
-}
-function isJSONResponse(mimetype) {
-  return mimetype.type === "application/json" || mimetype.type === "application/scim+json";
-}
-function toErrorMessage(data) {
-  if (typeof data === "string") {
-    return data;
-  }
-  if (data instanceof ArrayBuffer) {
-    return "Unknown error";
-  }
-  if (typeof data === "object" && data !== null && "message" in data) {
-    const objectData = data;
-    const suffix = "documentation_url" in objectData ? ` - ${objectData.documentation_url}` : "";
-    return Array.isArray(objectData.errors) ? `${objectData.message}: ${objectData.errors.map((v) => JSON.stringify(v)).join(", ")}${suffix}` : `${objectData.message}${suffix}`;
-  }
-  return `Unknown error: ${JSON.stringify(data)}`;
-}
-
-// pkg/dist-src/with-defaults.js
-function dist_bundle_withDefaults(oldEndpoint, newDefaults) {
-  const endpoint2 = oldEndpoint.defaults(newDefaults);
-  const newApi = function(route, parameters) {
-    const endpointOptions = endpoint2.merge(route, parameters);
-    if (!endpointOptions.request || !endpointOptions.request.hook) {
-      return fetchWrapper(endpoint2.parse(endpointOptions));
-    }
-    const request2 = (route2, parameters2) => {
-      return fetchWrapper(
-        endpoint2.parse(endpoint2.merge(route2, parameters2))
-      );
-    };
-    Object.assign(request2, {
-      endpoint: endpoint2,
-      defaults: dist_bundle_withDefaults.bind(null, endpoint2)
-    });
-    return endpointOptions.request.hook(request2, endpointOptions);
-  };
-  return Object.assign(newApi, {
-    endpoint: endpoint2,
-    defaults: dist_bundle_withDefaults.bind(null, endpoint2)
-  });
-}
-
-// pkg/dist-src/index.js
-var request = dist_bundle_withDefaults(endpoint, defaults_default);
-
-/* v8 ignore next -- @preserve */
-/* v8 ignore else -- @preserve */
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/graphql/dist-bundle/index.js
-// pkg/dist-src/index.js
-
-
-
-// pkg/dist-src/version.js
-var graphql_dist_bundle_VERSION = "0.0.0-development";
-
-// pkg/dist-src/with-defaults.js
-
-
-// pkg/dist-src/graphql.js
-
-
-// pkg/dist-src/error.js
-function _buildMessageForResponseErrors(data) {
-  return `Request failed due to following response errors:
-` + data.errors.map((e) => ` - ${e.message}`).join("\n");
-}
-var GraphqlResponseError = class extends Error {
-  constructor(request2, headers, response) {
-    super(_buildMessageForResponseErrors(response));
-    this.request = request2;
-    this.headers = headers;
-    this.response = response;
-    this.errors = response.errors;
-    this.data = response.data;
-    if (Error.captureStackTrace) {
-      Error.captureStackTrace(this, this.constructor);
-    }
-  }
-  request;
-  headers;
-  response;
-  name = "GraphqlResponseError";
-  errors;
-  data;
-};
-
-// pkg/dist-src/graphql.js
-var NON_VARIABLE_OPTIONS = [
-  "method",
-  "baseUrl",
-  "url",
-  "headers",
-  "request",
-  "query",
-  "mediaType",
-  "operationName"
-];
-var FORBIDDEN_VARIABLE_OPTIONS = ["query", "method", "url"];
-var GHES_V3_SUFFIX_REGEX = /\/api\/v3\/?$/;
-function graphql(request2, query, options) {
-  if (options) {
-    if (typeof query === "string" && "query" in options) {
-      return Promise.reject(
-        new Error(`[@octokit/graphql] "query" cannot be used as variable name`)
-      );
-    }
-    for (const key in options) {
-      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key)) continue;
-      return Promise.reject(
-        new Error(
-          `[@octokit/graphql] "${key}" cannot be used as variable name`
-        )
-      );
-    }
-  }
-  const parsedOptions = typeof query === "string" ? Object.assign({ query }, options) : query;
-  const requestOptions = Object.keys(
-    parsedOptions
-  ).reduce((result, key) => {
-    if (NON_VARIABLE_OPTIONS.includes(key)) {
-      result[key] = parsedOptions[key];
-      return result;
-    }
-    if (!result.variables) {
-      result.variables = {};
-    }
-    result.variables[key] = parsedOptions[key];
-    return result;
-  }, {});
-  const baseUrl = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
-  if (GHES_V3_SUFFIX_REGEX.test(baseUrl)) {
-    requestOptions.url = baseUrl.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
-  }
-  return request2(requestOptions).then((response) => {
-    if (response.data.errors) {
-      const headers = {};
-      for (const key of Object.keys(response.headers)) {
-        headers[key] = response.headers[key];
-      }
-      throw new GraphqlResponseError(
-        requestOptions,
-        headers,
-        response.data
-      );
-    }
-    return response.data.data;
-  });
-}
-
-// pkg/dist-src/with-defaults.js
-function graphql_dist_bundle_withDefaults(request2, newDefaults) {
-  const newRequest = request2.defaults(newDefaults);
-  const newApi = (query, options) => {
-    return graphql(newRequest, query, options);
-  };
-  return Object.assign(newApi, {
-    defaults: graphql_dist_bundle_withDefaults.bind(null, newRequest),
-    endpoint: newRequest.endpoint
-  });
-}
-
-// pkg/dist-src/index.js
-var graphql2 = graphql_dist_bundle_withDefaults(request, {
-  headers: {
-    "user-agent": `octokit-graphql.js/${graphql_dist_bundle_VERSION} ${getUserAgent()}`
-  },
-  method: "POST",
-  url: "/graphql"
-});
-function withCustomRequest(customRequest) {
-  return graphql_dist_bundle_withDefaults(customRequest, {
-    method: "POST",
-    url: "/graphql"
-  });
-}
-
-/* v8 ignore if -- @preserve */
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/auth-token/dist-bundle/index.js
-// pkg/dist-src/is-jwt.js
-var b64url = "(?:[a-zA-Z0-9_-]+)";
-var sep = "\\.";
-var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
-var isJWT = jwtRE.test.bind(jwtRE);
-
-// pkg/dist-src/auth.js
-async function auth(token) {
-  const isApp = isJWT(token);
-  const isInstallation = token.startsWith("v1.") || token.startsWith("ghs_");
-  const isUserToServer = token.startsWith("ghu_");
-  const tokenType = isApp ? "app" : isInstallation ? "installation" : isUserToServer ? "user-to-server" : "oauth";
-  return {
-    type: "token",
-    token,
-    tokenType
-  };
-}
-
-// pkg/dist-src/with-authorization-prefix.js
-function withAuthorizationPrefix(token) {
-  if (token.split(/\./).length === 3) {
-    return `bearer ${token}`;
-  }
-  return `token ${token}`;
-}
-
-// pkg/dist-src/hook.js
-async function hook(token, request, route, parameters) {
-  const endpoint = request.endpoint.merge(
-    route,
-    parameters
-  );
-  endpoint.headers.authorization = withAuthorizationPrefix(token);
-  return request(endpoint);
-}
-
-// pkg/dist-src/index.js
-var createTokenAuth = function createTokenAuth2(token) {
-  if (!token) {
-    throw new Error("[@octokit/auth-token] No token passed to createTokenAuth");
-  }
-  if (typeof token !== "string") {
-    throw new Error(
-      "[@octokit/auth-token] Token passed to createTokenAuth is not a string"
-    );
-  }
-  token = token.replace(/^(token|bearer) +/i, "");
-  return Object.assign(auth.bind(null, token), {
-    hook: hook.bind(null, token)
-  });
-};
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/version.js
-const version_VERSION = "7.0.8";
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/index.js
-
-
-
-
-
-
-const dist_src_noop = () => {
-};
-const consoleWarn = console.warn.bind(console);
-const consoleError = console.error.bind(console);
-function createLogger(logger = {}) {
-  if (typeof logger.debug !== "function") {
-    logger.debug = dist_src_noop;
-  }
-  if (typeof logger.info !== "function") {
-    logger.info = dist_src_noop;
-  }
-  if (typeof logger.warn !== "function") {
-    logger.warn = consoleWarn;
-  }
-  if (typeof logger.error !== "function") {
-    logger.error = consoleError;
-  }
-  return logger;
-}
-const userAgentTrail = `octokit-core.js/${version_VERSION} ${getUserAgent()}`;
-class Octokit {
-  static VERSION = version_VERSION;
-  static defaults(defaults) {
-    const OctokitWithDefaults = class extends this {
-      constructor(...args) {
-        const options = args[0] || {};
-        if (typeof defaults === "function") {
-          super(defaults(options));
-          return;
-        }
-        super(
-          Object.assign(
-            {},
-            defaults,
-            options,
-            options.userAgent && defaults.userAgent ? {
-              userAgent: `${options.userAgent} ${defaults.userAgent}`
-            } : null
-          )
-        );
-      }
-    };
-    return OctokitWithDefaults;
-  }
-  static plugins = [];
-  /**
-   * Attach a plugin (or many) to your Octokit instance.
-   *
-   * @example
-   * const API = Octokit.plugin(plugin1, plugin2, plugin3, ...)
-   */
-  static plugin(...newPlugins) {
-    const currentPlugins = this.plugins;
-    const NewOctokit = class extends this {
-      static plugins = currentPlugins.concat(
-        newPlugins.filter((plugin) => !currentPlugins.includes(plugin))
-      );
-    };
-    return NewOctokit;
-  }
-  constructor(options = {}) {
-    const hook = new before_after_hook.Collection();
-    const requestDefaults = {
-      baseUrl: request.endpoint.DEFAULTS.baseUrl,
-      headers: {},
-      request: Object.assign({}, options.request, {
-        // @ts-ignore internal usage only, no need to type
-        hook: hook.bind(null, "request")
-      }),
-      mediaType: {
-        previews: [],
-        format: ""
-      }
-    };
-    requestDefaults.headers["user-agent"] = options.userAgent ? `${options.userAgent} ${userAgentTrail}` : userAgentTrail;
-    if (options.baseUrl) {
-      requestDefaults.baseUrl = options.baseUrl;
-    }
-    if (options.previews) {
-      requestDefaults.mediaType.previews = options.previews;
-    }
-    if (options.timeZone) {
-      requestDefaults.headers["time-zone"] = options.timeZone;
-    }
-    this.request = request.defaults(requestDefaults);
-    this.graphql = withCustomRequest(this.request).defaults(requestDefaults);
-    this.log = createLogger(options.log);
-    this.hook = hook;
-    if (!options.authStrategy) {
-      if (!options.auth) {
-        this.auth = async () => ({
-          type: "unauthenticated"
-        });
-      } else {
-        const auth = createTokenAuth(options.auth);
-        hook.wrap("request", auth.hook);
-        this.auth = auth;
-      }
-    } else {
-      const { authStrategy, ...otherOptions } = options;
-      const auth = authStrategy(
-        Object.assign(
-          {
-            request: this.request,
-            log: this.log,
-            // we pass the current octokit instance as well as its constructor options
-            // to allow for authentication strategies that return a new octokit instance
-            // that shares the same internal state as the current one. The original
-            // requirement for this was the "event-octokit" authentication strategy
-            // of https://github.com/probot/octokit-auth-probot.
-            octokit: this,
-            octokitOptions: otherOptions
-          },
-          options.auth
-        )
-      );
-      hook.wrap("request", auth.hook);
-      this.auth = auth;
-    }
-    const classConstructor = this.constructor;
-    for (let i = 0; i < classConstructor.plugins.length; ++i) {
-      Object.assign(this, classConstructor.plugins[i](this, options));
-    }
-  }
-  // assigned during constructor
-  request;
-  graphql;
-  log;
-  hook;
-  // TODO: type `octokit.auth` based on passed options.authStrategy
-  auth;
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
-const dist_src_version_VERSION = "17.0.0";
-
-//# sourceMappingURL=version.js.map
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
-const Endpoints = {
-  actions: {
-    addCustomLabelsToSelfHostedRunnerForOrg: [
-      "POST /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    addCustomLabelsToSelfHostedRunnerForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    addRepoAccessToSelfHostedRunnerGroupInOrg: [
-      "PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}"
-    ],
-    addSelectedRepoToOrgSecret: [
-      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    addSelectedRepoToOrgVariable: [
-      "PUT /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
-    ],
-    approveWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve"
-    ],
-    cancelWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel"
-    ],
-    createEnvironmentVariable: [
-      "POST /repos/{owner}/{repo}/environments/{environment_name}/variables"
-    ],
-    createHostedRunnerForOrg: ["POST /orgs/{org}/actions/hosted-runners"],
-    createOrUpdateEnvironmentSecret: [
-      "PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
-    ],
-    createOrUpdateOrgSecret: ["PUT /orgs/{org}/actions/secrets/{secret_name}"],
-    createOrUpdateRepoSecret: [
-      "PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}"
-    ],
-    createOrgVariable: ["POST /orgs/{org}/actions/variables"],
-    createRegistrationTokenForOrg: [
-      "POST /orgs/{org}/actions/runners/registration-token"
-    ],
-    createRegistrationTokenForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/registration-token"
-    ],
-    createRemoveTokenForOrg: ["POST /orgs/{org}/actions/runners/remove-token"],
-    createRemoveTokenForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/remove-token"
-    ],
-    createRepoVariable: ["POST /repos/{owner}/{repo}/actions/variables"],
-    createWorkflowDispatch: [
-      "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches"
-    ],
-    deleteActionsCacheById: [
-      "DELETE /repos/{owner}/{repo}/actions/caches/{cache_id}"
-    ],
-    deleteActionsCacheByKey: [
-      "DELETE /repos/{owner}/{repo}/actions/caches{?key,ref}"
-    ],
-    deleteArtifact: [
-      "DELETE /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"
-    ],
-    deleteCustomImageFromOrg: [
-      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
-    ],
-    deleteCustomImageVersionFromOrg: [
-      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
-    ],
-    deleteEnvironmentSecret: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
-    ],
-    deleteEnvironmentVariable: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
-    ],
-    deleteHostedRunnerForOrg: [
-      "DELETE /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
-    ],
-    deleteOrgSecret: ["DELETE /orgs/{org}/actions/secrets/{secret_name}"],
-    deleteOrgVariable: ["DELETE /orgs/{org}/actions/variables/{name}"],
-    deleteRepoSecret: [
-      "DELETE /repos/{owner}/{repo}/actions/secrets/{secret_name}"
-    ],
-    deleteRepoVariable: [
-      "DELETE /repos/{owner}/{repo}/actions/variables/{name}"
-    ],
-    deleteSelfHostedRunnerFromOrg: [
-      "DELETE /orgs/{org}/actions/runners/{runner_id}"
-    ],
-    deleteSelfHostedRunnerFromRepo: [
-      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}"
-    ],
-    deleteWorkflowRun: ["DELETE /repos/{owner}/{repo}/actions/runs/{run_id}"],
-    deleteWorkflowRunLogs: [
-      "DELETE /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
-    ],
-    disableSelectedRepositoryGithubActionsOrganization: [
-      "DELETE /orgs/{org}/actions/permissions/repositories/{repository_id}"
-    ],
-    disableWorkflow: [
-      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable"
-    ],
-    downloadArtifact: [
-      "GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}"
-    ],
-    downloadJobLogsForWorkflowRun: [
-      "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs"
-    ],
-    downloadWorkflowRunAttemptLogs: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/logs"
-    ],
-    downloadWorkflowRunLogs: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
-    ],
-    enableSelectedRepositoryGithubActionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/repositories/{repository_id}"
-    ],
-    enableWorkflow: [
-      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable"
-    ],
-    forceCancelWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/force-cancel"
-    ],
-    generateRunnerJitconfigForOrg: [
-      "POST /orgs/{org}/actions/runners/generate-jitconfig"
-    ],
-    generateRunnerJitconfigForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/generate-jitconfig"
-    ],
-    getActionsCacheList: ["GET /repos/{owner}/{repo}/actions/caches"],
-    getActionsCacheUsage: ["GET /repos/{owner}/{repo}/actions/cache/usage"],
-    getActionsCacheUsageByRepoForOrg: [
-      "GET /orgs/{org}/actions/cache/usage-by-repository"
-    ],
-    getActionsCacheUsageForOrg: ["GET /orgs/{org}/actions/cache/usage"],
-    getAllowedActionsOrganization: [
-      "GET /orgs/{org}/actions/permissions/selected-actions"
-    ],
-    getAllowedActionsRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions/selected-actions"
-    ],
-    getArtifact: ["GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"],
-    getCustomImageForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
-    ],
-    getCustomImageVersionForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
-    ],
-    getCustomOidcSubClaimForRepo: [
-      "GET /repos/{owner}/{repo}/actions/oidc/customization/sub"
-    ],
-    getEnvironmentPublicKey: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key"
-    ],
-    getEnvironmentSecret: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
-    ],
-    getEnvironmentVariable: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
-    ],
-    getGithubActionsDefaultWorkflowPermissionsOrganization: [
-      "GET /orgs/{org}/actions/permissions/workflow"
-    ],
-    getGithubActionsDefaultWorkflowPermissionsRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions/workflow"
-    ],
-    getGithubActionsPermissionsOrganization: [
-      "GET /orgs/{org}/actions/permissions"
-    ],
-    getGithubActionsPermissionsRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions"
-    ],
-    getHostedRunnerForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
-    ],
-    getHostedRunnersGithubOwnedImagesForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/github-owned"
-    ],
-    getHostedRunnersLimitsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/limits"
-    ],
-    getHostedRunnersMachineSpecsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/machine-sizes"
-    ],
-    getHostedRunnersPartnerImagesForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/partner"
-    ],
-    getHostedRunnersPlatformsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/platforms"
-    ],
-    getJobForWorkflowRun: ["GET /repos/{owner}/{repo}/actions/jobs/{job_id}"],
-    getOrgPublicKey: ["GET /orgs/{org}/actions/secrets/public-key"],
-    getOrgSecret: ["GET /orgs/{org}/actions/secrets/{secret_name}"],
-    getOrgVariable: ["GET /orgs/{org}/actions/variables/{name}"],
-    getPendingDeploymentsForRun: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
-    ],
-    getRepoPermissions: [
-      "GET /repos/{owner}/{repo}/actions/permissions",
-      {},
-      { renamed: ["actions", "getGithubActionsPermissionsRepository"] }
-    ],
-    getRepoPublicKey: ["GET /repos/{owner}/{repo}/actions/secrets/public-key"],
-    getRepoSecret: ["GET /repos/{owner}/{repo}/actions/secrets/{secret_name}"],
-    getRepoVariable: ["GET /repos/{owner}/{repo}/actions/variables/{name}"],
-    getReviewsForRun: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals"
-    ],
-    getSelfHostedRunnerForOrg: ["GET /orgs/{org}/actions/runners/{runner_id}"],
-    getSelfHostedRunnerForRepo: [
-      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}"
-    ],
-    getWorkflow: ["GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}"],
-    getWorkflowAccessToRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions/access"
-    ],
-    getWorkflowRun: ["GET /repos/{owner}/{repo}/actions/runs/{run_id}"],
-    getWorkflowRunAttempt: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}"
-    ],
-    getWorkflowRunUsage: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/timing"
-    ],
-    getWorkflowUsage: [
-      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/timing"
-    ],
-    listArtifactsForRepo: ["GET /repos/{owner}/{repo}/actions/artifacts"],
-    listCustomImageVersionsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions"
-    ],
-    listCustomImagesForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom"
-    ],
-    listEnvironmentSecrets: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets"
-    ],
-    listEnvironmentVariables: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables"
-    ],
-    listGithubHostedRunnersInGroupForOrg: [
-      "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners"
-    ],
-    listHostedRunnersForOrg: ["GET /orgs/{org}/actions/hosted-runners"],
-    listJobsForWorkflowRun: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs"
-    ],
-    listJobsForWorkflowRunAttempt: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs"
-    ],
-    listLabelsForSelfHostedRunnerForOrg: [
-      "GET /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    listLabelsForSelfHostedRunnerForRepo: [
-      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    listOrgSecrets: ["GET /orgs/{org}/actions/secrets"],
-    listOrgVariables: ["GET /orgs/{org}/actions/variables"],
-    listRepoOrganizationSecrets: [
-      "GET /repos/{owner}/{repo}/actions/organization-secrets"
-    ],
-    listRepoOrganizationVariables: [
-      "GET /repos/{owner}/{repo}/actions/organization-variables"
-    ],
-    listRepoSecrets: ["GET /repos/{owner}/{repo}/actions/secrets"],
-    listRepoVariables: ["GET /repos/{owner}/{repo}/actions/variables"],
-    listRepoWorkflows: ["GET /repos/{owner}/{repo}/actions/workflows"],
-    listRunnerApplicationsForOrg: ["GET /orgs/{org}/actions/runners/downloads"],
-    listRunnerApplicationsForRepo: [
-      "GET /repos/{owner}/{repo}/actions/runners/downloads"
-    ],
-    listSelectedReposForOrgSecret: [
-      "GET /orgs/{org}/actions/secrets/{secret_name}/repositories"
-    ],
-    listSelectedReposForOrgVariable: [
-      "GET /orgs/{org}/actions/variables/{name}/repositories"
-    ],
-    listSelectedRepositoriesEnabledGithubActionsOrganization: [
-      "GET /orgs/{org}/actions/permissions/repositories"
-    ],
-    listSelfHostedRunnersForOrg: ["GET /orgs/{org}/actions/runners"],
-    listSelfHostedRunnersForRepo: ["GET /repos/{owner}/{repo}/actions/runners"],
-    listWorkflowRunArtifacts: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts"
-    ],
-    listWorkflowRuns: [
-      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs"
-    ],
-    listWorkflowRunsForRepo: ["GET /repos/{owner}/{repo}/actions/runs"],
-    reRunJobForWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun"
-    ],
-    reRunWorkflow: ["POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun"],
-    reRunWorkflowFailedJobs: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs"
-    ],
-    removeAllCustomLabelsFromSelfHostedRunnerForOrg: [
-      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    removeAllCustomLabelsFromSelfHostedRunnerForRepo: [
-      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    removeCustomLabelFromSelfHostedRunnerForOrg: [
-      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels/{name}"
-    ],
-    removeCustomLabelFromSelfHostedRunnerForRepo: [
-      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels/{name}"
-    ],
-    removeSelectedRepoFromOrgSecret: [
-      "DELETE /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    removeSelectedRepoFromOrgVariable: [
-      "DELETE /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
-    ],
-    reviewCustomGatesForRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule"
-    ],
-    reviewPendingDeploymentsForRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
-    ],
-    setAllowedActionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/selected-actions"
-    ],
-    setAllowedActionsRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions/selected-actions"
-    ],
-    setCustomLabelsForSelfHostedRunnerForOrg: [
-      "PUT /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    setCustomLabelsForSelfHostedRunnerForRepo: [
-      "PUT /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    setCustomOidcSubClaimForRepo: [
-      "PUT /repos/{owner}/{repo}/actions/oidc/customization/sub"
-    ],
-    setGithubActionsDefaultWorkflowPermissionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/workflow"
-    ],
-    setGithubActionsDefaultWorkflowPermissionsRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions/workflow"
-    ],
-    setGithubActionsPermissionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions"
-    ],
-    setGithubActionsPermissionsRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions"
-    ],
-    setSelectedReposForOrgSecret: [
-      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories"
-    ],
-    setSelectedReposForOrgVariable: [
-      "PUT /orgs/{org}/actions/variables/{name}/repositories"
-    ],
-    setSelectedRepositoriesEnabledGithubActionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/repositories"
-    ],
-    setWorkflowAccessToRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions/access"
-    ],
-    updateEnvironmentVariable: [
-      "PATCH /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
-    ],
-    updateHostedRunnerForOrg: [
-      "PATCH /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
-    ],
-    updateOrgVariable: ["PATCH /orgs/{org}/actions/variables/{name}"],
-    updateRepoVariable: [
-      "PATCH /repos/{owner}/{repo}/actions/variables/{name}"
-    ]
-  },
-  activity: {
-    checkRepoIsStarredByAuthenticatedUser: ["GET /user/starred/{owner}/{repo}"],
-    deleteRepoSubscription: ["DELETE /repos/{owner}/{repo}/subscription"],
-    deleteThreadSubscription: [
-      "DELETE /notifications/threads/{thread_id}/subscription"
-    ],
-    getFeeds: ["GET /feeds"],
-    getRepoSubscription: ["GET /repos/{owner}/{repo}/subscription"],
-    getThread: ["GET /notifications/threads/{thread_id}"],
-    getThreadSubscriptionForAuthenticatedUser: [
-      "GET /notifications/threads/{thread_id}/subscription"
-    ],
-    listEventsForAuthenticatedUser: ["GET /users/{username}/events"],
-    listNotificationsForAuthenticatedUser: ["GET /notifications"],
-    listOrgEventsForAuthenticatedUser: [
-      "GET /users/{username}/events/orgs/{org}"
-    ],
-    listPublicEvents: ["GET /events"],
-    listPublicEventsForRepoNetwork: ["GET /networks/{owner}/{repo}/events"],
-    listPublicEventsForUser: ["GET /users/{username}/events/public"],
-    listPublicOrgEvents: ["GET /orgs/{org}/events"],
-    listReceivedEventsForUser: ["GET /users/{username}/received_events"],
-    listReceivedPublicEventsForUser: [
-      "GET /users/{username}/received_events/public"
-    ],
-    listRepoEvents: ["GET /repos/{owner}/{repo}/events"],
-    listRepoNotificationsForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/notifications"
-    ],
-    listReposStarredByAuthenticatedUser: ["GET /user/starred"],
-    listReposStarredByUser: ["GET /users/{username}/starred"],
-    listReposWatchedByUser: ["GET /users/{username}/subscriptions"],
-    listStargazersForRepo: ["GET /repos/{owner}/{repo}/stargazers"],
-    listWatchedReposForAuthenticatedUser: ["GET /user/subscriptions"],
-    listWatchersForRepo: ["GET /repos/{owner}/{repo}/subscribers"],
-    markNotificationsAsRead: ["PUT /notifications"],
-    markRepoNotificationsAsRead: ["PUT /repos/{owner}/{repo}/notifications"],
-    markThreadAsDone: ["DELETE /notifications/threads/{thread_id}"],
-    markThreadAsRead: ["PATCH /notifications/threads/{thread_id}"],
-    setRepoSubscription: ["PUT /repos/{owner}/{repo}/subscription"],
-    setThreadSubscription: [
-      "PUT /notifications/threads/{thread_id}/subscription"
-    ],
-    starRepoForAuthenticatedUser: ["PUT /user/starred/{owner}/{repo}"],
-    unstarRepoForAuthenticatedUser: ["DELETE /user/starred/{owner}/{repo}"]
-  },
-  apps: {
-    addRepoToInstallation: [
-      "PUT /user/installations/{installation_id}/repositories/{repository_id}",
-      {},
-      { renamed: ["apps", "addRepoToInstallationForAuthenticatedUser"] }
-    ],
-    addRepoToInstallationForAuthenticatedUser: [
-      "PUT /user/installations/{installation_id}/repositories/{repository_id}"
-    ],
-    checkToken: ["POST /applications/{client_id}/token"],
-    createFromManifest: ["POST /app-manifests/{code}/conversions"],
-    createInstallationAccessToken: [
-      "POST /app/installations/{installation_id}/access_tokens"
-    ],
-    deleteAuthorization: ["DELETE /applications/{client_id}/grant"],
-    deleteInstallation: ["DELETE /app/installations/{installation_id}"],
-    deleteToken: ["DELETE /applications/{client_id}/token"],
-    getAuthenticated: ["GET /app"],
-    getBySlug: ["GET /apps/{app_slug}"],
-    getInstallation: ["GET /app/installations/{installation_id}"],
-    getOrgInstallation: ["GET /orgs/{org}/installation"],
-    getRepoInstallation: ["GET /repos/{owner}/{repo}/installation"],
-    getSubscriptionPlanForAccount: [
-      "GET /marketplace_listing/accounts/{account_id}"
-    ],
-    getSubscriptionPlanForAccountStubbed: [
-      "GET /marketplace_listing/stubbed/accounts/{account_id}"
-    ],
-    getUserInstallation: ["GET /users/{username}/installation"],
-    getWebhookConfigForApp: ["GET /app/hook/config"],
-    getWebhookDelivery: ["GET /app/hook/deliveries/{delivery_id}"],
-    listAccountsForPlan: ["GET /marketplace_listing/plans/{plan_id}/accounts"],
-    listAccountsForPlanStubbed: [
-      "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts"
-    ],
-    listInstallationReposForAuthenticatedUser: [
-      "GET /user/installations/{installation_id}/repositories"
-    ],
-    listInstallationRequestsForAuthenticatedApp: [
-      "GET /app/installation-requests"
-    ],
-    listInstallations: ["GET /app/installations"],
-    listInstallationsForAuthenticatedUser: ["GET /user/installations"],
-    listPlans: ["GET /marketplace_listing/plans"],
-    listPlansStubbed: ["GET /marketplace_listing/stubbed/plans"],
-    listReposAccessibleToInstallation: ["GET /installation/repositories"],
-    listSubscriptionsForAuthenticatedUser: ["GET /user/marketplace_purchases"],
-    listSubscriptionsForAuthenticatedUserStubbed: [
-      "GET /user/marketplace_purchases/stubbed"
-    ],
-    listWebhookDeliveries: ["GET /app/hook/deliveries"],
-    redeliverWebhookDelivery: [
-      "POST /app/hook/deliveries/{delivery_id}/attempts"
-    ],
-    removeRepoFromInstallation: [
-      "DELETE /user/installations/{installation_id}/repositories/{repository_id}",
-      {},
-      { renamed: ["apps", "removeRepoFromInstallationForAuthenticatedUser"] }
-    ],
-    removeRepoFromInstallationForAuthenticatedUser: [
-      "DELETE /user/installations/{installation_id}/repositories/{repository_id}"
-    ],
-    resetToken: ["PATCH /applications/{client_id}/token"],
-    revokeInstallationAccessToken: ["DELETE /installation/token"],
-    scopeToken: ["POST /applications/{client_id}/token/scoped"],
-    suspendInstallation: ["PUT /app/installations/{installation_id}/suspended"],
-    unsuspendInstallation: [
-      "DELETE /app/installations/{installation_id}/suspended"
-    ],
-    updateWebhookConfigForApp: ["PATCH /app/hook/config"]
-  },
-  billing: {
-    getGithubActionsBillingOrg: ["GET /orgs/{org}/settings/billing/actions"],
-    getGithubActionsBillingUser: [
-      "GET /users/{username}/settings/billing/actions"
-    ],
-    getGithubBillingPremiumRequestUsageReportOrg: [
-      "GET /organizations/{org}/settings/billing/premium_request/usage"
-    ],
-    getGithubBillingPremiumRequestUsageReportUser: [
-      "GET /users/{username}/settings/billing/premium_request/usage"
-    ],
-    getGithubBillingUsageReportOrg: [
-      "GET /organizations/{org}/settings/billing/usage"
-    ],
-    getGithubBillingUsageReportUser: [
-      "GET /users/{username}/settings/billing/usage"
-    ],
-    getGithubPackagesBillingOrg: ["GET /orgs/{org}/settings/billing/packages"],
-    getGithubPackagesBillingUser: [
-      "GET /users/{username}/settings/billing/packages"
-    ],
-    getSharedStorageBillingOrg: [
-      "GET /orgs/{org}/settings/billing/shared-storage"
-    ],
-    getSharedStorageBillingUser: [
-      "GET /users/{username}/settings/billing/shared-storage"
-    ]
-  },
-  campaigns: {
-    createCampaign: ["POST /orgs/{org}/campaigns"],
-    deleteCampaign: ["DELETE /orgs/{org}/campaigns/{campaign_number}"],
-    getCampaignSummary: ["GET /orgs/{org}/campaigns/{campaign_number}"],
-    listOrgCampaigns: ["GET /orgs/{org}/campaigns"],
-    updateCampaign: ["PATCH /orgs/{org}/campaigns/{campaign_number}"]
-  },
-  checks: {
-    create: ["POST /repos/{owner}/{repo}/check-runs"],
-    createSuite: ["POST /repos/{owner}/{repo}/check-suites"],
-    get: ["GET /repos/{owner}/{repo}/check-runs/{check_run_id}"],
-    getSuite: ["GET /repos/{owner}/{repo}/check-suites/{check_suite_id}"],
-    listAnnotations: [
-      "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations"
-    ],
-    listForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-runs"],
-    listForSuite: [
-      "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs"
-    ],
-    listSuitesForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-suites"],
-    rerequestRun: [
-      "POST /repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest"
-    ],
-    rerequestSuite: [
-      "POST /repos/{owner}/{repo}/check-suites/{check_suite_id}/rerequest"
-    ],
-    setSuitesPreferences: [
-      "PATCH /repos/{owner}/{repo}/check-suites/preferences"
-    ],
-    update: ["PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}"]
-  },
-  codeScanning: {
-    commitAutofix: [
-      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix/commits"
-    ],
-    createAutofix: [
-      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
-    ],
-    createVariantAnalysis: [
-      "POST /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses"
-    ],
-    deleteAnalysis: [
-      "DELETE /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}{?confirm_delete}"
-    ],
-    deleteCodeqlDatabase: [
-      "DELETE /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
-    ],
-    getAlert: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}",
-      {},
-      { renamedParameters: { alert_id: "alert_number" } }
-    ],
-    getAnalysis: [
-      "GET /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}"
-    ],
-    getAutofix: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
-    ],
-    getCodeqlDatabase: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
-    ],
-    getDefaultSetup: ["GET /repos/{owner}/{repo}/code-scanning/default-setup"],
-    getSarif: ["GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}"],
-    getVariantAnalysis: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}"
-    ],
-    getVariantAnalysisRepoTask: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}/repos/{repo_owner}/{repo_name}"
-    ],
-    listAlertInstances: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances"
-    ],
-    listAlertsForOrg: ["GET /orgs/{org}/code-scanning/alerts"],
-    listAlertsForRepo: ["GET /repos/{owner}/{repo}/code-scanning/alerts"],
-    listAlertsInstances: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
-      {},
-      { renamed: ["codeScanning", "listAlertInstances"] }
-    ],
-    listCodeqlDatabases: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases"
-    ],
-    listRecentAnalyses: ["GET /repos/{owner}/{repo}/code-scanning/analyses"],
-    updateAlert: [
-      "PATCH /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}"
-    ],
-    updateDefaultSetup: [
-      "PATCH /repos/{owner}/{repo}/code-scanning/default-setup"
-    ],
-    uploadSarif: ["POST /repos/{owner}/{repo}/code-scanning/sarifs"]
-  },
-  codeSecurity: {
-    attachConfiguration: [
-      "POST /orgs/{org}/code-security/configurations/{configuration_id}/attach"
-    ],
-    attachEnterpriseConfiguration: [
-      "POST /enterprises/{enterprise}/code-security/configurations/{configuration_id}/attach"
-    ],
-    createConfiguration: ["POST /orgs/{org}/code-security/configurations"],
-    createConfigurationForEnterprise: [
-      "POST /enterprises/{enterprise}/code-security/configurations"
-    ],
-    deleteConfiguration: [
-      "DELETE /orgs/{org}/code-security/configurations/{configuration_id}"
-    ],
-    deleteConfigurationForEnterprise: [
-      "DELETE /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
-    ],
-    detachConfiguration: [
-      "DELETE /orgs/{org}/code-security/configurations/detach"
-    ],
-    getConfiguration: [
-      "GET /orgs/{org}/code-security/configurations/{configuration_id}"
-    ],
-    getConfigurationForRepository: [
-      "GET /repos/{owner}/{repo}/code-security-configuration"
-    ],
-    getConfigurationsForEnterprise: [
-      "GET /enterprises/{enterprise}/code-security/configurations"
-    ],
-    getConfigurationsForOrg: ["GET /orgs/{org}/code-security/configurations"],
-    getDefaultConfigurations: [
-      "GET /orgs/{org}/code-security/configurations/defaults"
-    ],
-    getDefaultConfigurationsForEnterprise: [
-      "GET /enterprises/{enterprise}/code-security/configurations/defaults"
-    ],
-    getRepositoriesForConfiguration: [
-      "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories"
-    ],
-    getRepositoriesForEnterpriseConfiguration: [
-      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories"
-    ],
-    getSingleConfigurationForEnterprise: [
-      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
-    ],
-    setConfigurationAsDefault: [
-      "PUT /orgs/{org}/code-security/configurations/{configuration_id}/defaults"
-    ],
-    setConfigurationAsDefaultForEnterprise: [
-      "PUT /enterprises/{enterprise}/code-security/configurations/{configuration_id}/defaults"
-    ],
-    updateConfiguration: [
-      "PATCH /orgs/{org}/code-security/configurations/{configuration_id}"
-    ],
-    updateEnterpriseConfiguration: [
-      "PATCH /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
-    ]
-  },
-  codesOfConduct: {
-    getAllCodesOfConduct: ["GET /codes_of_conduct"],
-    getConductCode: ["GET /codes_of_conduct/{key}"]
-  },
-  codespaces: {
-    addRepositoryForSecretForAuthenticatedUser: [
-      "PUT /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    addSelectedRepoToOrgSecret: [
-      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    checkPermissionsForDevcontainer: [
-      "GET /repos/{owner}/{repo}/codespaces/permissions_check"
-    ],
-    codespaceMachinesForAuthenticatedUser: [
-      "GET /user/codespaces/{codespace_name}/machines"
-    ],
-    createForAuthenticatedUser: ["POST /user/codespaces"],
-    createOrUpdateOrgSecret: [
-      "PUT /orgs/{org}/codespaces/secrets/{secret_name}"
-    ],
-    createOrUpdateRepoSecret: [
-      "PUT /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
-    ],
-    createOrUpdateSecretForAuthenticatedUser: [
-      "PUT /user/codespaces/secrets/{secret_name}"
-    ],
-    createWithPrForAuthenticatedUser: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/codespaces"
-    ],
-    createWithRepoForAuthenticatedUser: [
-      "POST /repos/{owner}/{repo}/codespaces"
-    ],
-    deleteForAuthenticatedUser: ["DELETE /user/codespaces/{codespace_name}"],
-    deleteFromOrganization: [
-      "DELETE /orgs/{org}/members/{username}/codespaces/{codespace_name}"
-    ],
-    deleteOrgSecret: ["DELETE /orgs/{org}/codespaces/secrets/{secret_name}"],
-    deleteRepoSecret: [
-      "DELETE /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
-    ],
-    deleteSecretForAuthenticatedUser: [
-      "DELETE /user/codespaces/secrets/{secret_name}"
-    ],
-    exportForAuthenticatedUser: [
-      "POST /user/codespaces/{codespace_name}/exports"
-    ],
-    getCodespacesForUserInOrg: [
-      "GET /orgs/{org}/members/{username}/codespaces"
-    ],
-    getExportDetailsForAuthenticatedUser: [
-      "GET /user/codespaces/{codespace_name}/exports/{export_id}"
-    ],
-    getForAuthenticatedUser: ["GET /user/codespaces/{codespace_name}"],
-    getOrgPublicKey: ["GET /orgs/{org}/codespaces/secrets/public-key"],
-    getOrgSecret: ["GET /orgs/{org}/codespaces/secrets/{secret_name}"],
-    getPublicKeyForAuthenticatedUser: [
-      "GET /user/codespaces/secrets/public-key"
-    ],
-    getRepoPublicKey: [
-      "GET /repos/{owner}/{repo}/codespaces/secrets/public-key"
-    ],
-    getRepoSecret: [
-      "GET /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
-    ],
-    getSecretForAuthenticatedUser: [
-      "GET /user/codespaces/secrets/{secret_name}"
-    ],
-    listDevcontainersInRepositoryForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces/devcontainers"
-    ],
-    listForAuthenticatedUser: ["GET /user/codespaces"],
-    listInOrganization: [
-      "GET /orgs/{org}/codespaces",
-      {},
-      { renamedParameters: { org_id: "org" } }
-    ],
-    listInRepositoryForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces"
-    ],
-    listOrgSecrets: ["GET /orgs/{org}/codespaces/secrets"],
-    listRepoSecrets: ["GET /repos/{owner}/{repo}/codespaces/secrets"],
-    listRepositoriesForSecretForAuthenticatedUser: [
-      "GET /user/codespaces/secrets/{secret_name}/repositories"
-    ],
-    listSecretsForAuthenticatedUser: ["GET /user/codespaces/secrets"],
-    listSelectedReposForOrgSecret: [
-      "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
-    ],
-    preFlightWithRepoForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces/new"
-    ],
-    publishForAuthenticatedUser: [
-      "POST /user/codespaces/{codespace_name}/publish"
-    ],
-    removeRepositoryForSecretForAuthenticatedUser: [
-      "DELETE /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    removeSelectedRepoFromOrgSecret: [
-      "DELETE /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    repoMachinesForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces/machines"
-    ],
-    setRepositoriesForSecretForAuthenticatedUser: [
-      "PUT /user/codespaces/secrets/{secret_name}/repositories"
-    ],
-    setSelectedReposForOrgSecret: [
-      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
-    ],
-    startForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/start"],
-    stopForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/stop"],
-    stopInOrganization: [
-      "POST /orgs/{org}/members/{username}/codespaces/{codespace_name}/stop"
-    ],
-    updateForAuthenticatedUser: ["PATCH /user/codespaces/{codespace_name}"]
-  },
-  copilot: {
-    addCopilotSeatsForTeams: [
-      "POST /orgs/{org}/copilot/billing/selected_teams"
-    ],
-    addCopilotSeatsForUsers: [
-      "POST /orgs/{org}/copilot/billing/selected_users"
-    ],
-    cancelCopilotSeatAssignmentForTeams: [
-      "DELETE /orgs/{org}/copilot/billing/selected_teams"
-    ],
-    cancelCopilotSeatAssignmentForUsers: [
-      "DELETE /orgs/{org}/copilot/billing/selected_users"
-    ],
-    copilotMetricsForOrganization: ["GET /orgs/{org}/copilot/metrics"],
-    copilotMetricsForTeam: ["GET /orgs/{org}/team/{team_slug}/copilot/metrics"],
-    getCopilotOrganizationDetails: ["GET /orgs/{org}/copilot/billing"],
-    getCopilotSeatDetailsForUser: [
-      "GET /orgs/{org}/members/{username}/copilot"
-    ],
-    listCopilotSeats: ["GET /orgs/{org}/copilot/billing/seats"]
-  },
-  credentials: { revoke: ["POST /credentials/revoke"] },
-  dependabot: {
-    addSelectedRepoToOrgSecret: [
-      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    createOrUpdateOrgSecret: [
-      "PUT /orgs/{org}/dependabot/secrets/{secret_name}"
-    ],
-    createOrUpdateRepoSecret: [
-      "PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
-    ],
-    deleteOrgSecret: ["DELETE /orgs/{org}/dependabot/secrets/{secret_name}"],
-    deleteRepoSecret: [
-      "DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
-    ],
-    getAlert: ["GET /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"],
-    getOrgPublicKey: ["GET /orgs/{org}/dependabot/secrets/public-key"],
-    getOrgSecret: ["GET /orgs/{org}/dependabot/secrets/{secret_name}"],
-    getRepoPublicKey: [
-      "GET /repos/{owner}/{repo}/dependabot/secrets/public-key"
-    ],
-    getRepoSecret: [
-      "GET /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
-    ],
-    listAlertsForEnterprise: [
-      "GET /enterprises/{enterprise}/dependabot/alerts"
-    ],
-    listAlertsForOrg: ["GET /orgs/{org}/dependabot/alerts"],
-    listAlertsForRepo: ["GET /repos/{owner}/{repo}/dependabot/alerts"],
-    listOrgSecrets: ["GET /orgs/{org}/dependabot/secrets"],
-    listRepoSecrets: ["GET /repos/{owner}/{repo}/dependabot/secrets"],
-    listSelectedReposForOrgSecret: [
-      "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
-    ],
-    removeSelectedRepoFromOrgSecret: [
-      "DELETE /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    repositoryAccessForOrg: [
-      "GET /organizations/{org}/dependabot/repository-access"
-    ],
-    setRepositoryAccessDefaultLevel: [
-      "PUT /organizations/{org}/dependabot/repository-access/default-level"
-    ],
-    setSelectedReposForOrgSecret: [
-      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
-    ],
-    updateAlert: [
-      "PATCH /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"
-    ],
-    updateRepositoryAccessForOrg: [
-      "PATCH /organizations/{org}/dependabot/repository-access"
-    ]
-  },
-  dependencyGraph: {
-    createRepositorySnapshot: [
-      "POST /repos/{owner}/{repo}/dependency-graph/snapshots"
-    ],
-    diffRange: [
-      "GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}"
-    ],
-    exportSbom: ["GET /repos/{owner}/{repo}/dependency-graph/sbom"]
-  },
-  emojis: { get: ["GET /emojis"] },
-  enterpriseTeamMemberships: {
-    add: [
-      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
-    ],
-    bulkAdd: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/add"
-    ],
-    bulkRemove: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/remove"
-    ],
-    get: [
-      "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
-    ],
-    list: ["GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships"],
-    remove: [
-      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
-    ]
-  },
-  enterpriseTeamOrganizations: {
-    add: [
-      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
-    ],
-    bulkAdd: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/add"
-    ],
-    bulkRemove: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/remove"
-    ],
-    delete: [
-      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
-    ],
-    getAssignment: [
-      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
-    ],
-    getAssignments: [
-      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations"
-    ]
-  },
-  enterpriseTeams: {
-    create: ["POST /enterprises/{enterprise}/teams"],
-    delete: ["DELETE /enterprises/{enterprise}/teams/{team_slug}"],
-    get: ["GET /enterprises/{enterprise}/teams/{team_slug}"],
-    list: ["GET /enterprises/{enterprise}/teams"],
-    update: ["PATCH /enterprises/{enterprise}/teams/{team_slug}"]
-  },
-  gists: {
-    checkIsStarred: ["GET /gists/{gist_id}/star"],
-    create: ["POST /gists"],
-    createComment: ["POST /gists/{gist_id}/comments"],
-    delete: ["DELETE /gists/{gist_id}"],
-    deleteComment: ["DELETE /gists/{gist_id}/comments/{comment_id}"],
-    fork: ["POST /gists/{gist_id}/forks"],
-    get: ["GET /gists/{gist_id}"],
-    getComment: ["GET /gists/{gist_id}/comments/{comment_id}"],
-    getRevision: ["GET /gists/{gist_id}/{sha}"],
-    list: ["GET /gists"],
-    listComments: ["GET /gists/{gist_id}/comments"],
-    listCommits: ["GET /gists/{gist_id}/commits"],
-    listForUser: ["GET /users/{username}/gists"],
-    listForks: ["GET /gists/{gist_id}/forks"],
-    listPublic: ["GET /gists/public"],
-    listStarred: ["GET /gists/starred"],
-    star: ["PUT /gists/{gist_id}/star"],
-    unstar: ["DELETE /gists/{gist_id}/star"],
-    update: ["PATCH /gists/{gist_id}"],
-    updateComment: ["PATCH /gists/{gist_id}/comments/{comment_id}"]
-  },
-  git: {
-    createBlob: ["POST /repos/{owner}/{repo}/git/blobs"],
-    createCommit: ["POST /repos/{owner}/{repo}/git/commits"],
-    createRef: ["POST /repos/{owner}/{repo}/git/refs"],
-    createTag: ["POST /repos/{owner}/{repo}/git/tags"],
-    createTree: ["POST /repos/{owner}/{repo}/git/trees"],
-    deleteRef: ["DELETE /repos/{owner}/{repo}/git/refs/{ref}"],
-    getBlob: ["GET /repos/{owner}/{repo}/git/blobs/{file_sha}"],
-    getCommit: ["GET /repos/{owner}/{repo}/git/commits/{commit_sha}"],
-    getRef: ["GET /repos/{owner}/{repo}/git/ref/{ref}"],
-    getTag: ["GET /repos/{owner}/{repo}/git/tags/{tag_sha}"],
-    getTree: ["GET /repos/{owner}/{repo}/git/trees/{tree_sha}"],
-    listMatchingRefs: ["GET /repos/{owner}/{repo}/git/matching-refs/{ref}"],
-    updateRef: ["PATCH /repos/{owner}/{repo}/git/refs/{ref}"]
-  },
-  gitignore: {
-    getAllTemplates: ["GET /gitignore/templates"],
-    getTemplate: ["GET /gitignore/templates/{name}"]
-  },
-  hostedCompute: {
-    createNetworkConfigurationForOrg: [
-      "POST /orgs/{org}/settings/network-configurations"
-    ],
-    deleteNetworkConfigurationFromOrg: [
-      "DELETE /orgs/{org}/settings/network-configurations/{network_configuration_id}"
-    ],
-    getNetworkConfigurationForOrg: [
-      "GET /orgs/{org}/settings/network-configurations/{network_configuration_id}"
-    ],
-    getNetworkSettingsForOrg: [
-      "GET /orgs/{org}/settings/network-settings/{network_settings_id}"
-    ],
-    listNetworkConfigurationsForOrg: [
-      "GET /orgs/{org}/settings/network-configurations"
-    ],
-    updateNetworkConfigurationForOrg: [
-      "PATCH /orgs/{org}/settings/network-configurations/{network_configuration_id}"
-    ]
-  },
-  interactions: {
-    getRestrictionsForAuthenticatedUser: ["GET /user/interaction-limits"],
-    getRestrictionsForOrg: ["GET /orgs/{org}/interaction-limits"],
-    getRestrictionsForRepo: ["GET /repos/{owner}/{repo}/interaction-limits"],
-    getRestrictionsForYourPublicRepos: [
-      "GET /user/interaction-limits",
-      {},
-      { renamed: ["interactions", "getRestrictionsForAuthenticatedUser"] }
-    ],
-    removeRestrictionsForAuthenticatedUser: ["DELETE /user/interaction-limits"],
-    removeRestrictionsForOrg: ["DELETE /orgs/{org}/interaction-limits"],
-    removeRestrictionsForRepo: [
-      "DELETE /repos/{owner}/{repo}/interaction-limits"
-    ],
-    removeRestrictionsForYourPublicRepos: [
-      "DELETE /user/interaction-limits",
-      {},
-      { renamed: ["interactions", "removeRestrictionsForAuthenticatedUser"] }
-    ],
-    setRestrictionsForAuthenticatedUser: ["PUT /user/interaction-limits"],
-    setRestrictionsForOrg: ["PUT /orgs/{org}/interaction-limits"],
-    setRestrictionsForRepo: ["PUT /repos/{owner}/{repo}/interaction-limits"],
-    setRestrictionsForYourPublicRepos: [
-      "PUT /user/interaction-limits",
-      {},
-      { renamed: ["interactions", "setRestrictionsForAuthenticatedUser"] }
-    ]
-  },
-  issues: {
-    addAssignees: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/assignees"
-    ],
-    addBlockedByDependency: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
-    ],
-    addLabels: ["POST /repos/{owner}/{repo}/issues/{issue_number}/labels"],
-    addSubIssue: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
-    ],
-    checkUserCanBeAssigned: ["GET /repos/{owner}/{repo}/assignees/{assignee}"],
-    checkUserCanBeAssignedToIssue: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}"
-    ],
-    create: ["POST /repos/{owner}/{repo}/issues"],
-    createComment: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/comments"
-    ],
-    createLabel: ["POST /repos/{owner}/{repo}/labels"],
-    createMilestone: ["POST /repos/{owner}/{repo}/milestones"],
-    deleteComment: [
-      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}"
-    ],
-    deleteLabel: ["DELETE /repos/{owner}/{repo}/labels/{name}"],
-    deleteMilestone: [
-      "DELETE /repos/{owner}/{repo}/milestones/{milestone_number}"
-    ],
-    get: ["GET /repos/{owner}/{repo}/issues/{issue_number}"],
-    getComment: ["GET /repos/{owner}/{repo}/issues/comments/{comment_id}"],
-    getEvent: ["GET /repos/{owner}/{repo}/issues/events/{event_id}"],
-    getLabel: ["GET /repos/{owner}/{repo}/labels/{name}"],
-    getMilestone: ["GET /repos/{owner}/{repo}/milestones/{milestone_number}"],
-    getParent: ["GET /repos/{owner}/{repo}/issues/{issue_number}/parent"],
-    list: ["GET /issues"],
-    listAssignees: ["GET /repos/{owner}/{repo}/assignees"],
-    listComments: ["GET /repos/{owner}/{repo}/issues/{issue_number}/comments"],
-    listCommentsForRepo: ["GET /repos/{owner}/{repo}/issues/comments"],
-    listDependenciesBlockedBy: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
-    ],
-    listDependenciesBlocking: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking"
-    ],
-    listEvents: ["GET /repos/{owner}/{repo}/issues/{issue_number}/events"],
-    listEventsForRepo: ["GET /repos/{owner}/{repo}/issues/events"],
-    listEventsForTimeline: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline"
-    ],
-    listForAuthenticatedUser: ["GET /user/issues"],
-    listForOrg: ["GET /orgs/{org}/issues"],
-    listForRepo: ["GET /repos/{owner}/{repo}/issues"],
-    listLabelsForMilestone: [
-      "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels"
-    ],
-    listLabelsForRepo: ["GET /repos/{owner}/{repo}/labels"],
-    listLabelsOnIssue: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/labels"
-    ],
-    listMilestones: ["GET /repos/{owner}/{repo}/milestones"],
-    listSubIssues: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
-    ],
-    lock: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/lock"],
-    removeAllLabels: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels"
-    ],
-    removeAssignees: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees"
-    ],
-    removeDependencyBlockedBy: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}"
-    ],
-    removeLabel: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}"
-    ],
-    removeSubIssue: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue"
-    ],
-    reprioritizeSubIssue: [
-      "PATCH /repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority"
-    ],
-    setLabels: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/labels"],
-    unlock: ["DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock"],
-    update: ["PATCH /repos/{owner}/{repo}/issues/{issue_number}"],
-    updateComment: ["PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}"],
-    updateLabel: ["PATCH /repos/{owner}/{repo}/labels/{name}"],
-    updateMilestone: [
-      "PATCH /repos/{owner}/{repo}/milestones/{milestone_number}"
-    ]
-  },
-  licenses: {
-    get: ["GET /licenses/{license}"],
-    getAllCommonlyUsed: ["GET /licenses"],
-    getForRepo: ["GET /repos/{owner}/{repo}/license"]
-  },
-  markdown: {
-    render: ["POST /markdown"],
-    renderRaw: [
-      "POST /markdown/raw",
-      { headers: { "content-type": "text/plain; charset=utf-8" } }
-    ]
-  },
-  meta: {
-    get: ["GET /meta"],
-    getAllVersions: ["GET /versions"],
-    getOctocat: ["GET /octocat"],
-    getZen: ["GET /zen"],
-    root: ["GET /"]
-  },
-  migrations: {
-    deleteArchiveForAuthenticatedUser: [
-      "DELETE /user/migrations/{migration_id}/archive"
-    ],
-    deleteArchiveForOrg: [
-      "DELETE /orgs/{org}/migrations/{migration_id}/archive"
-    ],
-    downloadArchiveForOrg: [
-      "GET /orgs/{org}/migrations/{migration_id}/archive"
-    ],
-    getArchiveForAuthenticatedUser: [
-      "GET /user/migrations/{migration_id}/archive"
-    ],
-    getStatusForAuthenticatedUser: ["GET /user/migrations/{migration_id}"],
-    getStatusForOrg: ["GET /orgs/{org}/migrations/{migration_id}"],
-    listForAuthenticatedUser: ["GET /user/migrations"],
-    listForOrg: ["GET /orgs/{org}/migrations"],
-    listReposForAuthenticatedUser: [
-      "GET /user/migrations/{migration_id}/repositories"
-    ],
-    listReposForOrg: ["GET /orgs/{org}/migrations/{migration_id}/repositories"],
-    listReposForUser: [
-      "GET /user/migrations/{migration_id}/repositories",
-      {},
-      { renamed: ["migrations", "listReposForAuthenticatedUser"] }
-    ],
-    startForAuthenticatedUser: ["POST /user/migrations"],
-    startForOrg: ["POST /orgs/{org}/migrations"],
-    unlockRepoForAuthenticatedUser: [
-      "DELETE /user/migrations/{migration_id}/repos/{repo_name}/lock"
-    ],
-    unlockRepoForOrg: [
-      "DELETE /orgs/{org}/migrations/{migration_id}/repos/{repo_name}/lock"
-    ]
-  },
-  oidc: {
-    getOidcCustomSubTemplateForOrg: [
-      "GET /orgs/{org}/actions/oidc/customization/sub"
-    ],
-    updateOidcCustomSubTemplateForOrg: [
-      "PUT /orgs/{org}/actions/oidc/customization/sub"
-    ]
-  },
-  orgs: {
-    addSecurityManagerTeam: [
-      "PUT /orgs/{org}/security-managers/teams/{team_slug}",
-      {},
-      {
-        deprecated: "octokit.rest.orgs.addSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#add-a-security-manager-team"
-      }
-    ],
-    assignTeamToOrgRole: [
-      "PUT /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
-    ],
-    assignUserToOrgRole: [
-      "PUT /orgs/{org}/organization-roles/users/{username}/{role_id}"
-    ],
-    blockUser: ["PUT /orgs/{org}/blocks/{username}"],
-    cancelInvitation: ["DELETE /orgs/{org}/invitations/{invitation_id}"],
-    checkBlockedUser: ["GET /orgs/{org}/blocks/{username}"],
-    checkMembershipForUser: ["GET /orgs/{org}/members/{username}"],
-    checkPublicMembershipForUser: ["GET /orgs/{org}/public_members/{username}"],
-    convertMemberToOutsideCollaborator: [
-      "PUT /orgs/{org}/outside_collaborators/{username}"
-    ],
-    createArtifactStorageRecord: [
-      "POST /orgs/{org}/artifacts/metadata/storage-record"
-    ],
-    createInvitation: ["POST /orgs/{org}/invitations"],
-    createIssueType: ["POST /orgs/{org}/issue-types"],
-    createWebhook: ["POST /orgs/{org}/hooks"],
-    customPropertiesForOrgsCreateOrUpdateOrganizationValues: [
-      "PATCH /organizations/{org}/org-properties/values"
-    ],
-    customPropertiesForOrgsGetOrganizationValues: [
-      "GET /organizations/{org}/org-properties/values"
-    ],
-    customPropertiesForReposCreateOrUpdateOrganizationDefinition: [
-      "PUT /orgs/{org}/properties/schema/{custom_property_name}"
-    ],
-    customPropertiesForReposCreateOrUpdateOrganizationDefinitions: [
-      "PATCH /orgs/{org}/properties/schema"
-    ],
-    customPropertiesForReposCreateOrUpdateOrganizationValues: [
-      "PATCH /orgs/{org}/properties/values"
-    ],
-    customPropertiesForReposDeleteOrganizationDefinition: [
-      "DELETE /orgs/{org}/properties/schema/{custom_property_name}"
-    ],
-    customPropertiesForReposGetOrganizationDefinition: [
-      "GET /orgs/{org}/properties/schema/{custom_property_name}"
-    ],
-    customPropertiesForReposGetOrganizationDefinitions: [
-      "GET /orgs/{org}/properties/schema"
-    ],
-    customPropertiesForReposGetOrganizationValues: [
-      "GET /orgs/{org}/properties/values"
-    ],
-    delete: ["DELETE /orgs/{org}"],
-    deleteAttestationsBulk: ["POST /orgs/{org}/attestations/delete-request"],
-    deleteAttestationsById: [
-      "DELETE /orgs/{org}/attestations/{attestation_id}"
-    ],
-    deleteAttestationsBySubjectDigest: [
-      "DELETE /orgs/{org}/attestations/digest/{subject_digest}"
-    ],
-    deleteIssueType: ["DELETE /orgs/{org}/issue-types/{issue_type_id}"],
-    deleteWebhook: ["DELETE /orgs/{org}/hooks/{hook_id}"],
-    disableSelectedRepositoryImmutableReleasesOrganization: [
-      "DELETE /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
-    ],
-    enableSelectedRepositoryImmutableReleasesOrganization: [
-      "PUT /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
-    ],
-    get: ["GET /orgs/{org}"],
-    getImmutableReleasesSettings: [
-      "GET /orgs/{org}/settings/immutable-releases"
-    ],
-    getImmutableReleasesSettingsRepositories: [
-      "GET /orgs/{org}/settings/immutable-releases/repositories"
-    ],
-    getMembershipForAuthenticatedUser: ["GET /user/memberships/orgs/{org}"],
-    getMembershipForUser: ["GET /orgs/{org}/memberships/{username}"],
-    getOrgRole: ["GET /orgs/{org}/organization-roles/{role_id}"],
-    getOrgRulesetHistory: ["GET /orgs/{org}/rulesets/{ruleset_id}/history"],
-    getOrgRulesetVersion: [
-      "GET /orgs/{org}/rulesets/{ruleset_id}/history/{version_id}"
-    ],
-    getWebhook: ["GET /orgs/{org}/hooks/{hook_id}"],
-    getWebhookConfigForOrg: ["GET /orgs/{org}/hooks/{hook_id}/config"],
-    getWebhookDelivery: [
-      "GET /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}"
-    ],
-    list: ["GET /organizations"],
-    listAppInstallations: ["GET /orgs/{org}/installations"],
-    listArtifactStorageRecords: [
-      "GET /orgs/{org}/artifacts/{subject_digest}/metadata/storage-records"
-    ],
-    listAttestationRepositories: ["GET /orgs/{org}/attestations/repositories"],
-    listAttestations: ["GET /orgs/{org}/attestations/{subject_digest}"],
-    listAttestationsBulk: [
-      "POST /orgs/{org}/attestations/bulk-list{?per_page,before,after}"
-    ],
-    listBlockedUsers: ["GET /orgs/{org}/blocks"],
-    listFailedInvitations: ["GET /orgs/{org}/failed_invitations"],
-    listForAuthenticatedUser: ["GET /user/orgs"],
-    listForUser: ["GET /users/{username}/orgs"],
-    listInvitationTeams: ["GET /orgs/{org}/invitations/{invitation_id}/teams"],
-    listIssueTypes: ["GET /orgs/{org}/issue-types"],
-    listMembers: ["GET /orgs/{org}/members"],
-    listMembershipsForAuthenticatedUser: ["GET /user/memberships/orgs"],
-    listOrgRoleTeams: ["GET /orgs/{org}/organization-roles/{role_id}/teams"],
-    listOrgRoleUsers: ["GET /orgs/{org}/organization-roles/{role_id}/users"],
-    listOrgRoles: ["GET /orgs/{org}/organization-roles"],
-    listOrganizationFineGrainedPermissions: [
-      "GET /orgs/{org}/organization-fine-grained-permissions"
-    ],
-    listOutsideCollaborators: ["GET /orgs/{org}/outside_collaborators"],
-    listPatGrantRepositories: [
-      "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories"
-    ],
-    listPatGrantRequestRepositories: [
-      "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories"
-    ],
-    listPatGrantRequests: ["GET /orgs/{org}/personal-access-token-requests"],
-    listPatGrants: ["GET /orgs/{org}/personal-access-tokens"],
-    listPendingInvitations: ["GET /orgs/{org}/invitations"],
-    listPublicMembers: ["GET /orgs/{org}/public_members"],
-    listSecurityManagerTeams: [
-      "GET /orgs/{org}/security-managers",
-      {},
-      {
-        deprecated: "octokit.rest.orgs.listSecurityManagerTeams() is deprecated, see https://docs.github.com/rest/orgs/security-managers#list-security-manager-teams"
-      }
-    ],
-    listWebhookDeliveries: ["GET /orgs/{org}/hooks/{hook_id}/deliveries"],
-    listWebhooks: ["GET /orgs/{org}/hooks"],
-    pingWebhook: ["POST /orgs/{org}/hooks/{hook_id}/pings"],
-    redeliverWebhookDelivery: [
-      "POST /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
-    ],
-    removeMember: ["DELETE /orgs/{org}/members/{username}"],
-    removeMembershipForUser: ["DELETE /orgs/{org}/memberships/{username}"],
-    removeOutsideCollaborator: [
-      "DELETE /orgs/{org}/outside_collaborators/{username}"
-    ],
-    removePublicMembershipForAuthenticatedUser: [
-      "DELETE /orgs/{org}/public_members/{username}"
-    ],
-    removeSecurityManagerTeam: [
-      "DELETE /orgs/{org}/security-managers/teams/{team_slug}",
-      {},
-      {
-        deprecated: "octokit.rest.orgs.removeSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#remove-a-security-manager-team"
-      }
-    ],
-    reviewPatGrantRequest: [
-      "POST /orgs/{org}/personal-access-token-requests/{pat_request_id}"
-    ],
-    reviewPatGrantRequestsInBulk: [
-      "POST /orgs/{org}/personal-access-token-requests"
-    ],
-    revokeAllOrgRolesTeam: [
-      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}"
-    ],
-    revokeAllOrgRolesUser: [
-      "DELETE /orgs/{org}/organization-roles/users/{username}"
-    ],
-    revokeOrgRoleTeam: [
-      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
-    ],
-    revokeOrgRoleUser: [
-      "DELETE /orgs/{org}/organization-roles/users/{username}/{role_id}"
-    ],
-    setImmutableReleasesSettings: [
-      "PUT /orgs/{org}/settings/immutable-releases"
-    ],
-    setImmutableReleasesSettingsRepositories: [
-      "PUT /orgs/{org}/settings/immutable-releases/repositories"
-    ],
-    setMembershipForUser: ["PUT /orgs/{org}/memberships/{username}"],
-    setPublicMembershipForAuthenticatedUser: [
-      "PUT /orgs/{org}/public_members/{username}"
-    ],
-    unblockUser: ["DELETE /orgs/{org}/blocks/{username}"],
-    update: ["PATCH /orgs/{org}"],
-    updateIssueType: ["PUT /orgs/{org}/issue-types/{issue_type_id}"],
-    updateMembershipForAuthenticatedUser: [
-      "PATCH /user/memberships/orgs/{org}"
-    ],
-    updatePatAccess: ["POST /orgs/{org}/personal-access-tokens/{pat_id}"],
-    updatePatAccesses: ["POST /orgs/{org}/personal-access-tokens"],
-    updateWebhook: ["PATCH /orgs/{org}/hooks/{hook_id}"],
-    updateWebhookConfigForOrg: ["PATCH /orgs/{org}/hooks/{hook_id}/config"]
-  },
-  packages: {
-    deletePackageForAuthenticatedUser: [
-      "DELETE /user/packages/{package_type}/{package_name}"
-    ],
-    deletePackageForOrg: [
-      "DELETE /orgs/{org}/packages/{package_type}/{package_name}"
-    ],
-    deletePackageForUser: [
-      "DELETE /users/{username}/packages/{package_type}/{package_name}"
-    ],
-    deletePackageVersionForAuthenticatedUser: [
-      "DELETE /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    deletePackageVersionForOrg: [
-      "DELETE /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    deletePackageVersionForUser: [
-      "DELETE /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    getAllPackageVersionsForAPackageOwnedByAnOrg: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
-      {},
-      { renamed: ["packages", "getAllPackageVersionsForPackageOwnedByOrg"] }
-    ],
-    getAllPackageVersionsForAPackageOwnedByTheAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}/versions",
-      {},
-      {
-        renamed: [
-          "packages",
-          "getAllPackageVersionsForPackageOwnedByAuthenticatedUser"
-        ]
-      }
-    ],
-    getAllPackageVersionsForPackageOwnedByAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}/versions"
-    ],
-    getAllPackageVersionsForPackageOwnedByOrg: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions"
-    ],
-    getAllPackageVersionsForPackageOwnedByUser: [
-      "GET /users/{username}/packages/{package_type}/{package_name}/versions"
-    ],
-    getPackageForAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}"
-    ],
-    getPackageForOrganization: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}"
-    ],
-    getPackageForUser: [
-      "GET /users/{username}/packages/{package_type}/{package_name}"
-    ],
-    getPackageVersionForAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    getPackageVersionForOrganization: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    getPackageVersionForUser: [
-      "GET /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    listDockerMigrationConflictingPackagesForAuthenticatedUser: [
-      "GET /user/docker/conflicts"
-    ],
-    listDockerMigrationConflictingPackagesForOrganization: [
-      "GET /orgs/{org}/docker/conflicts"
-    ],
-    listDockerMigrationConflictingPackagesForUser: [
-      "GET /users/{username}/docker/conflicts"
-    ],
-    listPackagesForAuthenticatedUser: ["GET /user/packages"],
-    listPackagesForOrganization: ["GET /orgs/{org}/packages"],
-    listPackagesForUser: ["GET /users/{username}/packages"],
-    restorePackageForAuthenticatedUser: [
-      "POST /user/packages/{package_type}/{package_name}/restore{?token}"
-    ],
-    restorePackageForOrg: [
-      "POST /orgs/{org}/packages/{package_type}/{package_name}/restore{?token}"
-    ],
-    restorePackageForUser: [
-      "POST /users/{username}/packages/{package_type}/{package_name}/restore{?token}"
-    ],
-    restorePackageVersionForAuthenticatedUser: [
-      "POST /user/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
-    ],
-    restorePackageVersionForOrg: [
-      "POST /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
-    ],
-    restorePackageVersionForUser: [
-      "POST /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
-    ]
-  },
-  privateRegistries: {
-    createOrgPrivateRegistry: ["POST /orgs/{org}/private-registries"],
-    deleteOrgPrivateRegistry: [
-      "DELETE /orgs/{org}/private-registries/{secret_name}"
-    ],
-    getOrgPrivateRegistry: ["GET /orgs/{org}/private-registries/{secret_name}"],
-    getOrgPublicKey: ["GET /orgs/{org}/private-registries/public-key"],
-    listOrgPrivateRegistries: ["GET /orgs/{org}/private-registries"],
-    updateOrgPrivateRegistry: [
-      "PATCH /orgs/{org}/private-registries/{secret_name}"
-    ]
-  },
-  projects: {
-    addItemForOrg: ["POST /orgs/{org}/projectsV2/{project_number}/items"],
-    addItemForUser: [
-      "POST /users/{username}/projectsV2/{project_number}/items"
-    ],
-    deleteItemForOrg: [
-      "DELETE /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    deleteItemForUser: [
-      "DELETE /users/{username}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    getFieldForOrg: [
-      "GET /orgs/{org}/projectsV2/{project_number}/fields/{field_id}"
-    ],
-    getFieldForUser: [
-      "GET /users/{username}/projectsV2/{project_number}/fields/{field_id}"
-    ],
-    getForOrg: ["GET /orgs/{org}/projectsV2/{project_number}"],
-    getForUser: ["GET /users/{username}/projectsV2/{project_number}"],
-    getOrgItem: ["GET /orgs/{org}/projectsV2/{project_number}/items/{item_id}"],
-    getUserItem: [
-      "GET /users/{username}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    listFieldsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/fields"],
-    listFieldsForUser: [
-      "GET /users/{username}/projectsV2/{project_number}/fields"
-    ],
-    listForOrg: ["GET /orgs/{org}/projectsV2"],
-    listForUser: ["GET /users/{username}/projectsV2"],
-    listItemsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/items"],
-    listItemsForUser: [
-      "GET /users/{username}/projectsV2/{project_number}/items"
-    ],
-    updateItemForOrg: [
-      "PATCH /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    updateItemForUser: [
-      "PATCH /users/{username}/projectsV2/{project_number}/items/{item_id}"
-    ]
-  },
-  pulls: {
-    checkIfMerged: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
-    create: ["POST /repos/{owner}/{repo}/pulls"],
-    createReplyForReviewComment: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies"
-    ],
-    createReview: ["POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
-    createReviewComment: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments"
-    ],
-    deletePendingReview: [
-      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
-    ],
-    deleteReviewComment: [
-      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}"
-    ],
-    dismissReview: [
-      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals"
-    ],
-    get: ["GET /repos/{owner}/{repo}/pulls/{pull_number}"],
-    getReview: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
-    ],
-    getReviewComment: ["GET /repos/{owner}/{repo}/pulls/comments/{comment_id}"],
-    list: ["GET /repos/{owner}/{repo}/pulls"],
-    listCommentsForReview: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments"
-    ],
-    listCommits: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/commits"],
-    listFiles: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/files"],
-    listRequestedReviewers: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
-    ],
-    listReviewComments: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments"
-    ],
-    listReviewCommentsForRepo: ["GET /repos/{owner}/{repo}/pulls/comments"],
-    listReviews: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
-    merge: ["PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
-    removeRequestedReviewers: [
-      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
-    ],
-    requestReviewers: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
-    ],
-    submitReview: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/events"
-    ],
-    update: ["PATCH /repos/{owner}/{repo}/pulls/{pull_number}"],
-    updateBranch: [
-      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch"
-    ],
-    updateReview: [
-      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
-    ],
-    updateReviewComment: [
-      "PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}"
-    ]
-  },
-  rateLimit: { get: ["GET /rate_limit"] },
-  reactions: {
-    createForCommitComment: [
-      "POST /repos/{owner}/{repo}/comments/{comment_id}/reactions"
-    ],
-    createForIssue: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/reactions"
-    ],
-    createForIssueComment: [
-      "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
-    ],
-    createForPullRequestReviewComment: [
-      "POST /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
-    ],
-    createForRelease: [
-      "POST /repos/{owner}/{repo}/releases/{release_id}/reactions"
-    ],
-    createForTeamDiscussionCommentInOrg: [
-      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
-    ],
-    createForTeamDiscussionInOrg: [
-      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
-    ],
-    deleteForCommitComment: [
-      "DELETE /repos/{owner}/{repo}/comments/{comment_id}/reactions/{reaction_id}"
-    ],
-    deleteForIssue: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/reactions/{reaction_id}"
-    ],
-    deleteForIssueComment: [
-      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions/{reaction_id}"
-    ],
-    deleteForPullRequestComment: [
-      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions/{reaction_id}"
-    ],
-    deleteForRelease: [
-      "DELETE /repos/{owner}/{repo}/releases/{release_id}/reactions/{reaction_id}"
-    ],
-    deleteForTeamDiscussion: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions/{reaction_id}"
-    ],
-    deleteForTeamDiscussionComment: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions/{reaction_id}"
-    ],
-    listForCommitComment: [
-      "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions"
-    ],
-    listForIssue: ["GET /repos/{owner}/{repo}/issues/{issue_number}/reactions"],
-    listForIssueComment: [
-      "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
-    ],
-    listForPullRequestReviewComment: [
-      "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
-    ],
-    listForRelease: [
-      "GET /repos/{owner}/{repo}/releases/{release_id}/reactions"
-    ],
-    listForTeamDiscussionCommentInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
-    ],
-    listForTeamDiscussionInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
-    ]
-  },
-  repos: {
-    acceptInvitation: [
-      "PATCH /user/repository_invitations/{invitation_id}",
-      {},
-      { renamed: ["repos", "acceptInvitationForAuthenticatedUser"] }
-    ],
-    acceptInvitationForAuthenticatedUser: [
-      "PATCH /user/repository_invitations/{invitation_id}"
-    ],
-    addAppAccessRestrictions: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
-      {},
-      { mapToData: "apps" }
-    ],
-    addCollaborator: ["PUT /repos/{owner}/{repo}/collaborators/{username}"],
-    addStatusCheckContexts: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
-      {},
-      { mapToData: "contexts" }
-    ],
-    addTeamAccessRestrictions: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
-      {},
-      { mapToData: "teams" }
-    ],
-    addUserAccessRestrictions: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
-      {},
-      { mapToData: "users" }
-    ],
-    cancelPagesDeployment: [
-      "POST /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}/cancel"
-    ],
-    checkAutomatedSecurityFixes: [
-      "GET /repos/{owner}/{repo}/automated-security-fixes"
-    ],
-    checkCollaborator: ["GET /repos/{owner}/{repo}/collaborators/{username}"],
-    checkImmutableReleases: ["GET /repos/{owner}/{repo}/immutable-releases"],
-    checkPrivateVulnerabilityReporting: [
-      "GET /repos/{owner}/{repo}/private-vulnerability-reporting"
-    ],
-    checkVulnerabilityAlerts: [
-      "GET /repos/{owner}/{repo}/vulnerability-alerts"
-    ],
-    codeownersErrors: ["GET /repos/{owner}/{repo}/codeowners/errors"],
-    compareCommits: ["GET /repos/{owner}/{repo}/compare/{base}...{head}"],
-    compareCommitsWithBasehead: [
-      "GET /repos/{owner}/{repo}/compare/{basehead}"
-    ],
-    createAttestation: ["POST /repos/{owner}/{repo}/attestations"],
-    createAutolink: ["POST /repos/{owner}/{repo}/autolinks"],
-    createCommitComment: [
-      "POST /repos/{owner}/{repo}/commits/{commit_sha}/comments"
-    ],
-    createCommitSignatureProtection: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
-    ],
-    createCommitStatus: ["POST /repos/{owner}/{repo}/statuses/{sha}"],
-    createDeployKey: ["POST /repos/{owner}/{repo}/keys"],
-    createDeployment: ["POST /repos/{owner}/{repo}/deployments"],
-    createDeploymentBranchPolicy: [
-      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
-    ],
-    createDeploymentProtectionRule: [
-      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
-    ],
-    createDeploymentStatus: [
-      "POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
-    ],
-    createDispatchEvent: ["POST /repos/{owner}/{repo}/dispatches"],
-    createForAuthenticatedUser: ["POST /user/repos"],
-    createFork: ["POST /repos/{owner}/{repo}/forks"],
-    createInOrg: ["POST /orgs/{org}/repos"],
-    createOrUpdateEnvironment: [
-      "PUT /repos/{owner}/{repo}/environments/{environment_name}"
-    ],
-    createOrUpdateFileContents: ["PUT /repos/{owner}/{repo}/contents/{path}"],
-    createOrgRuleset: ["POST /orgs/{org}/rulesets"],
-    createPagesDeployment: ["POST /repos/{owner}/{repo}/pages/deployments"],
-    createPagesSite: ["POST /repos/{owner}/{repo}/pages"],
-    createRelease: ["POST /repos/{owner}/{repo}/releases"],
-    createRepoRuleset: ["POST /repos/{owner}/{repo}/rulesets"],
-    createUsingTemplate: [
-      "POST /repos/{template_owner}/{template_repo}/generate"
-    ],
-    createWebhook: ["POST /repos/{owner}/{repo}/hooks"],
-    customPropertiesForReposCreateOrUpdateRepositoryValues: [
-      "PATCH /repos/{owner}/{repo}/properties/values"
-    ],
-    customPropertiesForReposGetRepositoryValues: [
-      "GET /repos/{owner}/{repo}/properties/values"
-    ],
-    declineInvitation: [
-      "DELETE /user/repository_invitations/{invitation_id}",
-      {},
-      { renamed: ["repos", "declineInvitationForAuthenticatedUser"] }
-    ],
-    declineInvitationForAuthenticatedUser: [
-      "DELETE /user/repository_invitations/{invitation_id}"
-    ],
-    delete: ["DELETE /repos/{owner}/{repo}"],
-    deleteAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
-    ],
-    deleteAdminBranchProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
-    ],
-    deleteAnEnvironment: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}"
-    ],
-    deleteAutolink: ["DELETE /repos/{owner}/{repo}/autolinks/{autolink_id}"],
-    deleteBranchProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection"
-    ],
-    deleteCommitComment: ["DELETE /repos/{owner}/{repo}/comments/{comment_id}"],
-    deleteCommitSignatureProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
-    ],
-    deleteDeployKey: ["DELETE /repos/{owner}/{repo}/keys/{key_id}"],
-    deleteDeployment: [
-      "DELETE /repos/{owner}/{repo}/deployments/{deployment_id}"
-    ],
-    deleteDeploymentBranchPolicy: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
-    ],
-    deleteFile: ["DELETE /repos/{owner}/{repo}/contents/{path}"],
-    deleteInvitation: [
-      "DELETE /repos/{owner}/{repo}/invitations/{invitation_id}"
-    ],
-    deleteOrgRuleset: ["DELETE /orgs/{org}/rulesets/{ruleset_id}"],
-    deletePagesSite: ["DELETE /repos/{owner}/{repo}/pages"],
-    deletePullRequestReviewProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
-    ],
-    deleteRelease: ["DELETE /repos/{owner}/{repo}/releases/{release_id}"],
-    deleteReleaseAsset: [
-      "DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}"
-    ],
-    deleteRepoRuleset: ["DELETE /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
-    deleteWebhook: ["DELETE /repos/{owner}/{repo}/hooks/{hook_id}"],
-    disableAutomatedSecurityFixes: [
-      "DELETE /repos/{owner}/{repo}/automated-security-fixes"
-    ],
-    disableDeploymentProtectionRule: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
-    ],
-    disableImmutableReleases: [
-      "DELETE /repos/{owner}/{repo}/immutable-releases"
-    ],
-    disablePrivateVulnerabilityReporting: [
-      "DELETE /repos/{owner}/{repo}/private-vulnerability-reporting"
-    ],
-    disableVulnerabilityAlerts: [
-      "DELETE /repos/{owner}/{repo}/vulnerability-alerts"
-    ],
-    downloadArchive: [
-      "GET /repos/{owner}/{repo}/zipball/{ref}",
-      {},
-      { renamed: ["repos", "downloadZipballArchive"] }
-    ],
-    downloadTarballArchive: ["GET /repos/{owner}/{repo}/tarball/{ref}"],
-    downloadZipballArchive: ["GET /repos/{owner}/{repo}/zipball/{ref}"],
-    enableAutomatedSecurityFixes: [
-      "PUT /repos/{owner}/{repo}/automated-security-fixes"
-    ],
-    enableImmutableReleases: ["PUT /repos/{owner}/{repo}/immutable-releases"],
-    enablePrivateVulnerabilityReporting: [
-      "PUT /repos/{owner}/{repo}/private-vulnerability-reporting"
-    ],
-    enableVulnerabilityAlerts: [
-      "PUT /repos/{owner}/{repo}/vulnerability-alerts"
-    ],
-    generateReleaseNotes: [
-      "POST /repos/{owner}/{repo}/releases/generate-notes"
-    ],
-    get: ["GET /repos/{owner}/{repo}"],
-    getAccessRestrictions: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
-    ],
-    getAdminBranchProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
-    ],
-    getAllDeploymentProtectionRules: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
-    ],
-    getAllEnvironments: ["GET /repos/{owner}/{repo}/environments"],
-    getAllStatusCheckContexts: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts"
-    ],
-    getAllTopics: ["GET /repos/{owner}/{repo}/topics"],
-    getAppsWithAccessToProtectedBranch: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps"
-    ],
-    getAutolink: ["GET /repos/{owner}/{repo}/autolinks/{autolink_id}"],
-    getBranch: ["GET /repos/{owner}/{repo}/branches/{branch}"],
-    getBranchProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection"
-    ],
-    getBranchRules: ["GET /repos/{owner}/{repo}/rules/branches/{branch}"],
-    getClones: ["GET /repos/{owner}/{repo}/traffic/clones"],
-    getCodeFrequencyStats: ["GET /repos/{owner}/{repo}/stats/code_frequency"],
-    getCollaboratorPermissionLevel: [
-      "GET /repos/{owner}/{repo}/collaborators/{username}/permission"
-    ],
-    getCombinedStatusForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/status"],
-    getCommit: ["GET /repos/{owner}/{repo}/commits/{ref}"],
-    getCommitActivityStats: ["GET /repos/{owner}/{repo}/stats/commit_activity"],
-    getCommitComment: ["GET /repos/{owner}/{repo}/comments/{comment_id}"],
-    getCommitSignatureProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
-    ],
-    getCommunityProfileMetrics: ["GET /repos/{owner}/{repo}/community/profile"],
-    getContent: ["GET /repos/{owner}/{repo}/contents/{path}"],
-    getContributorsStats: ["GET /repos/{owner}/{repo}/stats/contributors"],
-    getCustomDeploymentProtectionRule: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
-    ],
-    getDeployKey: ["GET /repos/{owner}/{repo}/keys/{key_id}"],
-    getDeployment: ["GET /repos/{owner}/{repo}/deployments/{deployment_id}"],
-    getDeploymentBranchPolicy: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
-    ],
-    getDeploymentStatus: [
-      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}"
-    ],
-    getEnvironment: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}"
-    ],
-    getLatestPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/latest"],
-    getLatestRelease: ["GET /repos/{owner}/{repo}/releases/latest"],
-    getOrgRuleSuite: ["GET /orgs/{org}/rulesets/rule-suites/{rule_suite_id}"],
-    getOrgRuleSuites: ["GET /orgs/{org}/rulesets/rule-suites"],
-    getOrgRuleset: ["GET /orgs/{org}/rulesets/{ruleset_id}"],
-    getOrgRulesets: ["GET /orgs/{org}/rulesets"],
-    getPages: ["GET /repos/{owner}/{repo}/pages"],
-    getPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/{build_id}"],
-    getPagesDeployment: [
-      "GET /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}"
-    ],
-    getPagesHealthCheck: ["GET /repos/{owner}/{repo}/pages/health"],
-    getParticipationStats: ["GET /repos/{owner}/{repo}/stats/participation"],
-    getPullRequestReviewProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
-    ],
-    getPunchCardStats: ["GET /repos/{owner}/{repo}/stats/punch_card"],
-    getReadme: ["GET /repos/{owner}/{repo}/readme"],
-    getReadmeInDirectory: ["GET /repos/{owner}/{repo}/readme/{dir}"],
-    getRelease: ["GET /repos/{owner}/{repo}/releases/{release_id}"],
-    getReleaseAsset: ["GET /repos/{owner}/{repo}/releases/assets/{asset_id}"],
-    getReleaseByTag: ["GET /repos/{owner}/{repo}/releases/tags/{tag}"],
-    getRepoRuleSuite: [
-      "GET /repos/{owner}/{repo}/rulesets/rule-suites/{rule_suite_id}"
-    ],
-    getRepoRuleSuites: ["GET /repos/{owner}/{repo}/rulesets/rule-suites"],
-    getRepoRuleset: ["GET /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
-    getRepoRulesetHistory: [
-      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history"
-    ],
-    getRepoRulesetVersion: [
-      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}"
-    ],
-    getRepoRulesets: ["GET /repos/{owner}/{repo}/rulesets"],
-    getStatusChecksProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
-    ],
-    getTeamsWithAccessToProtectedBranch: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams"
-    ],
-    getTopPaths: ["GET /repos/{owner}/{repo}/traffic/popular/paths"],
-    getTopReferrers: ["GET /repos/{owner}/{repo}/traffic/popular/referrers"],
-    getUsersWithAccessToProtectedBranch: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users"
-    ],
-    getViews: ["GET /repos/{owner}/{repo}/traffic/views"],
-    getWebhook: ["GET /repos/{owner}/{repo}/hooks/{hook_id}"],
-    getWebhookConfigForRepo: [
-      "GET /repos/{owner}/{repo}/hooks/{hook_id}/config"
-    ],
-    getWebhookDelivery: [
-      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}"
-    ],
-    listActivities: ["GET /repos/{owner}/{repo}/activity"],
-    listAttestations: [
-      "GET /repos/{owner}/{repo}/attestations/{subject_digest}"
-    ],
-    listAutolinks: ["GET /repos/{owner}/{repo}/autolinks"],
-    listBranches: ["GET /repos/{owner}/{repo}/branches"],
-    listBranchesForHeadCommit: [
-      "GET /repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head"
-    ],
-    listCollaborators: ["GET /repos/{owner}/{repo}/collaborators"],
-    listCommentsForCommit: [
-      "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments"
-    ],
-    listCommitCommentsForRepo: ["GET /repos/{owner}/{repo}/comments"],
-    listCommitStatusesForRef: [
-      "GET /repos/{owner}/{repo}/commits/{ref}/statuses"
-    ],
-    listCommits: ["GET /repos/{owner}/{repo}/commits"],
-    listContributors: ["GET /repos/{owner}/{repo}/contributors"],
-    listCustomDeploymentRuleIntegrations: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps"
-    ],
-    listDeployKeys: ["GET /repos/{owner}/{repo}/keys"],
-    listDeploymentBranchPolicies: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
-    ],
-    listDeploymentStatuses: [
-      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
-    ],
-    listDeployments: ["GET /repos/{owner}/{repo}/deployments"],
-    listForAuthenticatedUser: ["GET /user/repos"],
-    listForOrg: ["GET /orgs/{org}/repos"],
-    listForUser: ["GET /users/{username}/repos"],
-    listForks: ["GET /repos/{owner}/{repo}/forks"],
-    listInvitations: ["GET /repos/{owner}/{repo}/invitations"],
-    listInvitationsForAuthenticatedUser: ["GET /user/repository_invitations"],
-    listLanguages: ["GET /repos/{owner}/{repo}/languages"],
-    listPagesBuilds: ["GET /repos/{owner}/{repo}/pages/builds"],
-    listPublic: ["GET /repositories"],
-    listPullRequestsAssociatedWithCommit: [
-      "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls"
-    ],
-    listReleaseAssets: [
-      "GET /repos/{owner}/{repo}/releases/{release_id}/assets"
-    ],
-    listReleases: ["GET /repos/{owner}/{repo}/releases"],
-    listTags: ["GET /repos/{owner}/{repo}/tags"],
-    listTeams: ["GET /repos/{owner}/{repo}/teams"],
-    listWebhookDeliveries: [
-      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries"
-    ],
-    listWebhooks: ["GET /repos/{owner}/{repo}/hooks"],
-    merge: ["POST /repos/{owner}/{repo}/merges"],
-    mergeUpstream: ["POST /repos/{owner}/{repo}/merge-upstream"],
-    pingWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/pings"],
-    redeliverWebhookDelivery: [
-      "POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
-    ],
-    removeAppAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
-      {},
-      { mapToData: "apps" }
-    ],
-    removeCollaborator: [
-      "DELETE /repos/{owner}/{repo}/collaborators/{username}"
-    ],
-    removeStatusCheckContexts: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
-      {},
-      { mapToData: "contexts" }
-    ],
-    removeStatusCheckProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
-    ],
-    removeTeamAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
-      {},
-      { mapToData: "teams" }
-    ],
-    removeUserAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
-      {},
-      { mapToData: "users" }
-    ],
-    renameBranch: ["POST /repos/{owner}/{repo}/branches/{branch}/rename"],
-    replaceAllTopics: ["PUT /repos/{owner}/{repo}/topics"],
-    requestPagesBuild: ["POST /repos/{owner}/{repo}/pages/builds"],
-    setAdminBranchProtection: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
-    ],
-    setAppAccessRestrictions: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
-      {},
-      { mapToData: "apps" }
-    ],
-    setStatusCheckContexts: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
-      {},
-      { mapToData: "contexts" }
-    ],
-    setTeamAccessRestrictions: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
-      {},
-      { mapToData: "teams" }
-    ],
-    setUserAccessRestrictions: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
-      {},
-      { mapToData: "users" }
-    ],
-    testPushWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/tests"],
-    transfer: ["POST /repos/{owner}/{repo}/transfer"],
-    update: ["PATCH /repos/{owner}/{repo}"],
-    updateBranchProtection: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection"
-    ],
-    updateCommitComment: ["PATCH /repos/{owner}/{repo}/comments/{comment_id}"],
-    updateDeploymentBranchPolicy: [
-      "PUT /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
-    ],
-    updateInformationAboutPagesSite: ["PUT /repos/{owner}/{repo}/pages"],
-    updateInvitation: [
-      "PATCH /repos/{owner}/{repo}/invitations/{invitation_id}"
-    ],
-    updateOrgRuleset: ["PUT /orgs/{org}/rulesets/{ruleset_id}"],
-    updatePullRequestReviewProtection: [
-      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
-    ],
-    updateRelease: ["PATCH /repos/{owner}/{repo}/releases/{release_id}"],
-    updateReleaseAsset: [
-      "PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}"
-    ],
-    updateRepoRuleset: ["PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
-    updateStatusCheckPotection: [
-      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks",
-      {},
-      { renamed: ["repos", "updateStatusCheckProtection"] }
-    ],
-    updateStatusCheckProtection: [
-      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
-    ],
-    updateWebhook: ["PATCH /repos/{owner}/{repo}/hooks/{hook_id}"],
-    updateWebhookConfigForRepo: [
-      "PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config"
-    ],
-    uploadReleaseAsset: [
-      "POST /repos/{owner}/{repo}/releases/{release_id}/assets{?name,label}",
-      { baseUrl: "https://uploads.github.com" }
-    ]
-  },
-  search: {
-    code: ["GET /search/code"],
-    commits: ["GET /search/commits"],
-    issuesAndPullRequests: ["GET /search/issues"],
-    labels: ["GET /search/labels"],
-    repos: ["GET /search/repositories"],
-    topics: ["GET /search/topics"],
-    users: ["GET /search/users"]
-  },
-  secretScanning: {
-    createPushProtectionBypass: [
-      "POST /repos/{owner}/{repo}/secret-scanning/push-protection-bypasses"
-    ],
-    getAlert: [
-      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
-    ],
-    getScanHistory: ["GET /repos/{owner}/{repo}/secret-scanning/scan-history"],
-    listAlertsForOrg: ["GET /orgs/{org}/secret-scanning/alerts"],
-    listAlertsForRepo: ["GET /repos/{owner}/{repo}/secret-scanning/alerts"],
-    listLocationsForAlert: [
-      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations"
-    ],
-    listOrgPatternConfigs: [
-      "GET /orgs/{org}/secret-scanning/pattern-configurations"
-    ],
-    updateAlert: [
-      "PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
-    ],
-    updateOrgPatternConfigs: [
-      "PATCH /orgs/{org}/secret-scanning/pattern-configurations"
-    ]
-  },
-  securityAdvisories: {
-    createFork: [
-      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/forks"
-    ],
-    createPrivateVulnerabilityReport: [
-      "POST /repos/{owner}/{repo}/security-advisories/reports"
-    ],
-    createRepositoryAdvisory: [
-      "POST /repos/{owner}/{repo}/security-advisories"
-    ],
-    createRepositoryAdvisoryCveRequest: [
-      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/cve"
-    ],
-    getGlobalAdvisory: ["GET /advisories/{ghsa_id}"],
-    getRepositoryAdvisory: [
-      "GET /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
-    ],
-    listGlobalAdvisories: ["GET /advisories"],
-    listOrgRepositoryAdvisories: ["GET /orgs/{org}/security-advisories"],
-    listRepositoryAdvisories: ["GET /repos/{owner}/{repo}/security-advisories"],
-    updateRepositoryAdvisory: [
-      "PATCH /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
-    ]
-  },
-  teams: {
-    addOrUpdateMembershipForUserInOrg: [
-      "PUT /orgs/{org}/teams/{team_slug}/memberships/{username}"
-    ],
-    addOrUpdateRepoPermissionsInOrg: [
-      "PUT /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
-    ],
-    checkPermissionsForRepoInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
-    ],
-    create: ["POST /orgs/{org}/teams"],
-    createDiscussionCommentInOrg: [
-      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
-    ],
-    createDiscussionInOrg: ["POST /orgs/{org}/teams/{team_slug}/discussions"],
-    deleteDiscussionCommentInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
-    ],
-    deleteDiscussionInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
-    ],
-    deleteInOrg: ["DELETE /orgs/{org}/teams/{team_slug}"],
-    getByName: ["GET /orgs/{org}/teams/{team_slug}"],
-    getDiscussionCommentInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
-    ],
-    getDiscussionInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
-    ],
-    getMembershipForUserInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/memberships/{username}"
-    ],
-    list: ["GET /orgs/{org}/teams"],
-    listChildInOrg: ["GET /orgs/{org}/teams/{team_slug}/teams"],
-    listDiscussionCommentsInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
-    ],
-    listDiscussionsInOrg: ["GET /orgs/{org}/teams/{team_slug}/discussions"],
-    listForAuthenticatedUser: ["GET /user/teams"],
-    listMembersInOrg: ["GET /orgs/{org}/teams/{team_slug}/members"],
-    listPendingInvitationsInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/invitations"
-    ],
-    listReposInOrg: ["GET /orgs/{org}/teams/{team_slug}/repos"],
-    removeMembershipForUserInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}"
-    ],
-    removeRepoInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
-    ],
-    updateDiscussionCommentInOrg: [
-      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
-    ],
-    updateDiscussionInOrg: [
-      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
-    ],
-    updateInOrg: ["PATCH /orgs/{org}/teams/{team_slug}"]
-  },
-  users: {
-    addEmailForAuthenticated: [
-      "POST /user/emails",
-      {},
-      { renamed: ["users", "addEmailForAuthenticatedUser"] }
-    ],
-    addEmailForAuthenticatedUser: ["POST /user/emails"],
-    addSocialAccountForAuthenticatedUser: ["POST /user/social_accounts"],
-    block: ["PUT /user/blocks/{username}"],
-    checkBlocked: ["GET /user/blocks/{username}"],
-    checkFollowingForUser: ["GET /users/{username}/following/{target_user}"],
-    checkPersonIsFollowedByAuthenticated: ["GET /user/following/{username}"],
-    createGpgKeyForAuthenticated: [
-      "POST /user/gpg_keys",
-      {},
-      { renamed: ["users", "createGpgKeyForAuthenticatedUser"] }
-    ],
-    createGpgKeyForAuthenticatedUser: ["POST /user/gpg_keys"],
-    createPublicSshKeyForAuthenticated: [
-      "POST /user/keys",
-      {},
-      { renamed: ["users", "createPublicSshKeyForAuthenticatedUser"] }
-    ],
-    createPublicSshKeyForAuthenticatedUser: ["POST /user/keys"],
-    createSshSigningKeyForAuthenticatedUser: ["POST /user/ssh_signing_keys"],
-    deleteAttestationsBulk: [
-      "POST /users/{username}/attestations/delete-request"
-    ],
-    deleteAttestationsById: [
-      "DELETE /users/{username}/attestations/{attestation_id}"
-    ],
-    deleteAttestationsBySubjectDigest: [
-      "DELETE /users/{username}/attestations/digest/{subject_digest}"
-    ],
-    deleteEmailForAuthenticated: [
-      "DELETE /user/emails",
-      {},
-      { renamed: ["users", "deleteEmailForAuthenticatedUser"] }
-    ],
-    deleteEmailForAuthenticatedUser: ["DELETE /user/emails"],
-    deleteGpgKeyForAuthenticated: [
-      "DELETE /user/gpg_keys/{gpg_key_id}",
-      {},
-      { renamed: ["users", "deleteGpgKeyForAuthenticatedUser"] }
-    ],
-    deleteGpgKeyForAuthenticatedUser: ["DELETE /user/gpg_keys/{gpg_key_id}"],
-    deletePublicSshKeyForAuthenticated: [
-      "DELETE /user/keys/{key_id}",
-      {},
-      { renamed: ["users", "deletePublicSshKeyForAuthenticatedUser"] }
-    ],
-    deletePublicSshKeyForAuthenticatedUser: ["DELETE /user/keys/{key_id}"],
-    deleteSocialAccountForAuthenticatedUser: ["DELETE /user/social_accounts"],
-    deleteSshSigningKeyForAuthenticatedUser: [
-      "DELETE /user/ssh_signing_keys/{ssh_signing_key_id}"
-    ],
-    follow: ["PUT /user/following/{username}"],
-    getAuthenticated: ["GET /user"],
-    getById: ["GET /user/{account_id}"],
-    getByUsername: ["GET /users/{username}"],
-    getContextForUser: ["GET /users/{username}/hovercard"],
-    getGpgKeyForAuthenticated: [
-      "GET /user/gpg_keys/{gpg_key_id}",
-      {},
-      { renamed: ["users", "getGpgKeyForAuthenticatedUser"] }
-    ],
-    getGpgKeyForAuthenticatedUser: ["GET /user/gpg_keys/{gpg_key_id}"],
-    getPublicSshKeyForAuthenticated: [
-      "GET /user/keys/{key_id}",
-      {},
-      { renamed: ["users", "getPublicSshKeyForAuthenticatedUser"] }
-    ],
-    getPublicSshKeyForAuthenticatedUser: ["GET /user/keys/{key_id}"],
-    getSshSigningKeyForAuthenticatedUser: [
-      "GET /user/ssh_signing_keys/{ssh_signing_key_id}"
-    ],
-    list: ["GET /users"],
-    listAttestations: ["GET /users/{username}/attestations/{subject_digest}"],
-    listAttestationsBulk: [
-      "POST /users/{username}/attestations/bulk-list{?per_page,before,after}"
-    ],
-    listBlockedByAuthenticated: [
-      "GET /user/blocks",
-      {},
-      { renamed: ["users", "listBlockedByAuthenticatedUser"] }
-    ],
-    listBlockedByAuthenticatedUser: ["GET /user/blocks"],
-    listEmailsForAuthenticated: [
-      "GET /user/emails",
-      {},
-      { renamed: ["users", "listEmailsForAuthenticatedUser"] }
-    ],
-    listEmailsForAuthenticatedUser: ["GET /user/emails"],
-    listFollowedByAuthenticated: [
-      "GET /user/following",
-      {},
-      { renamed: ["users", "listFollowedByAuthenticatedUser"] }
-    ],
-    listFollowedByAuthenticatedUser: ["GET /user/following"],
-    listFollowersForAuthenticatedUser: ["GET /user/followers"],
-    listFollowersForUser: ["GET /users/{username}/followers"],
-    listFollowingForUser: ["GET /users/{username}/following"],
-    listGpgKeysForAuthenticated: [
-      "GET /user/gpg_keys",
-      {},
-      { renamed: ["users", "listGpgKeysForAuthenticatedUser"] }
-    ],
-    listGpgKeysForAuthenticatedUser: ["GET /user/gpg_keys"],
-    listGpgKeysForUser: ["GET /users/{username}/gpg_keys"],
-    listPublicEmailsForAuthenticated: [
-      "GET /user/public_emails",
-      {},
-      { renamed: ["users", "listPublicEmailsForAuthenticatedUser"] }
-    ],
-    listPublicEmailsForAuthenticatedUser: ["GET /user/public_emails"],
-    listPublicKeysForUser: ["GET /users/{username}/keys"],
-    listPublicSshKeysForAuthenticated: [
-      "GET /user/keys",
-      {},
-      { renamed: ["users", "listPublicSshKeysForAuthenticatedUser"] }
-    ],
-    listPublicSshKeysForAuthenticatedUser: ["GET /user/keys"],
-    listSocialAccountsForAuthenticatedUser: ["GET /user/social_accounts"],
-    listSocialAccountsForUser: ["GET /users/{username}/social_accounts"],
-    listSshSigningKeysForAuthenticatedUser: ["GET /user/ssh_signing_keys"],
-    listSshSigningKeysForUser: ["GET /users/{username}/ssh_signing_keys"],
-    setPrimaryEmailVisibilityForAuthenticated: [
-      "PATCH /user/email/visibility",
-      {},
-      { renamed: ["users", "setPrimaryEmailVisibilityForAuthenticatedUser"] }
-    ],
-    setPrimaryEmailVisibilityForAuthenticatedUser: [
-      "PATCH /user/email/visibility"
-    ],
-    unblock: ["DELETE /user/blocks/{username}"],
-    unfollow: ["DELETE /user/following/{username}"],
-    updateAuthenticated: ["PATCH /user"]
-  }
-};
-var endpoints_default = Endpoints;
-
-//# sourceMappingURL=endpoints.js.map
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
-
-const endpointMethodsMap = /* @__PURE__ */ new Map();
-for (const [scope, endpoints] of Object.entries(endpoints_default)) {
-  for (const [methodName, endpoint] of Object.entries(endpoints)) {
-    const [route, defaults, decorations] = endpoint;
-    const [method, url] = route.split(/ /);
-    const endpointDefaults = Object.assign(
-      {
-        method,
-        url
-      },
-      defaults
-    );
-    if (!endpointMethodsMap.has(scope)) {
-      endpointMethodsMap.set(scope, /* @__PURE__ */ new Map());
-    }
-    endpointMethodsMap.get(scope).set(methodName, {
-      scope,
-      methodName,
-      endpointDefaults,
-      decorations
-    });
-  }
-}
-const handler = {
-  has({ scope }, methodName) {
-    return endpointMethodsMap.get(scope).has(methodName);
-  },
-  getOwnPropertyDescriptor(target, methodName) {
-    return {
-      value: this.get(target, methodName),
-      // ensures method is in the cache
-      configurable: true,
-      writable: true,
-      enumerable: true
-    };
-  },
-  defineProperty(target, methodName, descriptor) {
-    Object.defineProperty(target.cache, methodName, descriptor);
-    return true;
-  },
-  deleteProperty(target, methodName) {
-    delete target.cache[methodName];
-    return true;
-  },
-  ownKeys({ scope }) {
-    return [...endpointMethodsMap.get(scope).keys()];
-  },
-  set(target, methodName, value) {
-    return target.cache[methodName] = value;
-  },
-  get({ octokit, scope, cache }, methodName) {
-    if (cache[methodName]) {
-      return cache[methodName];
-    }
-    const method = endpointMethodsMap.get(scope).get(methodName);
-    if (!method) {
-      return void 0;
-    }
-    const { endpointDefaults, decorations } = method;
-    if (decorations) {
-      cache[methodName] = decorate(
-        octokit,
-        scope,
-        methodName,
-        endpointDefaults,
-        decorations
-      );
-    } else {
-      cache[methodName] = octokit.request.defaults(endpointDefaults);
-    }
-    return cache[methodName];
-  }
-};
-function endpointsToMethods(octokit) {
-  const newMethods = {};
-  for (const scope of endpointMethodsMap.keys()) {
-    newMethods[scope] = new Proxy({ octokit, scope, cache: {} }, handler);
-  }
-  return newMethods;
-}
-function decorate(octokit, scope, methodName, defaults, decorations) {
-  const requestWithDefaults = octokit.request.defaults(defaults);
-  function withDecorations(...args) {
-    let options = requestWithDefaults.endpoint.merge(...args);
-    if (decorations.mapToData) {
-      options = Object.assign({}, options, {
-        data: options[decorations.mapToData],
-        [decorations.mapToData]: void 0
-      });
-      return requestWithDefaults(options);
-    }
-    if (decorations.renamed) {
-      const [newScope, newMethodName] = decorations.renamed;
-      octokit.log.warn(
-        `octokit.${scope}.${methodName}() has been renamed to octokit.${newScope}.${newMethodName}()`
-      );
-    }
-    if (decorations.deprecated) {
-      octokit.log.warn(decorations.deprecated);
-    }
-    if (decorations.renamedParameters) {
-      const options2 = requestWithDefaults.endpoint.merge(...args);
-      for (const [name, alias] of Object.entries(
-        decorations.renamedParameters
-      )) {
-        if (name in options2) {
-          octokit.log.warn(
-            `"${name}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
-          );
-          if (!(alias in options2)) {
-            options2[alias] = options2[name];
-          }
-          delete options2[name];
-        }
-      }
-      return requestWithDefaults(options2);
-    }
-    return requestWithDefaults(...args);
-  }
-  return Object.assign(withDecorations, requestWithDefaults);
-}
-
-//# sourceMappingURL=endpoints-to-methods.js.map
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
-
-
-function restEndpointMethods(octokit) {
-  const api = endpointsToMethods(octokit);
-  return {
-    rest: api
-  };
-}
-restEndpointMethods.VERSION = dist_src_version_VERSION;
-function legacyRestEndpointMethods(octokit) {
-  const api = endpointsToMethods(octokit);
-  return {
-    ...api,
-    rest: api
-  };
-}
-legacyRestEndpointMethods.VERSION = dist_src_version_VERSION;
-
-//# sourceMappingURL=index.js.map
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
-// pkg/dist-src/version.js
-var plugin_paginate_rest_dist_bundle_VERSION = "0.0.0-development";
-
-// pkg/dist-src/normalize-paginated-list-response.js
-function normalizePaginatedListResponse(response) {
-  if (!response.data) {
-    return {
-      ...response,
-      data: []
-    };
-  }
-  const responseNeedsNormalization = ("total_count" in response.data || "total_commits" in response.data) && !("url" in response.data);
-  if (!responseNeedsNormalization) return response;
-  const incompleteResults = response.data.incomplete_results;
-  const repositorySelection = response.data.repository_selection;
-  const totalCount = response.data.total_count;
-  const totalCommits = response.data.total_commits;
-  delete response.data.incomplete_results;
-  delete response.data.repository_selection;
-  delete response.data.total_count;
-  delete response.data.total_commits;
-  const namespaceKey = Object.keys(response.data)[0];
-  const data = response.data[namespaceKey];
-  response.data = data;
-  if (typeof incompleteResults !== "undefined") {
-    response.data.incomplete_results = incompleteResults;
-  }
-  if (typeof repositorySelection !== "undefined") {
-    response.data.repository_selection = repositorySelection;
-  }
-  response.data.total_count = totalCount;
-  response.data.total_commits = totalCommits;
-  return response;
-}
-
-// pkg/dist-src/iterator.js
-function iterator(octokit, route, parameters) {
-  const options = typeof route === "function" ? route.endpoint(parameters) : octokit.request.endpoint(route, parameters);
-  const requestMethod = typeof route === "function" ? route : octokit.request;
-  const method = options.method;
-  const headers = options.headers;
-  let url = options.url;
-  return {
-    [Symbol.asyncIterator]: () => ({
-      async next() {
-        if (!url) return { done: true };
+    async state(number) {
         try {
-          const response = await requestMethod({ method, url, headers });
-          const normalizedResponse = normalizePaginatedListResponse(response);
-          url = ((normalizedResponse.headers.link || "").match(
-            /<([^<>]+)>;\s*rel="next"/
-          ) || [])[1];
-          if (!url && "total_commits" in normalizedResponse.data) {
-            const parsedUrl = new URL(normalizedResponse.url);
-            const params = parsedUrl.searchParams;
-            const page = parseInt(params.get("page") || "1", 10);
-            const per_page = parseInt(params.get("per_page") || "250", 10);
-            if (page * per_page < normalizedResponse.data.total_commits) {
-              params.set("page", String(page + 1));
-              url = parsedUrl.toString();
-            }
-          }
-          return { value: normalizedResponse };
-        } catch (error) {
-          if (error.status !== 409) throw error;
-          url = "";
-          return {
-            value: {
-              status: 200,
-              headers: {},
-              data: []
-            }
-          };
+            const { data } = await this.session.call({ platform: 'GitHub', operation: `get pull request #${number}` }, (signal) => this.octokit.rest.pulls.get({ owner: this.owner, repo: this.repo, pull_number: number, request: { signal } }));
+            return { state: data.state === 'open' ? 'open' : 'closed', headRef: data.head.ref };
         }
-      }
-    })
-  };
-}
-
-// pkg/dist-src/paginate.js
-function paginate(octokit, route, parameters, mapFn) {
-  if (typeof parameters === "function") {
-    mapFn = parameters;
-    parameters = void 0;
-  }
-  return gather(
-    octokit,
-    [],
-    iterator(octokit, route, parameters)[Symbol.asyncIterator](),
-    mapFn
-  );
-}
-function gather(octokit, results, iterator2, mapFn) {
-  return iterator2.next().then((result) => {
-    if (result.done) {
-      return results;
+        catch (error) {
+            if (error instanceof retry/* ApiError */.hD && (error.status === 404 || error.status === 410)) {
+                const readable = await this.repositoryReadable().catch((e) => (e instanceof Error ? e.message : String(e)));
+                if (readable === true)
+                    return { state: 'missing' };
+                const why = readable === false ? `GitHub answers 404 for ${this.owner}/${this.repo} itself: the token in \`github_token\` cannot see the repository (grant it the repository, with Pull requests: read)` : readable;
+                return { state: 'unknown', reason: `${error.message}; ${why}` };
+            }
+            return { state: 'unknown', reason: error instanceof Error ? error.message : String(error) };
+        }
     }
-    let earlyExit = false;
-    function done() {
-      earlyExit = true;
+    /** Whether the token can read the repository itself (asked once). */
+    repositoryReadable() {
+        this.readable ??= this.session
+            .call({ platform: 'GitHub', operation: `get repository ${this.owner}/${this.repo}`, acceptStatus: [404] }, (signal) => this.octokit.rest.repos.get({ owner: this.owner, repo: this.repo, request: { signal } }))
+            .then((response) => response !== undefined);
+        return this.readable;
     }
-    results = results.concat(
-      mapFn ? mapFn(result.value, done) : result.value.data
-    );
-    if (earlyExit) {
-      return results;
+    /**
+     * Every open pull request of the repository (number → head branch), from the list of open pull
+     * requests: page 1, then the other pages at once. The sweep asks GitHub about a pull request
+     * one by one only when it is not in this list. Undefined when GitHub would not give the whole
+     * list (the sweep then asks about each pull request).
+     */
+    async openPullRequests() {
+        try {
+            const pulls = await (0,pages/* allPages */.S)(async (page) => {
+                const { data, headers } = await this.session.call({ platform: 'GitHub', operation: page === 1 ? 'list open pull requests' : `list open pull requests (page ${page})` }, (signal) => this.octokit.rest.pulls.list({ owner: this.owner, repo: this.repo, state: 'open', per_page: PER_PAGE, page, request: { signal } }));
+                return { items: data.map((p) => [p.number, p.head.ref]), link: headers.link };
+            }, { maxPages: MAX_PAGES, concurrency: PAGE_CONCURRENCY });
+            return new Map(pulls);
+        }
+        catch {
+            return undefined;
+        }
     }
-    return gather(octokit, results, iterator2, mapFn);
-  });
+    /**
+     * The pull requests whose head is `branch` in this repository: `open` when any is open,
+     * `closed` (with the newest number) when all are closed, `unknown` when there is none.
+     */
+    async stateOfHead(branch) {
+        try {
+            const { data } = await this.session.call({ platform: 'GitHub', operation: `find pull requests of ${branch}` }, (signal) => this.octokit.rest.pulls.list({ owner: this.owner, repo: this.repo, head: `${this.owner}:${branch}`, state: 'all', per_page: 100, request: { signal } }));
+            if (data.length === 0)
+                return { state: 'unknown', reason: `no pull request has the head branch ${branch}` };
+            if (data.some((p) => p.state === 'open'))
+                return { state: 'open', number: data.find((p) => p.state === 'open').number };
+            return { state: 'closed', number: Math.max(...data.map((p) => p.number)) };
+        }
+        catch (error) {
+            return { state: 'unknown', reason: error instanceof Error ? error.message : String(error) };
+        }
+    }
 }
 
-// pkg/dist-src/compose-paginate.js
-var composePaginateRest = Object.assign(paginate, {
-  iterator
-});
+// EXTERNAL MODULE: ./src/http/user-agent.ts
+var user_agent = __nccwpck_require__(1153);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: ./src/input-values.ts
+var input_values = __nccwpck_require__(5214);
+// EXTERNAL MODULE: ./src/targets/github/index.ts
+var github = __nccwpck_require__(4748);
+;// CONCATENATED MODULE: ./src/targets/netlify/index.ts
+// The Netlify target as the registry knows it: its inputs, read here; its client, loaded when a
+// run creates it.
 
-// pkg/dist-src/generated/paginating-endpoints.js
-var paginatingEndpoints = (/* unused pure expression or super */ null && ([
-  "GET /advisories",
-  "GET /app/hook/deliveries",
-  "GET /app/installation-requests",
-  "GET /app/installations",
-  "GET /assignments/{assignment_id}/accepted_assignments",
-  "GET /classrooms",
-  "GET /classrooms/{classroom_id}/assignments",
-  "GET /enterprises/{enterprise}/code-security/configurations",
-  "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories",
-  "GET /enterprises/{enterprise}/dependabot/alerts",
-  "GET /enterprises/{enterprise}/teams",
-  "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships",
-  "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations",
-  "GET /events",
-  "GET /gists",
-  "GET /gists/public",
-  "GET /gists/starred",
-  "GET /gists/{gist_id}/comments",
-  "GET /gists/{gist_id}/commits",
-  "GET /gists/{gist_id}/forks",
-  "GET /installation/repositories",
-  "GET /issues",
-  "GET /licenses",
-  "GET /marketplace_listing/plans",
-  "GET /marketplace_listing/plans/{plan_id}/accounts",
-  "GET /marketplace_listing/stubbed/plans",
-  "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts",
-  "GET /networks/{owner}/{repo}/events",
-  "GET /notifications",
-  "GET /organizations",
-  "GET /organizations/{org}/dependabot/repository-access",
-  "GET /orgs/{org}/actions/cache/usage-by-repository",
-  "GET /orgs/{org}/actions/hosted-runners",
-  "GET /orgs/{org}/actions/permissions/repositories",
-  "GET /orgs/{org}/actions/permissions/self-hosted-runners/repositories",
-  "GET /orgs/{org}/actions/runner-groups",
-  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners",
-  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories",
-  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/runners",
-  "GET /orgs/{org}/actions/runners",
-  "GET /orgs/{org}/actions/secrets",
-  "GET /orgs/{org}/actions/secrets/{secret_name}/repositories",
-  "GET /orgs/{org}/actions/variables",
-  "GET /orgs/{org}/actions/variables/{name}/repositories",
-  "GET /orgs/{org}/attestations/repositories",
-  "GET /orgs/{org}/attestations/{subject_digest}",
-  "GET /orgs/{org}/blocks",
-  "GET /orgs/{org}/campaigns",
-  "GET /orgs/{org}/code-scanning/alerts",
-  "GET /orgs/{org}/code-security/configurations",
-  "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories",
-  "GET /orgs/{org}/codespaces",
-  "GET /orgs/{org}/codespaces/secrets",
-  "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories",
-  "GET /orgs/{org}/copilot/billing/seats",
-  "GET /orgs/{org}/copilot/metrics",
-  "GET /orgs/{org}/dependabot/alerts",
-  "GET /orgs/{org}/dependabot/secrets",
-  "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories",
-  "GET /orgs/{org}/events",
-  "GET /orgs/{org}/failed_invitations",
-  "GET /orgs/{org}/hooks",
-  "GET /orgs/{org}/hooks/{hook_id}/deliveries",
-  "GET /orgs/{org}/insights/api/route-stats/{actor_type}/{actor_id}",
-  "GET /orgs/{org}/insights/api/subject-stats",
-  "GET /orgs/{org}/insights/api/user-stats/{user_id}",
-  "GET /orgs/{org}/installations",
-  "GET /orgs/{org}/invitations",
-  "GET /orgs/{org}/invitations/{invitation_id}/teams",
-  "GET /orgs/{org}/issues",
-  "GET /orgs/{org}/members",
-  "GET /orgs/{org}/members/{username}/codespaces",
-  "GET /orgs/{org}/migrations",
-  "GET /orgs/{org}/migrations/{migration_id}/repositories",
-  "GET /orgs/{org}/organization-roles/{role_id}/teams",
-  "GET /orgs/{org}/organization-roles/{role_id}/users",
-  "GET /orgs/{org}/outside_collaborators",
-  "GET /orgs/{org}/packages",
-  "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
-  "GET /orgs/{org}/personal-access-token-requests",
-  "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories",
-  "GET /orgs/{org}/personal-access-tokens",
-  "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories",
-  "GET /orgs/{org}/private-registries",
-  "GET /orgs/{org}/projects",
-  "GET /orgs/{org}/projectsV2",
-  "GET /orgs/{org}/projectsV2/{project_number}/fields",
-  "GET /orgs/{org}/projectsV2/{project_number}/items",
-  "GET /orgs/{org}/properties/values",
-  "GET /orgs/{org}/public_members",
-  "GET /orgs/{org}/repos",
-  "GET /orgs/{org}/rulesets",
-  "GET /orgs/{org}/rulesets/rule-suites",
-  "GET /orgs/{org}/rulesets/{ruleset_id}/history",
-  "GET /orgs/{org}/secret-scanning/alerts",
-  "GET /orgs/{org}/security-advisories",
-  "GET /orgs/{org}/settings/immutable-releases/repositories",
-  "GET /orgs/{org}/settings/network-configurations",
-  "GET /orgs/{org}/team/{team_slug}/copilot/metrics",
-  "GET /orgs/{org}/teams",
-  "GET /orgs/{org}/teams/{team_slug}/discussions",
-  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
-  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions",
-  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions",
-  "GET /orgs/{org}/teams/{team_slug}/invitations",
-  "GET /orgs/{org}/teams/{team_slug}/members",
-  "GET /orgs/{org}/teams/{team_slug}/projects",
-  "GET /orgs/{org}/teams/{team_slug}/repos",
-  "GET /orgs/{org}/teams/{team_slug}/teams",
-  "GET /projects/{project_id}/collaborators",
-  "GET /repos/{owner}/{repo}/actions/artifacts",
-  "GET /repos/{owner}/{repo}/actions/caches",
-  "GET /repos/{owner}/{repo}/actions/organization-secrets",
-  "GET /repos/{owner}/{repo}/actions/organization-variables",
-  "GET /repos/{owner}/{repo}/actions/runners",
-  "GET /repos/{owner}/{repo}/actions/runs",
-  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts",
-  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs",
-  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs",
-  "GET /repos/{owner}/{repo}/actions/secrets",
-  "GET /repos/{owner}/{repo}/actions/variables",
-  "GET /repos/{owner}/{repo}/actions/workflows",
-  "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
-  "GET /repos/{owner}/{repo}/activity",
-  "GET /repos/{owner}/{repo}/assignees",
-  "GET /repos/{owner}/{repo}/attestations/{subject_digest}",
-  "GET /repos/{owner}/{repo}/branches",
-  "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations",
-  "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs",
-  "GET /repos/{owner}/{repo}/code-scanning/alerts",
-  "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
-  "GET /repos/{owner}/{repo}/code-scanning/analyses",
-  "GET /repos/{owner}/{repo}/codespaces",
-  "GET /repos/{owner}/{repo}/codespaces/devcontainers",
-  "GET /repos/{owner}/{repo}/codespaces/secrets",
-  "GET /repos/{owner}/{repo}/collaborators",
-  "GET /repos/{owner}/{repo}/comments",
-  "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions",
-  "GET /repos/{owner}/{repo}/commits",
-  "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments",
-  "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls",
-  "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
-  "GET /repos/{owner}/{repo}/commits/{ref}/check-suites",
-  "GET /repos/{owner}/{repo}/commits/{ref}/status",
-  "GET /repos/{owner}/{repo}/commits/{ref}/statuses",
-  "GET /repos/{owner}/{repo}/compare/{basehead}",
-  "GET /repos/{owner}/{repo}/compare/{base}...{head}",
-  "GET /repos/{owner}/{repo}/contributors",
-  "GET /repos/{owner}/{repo}/dependabot/alerts",
-  "GET /repos/{owner}/{repo}/dependabot/secrets",
-  "GET /repos/{owner}/{repo}/deployments",
-  "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
-  "GET /repos/{owner}/{repo}/environments",
-  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies",
-  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps",
-  "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets",
-  "GET /repos/{owner}/{repo}/environments/{environment_name}/variables",
-  "GET /repos/{owner}/{repo}/events",
-  "GET /repos/{owner}/{repo}/forks",
-  "GET /repos/{owner}/{repo}/hooks",
-  "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries",
-  "GET /repos/{owner}/{repo}/invitations",
-  "GET /repos/{owner}/{repo}/issues",
-  "GET /repos/{owner}/{repo}/issues/comments",
-  "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions",
-  "GET /repos/{owner}/{repo}/issues/events",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/events",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/labels",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/reactions",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline",
-  "GET /repos/{owner}/{repo}/keys",
-  "GET /repos/{owner}/{repo}/labels",
-  "GET /repos/{owner}/{repo}/milestones",
-  "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels",
-  "GET /repos/{owner}/{repo}/notifications",
-  "GET /repos/{owner}/{repo}/pages/builds",
-  "GET /repos/{owner}/{repo}/projects",
-  "GET /repos/{owner}/{repo}/pulls",
-  "GET /repos/{owner}/{repo}/pulls/comments",
-  "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/files",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments",
-  "GET /repos/{owner}/{repo}/releases",
-  "GET /repos/{owner}/{repo}/releases/{release_id}/assets",
-  "GET /repos/{owner}/{repo}/releases/{release_id}/reactions",
-  "GET /repos/{owner}/{repo}/rules/branches/{branch}",
-  "GET /repos/{owner}/{repo}/rulesets",
-  "GET /repos/{owner}/{repo}/rulesets/rule-suites",
-  "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history",
-  "GET /repos/{owner}/{repo}/secret-scanning/alerts",
-  "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations",
-  "GET /repos/{owner}/{repo}/security-advisories",
-  "GET /repos/{owner}/{repo}/stargazers",
-  "GET /repos/{owner}/{repo}/subscribers",
-  "GET /repos/{owner}/{repo}/tags",
-  "GET /repos/{owner}/{repo}/teams",
-  "GET /repos/{owner}/{repo}/topics",
-  "GET /repositories",
-  "GET /search/code",
-  "GET /search/commits",
-  "GET /search/issues",
-  "GET /search/labels",
-  "GET /search/repositories",
-  "GET /search/topics",
-  "GET /search/users",
-  "GET /teams/{team_id}/discussions",
-  "GET /teams/{team_id}/discussions/{discussion_number}/comments",
-  "GET /teams/{team_id}/discussions/{discussion_number}/comments/{comment_number}/reactions",
-  "GET /teams/{team_id}/discussions/{discussion_number}/reactions",
-  "GET /teams/{team_id}/invitations",
-  "GET /teams/{team_id}/members",
-  "GET /teams/{team_id}/projects",
-  "GET /teams/{team_id}/repos",
-  "GET /teams/{team_id}/teams",
-  "GET /user/blocks",
-  "GET /user/codespaces",
-  "GET /user/codespaces/secrets",
-  "GET /user/emails",
-  "GET /user/followers",
-  "GET /user/following",
-  "GET /user/gpg_keys",
-  "GET /user/installations",
-  "GET /user/installations/{installation_id}/repositories",
-  "GET /user/issues",
-  "GET /user/keys",
-  "GET /user/marketplace_purchases",
-  "GET /user/marketplace_purchases/stubbed",
-  "GET /user/memberships/orgs",
-  "GET /user/migrations",
-  "GET /user/migrations/{migration_id}/repositories",
-  "GET /user/orgs",
-  "GET /user/packages",
-  "GET /user/packages/{package_type}/{package_name}/versions",
-  "GET /user/public_emails",
-  "GET /user/repos",
-  "GET /user/repository_invitations",
-  "GET /user/social_accounts",
-  "GET /user/ssh_signing_keys",
-  "GET /user/starred",
-  "GET /user/subscriptions",
-  "GET /user/teams",
-  "GET /users",
-  "GET /users/{username}/attestations/{subject_digest}",
-  "GET /users/{username}/events",
-  "GET /users/{username}/events/orgs/{org}",
-  "GET /users/{username}/events/public",
-  "GET /users/{username}/followers",
-  "GET /users/{username}/following",
-  "GET /users/{username}/gists",
-  "GET /users/{username}/gpg_keys",
-  "GET /users/{username}/keys",
-  "GET /users/{username}/orgs",
-  "GET /users/{username}/packages",
-  "GET /users/{username}/projects",
-  "GET /users/{username}/projectsV2",
-  "GET /users/{username}/projectsV2/{project_number}/fields",
-  "GET /users/{username}/projectsV2/{project_number}/items",
-  "GET /users/{username}/received_events",
-  "GET /users/{username}/received_events/public",
-  "GET /users/{username}/repos",
-  "GET /users/{username}/social_accounts",
-  "GET /users/{username}/ssh_signing_keys",
-  "GET /users/{username}/starred",
-  "GET /users/{username}/subscriptions"
-]));
-
-// pkg/dist-src/paginating-endpoints.js
-function isPaginatingEndpoint(arg) {
-  if (typeof arg === "string") {
-    return paginatingEndpoints.includes(arg);
-  } else {
-    return false;
-  }
-}
-
-// pkg/dist-src/index.js
-function paginateRest(octokit) {
-  return {
-    paginate: Object.assign(paginate.bind(null, octokit), {
-      iterator: iterator.bind(null, octokit)
-    })
-  };
-}
-paginateRest.VERSION = plugin_paginate_rest_dist_bundle_VERSION;
-
-
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/utils.js
-
-
-// octokit + plugins
-
-
-
-const context = new Context();
-const baseUrl = getApiBaseUrl();
-const defaults = {
-    baseUrl,
-    request: {
-        agent: getProxyAgent(baseUrl),
-        fetch: getProxyFetch(baseUrl)
-    }
+const netlify = {
+    name: 'netlify',
+    label: 'Netlify',
+    platform: 'Netlify',
+    scopedByBranch: true,
+    readSettings(read) {
+        const secret = (0,input_values/* token */.Sh)(read, 'netlify_token', 'when `targets` has netlify (a Netlify personal access token)');
+        const siteId = (0,input_values/* required */.mw)(read, 'netlify_site_id', 'when `targets` has netlify (Site configuration → Site ID)');
+        if (!/^[A-Za-z0-9._-]{1,100}$/.test(siteId))
+            throw new input_values/* InputError */.dz('netlify_site_id', `${(0,input_values/* show */.WU)(siteId)} is not a Netlify site id`);
+        return { token: secret, siteId, apiUrl: (0,input_values/* parseUrl */.Dl)(read, 'netlify_api_url', 'https://api.netlify.com/api/v1'), redeploy: (0,input_values/* parseBoolean */.yG)(read, 'netlify_redeploy', false) };
+    },
+    async create(settings, { session }) {
+        const { NetlifyTarget } = await __nccwpck_require__.e(/* import() */ 280).then(__nccwpck_require__.bind(__nccwpck_require__, 9280));
+        return new NetlifyTarget(settings, session);
+    },
 };
-const GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults);
 
-/**
- * Convience function to correctly format Octokit Options to pass into the constructor.
- *
- * @param     token    the repo PAT or GITHUB_TOKEN
- * @param     options  other options to set
- */
-function getOctokitOptions(token, options) {
-    const opts = Object.assign({}, options || {}); // Shallow clone - don't mutate the object provided by the caller
-    // Auth
-    const auth = getAuthString(token, opts);
-    if (auth) {
-        opts.auth = auth;
-    }
-    // Orchestration ID
-    const userAgent = getUserAgentWithOrchestrationId(opts.userAgent);
-    if (userAgent) {
-        opts.userAgent = userAgent;
-    }
-    return opts;
-}
-//# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/github.js
+;// CONCATENATED MODULE: ./src/targets/vercel/index.ts
+// The Vercel target as the registry knows it: its inputs, read here; its client, loaded when a
+// run creates it.
 
+const vercel = {
+    name: 'vercel',
+    label: 'Vercel',
+    platform: 'Vercel',
+    scopedByBranch: true,
+    readSettings(read) {
+        const secret = (0,input_values/* token */.Sh)(read, 'vercel_token', "when `targets` has vercel (a Vercel access token, from the account's Tokens page)");
+        const project = (0,input_values/* required */.mw)(read, 'vercel_project', 'when `targets` has vercel (the project id prj_… or its name)');
+        if (!/^[A-Za-z0-9._-]{1,100}$/.test(project))
+            throw new input_values/* InputError */.dz('vercel_project', `${(0,input_values/* show */.WU)(project)} is not a Vercel project id or name`);
+        const team = (0,input_values/* optional */.lq)(read, 'vercel_team');
+        if (team !== undefined && !/^[A-Za-z0-9_-]{1,100}$/.test(team))
+            throw new input_values/* InputError */.dz('vercel_team', `${(0,input_values/* show */.WU)(team)} is not a Vercel team id (team_…) or slug`);
+        return { token: secret, project, team, apiUrl: (0,input_values/* parseUrl */.Dl)(read, 'vercel_api_url', 'https://api.vercel.com'), redeploy: (0,input_values/* parseBoolean */.yG)(read, 'vercel_redeploy', false) };
+    },
+    async create(settings, { session }) {
+        const { VercelTarget } = await __nccwpck_require__.e(/* import() */ 268).then(__nccwpck_require__.bind(__nccwpck_require__, 2268));
+        return new VercelTarget(settings, session);
+    },
+};
 
-const github_context = new Context();
-/**
- * Returns a hydrated octokit ready to use for GitHub Actions
- *
- * @param     token    the repo PAT or GITHUB_TOKEN
- * @param     options  other options to set
- */
-function getOctokit(token, options, ...additionalPlugins) {
-    const GitHubWithPlugins = GitHub.plugin(...additionalPlugins);
-    return new GitHubWithPlugins(getOctokitOptions(token, options));
-}
-//# sourceMappingURL=github.js.map
-;// CONCATENATED MODULE: ./src/comment.ts
-// The sticky PR comment: one per pull request, found by a hidden marker and written by the
-// token's own identity, created on the first create and updated in place afterwards. It holds
-// names, ids and links only: never a value.
+;// CONCATENATED MODULE: ./src/targets/index.ts
+// The registry of targets. Adding one: a folder `src/targets/<name>/` whose index.ts exports its
+// TargetDefinition, one line here, its inputs in action.yml, and its section in the README.
 
 
 
+const TARGETS = [vercel, netlify, github/* github */.M];
 
-
-const COMMENT_MARKER = '<!-- neon-preview:sticky-comment -->';
-/** Creates of the comment sent at most, when each one's answer is lost and the list shows it did not land. */
-const CREATE_ATTEMPTS = 5;
-/**
- * Text shown as it is, not read as Markdown: the ASCII punctuation that can start inline markup
- * (or end a link's text, or split a table cell) is backslash-escaped, and characters that reorder
- * or hide text are shown by their code point. Branch names come from the PR's head branch, which
- * its author chose.
- */
-function escapeMarkdown(text) {
-    return visible(text).replace(/[\\`*_[\]<>|~&!#()]/g, '\\$&');
-}
-/**
- * A code span that shows `text` as it is, backticks in it included (outside a table). GitHub makes
- * no mention (`@team`) and no link (`www.example.com`) inside one.
- */
-function codeSpan(text) {
-    const shown = visible(text).replace(/\s+/g, ' ');
-    const longest = Math.max(0, ...(shown.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(longest + 1);
-    const pad = shown.startsWith('`') || shown.endsWith('`') ? ' ' : '';
-    return `${fence}${pad}${shown}${pad}${fence}`;
-}
-/** A note in Markdown: its words escaped, its values as code spans. */
-function noteMarkdown(n) {
-    return renderNote(n, escapeMarkdown, codeSpan);
-}
-/** A link destination that cannot end the link early: parentheses, angle brackets and spaces percent-encoded. */
-function destination(url) {
-    return url.replace(/[()<>\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-}
-function comment_link(l) {
-    return `[${escapeMarkdown(l.label)}](${destination(l.url)})`;
-}
-/** The comment's Markdown. Stable for the same facts, so an unchanged comment is not re-sent. */
-function renderComment(facts) {
-    const lines = [COMMENT_MARKER];
-    const b = facts.branch;
-    if (facts.state === 'ready' && b) {
-        lines.push('### Neon preview database: ready', '');
-        lines.push('| | |', '| --- | --- |');
-        lines.push(`| Branch | ${comment_link({ label: b.name, url: b.consoleUrl })} (${codeSpan(b.id)}) |`);
-        if (b.parentId)
-            lines.push(`| Parent | ${codeSpan(b.parentId)} |`);
-        lines.push(`| Expires | ${b.expiresAt ? `${b.expiresAt.slice(0, 10)} (renewed on every push)` : 'never'} |`);
-        lines.push(`| Branch was | ${b.created ? 'created for this pull request' : 'reused'} |`);
-        if (facts.password)
-            lines.push(`| Password | ${escapeMarkdown(passwordText(facts.password))} |`);
-        if (facts.headSha)
-            lines.push(`| Commit | \`${facts.headSha.slice(0, 7)}\` |`);
-        lines.push('');
-        if (facts.targets.length === 0) {
-            lines.push('The connection URLs are in the workflow step outputs (masked).');
-        }
-        else {
-            lines.push('**Published** (names only; values are secret where they carry the password)', '');
-            for (const t of facts.targets) {
-                const names = t.names.map(codeSpan).join(', ') || 'nothing';
-                const extras = [...t.links.map(comment_link), ...t.notes.map(noteMarkdown)].join(' · ');
-                lines.push(`- **${t.label}**: ${names}${extras ? ` · ${extras}` : ''}`);
-            }
-        }
-        for (const skipped of facts.skipped ?? [])
-            lines.push('', noteMarkdown(skipped));
-    }
-    else if (facts.state === 'removed') {
-        lines.push('### Neon preview database: removed', '');
-        // The same words on every close, so a repeated close does not edit the comment again.
-        lines.push(`The branch ${codeSpan(facts.branchName)} is deleted${facts.targets.length ? ', and its variables are removed from ' + facts.targets.map((t) => t.label).join(', ') : ''}.`);
-    }
-    else {
-        lines.push('### Neon preview database: kept', '');
-        lines.push(`The branch ${codeSpan(facts.branchName)} was not created by neon-preview, so it was left alone.`);
-    }
-    lines.push('', '<sub>Maintained by neon-preview; this comment is updated in place.</sub>');
-    return lines.join('\n');
-}
-/**
- * Reads who the token is and the PR's comments, both at once. A run starts this before the
- * comment's text is known (it takes a round trip), then hands the promise to `upsertComment`.
- */
-function readCommentState(octokit, session, pr) {
-    const [owner, repo] = pr.repository.split('/');
-    const reading = Promise.all([ownLogin(octokit, session), listComments(octokit, session, owner, repo, pr.number)]).then(([login, existing]) => ({ login, existing }));
-    // Awaited (and its failure handled) by upsertComment.
-    reading.catch(() => { });
-    return reading;
-}
-/**
- * Creates or updates the comment. A refusal (a fork's read-only token, a token without
- * `pull-requests: write`) is a warning, not a failure: the preview itself is done. `state` is
- * `readCommentState`'s answer when the run started it earlier.
- *
- * One comment per PR, also when two runs for the PR write at once (both found none and both
- * created one) or a create's answer was lost: after creating, the run lists the comments again,
- * keeps the oldest of its own marked comments (writing its text there) and deletes the others. A
- * create whose answer was lost is sent again only when that list does not show it (up to
- * `CREATE_ATTEMPTS` creates in all).
- */
-async function upsertComment(octokit, session, pr, body, state) {
-    const [owner, repo] = pr.repository.split('/');
-    const ownComments = (all, login) => all.filter((c) => c.user?.login === login && c.body?.includes(COMMENT_MARKER)).sort((a, b) => a.id - b.id);
-    try {
-        const { login, existing } = await (state ?? readCommentState(octokit, session, pr));
-        const mine = ownComments(existing, login);
-        if (mine.length > 0) {
-            const [oldest, ...extra] = mine;
-            await removeComments(octokit, session, owner, repo, extra);
-            if (oldest.body === body)
-                return 'unchanged';
-            await updateComment(octokit, session, owner, repo, oldest.id, body);
-            return 'updated';
-        }
-        let now;
-        for (let attempt = 1;; attempt++) {
-            let lost = false;
-            try {
-                await session.call({ platform: 'GitHub', operation: 'create PR comment', idempotent: false }, (signal) => octokit.rest.issues.createComment({ owner, repo, issue_number: pr.number, body, request: { signal } }));
-            }
-            catch (error) {
-                if (!(error instanceof ApiError && error.outcomeUnknown) || attempt === CREATE_ATTEMPTS)
-                    throw error;
-                lost = true;
-            }
-            now = ownComments(await listComments(octokit, session, owner, repo, pr.number), login);
-            if (now.length > 0)
-                break;
-            // The list does not show it: a lost create did not land (a create that did is listed at once); send it again.
-            if (!lost)
-                return 'created';
-        }
-        const [oldest, ...extra] = now;
-        await removeComments(octokit, session, owner, repo, extra);
-        if (oldest.body !== body)
-            await updateComment(octokit, session, owner, repo, oldest.id, body);
-        return 'created';
-    }
-    catch (error) {
-        if (error instanceof ApiError && (error.status === 403 || error.status === 404)) {
-            core/* warning */.$e(`${error.message}. The PR comment was not written: give the workflow \`permissions: pull-requests: write\` (fork pull requests cannot be commented on), or set \`comment: false\`.`);
-            return 'skipped';
-        }
-        throw error;
-    }
-}
-async function updateComment(octokit, session, owner, repo, id, body) {
-    await session.call({ platform: 'GitHub', operation: 'update PR comment' }, (signal) => octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body, request: { signal } }));
-}
-/** Deletes the run's own extra comments, all at once; one another run deleted first counts as deleted. */
-async function removeComments(octokit, session, owner, repo, comments) {
-    await Promise.all(comments.map((c) => session.call({ platform: 'GitHub', operation: 'delete a duplicate PR comment', acceptStatus: [404] }, (signal) => octokit.rest.issues.deleteComment({ owner, repo, comment_id: c.id, request: { signal } }))));
-}
-/** The login the token acts as. GraphQL's viewer works for installation tokens (GITHUB_TOKEN) too. */
-async function ownLogin(octokit, session) {
-    const result = await session.call({ platform: 'GitHub', operation: 'identify the token' }, (signal) => octokit.graphql('query { viewer { login } }', { request: { signal } }));
-    return result.viewer.login;
-}
-async function listComments(octokit, session, owner, repo, issue) {
-    const all = [];
-    for (let page = 1; page <= 100; page++) {
-        const { data } = await session.call({ platform: 'GitHub', operation: 'list PR comments' }, (signal) => octokit.rest.issues.listComments({ owner, repo, issue_number: issue, per_page: 100, page, request: { signal } }));
-        all.push(...data);
-        if (data.length < 100)
-            break;
-    }
-    return all;
-}
-
-;// CONCATENATED MODULE: ./src/http/octokit.ts
-// The run's GitHub client: one Octokit, one user agent. Its answers are read whole before Octokit
-// sees them: Octokit turns a body that breaks off midway into empty data (it swallows the read's
-// error), which a run would take for an answer; read here, the break is a failed request, which
-// the retry policy sends again.
-
-const USER_AGENT = 'neon-preview-action';
-/** Statuses whose answer has no body (a Response refuses one). */
-const NO_BODY = new Set([101, 204, 205, 304]);
-function wholeBody(fetchOnce) {
-    return async (url, init) => {
-        const response = await fetchOnce(url, init);
-        const body = NO_BODY.has(response.status) ? null : await response.arrayBuffer();
-        return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
-    };
-}
-function createOctokit(token, apiUrl) {
-    // The proxy-aware fetch (and agent) @actions/github sets up, wrapped; a request option given to
-    // the constructor replaces the defaults' whole, so they are taken from a first client.
-    const defaults = (getOctokit(token, { baseUrl: apiUrl }).request.endpoint.DEFAULTS.request ?? {});
-    const request = { agent: defaults.agent, fetch: wholeBody(defaults.fetch ?? fetch) };
-    // No client-side timeout or retries: each attempt's limit and every retry come from the session.
-    return getOctokit(token, { baseUrl: apiUrl, userAgent: USER_AGENT, request });
-}
-
-;// CONCATENATED MODULE: ./src/targets/target.ts
-const TARGET_NAMES = ['vercel', 'netlify', 'github'];
-/** Label for messages, e.g. "Vercel". */
-const TARGET_LABELS = { vercel: 'Vercel', netlify: 'Netlify', github: 'GitHub environment' };
-
+// EXTERNAL MODULE: ./src/targets/target.ts
+var target = __nccwpck_require__(9425);
 ;// CONCATENATED MODULE: ./src/inputs.ts
 // The only module that reads inputs and the event. Every input is turned once into one typed,
-// validated Settings object; every bad value fails here, before any API call, with one line that
-// names the input, says what is wrong and what is accepted. Tokens are masked as they are read.
+// validated Settings object (each target reads its own inputs, see TargetDefinition); every bad
+// value fails here, before any API call, with one line that names the input, says what is wrong
+// and what is accepted. Tokens are masked as they are read.
 
 
 
 
 
-/** A bad input. Its message is the one line the user sees. */
-class InputError extends Error {
-    input;
-    name = 'InputError';
-    constructor(input, problem) {
-        super(`Input \`${input}\`: ${problem}`);
-        this.input = input;
-    }
-}
+
+
 const PR_EVENTS = new Set(['pull_request', 'pull_request_target']);
 const MAX_BRANCH_NAME = 256;
 /** Pull request numbers are 32-bit integers on GitHub. */
@@ -43784,143 +37666,49 @@ const MAX_PR_NUMBER = 2_147_483_647;
 /** Postgres truncates identifiers to 63 bytes (NAMEDATALEN - 1). */
 const MAX_POSTGRES_NAME_BYTES = 63;
 const DEPENDABOT = 'dependabot[bot]';
-/** Targets whose values are scoped by the head branch's name: a fork's head names one of ours. */
-const BRANCH_SCOPED = ['vercel', 'netlify'];
 const MAX_TTL_SECONDS = 30 * 24 * 3600;
-const inputs_DEFAULTS = {
+const DEFAULTS = {
     command: 'auto',
     neon_api_url: 'https://console.neon.tech/api/v2',
     branch_name: 'preview/pr-{pr}',
     branch_type: 'data',
     expires_in: '14d',
     suspend_timeout: '0',
-    env_vars: DEFAULT_ENV_VARS,
-    vercel_api_url: 'https://api.vercel.com',
-    netlify_api_url: 'https://api.netlify.com/api/v1',
-    github_environment: 'pr-{pr}',
+    env_vars: src_variables/* DEFAULT_ENV_VARS */.Ri,
     preview_password: 'rotate',
     fork_pull_requests: 'skip',
     timeout: '300',
 };
-/** Shows a user's value in a message: quoted, one line, short. Never used for tokens. */
-function show(value) {
-    const oneLine = JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
-    return oneLine;
-}
-/** Control and format characters, Unicode line breaks included (U+0085, U+2028, U+202E, ...). */
-function hasControlCharacters(value) {
-    return /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(value);
-}
-function required(read, name, why) {
-    const value = read(name);
-    if (!value)
-        throw new InputError(name, `is required${why ? ` ${why}` : ''} but is empty`);
-    return value;
-}
-/**
- * A token: masked at once, and refused with a line break or any other control character in it (a
- * secret pasted from a wrapped terminal), which an HTTP header cannot carry. Never shown.
- */
-function token(read, name, why) {
-    const value = why === undefined ? read(name) : required(read, name, why);
-    (0,secrets/* registerSecret */.cl)(value);
-    if (hasControlCharacters(value))
-        throw new InputError(name, 'contains a line break or another control character; copy the token again as one line');
-    return value;
-}
-/** One of a few words (`what` they are, for the message); `fallback` when empty. */
-function choice(read, name, what, allowed, fallback) {
-    const value = read(name) || fallback;
-    if (!allowed.includes(value))
-        throw new InputError(name, `${show(value)} is not ${what}; expected ${allowed.join(' or ')}`);
-    return value;
-}
-function optional(read, name) {
-    return read(name) || undefined;
-}
-function parseBoolean(read, name, fallback) {
-    const value = read(name);
-    if (!value)
-        return fallback;
-    if (/^(true|True|TRUE)$/.test(value))
-        return true;
-    if (/^(false|False|FALSE)$/.test(value))
-        return false;
-    throw new InputError(name, `${show(value)} is not a boolean; use true or false`);
-}
-function inputs_parseUrl(read, name, fallback) {
-    const value = read(name) || fallback;
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw new InputError(name, `${show(value)} is not a URL; expected an http(s) URL such as ${fallback}`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:')
-        throw new InputError(name, `${show(value)} must use https (or http for a local stand-in)`);
-    if (url.username || url.password)
-        throw new InputError(name, 'must not carry credentials; pass tokens in their own inputs');
-    if (url.search || url.hash || value.includes('?') || value.includes('#'))
-        throw new InputError(name, `${show(value)} must be a base URL without a query or fragment, such as ${fallback}`);
-    return value.replace(/\/+$/, '');
-}
 /** `14d`, `36h` or `0` → seconds. */
 function parseExpiresIn(value) {
     if (value === '0')
         return 0;
     const match = /^([1-9][0-9]{0,3})([hd])$/.exec(value);
-    const problem = `${show(value)} is not a time-to-live; expected <n>h or <n>d of at most 30 days (e.g. 14d, 36h), or 0 for none`;
+    const problem = `${(0,input_values/* show */.WU)(value)} is not a time-to-live; expected <n>h or <n>d of at most 30 days (e.g. 14d, 36h), or 0 for none`;
     if (!match)
-        throw new InputError('expires_in', problem);
+        throw new input_values/* InputError */.dz('expires_in', problem);
     const seconds = Number(match[1]) * (match[2] === 'd' ? 86_400 : 3_600);
     if (seconds > MAX_TTL_SECONDS)
-        throw new InputError('expires_in', `${show(value)} is longer than Neon allows; expected at most 30d (720h), or 0 for none`);
+        throw new input_values/* InputError */.dz('expires_in', `${(0,input_values/* show */.WU)(value)} is longer than Neon allows; expected at most 30d (720h), or 0 for none`);
     return seconds;
 }
 function parseSuspendTimeout(value) {
-    const problem = `${show(value)} is not a suspend timeout; expected 0 (Neon's default), -1 (never suspend) or whole seconds from 60 to 604800`;
+    const problem = `${(0,input_values/* show */.WU)(value)} is not a suspend timeout; expected 0 (Neon's default), -1 (never suspend) or whole seconds from 60 to 604800`;
     if (!/^-?[0-9]+$/.test(value))
-        throw new InputError('suspend_timeout', problem);
+        throw new input_values/* InputError */.dz('suspend_timeout', problem);
     const seconds = Number(value);
     if (seconds === 0 || seconds === -1 || (seconds >= 60 && seconds <= 604_800))
         return seconds;
-    throw new InputError('suspend_timeout', problem);
+    throw new input_values/* InputError */.dz('suspend_timeout', problem);
 }
 function parseTimeout(value) {
     const seconds = Number(value);
     if (!/^[0-9]+(\.[0-9]+)?$/.test(value) || !(seconds > 0) || seconds > 21_600) {
-        throw new InputError('timeout', `${show(value)} is not a positive number of seconds; expected e.g. 300 (at most 21600)`);
+        throw new input_values/* InputError */.dz('timeout', `${(0,input_values/* show */.WU)(value)} is not a positive number of seconds; expected e.g. 300 (at most 21600)`);
     }
     if (seconds < 5)
-        throw new InputError('timeout', `${show(value)} seconds is too short to wait for any API; expected at least 5 (the default is 300)`);
+        throw new input_values/* InputError */.dz('timeout', `${(0,input_values/* show */.WU)(value)} seconds is too short to wait for any API; expected at least 5 (the default is 300)`);
     return Math.round(seconds * 1000);
-}
-/** The head branch as it may appear in a name: `[A-Za-z0-9._/-]`, anything else becomes `-`. */
-function sanitizeHead(head) {
-    return head.replace(/[^A-Za-z0-9._/-]/g, '-');
-}
-/** Renders `{pr}` and `{head}` in a template; any other placeholder is an error. */
-function renderTemplate(input, template, pr, headRef) {
-    if (hasControlCharacters(template))
-        throw new InputError(input, 'must be one line without control characters');
-    const unknown = template.match(/\{(?!pr\}|head\})[^}]*\}/);
-    if (unknown)
-        throw new InputError(input, `${show(template)} has an unknown placeholder ${unknown[0]}; the placeholders are {pr} and {head}`);
-    if (template.includes('{head}') && !headRef) {
-        throw new InputError(input, `${show(template)} uses {head} but the PR's head branch is unknown; set \`head_ref\``);
-    }
-    return template.replaceAll('{pr}', String(pr)).replaceAll('{head}', sanitizeHead(headRef));
-}
-/**
- * A name template must tell pull requests apart: a fixed name would give every PR the same branch
- * or environment, and one PR's close would delete another's.
- */
-function perPullRequest(input, template) {
-    if (!template.includes('{pr}') && !template.includes('{head}')) {
-        throw new InputError(input, `${show(template)} names the same thing for every pull request; include {pr} (or {head}), e.g. ${input === 'branch_name' ? 'preview/pr-{pr}' : 'pr-{pr}'}`);
-    }
-    return template;
 }
 function parseEnvVars(text, prefix) {
     const specs = [];
@@ -43932,43 +37720,43 @@ function parseEnvVars(text, prefix) {
         const where = `line ${index + 1}`;
         const eq = line.indexOf('=');
         if (eq < 0)
-            throw new InputError('env_vars', `${where} ${show(line)} has no "="; expected NAME=source, e.g. DATABASE_URL=pooled_url`);
+            throw new input_values/* InputError */.dz('env_vars', `${where} ${(0,input_values/* show */.WU)(line)} has no "="; expected NAME=source, e.g. DATABASE_URL=pooled_url`);
         const name = line.slice(0, eq).trim();
         const source = line.slice(eq + 1).trim();
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || name.length > 200) {
-            throw new InputError('env_vars', `${where}: ${show(name)} is not a variable name; expected letters, digits and _, not starting with a digit`);
+            throw new input_values/* InputError */.dz('env_vars', `${where}: ${(0,input_values/* show */.WU)(name)} is not a variable name; expected letters, digits and _, not starting with a digit`);
         }
-        if (!VARIABLE_SOURCES.includes(source)) {
-            throw new InputError('env_vars', `${where}: unknown source ${show(source)}; expected one of ${VARIABLE_SOURCES.join(', ')}`);
+        if (!src_variables/* VARIABLE_SOURCES */.G.includes(source)) {
+            throw new input_values/* InputError */.dz('env_vars', `${where}: unknown source ${(0,input_values/* show */.WU)(source)}; expected one of ${src_variables/* VARIABLE_SOURCES */.G.join(', ')}`);
         }
         const full = `${prefix}${name}`;
         if (seen.has(full.toUpperCase()))
-            throw new InputError('env_vars', `${where}: ${full} is listed twice`);
+            throw new input_values/* InputError */.dz('env_vars', `${where}: ${full} is listed twice`);
         seen.add(full.toUpperCase());
         specs.push({ name: full, source: source });
     }
     if (specs.length === 0)
-        throw new InputError('env_vars', 'lists no variable; expected one NAME=source per line');
+        throw new input_values/* InputError */.dz('env_vars', 'lists no variable; expected one NAME=source per line');
     return specs;
 }
-function parseTargets(value) {
+/** The `targets` input: each word a registered target's name. */
+function parseTargets(value, registry = TARGETS) {
     const words = value.split(/[\s,]+/).filter(Boolean);
-    const targets = [];
+    const chosen = [];
     for (const word of words) {
-        const name = word.toLowerCase();
-        if (!TARGET_NAMES.includes(name)) {
-            throw new InputError('targets', `unknown target ${show(word)}; expected any of ${TARGET_NAMES.join(', ')} separated by commas, spaces or newlines`);
-        }
-        if (!targets.includes(name))
-            targets.push(name);
+        const definition = registry.find((d) => d.name === word.toLowerCase());
+        if (!definition)
+            throw new input_values/* InputError */.dz('targets', `unknown target ${(0,input_values/* show */.WU)(word)}; expected any of ${registry.map((d) => d.name).join(', ')} separated by commas, spaces or newlines`);
+        if (!chosen.includes(definition))
+            chosen.push(definition);
     }
-    return targets;
+    return chosen;
 }
 function parseName(input, value, what) {
     if (value === undefined)
         return undefined;
-    if (hasControlCharacters(value) || Buffer.byteLength(value, 'utf8') > MAX_POSTGRES_NAME_BYTES) {
-        throw new InputError(input, `${show(value)} is not a ${what}; expected a Postgres name on one line of at most ${MAX_POSTGRES_NAME_BYTES} bytes (a non-ASCII letter takes 2 to 4)`);
+    if ((0,input_values/* hasControlCharacters */.Kg)(value) || Buffer.byteLength(value, 'utf8') > MAX_POSTGRES_NAME_BYTES) {
+        throw new input_values/* InputError */.dz(input, `${(0,input_values/* show */.WU)(value)} is not a ${what}; expected a Postgres name on one line of at most ${MAX_POSTGRES_NAME_BYTES} bytes (a non-ASCII letter takes 2 to 4)`);
     }
     return value;
 }
@@ -43979,7 +37767,7 @@ function parseName(input, value, what) {
 function branchNameProblem(name) {
     if (name.length > 250)
         return 'is longer than 250 characters';
-    if (/[\s~^:?*[\\]/.test(name) || hasControlCharacters(name))
+    if (/[\s~^:?*[\\]/.test(name) || (0,input_values/* hasControlCharacters */.Kg)(name))
         return 'has a space, a control character or one of ~ ^ : ? * [ \\';
     if (name.includes('..') || name.includes('@{') || name.includes('//'))
         return 'has "..", "@{" or "//"';
@@ -43994,71 +37782,39 @@ function commandFor(event, requested) {
     if (requested === 'create' || requested === 'delete' || requested === 'sweep')
         return requested;
     if (requested !== 'auto')
-        throw new InputError('command', `${show(requested)} is not a command; expected auto, create, delete or sweep`);
+        throw new input_values/* InputError */.dz('command', `${(0,input_values/* show */.WU)(requested)} is not a command; expected auto, create, delete or sweep`);
     if (PR_EVENTS.has(event.eventName))
         return event.payload.action === 'closed' ? 'delete' : 'create';
     if (event.eventName === 'schedule')
         return 'sweep';
-    throw new InputError('command', `is auto, but a ${show(event.eventName)} event is neither a pull request event nor a schedule; set \`command\` to create or delete (with \`pr_number\`), or sweep`);
-}
-/** The environment name `github_environment` gives a pull request. */
-function environmentName(template, pr, headRef) {
-    return renderTemplate('github_environment', template, pr, headRef);
+    throw new input_values/* InputError */.dz('command', `is auto, but a ${(0,input_values/* show */.WU)(event.eventName)} event is neither a pull request event nor a schedule; set \`command\` to create or delete (with \`pr_number\`), or sweep`);
 }
 function neonConnection(read) {
-    const apiKey = token(read, 'neon_api_key', '(a Neon API key, e.g. `${{ secrets.NEON_API_KEY }}`; create one under Account settings → API keys in the Neon console)');
-    const projectId = required(read, 'neon_project_id', '(the id of the Neon project, under Settings → General in the Neon console)');
+    const apiKey = (0,input_values/* token */.Sh)(read, 'neon_api_key', '(a Neon API key, e.g. `${{ secrets.NEON_API_KEY }}`; create one under Account settings → API keys in the Neon console)');
+    const projectId = (0,input_values/* required */.mw)(read, 'neon_project_id', '(the id of the Neon project, under Settings → General in the Neon console)');
     if (!/^[a-z0-9-]{1,60}$/.test(projectId)) {
-        throw new InputError('neon_project_id', `${show(projectId)} is not a Neon project id; expected 1-60 lowercase letters, digits and hyphens (Settings → General in the Neon console)`);
+        throw new input_values/* InputError */.dz('neon_project_id', `${(0,input_values/* show */.WU)(projectId)} is not a Neon project id; expected 1-60 lowercase letters, digits and hyphens (Settings → General in the Neon console)`);
     }
-    return { apiKey, projectId, apiUrl: inputs_parseUrl(read, 'neon_api_url', inputs_DEFAULTS.neon_api_url) };
+    return { apiKey, projectId, apiUrl: (0,input_values/* parseUrl */.Dl)(read, 'neon_api_url', DEFAULTS.neon_api_url) };
 }
-/** Targets, their platforms, the mapping and the rest that does not depend on a pull request. */
-function commonSettings(read, event, headRef) {
+/** Targets (each reading its own inputs), the mapping and the rest that does not depend on a pull request's state. */
+function commonSettings(read, event, registry, pr) {
     const prefix = read('env_prefix');
     if (prefix && !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(prefix))
-        throw new InputError('env_prefix', `${show(prefix)} is not a variable-name prefix; expected letters, digits and _, not starting with a digit`);
-    const variables = parseEnvVars(read('env_vars') || inputs_DEFAULTS.env_vars, prefix);
-    const targets = parseTargets(read('targets'));
-    const needsHead = targets.filter((t) => t === 'vercel' || t === 'netlify');
-    if (headRef !== undefined && needsHead.length > 0 && !headRef) {
-        throw new InputError('head_ref', `is empty and the event names no head branch; ${needsHead.map((t) => TARGET_LABELS[t]).join(' and ')} scope values by branch, so set \`head_ref\``);
+        throw new input_values/* InputError */.dz('env_prefix', `${(0,input_values/* show */.WU)(prefix)} is not a variable-name prefix; expected letters, digits and _, not starting with a digit`);
+    const variables = parseEnvVars(read('env_vars') || DEFAULTS.env_vars, prefix);
+    const definitions = parseTargets(read('targets'), registry);
+    const byBranch = definitions.filter((d) => d.scopedByBranch);
+    if (pr && byBranch.length > 0 && !pr.headRef) {
+        throw new input_values/* InputError */.dz('head_ref', `is empty and the event names no head branch; ${byBranch.map((d) => d.label).join(' and ')} scope values by branch, so set \`head_ref\``);
     }
-    const timeoutMs = parseTimeout(read('timeout') || inputs_DEFAULTS.timeout);
-    let vercel;
-    if (targets.includes('vercel')) {
-        const vercelToken = token(read, 'vercel_token', "when `targets` has vercel (a Vercel access token, from the account's Tokens page)");
-        const project = required(read, 'vercel_project', 'when `targets` has vercel (the project id prj_… or its name)');
-        if (!/^[A-Za-z0-9._-]{1,100}$/.test(project))
-            throw new InputError('vercel_project', `${show(project)} is not a Vercel project id or name`);
-        const team = optional(read, 'vercel_team');
-        if (team !== undefined && !/^[A-Za-z0-9_-]{1,100}$/.test(team))
-            throw new InputError('vercel_team', `${show(team)} is not a Vercel team id (team_…) or slug`);
-        vercel = { token: vercelToken, project, team, apiUrl: inputs_parseUrl(read, 'vercel_api_url', inputs_DEFAULTS.vercel_api_url), redeploy: parseBoolean(read, 'vercel_redeploy', false) };
-    }
-    let netlify;
-    if (targets.includes('netlify')) {
-        const netlifyToken = token(read, 'netlify_token', 'when `targets` has netlify (a Netlify personal access token)');
-        const siteId = required(read, 'netlify_site_id', 'when `targets` has netlify (Site configuration → Site ID)');
-        if (!/^[A-Za-z0-9._-]{1,100}$/.test(siteId))
-            throw new InputError('netlify_site_id', `${show(siteId)} is not a Netlify site id`);
-        netlify = { token: netlifyToken, siteId, apiUrl: inputs_parseUrl(read, 'netlify_api_url', inputs_DEFAULTS.netlify_api_url), redeploy: parseBoolean(read, 'netlify_redeploy', false) };
-    }
-    const githubToken = token(read, 'github_token');
-    if (targets.includes('github') && !githubToken)
-        throw new InputError('github_token', 'is required when `targets` has github (a token allowed to manage environments)');
-    const environmentTemplate = perPullRequest('github_environment', read('github_environment') || inputs_DEFAULTS.github_environment);
-    // Checks the template's placeholders whatever the command.
-    renderTemplate('github_environment', environmentTemplate, 1, 'head');
-    if (targets.includes('github')) {
-        const reserved = variables.find((v) => /^GITHUB_/i.test(v.name));
-        if (reserved)
-            throw new InputError('env_vars', `${reserved.name}: GitHub reserves names starting with GITHUB_; rename it or set \`env_prefix\``);
-    }
-    const github = { token: githubToken, apiUrl: event.apiUrl.replace(/\/+$/, ''), environmentTemplate };
+    const timeoutMs = parseTimeout(read('timeout') || DEFAULTS.timeout);
+    const githubToken = (0,input_values/* token */.Sh)(read, 'github_token');
+    const targets = definitions.map((d) => (0,target/* configure */.j)(d, d.readSettings(read, { variables, githubToken, pr })));
+    const github = { token: githubToken, apiUrl: event.apiUrl.replace(/\/+$/, '') };
     // The token defaults to the workflow's; someone who empties it gets no comment rather than an error.
-    const comment = parseBoolean(read, 'comment', true) && Boolean(githubToken);
-    return { repository: event.repository, variables, targets, vercel, netlify, github, comment, timeoutMs };
+    const comment = (0,input_values/* parseBoolean */.yG)(read, 'comment', true) && Boolean(githubToken);
+    return { repository: event.repository, variables, targets, github, comment, timeoutMs };
 }
 /**
  * Whether this run is for a pull request that must be skipped: from a fork (unless
@@ -44068,7 +37824,7 @@ function commonSettings(read, event, headRef) {
 function skipFor(read, event, pullRequest) {
     if (!pullRequest)
         return { fork: false };
-    const forks = choice(read, 'fork_pull_requests', 'a way to treat fork pull requests', ['skip', 'allow'], inputs_DEFAULTS.fork_pull_requests);
+    const forks = (0,input_values/* choice */.Yq)(read, 'fork_pull_requests', 'a way to treat fork pull requests', ['skip', 'allow'], DEFAULTS.fork_pull_requests);
     const headRepo = pullRequest.head?.repo?.full_name;
     const baseRepo = pullRequest.base?.repo?.full_name ?? event.repository;
     const fork = headRepo !== baseRepo;
@@ -44093,12 +37849,12 @@ function pullRequestNumber(read, event, pullRequest) {
     const prInput = read('pr_number');
     if (prInput) {
         if (!/^[1-9][0-9]{0,9}$/.test(prInput) || Number(prInput) > MAX_PR_NUMBER)
-            throw new InputError('pr_number', `${show(prInput)} is not a pull request number; expected a whole number from 1 to ${MAX_PR_NUMBER}`);
+            throw new input_values/* InputError */.dz('pr_number', `${(0,input_values/* show */.WU)(prInput)} is not a pull request number; expected a whole number from 1 to ${MAX_PR_NUMBER}`);
         return Number(prInput);
     }
     const fromEvent = pullRequest?.number ?? (typeof event.payload.number === 'number' ? event.payload.number : undefined);
     if (!fromEvent || !Number.isInteger(fromEvent) || fromEvent <= 0) {
-        throw new InputError('pr_number', `is empty and the ${show(event.eventName)} event carries no pull request number; set \`pr_number\``);
+        throw new input_values/* InputError */.dz('pr_number', `is empty and the ${(0,input_values/* show */.WU)(event.eventName)} event carries no pull request number; set \`pr_number\``);
     }
     return fromEvent;
 }
@@ -44108,80 +37864,296 @@ function headBranch(read, pullRequest) {
     const headRef = headInput || pullRequest?.head?.ref || '';
     const problem = headRef ? branchNameProblem(headRef) : undefined;
     if (problem)
-        throw new InputError(headInput ? 'head_ref' : 'head_ref (from the event)', `${show(headRef)} is not a git branch name: it ${problem}`);
+        throw new input_values/* InputError */.dz(headInput ? 'head_ref' : 'head_ref (from the event)', `${(0,input_values/* show */.WU)(headRef)} is not a git branch name: it ${problem}`);
     return headRef;
 }
 /**
  * Parses every input and the event into settings for the command, or a Skip. `read` returns an
- * input's value (trimmed, '' when unset).
+ * input's value (trimmed, '' when unset); `registry` the targets `targets` may name.
  */
-function parseSettings(read, event) {
+function parseSettings(read, event, registry = TARGETS) {
     const pullRequest = (event.payload.pull_request ?? undefined);
-    const requested = read('command') || inputs_DEFAULTS.command;
+    const requested = read('command') || DEFAULTS.command;
     const command = commandFor(event, requested);
     const { skip, fork } = skipFor(read, event, pullRequest);
     if (skip)
         return skip;
     if (command === 'sweep') {
         const neon = neonConnection(read);
-        const common = commonSettings(read, event, undefined);
+        const common = commonSettings(read, event, registry);
         // The sweep asks GitHub which pull requests are closed: without a token it could tell none.
         if (!common.github.token)
-            throw new InputError('github_token', 'is required for sweep (it reads the state of pull requests); the default `${{ github.token }}` does, with `permissions: pull-requests: read`');
+            throw new input_values/* InputError */.dz('github_token', 'is required for sweep (it reads the state of pull requests); the default `${{ github.token }}` does, with `permissions: pull-requests: read`');
         return { ...common, command, neon };
     }
     const connection = neonConnection(read);
     const prNumber = pullRequestNumber(read, event, pullRequest);
     const headRef = headBranch(read, pullRequest);
-    const pr = { repository: event.repository, number: prNumber, headRef, headSha: pullRequest?.head?.sha };
-    const branchName = renderTemplate('branch_name', perPullRequest('branch_name', read('branch_name') || inputs_DEFAULTS.branch_name), prNumber, headRef);
+    const headRepository = fork ? (pullRequest?.head?.repo?.full_name ?? 'a deleted fork') : undefined;
+    const pr = { repository: event.repository, number: prNumber, headRef, headSha: pullRequest?.head?.sha, ...(headRepository ? { headRepository } : {}) };
+    const branchName = (0,input_values/* renderTemplate */.Xm)('branch_name', (0,input_values/* perPullRequest */.ig)('branch_name', read('branch_name') || DEFAULTS.branch_name), prNumber, headRef);
     if (!branchName.trim())
-        throw new InputError('branch_name', 'renders to an empty name; expected a template such as preview/pr-{pr}');
+        throw new input_values/* InputError */.dz('branch_name', 'renders to an empty name; expected a template such as preview/pr-{pr}');
     if (branchName.length > MAX_BRANCH_NAME)
-        throw new InputError('branch_name', `renders to ${branchName.length} characters; Neon allows at most ${MAX_BRANCH_NAME}`);
-    const branchType = choice(read, 'branch_type', 'a branch type', ['data', 'schema-only'], inputs_DEFAULTS.branch_type);
-    const parentBranch = optional(read, 'parent_branch');
-    if (parentBranch !== undefined && (hasControlCharacters(parentBranch) || parentBranch.length > MAX_BRANCH_NAME)) {
-        throw new InputError('parent_branch', 'must be a Neon branch name or id on one line, at most 256 characters');
+        throw new input_values/* InputError */.dz('branch_name', `renders to ${branchName.length} characters; Neon allows at most ${MAX_BRANCH_NAME}`);
+    const branchType = (0,input_values/* choice */.Yq)(read, 'branch_type', 'a branch type', ['data', 'schema-only'], DEFAULTS.branch_type);
+    const parentBranch = (0,input_values/* optional */.lq)(read, 'parent_branch');
+    if (parentBranch !== undefined && ((0,input_values/* hasControlCharacters */.Kg)(parentBranch) || parentBranch.length > MAX_BRANCH_NAME)) {
+        throw new input_values/* InputError */.dz('parent_branch', 'must be a Neon branch name or id on one line, at most 256 characters');
     }
     const neon = {
         ...connection,
         branchName,
         parentBranch,
-        database: parseName('database', optional(read, 'database'), 'database name'),
-        role: parseName('role', optional(read, 'role'), 'role name'),
+        database: parseName('database', (0,input_values/* optional */.lq)(read, 'database'), 'database name'),
+        role: parseName('role', (0,input_values/* optional */.lq)(read, 'role'), 'role name'),
         branchType,
-        expiresInSeconds: parseExpiresIn(read('expires_in') || inputs_DEFAULTS.expires_in),
-        suspendTimeoutSeconds: parseSuspendTimeout(read('suspend_timeout') || inputs_DEFAULTS.suspend_timeout),
-        previewPassword: choice(read, 'preview_password', 'a password policy', ['rotate', 'inherit'], inputs_DEFAULTS.preview_password),
+        expiresInSeconds: parseExpiresIn(read('expires_in') || DEFAULTS.expires_in),
+        suspendTimeoutSeconds: parseSuspendTimeout(read('suspend_timeout') || DEFAULTS.suspend_timeout),
+        previewPassword: (0,input_values/* choice */.Yq)(read, 'preview_password', 'a password policy', ['rotate', 'inherit'], DEFAULTS.preview_password),
+        resetOnPush: (0,input_values/* parseBoolean */.yG)(read, 'reset_on_push', false),
     };
-    const common = commonSettings(read, event, headRef);
-    if (common.targets.includes('github')) {
-        const environment = environmentName(common.github.environmentTemplate, prNumber, headRef);
-        if (!/^[A-Za-z0-9._/-]{1,255}$/.test(environment))
-            throw new InputError('github_environment', `renders to ${show(environment)}; expected at most 255 letters, digits, . _ - /`);
+    const common = commonSettings(read, event, registry, pr);
+    // A fork's head branch is named in the fork: a value scoped to that name would land on one of ours.
+    const left = fork ? common.targets.filter((t) => t.definition.scopedByBranch) : [];
+    const skippedTargets = left.map(({ definition: d }) => ({ target: d.name, reason: `${d.label} gets no values for a pull request from a fork: they would be scoped to a branch name that belongs to this repository` }));
+    const schemaDiff = (0,input_values/* parseBoolean */.yG)(read, 'schema_diff', true);
+    return { ...common, targets: common.targets.filter((t) => !left.includes(t)), command, pr, neon, skippedTargets, schemaDiff };
+}
+/** The event's payload, from the file the runner names. */
+function eventPayload() {
+    const path = process.env.GITHUB_EVENT_PATH;
+    if (!path)
+        return {};
+    try {
+        return JSON.parse((0,external_node_fs_.readFileSync)(path, 'utf8'));
     }
-    // A fork's head branch is named in the fork: on Vercel and Netlify that name is one of ours.
-    const skippedTargets = fork
-        ? common.targets.filter((t) => BRANCH_SCOPED.includes(t)).map((target) => ({ target, reason: `${TARGET_LABELS[target]} gets no values for a pull request from a fork: they would be scoped to a branch name that belongs to this repository` }))
-        : [];
-    const targets = common.targets.filter((t) => !skippedTargets.some((s) => s.target === t));
-    return { ...common, targets, command, pr, neon, skippedTargets };
+    catch {
+        return {};
+    }
 }
 /** Reads the action's inputs and the event from the runner's environment. */
-function readSettings() {
+function readSettings(registry = TARGETS) {
     const event = {
-        eventName: github_context.eventName,
+        eventName: process.env.GITHUB_EVENT_NAME ?? '',
         repository: process.env.GITHUB_REPOSITORY ?? '',
-        payload: github_context.payload,
+        payload: eventPayload(),
         apiUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
         actor: process.env.GITHUB_ACTOR,
     };
     if (!/^[^/\s]+\/[^/\s]+$/.test(event.repository))
         throw new Error('GITHUB_REPOSITORY is not set: run this action in a GitHub Actions workflow');
-    return parseSettings((name) => (0,core/* getInput */.V4)(name), event);
+    return parseSettings((name) => (0,core/* getInput */.V4)(name), event, registry);
 }
 
+// EXTERNAL MODULE: ./node_modules/@neondatabase/api-client/dist/index.js
+var dist = __nccwpck_require__(3643);
+// EXTERNAL MODULE: ./src/secrets.ts
+var secrets = __nccwpck_require__(7194);
+;// CONCATENATED MODULE: ./src/neon/client.ts
+// Neon's API, one method per request the action makes, each under the run's ApiSession (the one
+// retry policy). What the requests are for is preview.ts's and credentials.ts's.
+
+
+
+
+
+
+/** Branches per page when searching by name. */
+const PAGE_SIZE = 100;
+/** Branches per page when listing all of them (Neon's maximum). */
+const FULL_PAGE_SIZE = 10_000;
+function createNeonApi(apiKey, baseURL, userAgent) {
+    // No client-side timeout: each attempt's time limit comes from the session's AbortSignal. The
+    // fetch adapter, not axios's http one: that one's helpers (follow-redirects, the proxy agent)
+    // print request headers, the API key among them, when DEBUG is set.
+    return (0,dist.createApiClient)({ apiKey, baseURL, headers: { 'User-Agent': userAgent }, adapter: 'fetch' });
+}
+class NeonClient {
+    api;
+    session;
+    projectId;
+    /** Waiting on Neon, at one pace. */
+    operations;
+    constructor(api, session, projectId) {
+        this.api = api;
+        this.session = session;
+        this.projectId = projectId;
+        this.operations = new NeonOperations(api, session, projectId);
+    }
+    /** The branch whose name is exactly `name` (Neon's search matches substrings of names and ids). */
+    async findBranchByName(name) {
+        const found = await this.searchBranches(name, (b) => b.name === name);
+        return found[0];
+    }
+    /** The parent given as a name or an id. */
+    async resolveParent(nameOrId) {
+        const found = await this.searchBranches(nameOrId, (b) => b.id === nameOrId || b.name === nameOrId);
+        const match = found.find((f) => f.branch.id === nameOrId) ?? found[0];
+        if (!match)
+            throw new Error(`Input \`parent_branch\`: no branch named or with id "${nameOrId}" in Neon project ${this.projectId}`);
+        return match;
+    }
+    /** A deleted (still recoverable) branch named exactly `name`, when Neon lists deleted ones. */
+    async findDeletedByName(name) {
+        const found = await this.searchBranches(name, (b) => b.name === name && Boolean(b.recovery), true);
+        return found[0];
+    }
+    /** Every branch of the project with its annotations (all pages). */
+    listBranches() {
+        return this.searchBranches(undefined, () => true);
+    }
+    /** Every branch neon-preview manages for `repository` (all pages). */
+    async listManagedBranches(repository) {
+        return (await this.listBranches()).filter((f) => isManagedFor(f, repository));
+    }
+    /** The project's default branch's id (a root branch's passwords come from it). */
+    async defaultBranchId() {
+        const found = (await this.listBranches()).find((f) => f.branch.default);
+        if (!found)
+            throw new Error(`Neon: project ${this.projectId} lists no default branch`);
+        return found.branch.id;
+    }
+    async searchBranches(search, keep, includeDeleted = false) {
+        const results = [];
+        let cursor;
+        const limit = search === undefined ? FULL_PAGE_SIZE : PAGE_SIZE;
+        for (let page = 0; page < 1000; page++) {
+            const { data } = await this.session.call({ platform: 'Neon', operation: 'list branches' }, (signal) => this.api.listProjectBranches({ projectId: this.projectId, ...(search === undefined ? {} : { search }), ...(includeDeleted ? { include_deleted: true } : {}), limit, cursor }, { signal }));
+            const annotations = (data.annotations ?? {});
+            for (const branch of data.branches) {
+                if (keep(branch))
+                    results.push({ branch, annotations: annotations[branch.id]?.value ?? {} });
+            }
+            cursor = data.pagination?.next;
+            if (!cursor || data.branches.length === 0)
+                return results;
+        }
+        return results;
+    }
+    async getBranch(branchId) {
+        const { data } = await this.session.call({ platform: 'Neon', operation: 'get branch' }, (signal) => this.api.getProjectBranch(this.projectId, branchId, { signal }));
+        return data.branch;
+    }
+    /** Creates a branch with one read-write compute; not retried blindly (its answer may be lost). */
+    async createBranch(init) {
+        const endpoint = { type: 'read_write' };
+        if (init.suspendTimeoutSeconds !== 0)
+            endpoint.suspend_timeout_seconds = init.suspendTimeoutSeconds;
+        const branch = {
+            name: init.name,
+            ...(init.parentId ? { parent_id: init.parentId } : {}),
+            ...(init.schemaOnly ? { init_source: 'schema-only' } : {}),
+            ...(init.expiresAt ? { expires_at: init.expiresAt } : {}),
+        };
+        const { data } = await this.session.call({ platform: 'Neon', operation: 'create branch', idempotent: false }, (signal) => this.api.createProjectBranch(this.projectId, { branch, endpoints: [endpoint], annotation_value: init.annotations }, { signal }));
+        return data;
+    }
+    /** Renews (or removes, with null) the expiry; returns the new expiry. */
+    async setExpiry(branchId, expiresAt) {
+        const { data } = await this.session.call({ platform: 'Neon', operation: 'renew branch expiry' }, (signal) => this.api.updateProjectBranch(this.projectId, branchId, { branch: { expires_at: expiresAt } }, { signal }));
+        await this.operations.waitFor(data.operations);
+        return data.branch.expires_at ?? undefined;
+    }
+    /** Resets the branch to `sourceId`'s current state (its operations are the caller's to wait for). */
+    async restore(branchId, sourceId) {
+        const { data } = await this.session.call({ platform: 'Neon', operation: 'reset branch to its parent', idempotent: false }, (signal) => this.api.restoreProjectBranch(this.projectId, branchId, { source_branch_id: sourceId }, { signal }));
+        return { branch: data.branch, operations: data.operations };
+    }
+    /** Brings a soft-deleted branch back; its operations are the caller's to wait for. */
+    async recover(branchId) {
+        const { data } = await this.session.call({ platform: 'Neon', operation: 'recover deleted branch', idempotent: false }, (signal) => this.api.recoverProjectBranch(this.projectId, branchId, { signal }));
+        return data.operations ?? [];
+    }
+    async branchEndpoints(branchId) {
+        const { data } = await this.session.call({ platform: 'Neon', operation: 'list branch computes' }, (signal) => this.api.listProjectBranchEndpoints(this.projectId, branchId, { signal }));
+        return data.endpoints;
+    }
+    async addReadWriteEndpoint(branchId, suspendTimeoutSeconds) {
+        const endpoint = { branch_id: branchId, type: 'read_write' };
+        if (suspendTimeoutSeconds !== 0)
+            endpoint.suspend_timeout_seconds = suspendTimeoutSeconds;
+        const { data } = await this.session.call({ platform: 'Neon', operation: 'add read-write compute', idempotent: false }, (signal) => this.api.createProjectEndpoint(this.projectId, { endpoint: endpoint }, { signal }));
+        return data;
+    }
+    /** The branch an endpoint belongs to (a URL's host names its endpoint), when Neon knows it. */
+    async endpointOwner(endpointId) {
+        const { data } = await this.session.call({ platform: 'Neon', operation: 'list computes' }, (signal) => this.api.listProjectEndpoints(this.projectId, { signal }));
+        const endpoint = data.endpoints.find((e) => e.id === endpointId);
+        if (!endpoint)
+            return undefined;
+        const branch = await this.session.call({ platform: 'Neon', operation: 'get branch', acceptStatus: [404] }, (signal) => this.api.getProjectBranch(this.projectId, endpoint.branch_id, { signal }));
+        return { id: endpoint.branch_id, name: branch?.data.branch.name ?? endpoint.branch_id };
+    }
+    /**
+     * The role's password on a branch; undefined when the branch has no such role. Rejects with a
+     * 412 ApiError when the project does not store passwords.
+     */
+    async revealPassword(branchId, role) {
+        const response = await this.session.call({ platform: 'Neon', operation: `read the password of role ${role}`, acceptStatus: [404] }, (signal) => this.api.getProjectBranchRolePassword(this.projectId, branchId, role, { signal }));
+        return response?.data.password;
+    }
+    /**
+     * Gives the role on this branch a new password; its operations are the caller's to wait for.
+     * `busy` when Neon refuses it because an operation runs on the branch (423): another run's reset,
+     * perhaps, which the caller looks at before trying again.
+     */
+    async resetPassword(branchId, role) {
+        const response = await this.session.call({ platform: 'Neon', operation: `reset the password of role ${role}`, idempotent: false, acceptStatus: [423] }, (signal) => this.api.resetProjectBranchRolePassword(this.projectId, branchId, role, { signal }));
+        if (!response)
+            return 'busy';
+        core/* info */.pq(`Reset the password of role ${role} on branch ${branchId}`);
+        return response.data.operations;
+    }
+    async listDatabases(branchId) {
+        const { data } = await this.session.call({ platform: 'Neon', operation: 'list databases' }, (signal) => this.api.listProjectBranchDatabases(this.projectId, branchId, { signal }));
+        return data.databases;
+    }
+    /** The schema diff of one database of the branch against another branch (its parent when `baseId` is left out). */
+    async compareSchema(branchId, database, baseId) {
+        const { data } = await this.session.call({ platform: 'Neon', operation: `compare the schema of ${database}` }, (signal) => this.api.getProjectBranchSchemaComparison({ projectId: this.projectId, branchId, db_name: database, ...(baseId ? { base_branch_id: baseId } : {}) }, { signal }));
+        return data.diff ?? '';
+    }
+    /** Direct and pooled URLs from Neon, always for this branch (never the default branch's). */
+    async connectionDetails(branch, database, role) {
+        const fetchUri = async (pooled) => {
+            try {
+                const { data } = await this.session.call({ platform: 'Neon', operation: `get ${pooled ? 'pooled' : 'direct'} connection URL` }, (signal) => this.api.getConnectionUri({ projectId: this.projectId, branch_id: branch.id, database_name: database, role_name: role, pooled }, { signal }));
+                return data.uri;
+            }
+            catch (error) {
+                // Neon's 404 here names the missing role or database; say which inputs choose them.
+                if (error instanceof retry/* ApiError */.hD && error.status === 404) {
+                    throw new retry/* ApiError */.hD(error.platform, error.operation, error.failure, error.attempts, error.outcomeUnknown, `check the inputs \`role\` ("${role}") and \`database\` ("${database}"): the branch must have both`);
+                }
+                throw error;
+            }
+        };
+        const [directUrl, pooledUrl] = await Promise.all([fetchUri(false), fetchUri(true)]);
+        // Masked before anything can print them, in every form.
+        (0,secrets/* registerConnectionUrl */.DT)(directUrl);
+        (0,secrets/* registerConnectionUrl */.DT)(pooledUrl);
+        const direct = new URL(directUrl);
+        const pooled = new URL(pooledUrl);
+        const password = decodeURIComponent(direct.password);
+        return { branchId: branch.id, branchName: branch.name, database, role, password, directUrl, pooledUrl, directHost: direct.hostname, pooledHost: pooled.hostname };
+    }
+    /** Deletes a branch by id and waits for the deletion; 204 and 404 mean it was already gone. */
+    async deleteById(branchId) {
+        const { outcome, operations } = await this.startDelete(branchId);
+        await this.operations.waitFor(operations);
+        return outcome;
+    }
+    /** Sends the deletion of a branch; its operations are the caller's to wait for (`operations.settle`). */
+    async startDelete(branchId) {
+        const response = await this.session.call({ platform: 'Neon', operation: 'delete branch', acceptStatus: [404] }, (signal) => this.api.deleteProjectBranch({ projectId: this.projectId, branchId }, { signal }));
+        const operations = response && typeof response.data === 'object' && response.data ? (response.data.operations ?? []) : [];
+        return { outcome: response && response.status === 200 ? 'deleted' : 'absent', operations };
+    }
+}
+
+// EXTERNAL MODULE: ./src/neon/schema-diff.ts
+var schema_diff = __nccwpck_require__(2841);
 ;// CONCATENATED MODULE: ./src/phases.ts
 // The run's phases: each one's duration is kept for the job summary, in the order the phases
 // started. Phases may overlap (a run starts independent work early); a phase gets its own
@@ -44220,145 +38192,10 @@ class Phases {
     }
 }
 
-;// CONCATENATED MODULE: ./src/http/pages.ts
-// GitHub's paginated lists: every page of a list, following the `Link` header. The first page
-// names the last one (rel="last"), so the pages after it are requested all at once (bounded)
-// instead of one after another: two round trips for any length instead of one per page.
-
-/** The page number of `rel="last"` in a `Link` header, or undefined. */
-function lastPageOf(link) {
-    if (!link)
-        return undefined;
-    for (const part of link.split(',')) {
-        if (!/rel="last"/.test(part))
-            continue;
-        const url = /<([^>]+)>/.exec(part)?.[1];
-        if (!url)
-            return undefined;
-        try {
-            const page = Number(new URL(url).searchParams.get('page'));
-            return Number.isSafeInteger(page) && page > 0 ? page : undefined;
-        }
-        catch {
-            return undefined;
-        }
-    }
-    return undefined;
-}
-function hasNext(page) {
-    return !!page.link && /rel="next"/.test(page.link) && page.items.length > 0;
-}
-/**
- * Every item of a list, in page order: page 1, then pages 2..last at once (at most `concurrency`
- * in flight), then, should the list have grown meanwhile, on by `rel="next"` one page at a time.
- * At most `maxPages` pages. A page that fails fails the whole list.
- */
-async function allPages(fetchPage, options) {
-    const first = await fetchPage(1);
-    const pages = [first];
-    if (!hasNext(first))
-        return first.items;
-    const last = Math.min(options.maxPages, lastPageOf(first.link) ?? 1);
-    if (last >= 2) {
-        const numbers = Array.from({ length: last - 1 }, (_, i) => i + 2);
-        const got = new Map();
-        await eachLimited(numbers, options.concurrency, async (n) => void got.set(n, await fetchPage(n)));
-        for (const n of numbers)
-            pages.push(got.get(n));
-    }
-    for (let n = pages.length + 1; n <= options.maxPages && hasNext(pages[pages.length - 1]); n++)
-        pages.push(await fetchPage(n));
-    return pages.flatMap((p) => p.items);
-}
-
-;// CONCATENATED MODULE: ./src/pulls.ts
-
-
-/** GitHub's largest page. */
-const PER_PAGE = 100;
-/** 100 pages of 100 open pull requests. */
-const MAX_PAGES = 100;
-/** Pages requested at once after the first. */
-const PAGE_CONCURRENCY = 8;
-class PullRequests {
-    octokit;
-    session;
-    owner;
-    repo;
-    readable;
-    constructor(octokit, session, repository) {
-        this.octokit = octokit;
-        this.session = session;
-        [this.owner, this.repo] = repository.split('/');
-    }
-    /**
-     * The state of pull request `number`: `missing` only when GitHub has none in a repository the
-     * token can read (GitHub answers 404 alike for a repository a token cannot see), `unknown` when
-     * GitHub would not say.
-     */
-    async state(number) {
-        try {
-            const { data } = await this.session.call({ platform: 'GitHub', operation: `get pull request #${number}` }, (signal) => this.octokit.rest.pulls.get({ owner: this.owner, repo: this.repo, pull_number: number, request: { signal } }));
-            return { state: data.state === 'open' ? 'open' : 'closed', headRef: data.head.ref };
-        }
-        catch (error) {
-            if (error instanceof ApiError && (error.status === 404 || error.status === 410)) {
-                const readable = await this.repositoryReadable().catch((e) => (e instanceof Error ? e.message : String(e)));
-                if (readable === true)
-                    return { state: 'missing' };
-                const why = readable === false ? `GitHub answers 404 for ${this.owner}/${this.repo} itself: the token in \`github_token\` cannot see the repository (grant it the repository, with Pull requests: read)` : readable;
-                return { state: 'unknown', reason: `${error.message}; ${why}` };
-            }
-            return { state: 'unknown', reason: error instanceof Error ? error.message : String(error) };
-        }
-    }
-    /** Whether the token can read the repository itself (asked once). */
-    repositoryReadable() {
-        this.readable ??= this.session
-            .call({ platform: 'GitHub', operation: `get repository ${this.owner}/${this.repo}`, acceptStatus: [404] }, (signal) => this.octokit.rest.repos.get({ owner: this.owner, repo: this.repo, request: { signal } }))
-            .then((response) => response !== undefined);
-        return this.readable;
-    }
-    /**
-     * Every open pull request of the repository (number → head branch), from the list of open pull
-     * requests: page 1, then the other pages at once. The sweep asks GitHub about a pull request
-     * one by one only when it is not in this list. Undefined when GitHub would not give the whole
-     * list (the sweep then asks about each pull request).
-     */
-    async openPullRequests() {
-        try {
-            const pulls = await allPages(async (page) => {
-                const { data, headers } = await this.session.call({ platform: 'GitHub', operation: page === 1 ? 'list open pull requests' : `list open pull requests (page ${page})` }, (signal) => this.octokit.rest.pulls.list({ owner: this.owner, repo: this.repo, state: 'open', per_page: PER_PAGE, page, request: { signal } }));
-                return { items: data.map((p) => [p.number, p.head.ref]), link: headers.link };
-            }, { maxPages: MAX_PAGES, concurrency: PAGE_CONCURRENCY });
-            return new Map(pulls);
-        }
-        catch {
-            return undefined;
-        }
-    }
-    /**
-     * The pull requests whose head is `branch` in this repository: `open` when any is open,
-     * `closed` (with the newest number) when all are closed, `unknown` when there is none.
-     */
-    async stateOfHead(branch) {
-        try {
-            const { data } = await this.session.call({ platform: 'GitHub', operation: `find pull requests of ${branch}` }, (signal) => this.octokit.rest.pulls.list({ owner: this.owner, repo: this.repo, head: `${this.owner}:${branch}`, state: 'all', per_page: 100, request: { signal } }));
-            if (data.length === 0)
-                return { state: 'unknown', reason: `no pull request has the head branch ${branch}` };
-            if (data.some((p) => p.state === 'open'))
-                return { state: 'open', number: data.find((p) => p.state === 'open').number };
-            return { state: 'closed', number: Math.max(...data.map((p) => p.number)) };
-        }
-        catch (error) {
-            return { state: 'unknown', reason: error instanceof Error ? error.message : String(error) };
-        }
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/report.ts
 // What the run tells the workflow and the person reading it: outputs and the job summary.
 // Built only from names, ids, hosts and links: never a password or a URL that carries one.
+
 
 
 
@@ -44377,7 +38214,7 @@ function setConnectionOutputs(branch, connection) {
     core/* setOutput */.uH('expires_at', branch.expiresAt ?? '');
 }
 function requestsLine(stats) {
-    const used = Object.keys(stats.requests).filter((p) => stats.requests[p] > 0);
+    const used = Object.keys(stats.requests).filter((p) => (stats.requests[p] ?? 0) > 0);
     if (used.length === 0)
         return 'no API requests';
     return used.map((p) => `${p}: ${stats.requests[p]} requests${stats.retries[p] ? ` (${stats.retries[p]} retried)` : ''}`).join(', ');
@@ -44397,23 +38234,44 @@ function targetRows(reports, verb) {
 }
 /** Text shown as it is in HTML, characters that reorder or hide text shown by their code point. */
 function escapeHtml(text) {
-    return visible(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+    return (0,note/* visible */.RK)(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 }
 /** A note in HTML: its words escaped, its values in `<code>`. */
 function noteHtml(n) {
-    return renderNote(n, escapeHtml, (v) => `<code>${escapeHtml(v)}</code>`);
+    return (0,note/* renderNote */.NS)(n, escapeHtml, (v) => `<code>${escapeHtml(v)}</code>`);
 }
-async function writeCreateSummary(projectId, result, stats, timings, seconds) {
+/** A step's summary may hold 1 MiB; the rest of it needs far less than the margin. */
+const SUMMARY_DIFF_BUDGET = 1024 * 1024 - 64 * 1024;
+/** The schema diff per database, each in a collapsed section, within the summary's limit. */
+function schemaHtml(schema) {
+    const title = '<h3>Schema changes against the parent branch</h3>';
+    if (schema.note)
+        return `${title}<p>${escapeHtml(schema.note)}</p>`;
+    const shares = (0,schema_diff/* shareBudget */.FY)(schema.diffs.map((d) => d.diff?.length ?? 0), SUMMARY_DIFF_BUDGET);
+    const sections = schema.diffs.map((d, i) => {
+        const name = `<code>${escapeHtml(d.database)}</code>`;
+        if (d.problem !== undefined)
+            return `<p>${name}: the diff could not be read (${escapeHtml(d.problem)})</p>`;
+        if (!d.diff?.trim())
+            return `<p>${name}: No schema changes</p>`;
+        const { text, cut } = (0,schema_diff/* fitDiff */.DE)(d.diff, shares[i]);
+        const code = (0,note/* visibleLines */.gB)(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+        return `<details><summary>${name}: ${escapeHtml((0,schema_diff/* describeChanges */.DT)(d.diff))}</summary><pre><code>${code}</code></pre>${cut ? '<p>Shortened to fit the job summary.</p>' : ''}</details>`;
+    });
+    return title + sections.join('');
+}
+async function writeCreateSummary(projectId, result, schema, stats, timings, seconds) {
     const { branch, connection } = result;
     const link = consoleUrl(projectId, branch.id);
     await core/* summary */.z
         .addHeading('Neon preview database: ready', 2)
         .addTable([
         [{ data: 'Branch', header: true }, { data: `<a href="${link}">${escapeHtml(branch.name)}</a> (<code>${escapeHtml(branch.id)}</code>)` }],
-        [{ data: 'Parent', header: true }, { data: branch.parentId ? `<code>${branch.parentId}</code>` : '–' }],
+        [{ data: 'Parent', header: true }, { data: branch.parentId ? `<code>${escapeHtml(branch.parentId)}</code>` : '–' }],
         [{ data: 'Created', header: true }, { data: branch.created ? 'yes, by this run' : 'no, reused (expiry renewed)' }],
         [{ data: 'Expires', header: true }, { data: branch.expiresAt ?? 'never' }],
-        [{ data: 'Password', header: true }, { data: escapeHtml(passwordText(result.password)) }],
+        [{ data: 'Password', header: true }, { data: escapeHtml((0,neon_credentials/* passwordText */.BJ)(result.password)) }],
+        ...(branch.lastResetAt ? [[{ data: 'Reset', header: true }, { data: `${escapeHtml(branch.lastResetAt)}, to its parent's state (<code>reset_on_push</code>)` }]] : []),
         [{ data: 'Database / role', header: true }, { data: `<code>${escapeHtml(connection.database)}</code> / <code>${escapeHtml(connection.role)}</code>` }],
         [{ data: 'Direct host', header: true }, { data: `<code>${escapeHtml(connection.directHost)}</code> (migrations)` }],
         [{ data: 'Pooled host', header: true }, { data: `<code>${escapeHtml(connection.pooledHost)}</code> (application)` }],
@@ -44421,6 +38279,7 @@ async function writeCreateSummary(projectId, result, stats, timings, seconds) {
         .addRaw(result.targets.length || result.skipped.length ? '' : 'No targets configured: the URLs are in the step outputs only.\n\n', true)
         .addRaw(result.skipped.map((n) => `<p>${noteHtml(n)}</p>`).join(''), true)
         .addTable(result.targets.length ? [[{ data: 'Target', header: true }, { data: 'Published', header: true }, { data: 'Links', header: true }], ...targetRows(result.targets, 'set')] : [])
+        .addRaw(schema ? schemaHtml(schema) : '', true)
         .addRaw(costLine(stats, timings, seconds), true)
         .write();
 }
@@ -44463,1398 +38322,11 @@ async function writeSweepSummary(result, stats, timings, seconds) {
         .write();
 }
 
-;// CONCATENATED MODULE: ./src/targets/github.ts
-// GitHub: the PR's own environment (named from `github_environment`) holds the branch's values,
-// the secret ones as environment secrets (sealed with the environment's public key), the others as
-// environment variables. A deployment of the head commit to that environment, with a `success`
-// status linking the branch in the Neon console, shows the environment on the PR page. Every call
-// goes through the run's ApiSession (the one retry policy, GitHub's secondary rate limit included).
-//
-// Requests per publish with n secrets, m variables (k of them changed) and s stale names:
-// get environment (+ create it when missing), public key, list secrets, list variables (both
-// skipped for a new environment), n secret writes, k variable writes, s deletes, create deployment,
-// its status, list the environment's deployments, and 2 per earlier deployment (inactive, delete).
-// Per remove with d deployments: delete environment, list deployments, 2 per deployment.
-// Per sweep listing (findManaged) of e environments: ceil(e / 100) list requests, at least 1.
-
-
-
-
-
-
-
-
-/** Calls in flight at once (GitHub's secondary rate limit punishes bursts of writes). */
-const CONCURRENCY = 4;
-/** GitHub's largest page: 30 for environment variables, 100 elsewhere. */
-const VARIABLES_PER_PAGE = 30;
-const github_PER_PAGE = 100;
-const github_MAX_PAGES = 100;
-const DESCRIPTION_MAX = 140;
-/** Times a deployment is marked inactive and deleted before a 422 on its delete is a failure. */
-const RETIRE_ROUNDS = 3;
-const ENVIRONMENT_PERMISSION_HELP = "The token in `github_token` may not manage environments (the workflow's default GITHUB_TOKEN never can). " +
-    'Use a fine-grained personal access token or a GitHub App token with the repository permissions Administration: write and Environments: write ' +
-    '(a classic personal access token needs the repo scope), store it as a secret and pass it: `github_token: ${{ secrets.NEON_PREVIEW_GITHUB_TOKEN }}`';
-const DEPLOYMENT_PERMISSION_HELP = 'The token in `github_token` may not create deployments: a fine-grained token or GitHub App needs Deployments: write, a classic token the repo or repo_deployment scope ' +
-    '(for the default GITHUB_TOKEN, add `deployments: write` to the workflow\'s `permissions`)';
-const BAD_CREDENTIALS_HELP = 'The token in `github_token` is not valid (expired, revoked or mistyped)';
-/** The web host of a GitHub API URL: github.com, `<sub>.ghe.com`, or a GitHub Enterprise Server. */
-function webUrlFor(apiUrl) {
-    const url = new URL(apiUrl);
-    if (url.hostname === 'api.github.com')
-        return 'https://github.com';
-    if (url.hostname.startsWith('api.') && url.hostname.endsWith('.ghe.com'))
-        return `${url.protocol}//${url.hostname.slice(4)}`;
-    return `${url.protocol}//${url.host}`;
-}
-/**
- * libsodium, loaded on first use: only a run that writes a secret needs it, and loading it (with
- * its WebAssembly) costs tens of milliseconds the other runs do not pay.
- */
-let sodiumLoading;
-function loadSodium() {
-    sodiumLoading ??= __nccwpck_require__.e(/* import() */ 768).then(__nccwpck_require__.bind(__nccwpck_require__, 4768)).then(async ({ default: sodium }) => {
-        await sodium.ready;
-        return sodium;
-    });
-    return sodiumLoading;
-}
-/** Seals `value` for GitHub with the environment's public key (libsodium sealed box, base64). */
-async function sealSecret(value, publicKey) {
-    const sodium = await loadSodium();
-    return sodium.to_base64(sodium.crypto_box_seal(sodium.from_string(value), publicKey), sodium.base64_variants.ORIGINAL);
-}
-function truncate(text, max) {
-    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-/** One call under the session's policy; a 401/403/404 that needs the user's action says which. */
-async function callGitHub(session, operation, spec, send) {
-    const { scope, notFound, ...options } = spec;
-    try {
-        return await session.call({ platform: 'GitHub', operation, ...options }, send);
-    }
-    catch (error) {
-        if (!(error instanceof ApiError))
-            throw error;
-        const failure = error.failure;
-        let detail;
-        if (failure.status === 401)
-            detail = BAD_CREDENTIALS_HELP;
-        else if (failure.status === 403 && !isRateLimited403(failure))
-            detail = scope === 'environment' ? ENVIRONMENT_PERMISSION_HELP : DEPLOYMENT_PERMISSION_HELP;
-        else if (failure.status === 404 && notFound)
-            detail = notFound;
-        if (!detail)
-            throw error;
-        throw new ApiError(error.platform, error.operation, failure, error.attempts, error.outcomeUnknown, detail);
-    }
-}
-/**
- * Every page of a list (see `allPages`: page 1, then the rest at once), each request under the
- * session's policy: one request per page.
- */
-async function listAllPages(session, operation, scope, fetchPage, notFound) {
-    return allPages(async (page) => (await callGitHub(session, page === 1 ? operation : `${operation} (page ${page})`, { scope, notFound }, (signal) => fetchPage(page, signal))), { maxPages: github_MAX_PAGES, concurrency: CONCURRENCY });
-}
-function repositoryHelp(owner, repo) {
-    return `GitHub answers 404 when the token in \`github_token\` cannot see ${owner}/${repo}; give it access to this repository`;
-}
-/** Publishes to and removes one named environment (the one `github_environment` gives a PR). */
-class EnvironmentTarget {
-    octokit;
-    session;
-    settings;
-    environment;
-    mappingHasSecrets;
-    name = 'github';
-    label = TARGET_LABELS.github;
-    constructor(octokit, session, settings, environment, 
-    /** The `env_vars` mapping has secrets: the public key is worth reading before the values arrive. */
-    mappingHasSecrets) {
-        this.octokit = octokit;
-        this.session = session;
-        this.settings = settings;
-        this.environment = environment;
-        this.mappingHasSecrets = mappingHasSecrets;
-    }
-    async publish(pr, values, branchRef) {
-        const { owner, repo } = splitRepository(pr.repository);
-        const env = this.environment;
-        const notes = [];
-        // Reads start at once, while the values may still be on their way: the environment and, when
-        // it exists, its public key (when the mapping has secrets) and what it holds. A new
-        // environment holds nothing yet: no need to list it. Nothing is written before the values are there.
-        const lookup = started(this.getEnvironment(owner, repo));
-        const reads = started(lookup.then((existing) => existing
-            ? Promise.all([this.mappingHasSecrets ? started(this.publicKey(owner, repo)) : undefined, this.listValues(owner, repo)])
-            : undefined));
-        const [variables, branch] = await Promise.all([values, branchRef]);
-        const existing = await lookup;
-        const environment = existing ?? (await this.createEnvironment(owner, repo));
-        if (!existing)
-            notes.push(note `Created environment ${env}.`);
-        // The deployment is recorded while the values are written; it gets its success status once they are.
-        const writing = started(this.writeValues(owner, repo, variables, reads));
-        // (`written` is awaited only once the deployment exists: a failed write must not be unhandled meanwhile.)
-        const recording = started(this.recordDeployment(owner, repo, pr, branch, started(writing.then(() => undefined))));
-        const { notes: written, removedNames } = await writing;
-        notes.push(...written, ...(await recording));
-        const web = originOf(environment.html_url) ?? webUrlFor(this.settings.apiUrl);
-        const links = [
-            { label: `Environment ${env} (settings)`, url: `${web}/${owner}/${repo}/settings/environments/${environment.id}/edit` },
-            { label: `Deployments to ${env}`, url: environment.html_url ?? `${web}/${owner}/${repo}/deployments/activity_log?environments_filter=${encodeURIComponent(env)}` },
-        ];
-        return { target: this.name, label: this.label, names: variables.map((v) => v.name), removedNames, links, notes };
-    }
-    async remove(pr, names) {
-        const { owner, repo } = splitRepository(pr.repository);
-        const env = this.environment;
-        // The environment first: a token that may not delete it fails before anything changed.
-        const deleted = await this.call(`delete environment ${env}`, { scope: 'environment', acceptStatus: [404] }, (signal) => this.octokit.rest.repos.deleteAnEnvironment({ owner, repo, environment_name: env, request: { signal } }));
-        const deployments = await this.listDeployments(owner, repo);
-        await eachLimited(deployments, CONCURRENCY, (id) => this.retireDeployment(owner, repo, id));
-        const notes = [deleted ? note `Deleted environment ${env} with its secrets and variables.` : note `Environment ${env} did not exist (already deleted).`];
-        if (deployments.length > 0)
-            notes.push(deployments.length === 1 ? note `Marked 1 deployment inactive and deleted it.` : note `Marked ${deployments.length} deployments inactive and deleted them.`);
-        return { target: this.name, label: this.label, names, links: [], notes };
-    }
-    /**
-     * Writes the values into the (existing) environment: every secret (GitHub never shows them), the
-     * variables whose value changed, and deletes what left the mapping. `reads` has the public key
-     * and what the environment holds, when it existed before this run. Returns notes and the names
-     * removed.
-     */
-    async writeValues(owner, repo, variables, reads) {
-        const secrets = variables.filter((v) => v.secret);
-        const plain = variables.filter((v) => !v.secret);
-        const read = await reads;
-        const [publicKey, current] = await Promise.all([
-            secrets.length === 0 ? undefined : (read?.[0] ?? this.publicKey(owner, repo)),
-            read?.[1] ?? { secrets: [], variables: new Map() },
-        ]);
-        const tasks = [];
-        let key = publicKey;
-        let freshKey;
-        for (const secret of secrets) {
-            tasks.push(async () => {
-                const used = key;
-                try {
-                    await this.putSecret(owner, repo, secret, used);
-                }
-                catch (error) {
-                    // The key was rotated since we read it: read it again (once per run) and seal again.
-                    if (!(error instanceof ApiError) || error.status !== 422)
-                        throw error;
-                    freshKey ??= this.publicKey(owner, repo);
-                    const fresh = await freshKey;
-                    if (fresh.keyId === used.keyId)
-                        throw error;
-                    key = fresh;
-                    await this.putSecret(owner, repo, secret, fresh);
-                }
-            });
-        }
-        let unchanged = 0;
-        for (const variable of plain) {
-            const before = current.variables.get(variable.name.toUpperCase());
-            if (before === variable.value) {
-                unchanged++;
-                continue;
-            }
-            tasks.push(() => this.writeVariable(owner, repo, variable, before !== undefined));
-        }
-        const secretNames = new Set(secrets.map((v) => v.name.toUpperCase()));
-        const plainNames = new Set(plain.map((v) => v.name.toUpperCase()));
-        const mapped = new Set(variables.map((v) => v.name.toUpperCase()));
-        const removedNames = [];
-        for (const name of current.secrets) {
-            if (secretNames.has(name.toUpperCase()))
-                continue;
-            if (!mapped.has(name.toUpperCase()))
-                removedNames.push(name);
-            tasks.push(() => this.deleteSecret(owner, repo, name));
-        }
-        for (const name of current.variables.keys()) {
-            if (plainNames.has(name.toUpperCase()))
-                continue;
-            if (!mapped.has(name.toUpperCase()) && !removedNames.includes(name))
-                removedNames.push(name);
-            tasks.push(() => this.deleteVariable(owner, repo, name));
-        }
-        await eachLimited(tasks, CONCURRENCY, (task) => task());
-        const notes = [];
-        if (unchanged > 0)
-            notes.push(unchanged === 1 ? note `1 variable already had its value.` : note `${unchanged} variables already had their value.`);
-        return { notes, removedNames };
-    }
-    // --- calls ---------------------------------------------------------------------------------
-    call(operation, spec, send) {
-        return callGitHub(this.session, operation, spec, send);
-    }
-    /** A call whose answer is needed: it never resolves empty. */
-    async must(operation, spec, send) {
-        return (await this.call(operation, spec, send));
-    }
-    async getEnvironment(owner, repo) {
-        const response = await this.call(`get environment ${this.environment}`, { scope: 'environment', acceptStatus: [404] }, (signal) => this.octokit.rest.repos.getEnvironment({ owner, repo, environment_name: this.environment, request: { signal } }));
-        return response?.data;
-    }
-    async createEnvironment(owner, repo) {
-        const { data } = await this.must(`create environment ${this.environment}`, { scope: 'environment', notFound: repositoryHelp(owner, repo) }, (signal) => this.octokit.rest.repos.createOrUpdateEnvironment({ owner, repo, environment_name: this.environment, request: { signal } }));
-        return data;
-    }
-    async publicKey(owner, repo) {
-        const { data } = await this.must(`get public key of environment ${this.environment}`, { scope: 'environment' }, (signal) => this.octokit.rest.actions.getEnvironmentPublicKey({ owner, repo, environment_name: this.environment, request: { signal } }));
-        const sodium = await loadSodium();
-        return { keyId: data.key_id, key: sodium.from_base64(data.key, sodium.base64_variants.ORIGINAL) };
-    }
-    async listValues(owner, repo) {
-        const env = this.environment;
-        const [secrets, variables] = await Promise.all([
-            this.listAll(`list secrets of environment ${env}`, 'environment', async (page, signal) => {
-                const { data, headers } = await this.octokit.rest.actions.listEnvironmentSecrets({ owner, repo, environment_name: env, per_page: github_PER_PAGE, page, request: { signal } });
-                return { items: data.secrets.map((s) => s.name), link: headers.link };
-            }),
-            this.listAll(`list variables of environment ${env}`, 'environment', async (page, signal) => {
-                const { data, headers } = await this.octokit.rest.actions.listEnvironmentVariables({ owner, repo, environment_name: env, per_page: VARIABLES_PER_PAGE, page, request: { signal } });
-                return { items: data.variables.map((v) => [v.name, v.value]), link: headers.link };
-            }),
-        ]);
-        return { secrets, variables: new Map(variables) };
-    }
-    listAll(operation, scope, fetchPage) {
-        return listAllPages(this.session, operation, scope, fetchPage);
-    }
-    async putSecret(owner, repo, secret, key) {
-        const encrypted = await sealSecret(secret.value, key.key);
-        await this.call(`set secret ${secret.name} in environment ${this.environment}`, { scope: 'environment' }, (signal) => this.octokit.rest.actions.createOrUpdateEnvironmentSecret({
-            owner,
-            repo,
-            environment_name: this.environment,
-            secret_name: secret.name,
-            encrypted_value: encrypted,
-            key_id: key.keyId,
-            request: { signal },
-        }));
-    }
-    /** Updates (PATCH) or creates (POST) a variable; each falls back to the other when GitHub disagrees. */
-    async writeVariable(owner, repo, variable, exists) {
-        const env = this.environment;
-        const update = () => this.call(`update variable ${variable.name} in environment ${env}`, { scope: 'environment', acceptStatus: [404] }, (signal) => this.octokit.rest.actions.updateEnvironmentVariable({ owner, repo, environment_name: env, name: variable.name, value: variable.value, request: { signal } }));
-        const create = () => this.call(`create variable ${variable.name} in environment ${env}`, { scope: 'environment', acceptStatus: [409] }, (signal) => this.octokit.rest.actions.createEnvironmentVariable({ owner, repo, environment_name: env, name: variable.name, value: variable.value, request: { signal } }));
-        for (let attempt = 0; attempt < 3; attempt++) {
-            // undefined: 404 on update (gone since the listing) or 409 on create (made meanwhile).
-            if ((exists ? await update() : await create()) !== undefined)
-                return;
-            exists = !exists;
-        }
-        throw new Error(`GitHub: variable ${variable.name} in environment ${env} kept changing between existing and missing; run again`);
-    }
-    async deleteSecret(owner, repo, name) {
-        await this.call(`delete secret ${name} from environment ${this.environment}`, { scope: 'environment', acceptStatus: [404] }, (signal) => this.octokit.rest.actions.deleteEnvironmentSecret({ owner, repo, environment_name: this.environment, secret_name: name, request: { signal } }));
-    }
-    async deleteVariable(owner, repo, name) {
-        await this.call(`delete variable ${name} from environment ${this.environment}`, { scope: 'environment', acceptStatus: [404] }, (signal) => this.octokit.rest.actions.deleteEnvironmentVariable({ owner, repo, environment_name: this.environment, name, request: { signal } }));
-    }
-    /**
-     * A deployment of the head commit with a success status linking the Neon branch, set once
-     * `written` says the values are in place; meanwhile every earlier deployment to the environment
-     * is marked inactive and deleted, so exactly one stays (GitHub's auto_inactive skips transient
-     * deployments). Listing after our own deployment exists makes two concurrent runs converge on
-     * the newest. Returns notes.
-     */
-    async recordDeployment(owner, repo, pr, branch, written) {
-        const env = this.environment;
-        const ref = pr.headSha || pr.headRef;
-        if (!ref)
-            return [note `No deployment recorded: the pull request's head commit is unknown (set ${'head_ref'}).`];
-        let response;
-        try {
-            // A repeated create is harmless: the extra deployment is older than ours and retired below.
-            response = await this.must(`create deployment to ${env}`, { scope: 'deployment' }, (signal) => this.octokit.rest.repos.createDeployment({
-                owner,
-                repo,
-                ref,
-                environment: env,
-                transient_environment: true,
-                production_environment: false,
-                auto_merge: false,
-                required_contexts: [],
-                description: truncate(`Neon branch ${branch.name}`, DESCRIPTION_MAX),
-                request: { signal },
-            }));
-        }
-        catch (error) {
-            // The values are in place; a ref GitHub cannot deploy only costs the PR page its link.
-            if (error instanceof ApiError && (error.status === 409 || error.status === 422))
-                return [note `No deployment recorded: ${error.message}`];
-            throw error;
-        }
-        const data = response.data;
-        if (response.status !== 201 || typeof data.id !== 'number')
-            return [note `No deployment recorded: GitHub answered ${response.status} (${data.message ?? 'no deployment'}).`];
-        const id = data.id;
-        const [status, earlier] = await Promise.all([
-            // 404: another run for this PR at the same time (a newer create, or a delete) already retired it.
-            written.then(() => this.call(`set status of deployment ${id}`, { scope: 'deployment', acceptStatus: [404] }, (signal) => this.octokit.rest.repos.createDeploymentStatus({
-                owner,
-                repo,
-                deployment_id: id,
-                state: 'success',
-                environment_url: branch.consoleUrl,
-                description: truncate(`Neon branch ${branch.name}`, DESCRIPTION_MAX),
-                auto_inactive: true,
-                request: { signal },
-            }))),
-            this.listDeployments(owner, repo).then(async (ids) => {
-                const before = ids.filter((other) => other < id);
-                await eachLimited(before, CONCURRENCY, (other) => this.retireDeployment(owner, repo, other));
-                return before;
-            }),
-        ]);
-        const short = /^[0-9a-f]{40}$/.test(ref) ? ref.slice(0, 7) : ref;
-        if (status === undefined)
-            return [note `Deployment ${id} of ${short} to ${env} was retired meanwhile by another run for this pull request (a newer create keeps its own).`];
-        if (earlier.length === 0)
-            return [note `Recorded deployment ${id} of ${short} to ${env}.`];
-        if (earlier.length === 1)
-            return [note `Recorded deployment ${id} of ${short} to ${env}; retired 1 earlier deployment.`];
-        return [note `Recorded deployment ${id} of ${short} to ${env}; retired ${earlier.length} earlier deployments.`];
-    }
-    /** Ids of the environment's deployments, oldest first. */
-    async listDeployments(owner, repo) {
-        const env = this.environment;
-        const ids = await this.listAll(`list deployments to ${env}`, 'deployment', async (page, signal) => {
-            const { data, headers } = await this.octokit.rest.repos.listDeployments({ owner, repo, environment: env, per_page: github_PER_PAGE, page, request: { signal } });
-            return { items: data.map((d) => d.id), link: headers.link };
-        });
-        return [...new Set(ids)].sort((a, b) => a - b);
-    }
-    /**
-     * Marks a deployment inactive, then deletes it (GitHub refuses to delete an active one). When
-     * the run that created it sets its success status in between (two runs for one PR at once),
-     * GitHub refuses the delete with 422: it is marked inactive again and deleted again; that run
-     * sets its status only once, so the second round holds.
-     */
-    async retireDeployment(owner, repo, id) {
-        for (let round = 1;; round++) {
-            const marked = await this.call(`mark deployment ${id} inactive`, { scope: 'deployment', acceptStatus: [404] }, (signal) => this.octokit.rest.repos.createDeploymentStatus({ owner, repo, deployment_id: id, state: 'inactive', request: { signal } }));
-            if (marked === undefined)
-                return;
-            try {
-                await this.call(`delete deployment ${id}`, { scope: 'deployment', acceptStatus: [404] }, (signal) => this.octokit.rest.repos.deleteDeployment({ owner, repo, deployment_id: id, request: { signal } }));
-                return;
-            }
-            catch (error) {
-                if (!(error instanceof ApiError && error.status === 422) || round === RETIRE_ROUNDS)
-                    throw error;
-            }
-        }
-    }
-}
-function splitRepository(repository) {
-    const [owner, repo, ...rest] = repository.split('/');
-    if (!owner || !repo || rest.length > 0)
-        throw new Error(`GitHub: "${repository}" is not an owner/repo repository name`);
-    return { owner, repo };
-}
-function originOf(url) {
-    if (!url)
-        return undefined;
-    try {
-        return new URL(url).origin;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** The github target: each pull request's environment is named from the `github_environment` template. */
-class GitHubTarget {
-    octokit;
-    session;
-    settings;
-    mappingHasSecrets;
-    name = 'github';
-    label = TARGET_LABELS.github;
-    constructor(octokit, session, settings, mappingHasSecrets) {
-        this.octokit = octokit;
-        this.session = session;
-        this.settings = settings;
-        this.mappingHasSecrets = mappingHasSecrets;
-    }
-    /** The environment is named from the template: two pull requests can get one name (case aside). */
-    collides(a, b) {
-        const name = (pr) => {
-            try {
-                return environmentName(this.settings.environmentTemplate, pr.number, pr.headRef).toLowerCase();
-            }
-            catch {
-                return undefined;
-            }
-        };
-        const ours = name(a);
-        return ours !== undefined && ours === name(b);
-    }
-    environmentOf(pr) {
-        return new EnvironmentTarget(this.octokit, this.session, this.settings, environmentName(this.settings.environmentTemplate, pr.number, pr.headRef), this.mappingHasSecrets);
-    }
-    publish(pr, variables, branch) {
-        return this.environmentOf(pr).publish(pr, variables, branch);
-    }
-    remove(pr, names) {
-        return this.environmentOf(pr).remove(pr, names);
-    }
-    /**
-     * Sweep: the repository's environments whose names the `github_environment` template could have
-     * given (see `environmentMatcher`), each with the PR number (and head, when the template has
-     * `{head}`) that renders back to its name, so `remove` deletes exactly that environment. The
-     * name is the only marker: an environment someone made by hand that fits the template counts as
-     * the action's. A template without `{pr}` gives entries with only `headRef` (the sweep asks
-     * GitHub which PR has that head); one with neither placeholder names one environment shared by
-     * every PR, which belongs to no PR: nothing is returned and nothing is requested. A name that
-     * fits the template in more than one way (e.g. `{head}{pr}`: is `fix12` PR 12 or PR 2?) is
-     * returned without PR or head, so the sweep reports it and keeps it.
-     * Requests: one per page of 100 environments.
-     */
-    async findManaged(repository) {
-        const template = this.settings.environmentTemplate;
-        const match = environmentMatcher(template);
-        if (!match)
-            return [];
-        const { owner, repo } = splitRepository(repository);
-        const names = await listAllPages(this.session, 'list environments', 'environment', async (page, signal) => {
-            const { data, headers } = await this.octokit.rest.repos.getAllEnvironments({ owner, repo, per_page: github_PER_PAGE, page, request: { signal } });
-            return { items: (data.environments ?? []).map((e) => e.name), link: headers.link };
-        }, repositoryHelp(owner, repo));
-        const entries = [];
-        // An environment created or deleted between two pages shifts the rest: a name may come twice.
-        const seen = new Set();
-        for (const name of names) {
-            if (seen.has(name.toLowerCase()))
-                continue;
-            seen.add(name.toLowerCase());
-            const found = match(name);
-            if (!found)
-                continue;
-            if (found.ambiguous) {
-                entries.push({ description: `environment ${name} (fits \`github_environment\` ${template} in more than one way, so its pull request is unknown)` });
-                continue;
-            }
-            const entry = { description: `environment ${name}` };
-            if (found.pr !== undefined)
-                entry.pr = found.pr;
-            if (found.headRef !== undefined)
-                entry.headRef = found.headRef;
-            entries.push(entry);
-        }
-        return entries;
-    }
-}
-/** `text` as a regular expression that matches exactly it. */
-function escapeRegExp(text) {
-    return text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
-}
-/**
- * `template` (`github_environment`) as an anchored, case-insensitive pattern (GitHub's environment
- * names are case-insensitive): `{pr}` a positive integer without leading zeros, `{head}` one or more
- * of the characters a sanitised head keeps (`sanitizeHead`); a placeholder used twice must repeat
- * the same text. `lazy` makes the placeholders match as little as they can instead of as much.
- */
-function templatePattern(template, lazy) {
-    const seen = new Set();
-    const more = lazy ? '?' : '';
-    const source = template
-        .split(/(\{pr\}|\{head\})/)
-        .map((part) => {
-        if (part !== '{pr}' && part !== '{head}')
-            return escapeRegExp(part);
-        const name = part === '{pr}' ? 'pr' : 'head';
-        if (seen.has(name))
-            return `\\k<${name}>`;
-        seen.add(name);
-        return name === 'pr' ? `(?<pr>[1-9][0-9]*${more})` : `(?<head>[A-Za-z0-9._/-]+${more})`;
-    })
-        .join('');
-    // No `u` flag: with it, `[A-Za-z]` would also match the Kelvin sign and the long s, which
-    // case-fold to k and s but which sanitizeHead replaces.
-    return new RegExp(`^${source}$`, 'i');
-}
-/**
- * A function telling whether an environment name is one `template` gives some pull request, and
- * which; undefined when the template has neither `{pr}` nor `{head}` (it names no pull request).
- *
- * A match is kept only when rendering its values with the template (`environmentName`) gives the
- * name back (case aside), so that `remove` for that PR deletes exactly this environment. The
- * pattern is built so this always holds: `{pr}` takes no leading zeros and `{head}` only
- * characters that `sanitizeHead` leaves alone, so sanitising the matched head changes nothing.
- * What sanitising cannot give back is the PR's real head branch when it had other characters
- * (`feat/a b` is named `feat/a-b`): `headRef` is then not the branch name, and a sweep that looks
- * the PR up by head (a template without `{pr}`) finds no PR, or one whose head really is `feat/a-b`.
- *
- * Ambiguity: of all the ways a name can be read, the greedy pattern gives the one whose captured
- * placeholders are longest (the first one first, then the second), the lazy pattern the shortest;
- * every reading sorts between those two (later uses of a placeholder repeat its first), so when
- * they agree the name has exactly one reading.
- */
-function environmentMatcher(template) {
-    const hasPr = template.includes('{pr}');
-    const hasHead = template.includes('{head}');
-    if (!hasPr && !hasHead)
-        return undefined;
-    const greedy = templatePattern(template, false);
-    const lazy = templatePattern(template, true);
-    return (name) => {
-        const longest = greedy.exec(name)?.groups;
-        if (!longest)
-            return undefined;
-        const shortest = lazy.exec(name)?.groups ?? {};
-        if (longest.pr !== shortest.pr || longest.head !== shortest.head)
-            return { ambiguous: true };
-        const pr = hasPr ? Number(longest.pr) : undefined;
-        // More digits than a safe integer holds do not render back (and are no pull request).
-        if (pr !== undefined && !Number.isSafeInteger(pr))
-            return undefined;
-        const headRef = hasHead ? longest.head : undefined;
-        const rendered = environmentName(template, pr ?? 0, headRef ?? '');
-        if (!new RegExp(`^${escapeRegExp(rendered)}$`, 'i').test(name))
-            return undefined;
-        return { ...(pr !== undefined && { pr }), ...(headRef !== undefined && { headRef }) };
-    };
-}
-function createGitHubTarget(settings, session) {
-    const octokit = createOctokit(settings.github.token, settings.github.apiUrl);
-    return new GitHubTarget(octokit, session, settings.github, settings.variables.some((v) => isSecretSource(v.source)));
-}
-
-;// CONCATENATED MODULE: ./src/targets/netlify.ts
-// Netlify: the PR's values as `branch` context values (context_parameter = the PR's head branch)
-// of the site's environment variables, which other PRs and other contexts share key by key.
-// The sweep finds them the same way (branch values of the mapping's keys, by branch name) and
-// removes them with `remove`, which needs only the head branch.
-//
-// Where `@netlify/api` is used, and where not:
-// - Every request is sent with the global `fetch` inside `session.call`, never through the
-//   client's methods. Those methods run their own retry loop (429, ETIMEDOUT, ECONNRESET; up to
-//   5 repeats, sleeping until X-RateLimit-Reset or 5 s) that cannot be switched off. It would run
-//   under the project's one policy: its sleeps ignore the attempt's AbortSignal and the run's
-//   deadline, its repeats are invisible to the request counts and the log, and it repeats a
-//   create blindly after a reset. And a 429 that got through would reach the policy without its
-//   reset header: the client's HTTPError keeps `status` and the body, never the response headers.
-//   The client also throws on an empty 204 answered with a JSON content type.
-// - What the client does get right is the operation table it builds from Netlify's own
-//   description (`methods`: operationId → method, path, path and query parameters). Requests are
-//   built from it by operationId, so paths and parameter names come from Netlify's description
-//   and an operation that is not in it fails loudly. `getSiteEnvVars` is never used: its path in
-//   the description already holds `/api/v1` (the client requests /api/v1/api/v1/...); the site's
-//   variables come from `getEnvVars` with `site_id`.
-//
-// Values are written one key at a time and never with `PUT` (updateEnvVar) or a delete of a key
-// that still holds other values: both would wipe other PRs' values and the site's own.
-
-
-
-
-
-const netlify_USER_AGENT = 'neon-preview-action';
-/**
- * Per-key requests in flight at once: the default mapping's 7 keys in one round trip. Netlify
- * limits requests per minute (500), not how many are in flight; a run stays far below it.
- */
-const netlify_CONCURRENCY = 8;
-/** Requests in flight at once for the whole sweep. */
-const SWEEP_CONCURRENCY = 16;
-/** Scopes of a secret variable: every scope but post-processing, which Netlify refuses for secrets. */
-const SECRET_SCOPES = ['builds', 'functions', 'runtime'];
-const APP_URL = 'https://app.netlify.com';
-/**
- * The operation table, by operationId. `@netlify/api` (with the client it also holds) is loaded on
- * the first request: a run without the Netlify target, and the start of one with it, do not pay for it.
- */
-let operations;
-function operationTable() {
-    operations ??= __nccwpck_require__.e(/* import() */ 393).then(__nccwpck_require__.bind(__nccwpck_require__, 6393)).then(({ methods }) => new Map(methods.map((op) => [op.operationId, op])));
-    return operations;
-}
-class NetlifyRest {
-    apiUrl;
-    token;
-    session;
-    constructor(apiUrl, token, session) {
-        this.apiUrl = apiUrl;
-        this.token = token;
-        this.session = session;
-    }
-    url(op, operationId, params) {
-        if (!op)
-            throw new Error(`Netlify: operation ${operationId} is not in @netlify/api's description`);
-        const path = op.path.replace(/\{(\w+)\}/g, (_m, name) => {
-            const value = params[name];
-            if (value === undefined)
-                throw new Error(`Netlify: ${operationId} needs ${name}`);
-            return encodeURIComponent(value);
-        });
-        const query = new URLSearchParams();
-        for (const name of Object.keys(op.parameters.query ?? {})) {
-            const value = params[name];
-            if (value !== undefined)
-                query.set(name, value);
-        }
-        const search = query.toString();
-        return `${this.apiUrl}${path}${search ? `?${search}` : ''}`;
-    }
-    async request(operationId, params, options) {
-        const op = (await operationTable()).get(operationId);
-        const url = this.url(op, operationId, params);
-        const method = (op?.verb ?? 'get').toUpperCase();
-        const headers = { authorization: `Bearer ${this.token}`, accept: 'application/json', 'user-agent': netlify_USER_AGENT };
-        if (options.body !== undefined)
-            headers['content-type'] = 'application/json';
-        return this.session.call({ platform: 'Netlify', operation: options.operation, idempotent: options.idempotent, acceptStatus: options.acceptStatus }, async (signal) => {
-            const response = await fetch(url, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body), signal });
-            const text = await response.text();
-            const body = netlify_parseBody(text, response.headers.get('content-type'));
-            if (!response.ok)
-                throw new HttpStatusError(response.status, response.headers, body);
-            return { status: response.status, body: body };
-        });
-    }
-}
-function netlify_parseBody(text, contentType) {
-    if (!text)
-        return undefined;
-    if (contentType?.includes('json')) {
-        try {
-            return JSON.parse(text);
-        }
-        catch {
-            return text;
-        }
-    }
-    return text;
-}
-// ---------------------------------------------------------------------------------------------
-// Ownership
-/** A value of this PR: the `branch` context for the PR's head branch. */
-function isOwnValue(value, headRef) {
-    return value.context === 'branch' && value.context_parameter === headRef;
-}
-function ownValues(envVar, headRef) {
-    return (envVar.values ?? []).filter((v) => isOwnValue(v, headRef));
-}
-/**
- * Strings that only a value made from the PR's Neon branch contains: the branch id and the
- * hosts of its computes (pooled and direct form of every host the current values name).
- */
-function neonBranchMarks(variables, branch) {
-    const marks = new Set();
-    if (branch.id)
-        marks.add(branch.id);
-    for (const variable of variables) {
-        const host = hostOf(variable.value);
-        if (!host)
-            continue;
-        const [label, ...rest] = host.split('.');
-        const base = (label ?? '').replace(/-pooler$/, '');
-        if (!base || rest.length === 0)
-            continue;
-        marks.add([base, ...rest].join('.'));
-        marks.add([`${base}-pooler`, ...rest].join('.'));
-    }
-    return [...marks];
-}
-/** The host of a postgres URL, or the value itself when it is a host name. */
-function hostOf(value) {
-    if (/^postgres(ql)?:\/\//i.test(value)) {
-        try {
-            return new URL(value).hostname.toLowerCase() || undefined;
-        }
-        catch {
-            return undefined;
-        }
-    }
-    return /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(value) ? value.toLowerCase() : undefined;
-}
-/** True when a readable value was evidently made from the PR's Neon branch. */
-function carriesMark(value, marks) {
-    const text = value.value?.toLowerCase();
-    return !!text && marks.some((mark) => text.includes(mark.toLowerCase()));
-}
-// ---------------------------------------------------------------------------------------------
-/** Statuses a create may be refused with because the key exists (Netlify documents none). */
-const KEY_MAY_EXIST = new Set([400, 409, 422]);
-class NetlifyTarget {
-    settings;
-    name = 'netlify';
-    label = 'Netlify';
-    rest;
-    site;
-    /** The last `findManaged`: the account and the listed variables of the mapping's keys. */
-    found;
-    constructor(settings, session) {
-        this.settings = settings;
-        this.rest = new NetlifyRest(settings.apiUrl, settings.token, session);
-    }
-    /** Netlify's values name no pull request: two from one head branch share them. */
-    collides(a, b) {
-        return a.headRef !== '' && a.headRef === b.headRef;
-    }
-    async publish(pr, values, branchRef, ready) {
-        const head = requireHead(pr);
-        // The site and its variables are read at once, while the values may still be on their way.
-        const reading = started(this.getSite().then(async (site) => {
-            const account = accountOf(site);
-            return { site, account, existing: await this.listVariables(account) };
-        }));
-        const [variables, branch] = await Promise.all([values, branchRef]);
-        const { site, account, existing } = await reading;
-        const byKey = new Map(existing.map((v) => [v.key, v]));
-        const notes = [];
-        let unchanged = 0;
-        await eachLimited(variables, netlify_CONCURRENCY, async (variable) => {
-            const current = byKey.get(variable.name);
-            if (current && !current.is_secret && !variable.secret && ownValues(current, head).some((v) => v.value === variable.value)) {
-                unchanged++;
-                return;
-            }
-            if (current && variable.secret && !current.is_secret) {
-                notes.push(note `${variable.name} exists on the site as a plain (not secret) variable, so its value for branch ${head} is readable in the Netlify UI and API; mark the variable secret in Netlify to hide it (the action never rewrites a whole variable).`);
-            }
-            await this.writeValue(account, variable, head, current !== undefined);
-        });
-        core/* info */.pq(`Netlify: set ${variables.length - unchanged} value(s) for branch ${head}${unchanged ? `, ${unchanged} already up to date` : ''}`);
-        if (unchanged > 0)
-            notes.push(note `${unchanged} value(s) were already up to date.`);
-        // This PR's values of keys that left the mapping: removed only when provably the action's.
-        const wanted = new Set(variables.map((v) => v.name));
-        const marks = neonBranchMarks(variables, branch);
-        const dropped = [];
-        const kept = [];
-        for (const envVar of existing) {
-            if (wanted.has(envVar.key))
-                continue;
-            const mine = ownValues(envVar, head);
-            if (mine.length === 0)
-                continue;
-            if (mine.every((v) => carriesMark(v, marks)))
-                dropped.push(envVar);
-            else
-                kept.push(envVar.key);
-        }
-        const removedNames = [];
-        const emptied = [];
-        await eachLimited(dropped, netlify_CONCURRENCY, async (envVar) => {
-            const outcome = await this.removeOwnValues(account, envVar, head);
-            if (outcome !== 'absent')
-                removedNames.push(envVar.key);
-            if (outcome === 'key-deleted')
-                emptied.push(envVar.key);
-        });
-        if (kept.length > 0) {
-            notes.push(note `Left the values for branch ${head} of ${kept.sort().join(', ')}: not in ${'env_vars'}, and secret or not naming this PR's Neon branch, so the action cannot tell whether it set them. Delete them in Netlify if it did.`);
-        }
-        if (emptied.length > 0)
-            notes.push(note `Deleted ${emptied.sort().join(', ')}: no other value was left in them.`);
-        const links = [{ label: 'Netlify environment variables', url: envSettingsUrl(site) }];
-        if (this.settings.redeploy) {
-            // The build will connect to the branch: not before its operations have ended.
-            await ready;
-            await this.startBuild(site, head, links, notes);
-        }
-        else
-            notes.push(note `Netlify applies these values to builds of branch ${head} (branch deploys); they reach a build started after this run.`);
-        return { target: 'netlify', label: this.label, names: variables.map((v) => v.name), removedNames: removedNames.sort(), links, notes };
-    }
-    async remove(pr, names) {
-        const head = requireHead(pr);
-        const site = await this.getSite();
-        const account = accountOf(site);
-        const existing = await this.listVariables(account);
-        const byKey = new Map(existing.map((v) => [v.key, v]));
-        const removed = [];
-        const emptied = [];
-        const absent = [];
-        const targets = names.filter((name) => {
-            const envVar = byKey.get(name);
-            const has = envVar !== undefined && ownValues(envVar, head).length > 0;
-            if (!has)
-                absent.push(name);
-            return has;
-        });
-        await eachLimited(targets, netlify_CONCURRENCY, async (name) => {
-            const outcome = await this.removeOwnValues(account, byKey.get(name), head);
-            if (outcome === 'absent')
-                absent.push(name);
-            else
-                removed.push(name);
-            if (outcome === 'key-deleted')
-                emptied.push(name);
-        });
-        core/* info */.pq(`Netlify: removed ${removed.length} value(s) for branch ${head}`);
-        const notes = [];
-        if (emptied.length > 0)
-            notes.push(note `Deleted ${emptied.sort().join(', ')}: no other value was left in them.`);
-        if (absent.length > 0)
-            notes.push(note `No value for branch ${head} in ${absent.sort().join(', ')} (already removed).`);
-        return { target: 'netlify', label: this.label, names: removed.sort(), links: [{ label: 'Netlify environment variables', url: envSettingsUrl(site) }], notes };
-    }
-    /**
-     * Sweep: the `branch` context values of the mapping's keys, one entry per branch (Netlify values
-     * name no pull request, so `pr` stays unset and the sweep ties each branch to its PRs). The
-     * description lists the keys, e.g. "DATABASE_URL, PGHOST on feature/x". Values of other
-     * contexts (production, deploy-preview, all, ...) and keys outside `names` are never listed;
-     * nor is a branch value without a branch name, which `remove` could not address. One list of
-     * the site's variables (after the site lookup, when this target has not made it yet).
-     * `repository` is not used: the site is the one configured for this repository's workflow.
-     */
-    async findManaged(_repository, names) {
-        const site = await this.getSite();
-        const wanted = new Set(names);
-        const keysByBranch = new Map();
-        const account = accountOf(site);
-        const listed = (await this.listVariables(account)).filter((v) => wanted.has(v.key));
-        this.found = { account, variables: listed };
-        for (const envVar of listed) {
-            for (const value of envVar.values ?? []) {
-                const head = value.context === 'branch' ? value.context_parameter : undefined;
-                if (!head)
-                    continue;
-                const keys = keysByBranch.get(head) ?? keysByBranch.set(head, new Set()).get(head);
-                keys.add(envVar.key);
-            }
-        }
-        const entries = [...keysByBranch]
-            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-            .map(([head, keys]) => ({ headRef: head, description: `${[...keys].sort().join(', ')} on ${head}` }));
-        core/* info */.pq(`Netlify: ${entries.length} branch(es) hold values of the mapping's keys`);
-        return entries;
-    }
-    /**
-     * Sweep: the branch values the last `findManaged` listed for each group's head branches, each
-     * deleted by its id (Netlify has no batch delete; at most SWEEP_CONCURRENCY requests in flight
-     * for the whole sweep), from that listing: no new list per pull request. A key whose listed
-     * values all belonged to the swept branches is deleted once they are gone, as `remove` does
-     * (after a fresh read shows it empty), by the last group that held a value in it.
-     */
-    removeManaged(groups) {
-        const found = this.found;
-        if (!found)
-            return groups.map(() => Promise.resolve());
-        const { account, variables } = found;
-        const limit = pLimit(SWEEP_CONCURRENCY);
-        const headsOf = (g) => new Set(g.entries.flatMap((e) => (e.headRef === undefined ? [] : [e.headRef])));
-        const swept = new Set(groups.flatMap((g) => [...headsOf(g)]));
-        /** Per group, per key: its values' deletions. */
-        const deletions = groups.map((g) => {
-            const heads = headsOf(g);
-            const byKey = new Map();
-            for (const envVar of variables) {
-                const mine = (envVar.values ?? []).filter((v) => v.id && v.context === 'branch' && v.context_parameter !== undefined && heads.has(v.context_parameter));
-                if (mine.length === 0)
-                    continue;
-                const params = { account_id: account, key: envVar.key, site_id: this.settings.siteId };
-                byKey.set(envVar.key, started(Promise.all(mine.map((v) => limit(() => this.rest.request('deleteEnvVarValue', { ...params, id: v.id }, { operation: `delete ${envVar.key} value for branch ${v.context_parameter ?? ''}`, acceptStatus: [404] }))))));
-            }
-            return byKey;
-        });
-        const cleanups = groups.map(() => []);
-        for (const envVar of variables) {
-            const values = envVar.values ?? [];
-            const onlySwept = values.length > 0 && values.every((v) => v.context === 'branch' && v.context_parameter !== undefined && swept.has(v.context_parameter));
-            if (!onlySwept)
-                continue;
-            const holders = deletions.flatMap((byKey, i) => (byKey.has(envVar.key) ? [i] : []));
-            const last = holders[holders.length - 1];
-            if (last === undefined)
-                continue;
-            const params = { account_id: account, key: envVar.key, site_id: this.settings.siteId };
-            cleanups[last].push(started((async () => {
-                await Promise.all(holders.map((i) => deletions[i].get(envVar.key)));
-                const fresh = (await limit(() => this.rest.request('getEnvVar', params, { operation: `get ${envVar.key}`, acceptStatus: [404] })))?.body;
-                if (fresh && (fresh.values ?? []).length === 0)
-                    await limit(() => this.rest.request('deleteEnvVar', params, { operation: `delete ${envVar.key}`, acceptStatus: [404] }));
-            })()));
-        }
-        return groups.map((_, i) => started(Promise.all([...deletions[i].values(), ...cleanups[i]]).then(() => undefined)));
-    }
-    getSite() {
-        this.site ??= this.rest
-            .request('getSite', { site_id: this.settings.siteId }, { operation: `get site ${this.settings.siteId}` })
-            .then((answer) => {
-            const site = answer?.body;
-            if (!site || typeof site !== 'object')
-                throw new Error(`Netlify: get site ${this.settings.siteId} returned no site`);
-            return site;
-        });
-        this.site.catch(() => (this.site = undefined));
-        return this.site;
-    }
-    async listVariables(account) {
-        const answer = await this.rest.request('getEnvVars', { account_id: account, site_id: this.settings.siteId }, { operation: 'list site environment variables' });
-        const list = answer?.body;
-        if (!Array.isArray(list))
-            throw new Error('Netlify: list site environment variables returned no list');
-        return list.filter((v) => v && typeof v.key === 'string');
-    }
-    /** Sets the PR's value of one key: PATCH on an existing key, create when it is missing. */
-    async writeValue(account, variable, head, keyExists) {
-        const value = { context: 'branch', context_parameter: head, value: variable.value };
-        const patch = () => this.rest.request('setEnvVarValue', { account_id: account, key: variable.name, site_id: this.settings.siteId }, { operation: `set ${variable.name} for branch ${head}`, body: value, acceptStatus: [404] });
-        // A key seen in the list may have been deleted since (its last other PR closed): then create it.
-        if (keyExists && (await patch()))
-            return;
-        for (let attempt = 1;; attempt++) {
-            const envVar = { key: variable.name, values: [value] };
-            if (variable.secret)
-                Object.assign(envVar, { is_secret: true, scopes: SECRET_SCOPES });
-            try {
-                await this.rest.request('createEnvVars', { account_id: account, site_id: this.settings.siteId }, { operation: `create ${variable.name}`, body: [envVar], idempotent: false });
-                return;
-            }
-            catch (error) {
-                if (!(error instanceof ApiError) || !(error.outcomeUnknown || (error.status !== undefined && KEY_MAY_EXIST.has(error.status))))
-                    throw error;
-                // Another run created the key first (or this create landed although its answer was lost):
-                // set the value on it. A key that still does not exist means the create was refused.
-                if (await patch())
-                    return;
-                if (!error.outcomeUnknown || attempt >= 3)
-                    throw error;
-            }
-        }
-    }
-    /**
-     * Removes this PR's values of one key, each by its id (all at once). When the list showed no
-     * other value in the key, the key is read again and deleted only if no value is left in it: a
-     * value another run added meanwhile keeps its key.
-     */
-    async removeOwnValues(account, listed, head) {
-        const key = listed.key;
-        const params = { account_id: account, key, site_id: this.settings.siteId };
-        const mine = ownValues(listed, head).filter((v) => v.id);
-        const answers = await Promise.all(mine.map((value) => this.rest.request('deleteEnvVarValue', { ...params, id: value.id }, { operation: `delete ${key} value for branch ${head}`, acceptStatus: [404] })));
-        const deleted = answers.filter(Boolean).length;
-        let keyDeleted = false;
-        if ((listed.values ?? []).every((v) => isOwnValue(v, head))) {
-            const fresh = (await this.rest.request('getEnvVar', params, { operation: `get ${key}`, acceptStatus: [404] }))?.body;
-            if (fresh && (fresh.values ?? []).length === 0) {
-                keyDeleted = Boolean(await this.rest.request('deleteEnvVar', params, { operation: `delete ${key}`, acceptStatus: [404] }));
-            }
-        }
-        if (deleted === 0)
-            return 'absent';
-        return keyDeleted ? 'key-deleted' : 'values-deleted';
-    }
-    /** Starts a build of the head branch, which Netlify runs as a branch deploy. */
-    async startBuild(site, head, links, notes) {
-        let build;
-        try {
-            build = (await this.rest.request('createSiteBuild', { site_id: site.id ?? this.settings.siteId, branch: head }, { operation: `start a build of branch ${head}`, idempotent: false }))?.body;
-        }
-        catch (error) {
-            const message = error instanceof Error ? error.message : String(error);
-            throw new Error(`${message}. The variables were published; start a build of branch ${head} in Netlify (or re-run) so a deploy picks them up.`);
-        }
-        const deployId = build?.deploy_id;
-        if (!deployId) {
-            notes.push(build?.id ? note `Started a Netlify build of branch ${head} (build ${build.id}).` : note `Started a Netlify build of branch ${head}.`);
-            return;
-        }
-        const deploy = (await this.rest.request('getDeploy', { deploy_id: deployId }, { operation: `get deploy ${deployId}`, acceptStatus: [404] }))?.body;
-        if (deploy?.admin_url)
-            links.push({ label: `Netlify deploy ${deployId}`, url: deploy.admin_url });
-        if (deploy?.deploy_ssl_url)
-            links.push({ label: `Branch deploy of ${head}`, url: deploy.deploy_ssl_url });
-        notes.push(note `Started a Netlify build of branch ${head} (deploy ${deployId}); it runs as a branch deploy with the new values.`);
-    }
-}
-function requireHead(pr) {
-    if (!pr.headRef)
-        throw new Error("Netlify: the PR's head branch is unknown, and Netlify scopes the values by branch; set `head_ref`");
-    return pr.headRef;
-}
-function accountOf(site) {
-    const account = site.account_id || site.account_slug;
-    if (!account)
-        throw new Error(`Netlify: site ${site.id} has no account_id or account_slug`);
-    return account;
-}
-function envSettingsUrl(site) {
-    const admin = site.admin_url && /^https:\/\//.test(site.admin_url) ? site.admin_url.replace(/\/+$/, '') : `${APP_URL}/sites/${encodeURIComponent(site.name ?? site.id)}`;
-    return `${admin}/configuration/env`;
-}
-function createNetlifyTarget(settings, session) {
-    if (!settings.netlify)
-        throw new Error('Netlify: `targets` has netlify but there are no Netlify settings');
-    return new NetlifyTarget(settings.netlify, session);
-}
-
-;// CONCATENATED MODULE: ./src/targets/vercel.ts
-// Vercel: the PR's values as preview variables scoped to its head branch (`gitBranch`), each
-// marked with the PR in its comment, so remove (and a later publish) finds exactly this PR's
-// values. Optionally redeploys the branch's newest preview so it builds with them.
-//
-// Requests: publish = list + upsert (+ one batch delete when values left the mapping)
-// (+ list deployments + redeploy with `vercel_redeploy`); remove = list (+ one batch delete);
-// findManaged (sweep) = 1 list of the whole project.
-// Every call goes through the run's ApiSession (the one retry policy); the SDK never retries.
-
-
-
-
-/** The comment that marks a value as this PR's: `neon-preview <owner/repo>#<n>`. */
-function ownershipComment(pr) {
-    return `neon-preview ${pr.repository}#${pr.number}`;
-}
-/**
- * The PR number a value's comment marks it with for `repository`, or undefined when the comment is
- * not exactly `neon-preview <repository>#<n>` with `n` a positive integer (another repository's
- * marker, a hand-written comment, none).
- */
-function markedPullRequest(comment, repository) {
-    const prefix = `neon-preview ${repository}#`;
-    if (comment === undefined || !comment.startsWith(prefix))
-        return undefined;
-    const digits = comment.slice(prefix.length);
-    if (!/^[1-9][0-9]*$/.test(digits))
-        return undefined;
-    const n = Number(digits);
-    return Number.isSafeInteger(n) ? n : undefined;
-}
-/**
- * Vercel's 400 for concurrent variable writes to one project ("an env update is already
- * happening"): refused, so safe to send again. The API description names no error code for it,
- * so the message is matched.
- */
-function isEnvUpdateConflict(failure) {
-    return failure.status === 400 && /already happening|ongoing (env )?update/i.test(failure.message);
-}
-/** The most ids one batch delete takes. */
-const BATCH_LIMIT = 1000;
-/** Deployments looked at when searching the branch's newest preview. */
-const DEPLOYMENT_LOOKUP_LIMIT = 10;
-function hasPreview(target) {
-    return Array.isArray(target) ? target.includes('preview') : target === 'preview';
-}
-function unique(names) {
-    return [...new Set(names)].sort();
-}
-class VercelTarget {
-    settings;
-    session;
-    name = 'vercel';
-    label = 'Vercel';
-    /** The SDK and its client, loaded on the first call (see vercel-sdk.ts). */
-    sdk;
-    /** `teamId` or `slug`, sent with every call for a team project. */
-    scope;
-    /** The last `findManaged`: value ids by `<pr>\0<branch>`. */
-    found;
-    constructor(settings, session) {
-        this.settings = settings;
-        this.session = session;
-        const team = settings.team;
-        this.scope = team === undefined ? {} : team.startsWith('team_') ? { teamId: team } : { slug: team };
-    }
-    async publish(pr, values, _branch, ready) {
-        const head = headOf(pr);
-        const marker = ownershipComment(pr);
-        // The reads start at once, while the values may still be on their way.
-        const listing = started(this.listBranchValues(head));
-        const latest = this.settings.redeploy ? started(this.findLatestPreview(head)) : undefined;
-        const variables = await values;
-        const names = new Set(variables.map((v) => v.name));
-        // Read first: a value of one of our keys on this branch that is not ours would be taken over
-        // by the upsert (and later deleted as ours), so it stops the publish instead.
-        const listed = await listing;
-        const foreign = listed.filter((e) => names.has(e.key) && e.gitBranch === head && hasPreview(e.target) && e.comment !== marker);
-        if (foreign.length > 0) {
-            const keys = unique(foreign.map((e) => e.key));
-            throw new Error(`Vercel: publish variables failed: project ${this.settings.project} already has a preview value of ${keys.join(', ')} for branch ${head} that neon-preview did not create for ${pr.repository}#${pr.number} (its comment differs); it is left alone. Remove it, or publish under other names with \`env_prefix\`.`);
-        }
-        const stale = listed.filter((e) => this.isOwned(e, head, marker) && !names.has(e.key));
-        if (variables.length > 0)
-            await this.upsert(head, marker, variables);
-        if (stale.length > 0)
-            await this.removeValues(stale, head, marker);
-        core/* info */.pq(`Vercel: published ${variables.length} variable(s) to project ${this.settings.project} for preview deployments of ${head}${stale.length ? `; removed ${unique(stale.map((e) => e.key)).join(', ')}` : ''}`);
-        const links = [];
-        const notes = [];
-        let inspectorUrl;
-        if (latest) {
-            const deployment = await latest;
-            if (!deployment) {
-                core/* notice */.lm(`Vercel: no preview deployment of ${head} yet, so nothing was redeployed; the next Git push builds with the values.`);
-                notes.push(note `No preview deployment of ${head} yet; the next Git push will build with the values.`);
-            }
-            else {
-                // The deployment will connect to the branch: not before its operations have ended.
-                await ready;
-                const redeployed = await this.redeploy(deployment);
-                inspectorUrl = redeployed.inspectorUrl;
-                if (redeployed.url)
-                    links.push({ label: 'Vercel redeploy', url: redeployed.url });
-                notes.push(note `Redeployed the newest preview deployment of ${head} (${deployment.uid}) so it builds with the values.`);
-            }
-        }
-        else {
-            notes.push(note `Vercel applies variables to new deployments only: the next push to ${head} builds with them (or set ${'vercel_redeploy: true'}).`);
-        }
-        const settingsUrl = this.settingsPageUrl(inspectorUrl);
-        if (settingsUrl)
-            links.unshift({ label: 'Vercel environment variables', url: settingsUrl });
-        return { target: 'vercel', label: this.label, names: variables.map((v) => v.name), removedNames: unique(stale.map((e) => e.key)), links, notes };
-    }
-    async remove(pr) {
-        const head = headOf(pr);
-        const marker = ownershipComment(pr);
-        const owned = (await this.listBranchValues(head)).filter((e) => this.isOwned(e, head, marker));
-        if (owned.length > 0)
-            await this.removeValues(owned, head, marker);
-        const names = unique(owned.map((e) => e.key));
-        core/* info */.pq(names.length ? `Vercel: removed ${names.join(', ')} from project ${this.settings.project} (branch ${head})` : `Vercel: project ${this.settings.project} holds no values of ${pr.repository}#${pr.number} for branch ${head}`);
-        const settingsUrl = this.settingsPageUrl();
-        return { target: 'vercel', label: this.label, names, links: settingsUrl ? [{ label: 'Vercel environment variables', url: settingsUrl }] : [], notes: [] };
-    }
-    /**
-     * Sweep: every preview value of the project marked `neon-preview <repository>#<n>` and scoped to a
-     * branch, one entry per (PR, branch) with the keys in the description, ordered by PR and branch.
-     * The whole project comes in one list request (no `gitBranch` filter), so values whose names left
-     * the mapping (`names` is not needed) and values of PRs whose Neon branch is gone are found too.
-     * A marked value without a branch is no value remove would touch (remove matches the branch), so
-     * it is not reported as managed; it is left alone, as is every value of another repository.
-     */
-    async findManaged(repository) {
-        const groups = new Map();
-        this.found = new Map();
-        let branchless = 0;
-        for (const e of await this.listAllValues()) {
-            const pr = markedPullRequest(e.comment, repository);
-            if (pr === undefined || typeof e.id !== 'string' || !hasPreview(e.target))
-                continue;
-            if (!e.gitBranch) {
-                branchless++;
-                continue;
-            }
-            const id = `${pr}\u0000${e.gitBranch}`;
-            const group = groups.get(id) ?? groups.set(id, { pr, headRef: e.gitBranch, keys: [] }).get(id);
-            group.keys.push(e.key);
-            (this.found.get(id) ?? this.found.set(id, []).get(id)).push(e.id);
-        }
-        if (branchless > 0)
-            core/* info */.pq(`Vercel: left alone ${branchless} value(s) marked for ${repository} but applying to every preview branch (neon-preview scopes its values to a branch)`);
-        return [...groups.values()]
-            .sort((a, b) => a.pr - b.pr || (a.headRef < b.headRef ? -1 : a.headRef > b.headRef ? 1 : 0))
-            .map(({ pr, headRef, keys }) => ({ pr, headRef, description: `${unique(keys).join(', ')} on ${headRef}` }));
-    }
-    /**
-     * Sweep: the values the last `findManaged` found for the groups' (pull request, branch) pairs,
-     * all in batch deletes of up to 1000 ids, one after another (Vercel refuses concurrent variable
-     * writes to one project): a sweep of 200 pull requests costs 2 requests instead of 400. Those
-     * are exactly the values `remove` would delete (the PR's marker, its branch, preview). Every
-     * group settles when the whole batch job is done.
-     */
-    removeManaged(groups) {
-        const found = this.found ?? new Map();
-        const ids = [...new Set(groups.flatMap((g) => g.entries.flatMap((e) => (e.headRef === undefined ? [] : (found.get(`${e.pr ?? g.pr}\u0000${e.headRef}`) ?? [])))))];
-        const done = ids.length === 0 ? Promise.resolve() : started(this.removeIds(ids));
-        if (ids.length > 0)
-            done.then(() => core/* info */.pq(`Vercel: removed ${ids.length} value(s) of ${groups.length} pull request(s) from project ${this.settings.project}`), () => { });
-        return groups.map(() => done);
-    }
-    /** Removes values by id in batches; after a 404 (some already gone), the rest of that batch as the list shows it. */
-    async removeIds(ids) {
-        for (let start = 0; start < ids.length; start += BATCH_LIMIT) {
-            const batch = ids.slice(start, start + BATCH_LIMIT);
-            if (await this.batchRemove(batch))
-                continue;
-            const present = new Set((await this.listAllValues()).flatMap((e) => (typeof e.id === 'string' ? [e.id] : [])));
-            const left = batch.filter((id) => present.has(id));
-            if (left.length > 0)
-                await this.batchRemove(left);
-        }
-    }
-    /** This PR's value: exactly its branch, a preview value, its marker. */
-    isOwned(e, head, marker) {
-        return typeof e.id === 'string' && e.gitBranch === head && hasPreview(e.target) && e.comment === marker;
-    }
-    /** The project's values that the `gitBranch` filter returns (re-filtered by the caller). */
-    async listBranchValues(head) {
-        const body = await this.call('list variables', {}, ({ client, api }, signal) => api.projectsFilterProjectEnvs(client, { idOrName: this.settings.project, gitBranch: head, ...this.scope }, { signal }));
-        return ('envs' in body ? body.envs : [body]);
-    }
-    /**
-     * Every value of the project, in one request. The list takes no page parameter (the SDK's request
-     * has none) and answers every value with `pagination.next` null; should it ever carry a cursor,
-     * there is no documented way to follow it, so the read is said to be incomplete (a warning: the
-     * sweep then only leaves values behind, it never removes one it should not).
-     */
-    async listAllValues() {
-        // The same request the SDK sends, but its answer is read without the SDK's response schemas:
-        // validating a large project's answer (14,000 values) against them takes seconds of CPU, and
-        // the sweep reads five fields of each value, each checked where it is used.
-        const url = new URL(`${this.settings.apiUrl.replace(/\/+$/, '')}/v10/projects/${encodeURIComponent(this.settings.project)}/env`);
-        for (const [name, value] of Object.entries(this.scope))
-            url.searchParams.set(name, value);
-        const body = await this.call('list variables', {}, async (_sdk, signal) => {
-            const response = await fetch(url, { headers: { authorization: `Bearer ${this.settings.token}`, accept: 'application/json', 'user-agent': 'neon-preview-action' }, signal });
-            const text = await response.text();
-            let parsed;
-            try {
-                parsed = text ? JSON.parse(text) : undefined;
-            }
-            catch {
-                parsed = text;
-            }
-            if (!response.ok)
-                return { ok: false, error: new HttpStatusError(response.status, response.headers, parsed) };
-            if (!parsed || typeof parsed !== 'object')
-                return { ok: false, error: new Error('Vercel: list variables returned no JSON object') };
-            return { ok: true, value: parsed };
-        });
-        if (!Array.isArray(body.envs))
-            return [body];
-        const envs = body.envs.filter((e) => !!e && typeof e === 'object' && typeof e.key === 'string');
-        const next = body.pagination?.next;
-        if (next !== undefined && next !== null) {
-            core/* warning */.$e(`Vercel: the variable list of project ${this.settings.project} says more follow (pagination.next ${String(next)}) but takes no page parameter; only the first ${envs.length} value(s) were looked at`);
-        }
-        return envs;
-    }
-    /** Every value in one request; `upsert` updates a value of the same key and branch in place. */
-    async upsert(head, marker, variables) {
-        const requestBody = variables.map((v) => ({
-            key: v.name,
-            value: v.value,
-            type: v.secret ? 'sensitive' : 'encrypted',
-            target: ['preview'],
-            gitBranch: head,
-            comment: marker,
-        }));
-        const body = await this.call('publish variables', {}, ({ client, api }, signal) => api.projectsCreateProjectEnv(client, { idOrName: this.settings.project, upsert: 'true', ...this.scope, requestBody }, { signal }));
-        if (body.failed.length > 0) {
-            const reasons = body.failed.map(({ error }) => `${error.key ?? error.envVarKey ?? '(unnamed)'}: ${error.message}${error.code ? ` (${error.code})` : ''}`);
-            throw new Error(`Vercel: publish variables failed: ${reasons.join('; ')}`);
-        }
-    }
-    /**
-     * Removes values by id, in batches. A 404 means some were already gone (a concurrent run): the
-     * rest is looked up again and removed.
-     */
-    async removeValues(values, head, marker) {
-        const ids = values.flatMap((v) => (v.id ? [v.id] : []));
-        for (let start = 0; start < ids.length; start += BATCH_LIMIT) {
-            const batch = ids.slice(start, start + BATCH_LIMIT);
-            const removed = await this.batchRemove(batch);
-            if (removed)
-                continue;
-            const wanted = new Set(batch);
-            const left = (await this.listBranchValues(head)).flatMap((e) => (this.isOwned(e, head, marker) && wanted.has(e.id) ? [e.id] : []));
-            if (left.length > 0)
-                await this.batchRemove(left);
-        }
-    }
-    /** True when removed, false on 404 (one or more ids unknown). */
-    async batchRemove(ids) {
-        const body = await this.call('remove variables', { acceptStatus: [404] }, ({ client, api }, signal) => api.projectsBatchRemoveProjectEnv(client, { idOrName: this.settings.project, ...this.scope, requestBody: { ids } }, { signal }));
-        return body !== undefined;
-    }
-    /** The newest preview deployment built from the head branch, if any. */
-    async findLatestPreview(head) {
-        const body = await this.call('find the preview deployment', {}, ({ client, api }, signal) => api.deploymentsGetDeployments(client, { projectId: this.settings.project, branch: head, target: 'preview', limit: DEPLOYMENT_LOOKUP_LIMIT, ...this.scope }, { signal }));
-        const previews = body.deployments.filter((d) => !d.target && d.meta?.githubCommitRef === head && d.readyState !== 'DELETED');
-        previews.sort((a, b) => b.createdAt - a.createdAt);
-        return previews[0];
-    }
-    /** A new preview deployment from the given one (no `target`: it stays a preview). */
-    async redeploy(from) {
-        // Loaded only here: its request and response schemas alone take longer to build than the rest
-        // of the Vercel client, and only runs with `vercel_redeploy` need them.
-        const { deploymentsCreateDeployment } = await Promise.all(/* import() */[__nccwpck_require__.e(34), __nccwpck_require__.e(155)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1155));
-        const body = await this.call('redeploy the preview', { idempotent: false }, ({ client }, signal) => deploymentsCreateDeployment(client, { ...this.scope, skipAutoDetectionConfirmation: '1', requestBody: { name: from.name, deploymentId: from.uid, project: this.settings.project, withLatestCommit: true } }, { signal }));
-        if (!('url' in body))
-            return {};
-        return { url: `https://${body.url}`, inspectorUrl: body.inspectorUrl ?? undefined };
-    }
-    /**
-     * The dashboard page of the project's variables: from a deployment's inspector URL
-     * (`https://vercel.com/<scope>/<project>/<id>`), else from the team slug and project name.
-     */
-    settingsPageUrl(inspectorUrl) {
-        if (inspectorUrl) {
-            try {
-                const url = new URL(inspectorUrl);
-                const [scope, project] = url.pathname.split('/').filter(Boolean);
-                if (scope && project)
-                    return `${url.origin}/${scope}/${project}/settings/environment-variables`;
-            }
-            catch {
-                // fall through to what the inputs tell
-            }
-        }
-        const { team, project } = this.settings;
-        if (team && !team.startsWith('team_') && !project.startsWith('prj_'))
-            return `https://vercel.com/${encodeURIComponent(team)}/${encodeURIComponent(project)}/settings/environment-variables`;
-        return undefined;
-    }
-    /** One call under the session's policy, the SDK's Result unwrapped so failures throw into it. */
-    async call(operation, options, send) {
-        this.sdk ??= Promise.all(/* import() */[__nccwpck_require__.e(34), __nccwpck_require__.e(597), __nccwpck_require__.e(802)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5802)).then((api) => ({ api, client: new api.VercelCore({ bearerToken: this.settings.token, serverURL: this.settings.apiUrl, retryConfig: { strategy: 'none' } }) }));
-        const sdk = await this.sdk;
-        try {
-            return await this.session.call({ platform: 'Vercel', operation, retryIf: isEnvUpdateConflict, ...options }, async (signal) => {
-                const result = await send(sdk, signal);
-                if (!result.ok)
-                    throw result.error;
-                return result.value;
-            });
-        }
-        catch (error) {
-            throw this.explain(error);
-        }
-    }
-    /** Adds what to check to an access failure (never the token). */
-    explain(error) {
-        if (!(error instanceof ApiError))
-            return error;
-        const { project, team } = this.settings;
-        const teamPart = team ? ` in team ${team}` : '';
-        let hint;
-        if (error.status === 401)
-            hint = 'Check vercel_token: Vercel did not accept it (revoked, expired or mistyped; create one under Account Settings → Tokens)';
-        if (error.status === 403)
-            hint = `Check that vercel_token can access project ${project}${teamPart}${team ? ' (the token must be scoped to that team)' : ' (and set vercel_team if it is a team project)'}`;
-        if (error.status === 404)
-            hint = `Check vercel_project (${project})${team ? ` and vercel_team (${team})` : ': the token sees no such personal project; set vercel_team if it belongs to a team'}`;
-        return hint ? new ApiError(error.platform, error.operation, error.failure, error.attempts, error.outcomeUnknown, hint) : error;
-    }
-}
-function headOf(pr) {
-    if (!pr.headRef)
-        throw new Error("Vercel: the PR's head branch is unknown, and Vercel scopes values by branch; set `head_ref`");
-    return pr.headRef;
-}
-function createVercelTarget(settings, session) {
-    if (!settings.vercel)
-        throw new Error('Vercel: the vercel_* inputs were not read (targets has no vercel)');
-    return new VercelTarget(settings.vercel, session);
-}
-
-;// CONCATENATED MODULE: ./src/targets/index.ts
-
-
-
-const FACTORIES = {
-    vercel: createVercelTarget,
-    netlify: createNetlifyTarget,
-    github: createGitHubTarget,
-};
-function createTargets(settings, session) {
-    return settings.targets.map((name) => FACTORIES[name](settings, session));
-}
-
 ;// CONCATENATED MODULE: ./src/main.ts
 // run(): settings → command → outputs and report. The only place that fails the step.
+//
+// What loads when: the first Neon request needs only the settings and the Neon client; the GitHub
+// client and the targets' clients load meanwhile (they are most of the bundle).
 
 
 
@@ -45869,24 +38341,37 @@ function createTargets(settings, session) {
 
 
 
-async function run() {
-    const started = Date.now();
+
+
+/** The GitHub client, loaded and built when the run has a token. */
+function loadOctokit(settings) {
+    if (!settings.github.token)
+        return undefined;
+    return (0,concurrency/* started */.A)(Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(702)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6702)).then(({ createOctokit }) => createOctokit(settings.github.token, settings.github.apiUrl)));
+}
+/** The run's targets, each with its client, once loaded. */
+function loadTargets(settings, session, octokit) {
+    return (0,concurrency/* started */.A)(Promise.all(settings.targets.map((t) => t.create({ session, octokit, githubApiUrl: settings.github.apiUrl, variables: settings.variables }))));
+}
+/** `registry`: the targets `targets` may name (tests add their own). */
+async function run(registry = TARGETS) {
+    const startedAt = Date.now();
     try {
-        const settings = readSettings();
+        const settings = readSettings(registry);
         core/* setOutput */.uH('command', settings.command);
         if (settings.command === 'skip') {
             core/* notice */.lm(settings.reason);
             return;
         }
-        const session = new ApiSession(settings.timeoutMs, (line) => core/* info */.pq(line), tuningFor(settings.timeoutMs));
-        const neon = new NeonClient(createNeonApi(settings.neon.apiKey, settings.neon.apiUrl, USER_AGENT), session, settings.neon.projectId);
-        const targets = createTargets(settings, session);
+        const session = new retry/* ApiSession */.jp(settings.timeoutMs, (line) => core/* info */.pq(line), (0,retry/* tuningFor */.xF)(settings.timeoutMs));
+        const neon = new NeonClient(createNeonApi(settings.neon.apiKey, settings.neon.apiUrl, user_agent/* USER_AGENT */._), session, settings.neon.projectId);
+        const octokit = loadOctokit(settings);
+        const targets = loadTargets(settings, session, octokit);
+        const pulls = octokit && (0,concurrency/* started */.A)(octokit.then((client) => new PullRequests(client, session, settings.repository)));
         const phases = new Phases();
-        const seconds = () => (Date.now() - started) / 1000;
-        const octokit = settings.github.token ? createOctokit(settings.github.token, settings.github.apiUrl) : undefined;
-        const pulls = octokit && new PullRequests(octokit, session, settings.repository);
+        const seconds = () => (Date.now() - startedAt) / 1000;
         if (settings.command === 'sweep') {
-            const result = await sweepRepository(settings, neon, targets, pulls, phases);
+            const result = await sweepRepository(settings, { neon, targets, pulls: pulls, phases });
             await writeSweepSummary(result, session.stats, phases.timings, seconds());
             const removed = result.rows.filter((r) => r.outcome === 'removed').length;
             const failed = result.rows.filter((r) => r.outcome === 'failed');
@@ -45895,13 +38380,14 @@ async function run() {
                 throw new Error(`Sweep: ${failed.length} pull requests could not be cleaned up: ${failed.map((r) => `#${r.pr ?? '?'}: ${r.note}`).join(' | ')}`);
             return;
         }
-        const commenting = settings.comment ? octokit : undefined;
-        /** Starts the comment's reads (token login, the PR's comments) once the targets are done. */
-        const readComment = () => (commenting ? readCommentState(commenting, session, settings.pr) : undefined);
+        const commentModule = settings.comment ? (0,concurrency/* started */.A)(__nccwpck_require__.e(/* import() */ 318).then(__nccwpck_require__.bind(__nccwpck_require__, 7318))) : undefined;
+        /** Starts the comment's reads (token login, the PR's comments). */
+        const readComment = () => commentModule && octokit ? (0,concurrency/* started */.A)(Promise.all([commentModule, octokit]).then(([m, client]) => m.readCommentState(client, session, settings.pr))) : undefined;
         const comment = async (facts, state) => {
-            if (!commenting)
+            if (!commentModule || !octokit)
                 return;
-            const outcome = await phases.run('PR comment', () => upsertComment(commenting, session, settings.pr, renderComment(facts), state));
+            const [m, client] = await Promise.all([commentModule, octokit]);
+            const outcome = await phases.run('PR comment', () => m.upsertComment(client, session, settings.pr, m.renderComment(facts), state));
             core/* info */.pq(`PR comment: ${outcome}`);
         };
         /** Delete, as the closed event runs it: the targets' values, the branch, the comment. */
@@ -45918,18 +38404,20 @@ async function run() {
         if (settings.command === 'delete')
             return await remove();
         const result = await createPreview(settings, { neon, targets, pulls, phases }, setConnectionOutputs);
-        // The values are published; the comment's reads go while Neon's operations end.
+        // The values are published; the comment's reads go while Neon's operations end, and the schema
+        // diff (taken once they have ended) beside them.
         const state = readComment();
         await result.ready;
         core/* info */.pq(`Preview database ready: ${result.branch.name} (${result.branch.id}), ${result.branch.created ? 'created' : 'reused'}`);
-        await comment(readyFacts(settings, result), state);
+        const schema = settings.schemaDiff ? await phases.run('Schema diff', async () => (0,schema_diff/* takeSchemaDiffs */.xD)(neon, result.branch, await result.databases)) : undefined;
+        await comment({ ...readyFacts(settings, result), schema, runUrl: runUrl(settings) }, state);
         // A close that came while this run worked found less than it made: made good here.
-        if (pulls && (await closedMeanwhile(pulls, settings))) {
+        if (pulls && (await closedMeanwhile(await pulls, settings))) {
             core/* warning */.$e(`Pull request #${settings.pr.number} was closed while this run made its preview; removing it again, as its close does.`);
             core/* setOutput */.uH('command', 'delete');
             return await remove();
         }
-        await writeCreateSummary(settings.neon.projectId, result, session.stats, phases.timings, seconds());
+        await writeCreateSummary(settings.neon.projectId, result, schema, session.stats, phases.timings, seconds());
     }
     catch (error) {
         // Only the message (client error objects carry request headers), and no secret in it.
@@ -45958,6 +38446,11 @@ function removedFacts(settings, result) {
         targets: result.targets,
     };
 }
+/** The workflow run's page (where its job summary is), as the runner names it. */
+function runUrl(settings) {
+    const { GITHUB_SERVER_URL: server, GITHUB_RUN_ID: id } = process.env;
+    return server && id ? `${server}/${settings.repository}/actions/runs/${id}` : undefined;
+}
 /** Whether GitHub says the pull request is closed now (the event's state was read when it was sent). */
 async function closedMeanwhile(pulls, settings) {
     const { state, reason } = await pulls.state(settings.pr.number);
@@ -45966,6 +38459,289 @@ async function closedMeanwhile(pulls, settings) {
     if (state !== 'open')
         core/* info */.pq(`Could not confirm that pull request #${settings.pr.number} is still open (${reason ?? state}); should it have closed during this run, its close or the nightly sweep removes the preview.`);
     return false;
+}
+
+
+/***/ }),
+
+/***/ 2338:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BJ: () => (/* binding */ passwordText),
+/* harmony export */   LK: () => (/* binding */ ownCredentials),
+/* harmony export */   Nr: () => (/* binding */ checkUrlsBelongTo)
+/* harmony export */ });
+/* unused harmony export endpointIdOf */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8179);
+/* harmony import */ var _http_retry_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8902);
+// The preview's credentials: a password of its own, and URLs that are provably its own.
+//
+// Neon gives a child branch its parent's role passwords (unless the parent is protected), so a
+// preview made from production would publish production's password. With `preview_password:
+// rotate` the role in the URLs gets a new password on the preview branch before anything is
+// published. Whether that is still to do is read from Neon itself, every run (annotations cannot
+// record it: Neon writes them only when a branch is created): the preview's password is compared
+// with its parent's, so a run that died before rotating is made good by the next one, and a
+// synchronize publishes the password the create did.
+//
+// Two runs at once: a reset is sent only right after a comparison that found the two passwords
+// still equal, and Neon refuses it (423) while another reset's operations run; a refused run
+// compares again instead of resetting twice.
+
+
+/** For the job summary and the PR comment (never the password). */
+function passwordText(state) {
+    switch (state) {
+        case 'rotated':
+            return "its own, set by this run: the parent's password does not open the preview, nor the preview's the parent";
+        case 'own':
+            return "its own: the parent's password does not open the preview, nor the preview's the parent";
+        case 'inherited':
+            return "the parent's (preview_password: inherit): whoever can read the preview's values can connect to the parent";
+        case 'unknown':
+            return "not known: Neon does not store this project's passwords, so they cannot be compared";
+    }
+}
+/** The connection details to publish, and whether their password is the preview's own. */
+async function ownCredentials(neon, plan) {
+    const { branch, database, role } = plan;
+    const fetchUrls = () => neon.connectionDetails(branch, database, role);
+    // The URLs exist from the moment the branch does; the parent's password is read meanwhile.
+    const [first, parent] = await Promise.all([fetchUrls(), plan.sourceId.then((id) => parentPassword(neon, id, role))]);
+    if (parent === 'unknown')
+        return { connection: first, password: 'unknown' };
+    if (parent === undefined || first.password !== parent)
+        return { connection: first, password: 'own' };
+    if (plan.mode === 'inherit')
+        return { connection: first, password: 'inherited' };
+    await plan.ready;
+    const sourceId = await plan.sourceId;
+    let outcome;
+    const attempt = async () => {
+        // Compared again right before the reset: another run may have rotated it since.
+        const [mine, theirs] = await Promise.all([neon.revealPassword(branch.id, role), neon.revealPassword(sourceId, role)]);
+        if (mine !== theirs) {
+            outcome = { connection: mine === first.password ? first : await fetchUrls(), password: 'own' };
+            return true;
+        }
+        const operations = await neon.resetPassword(branch.id, role);
+        if (operations === 'busy') {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Neon: branch ${branch.name} is busy (another run may be resetting the same password); comparing again`);
+            return false;
+        }
+        // The new password works once these have ended; until then the old one does.
+        await neon.operations.waitFor(operations);
+        outcome = { connection: await fetchUrls(), password: 'rotated' };
+        return true;
+    };
+    if (!(await attempt()))
+        await neon.operations.until(() => `branch ${branch.name} to be idle`, attempt);
+    return outcome;
+}
+/** The source's password of the role; undefined when the source has no such role; `unknown` when Neon stores none. */
+async function parentPassword(neon, sourceId, role) {
+    try {
+        return await neon.revealPassword(sourceId, role);
+    }
+    catch (error) {
+        if (!(error instanceof _http_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .ApiError */ .hD) || error.status !== 412)
+            throw error;
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Neon does not store the passwords of this project, so neon-preview cannot tell whether the preview's password differs from its parent's (${error.message}). Check the role's password on the preview branch in the Neon console.`);
+        return 'unknown';
+    }
+}
+/** The endpoint a connection URL's host names: its first label, less `-pooler` on a pooled host. */
+function endpointIdOf(url, pooled) {
+    const label = new URL(url).hostname.split('.')[0] ?? '';
+    if (!pooled)
+        return label || undefined;
+    return label.endsWith('-pooler') ? label.slice(0, -'-pooler'.length) : undefined;
+}
+/**
+ * Fails closed: both URLs must name a compute of the preview branch itself (a URL of another
+ * branch, usually the default one, would run the pull request's migrations on production).
+ * Throws naming the branch the URL belongs to; nothing has been published then.
+ */
+async function checkUrlsBelongTo(neon, branch, endpoints, connection) {
+    const own = new Set(endpoints.map((e) => e.id));
+    for (const [url, pooled] of [
+        [connection.directUrl, false],
+        [connection.pooledUrl, true],
+    ]) {
+        const id = endpointIdOf(url, pooled);
+        if (id && own.has(id))
+            continue;
+        const host = new URL(url).hostname;
+        const owner = id ? await neon.endpointOwner(id) : undefined;
+        const whose = owner ? `branch ${owner.name} (${owner.id})` : 'no compute of this branch';
+        throw new Error(`Neon: the ${pooled ? 'pooled' : 'direct'} connection URL Neon gave for branch ${branch.name} (${branch.id}) points at ${host}, a compute of ${whose}, not of the preview branch. Nothing was published. Run the workflow again; if it persists, report it to Neon.`);
+    }
+}
+
+
+/***/ }),
+
+/***/ 2841:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   DE: () => (/* binding */ fitDiff),
+/* harmony export */   DT: () => (/* binding */ describeChanges),
+/* harmony export */   FY: () => (/* binding */ shareBudget),
+/* harmony export */   xD: () => (/* binding */ takeSchemaDiffs)
+/* harmony export */ });
+/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1532);
+// The schema diff of the pull request's branch against its parent, per database, as Neon's
+// compare_schema gives it, and a one-line count of what changed as far as the diff text shows it.
+
+/** Databases compared at once. */
+const CONCURRENCY = 4;
+/** Every database's diff against the parent, at once; a failure is a line, never the run's failure. */
+async function takeSchemaDiffs(neon, branch, databases) {
+    if (!branch.parentId)
+        return { diffs: [], note: 'A schema-only branch is a root branch: it has no parent to compare with.' };
+    const diffs = databases.map((database) => ({ database }));
+    await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_0__/* .eachLimited */ .k)(diffs, CONCURRENCY, async (entry) => {
+        try {
+            entry.diff = await neon.compareSchema(branch.id, entry.database);
+        }
+        catch (error) {
+            entry.problem = error instanceof Error ? error.message : String(error);
+        }
+    });
+    return { diffs };
+}
+const KINDS = [
+    [/^CREATE\s+(?:UNLOGGED\s+)?TABLE\b/i, 'table', 'tables'],
+    [/^CREATE\s+(?:UNIQUE\s+)?INDEX\b/i, 'index', 'indexes'],
+    [/^CREATE\s+(?:OR\s+REPLACE\s+)?(?:MATERIALIZED\s+)?VIEW\b/i, 'view', 'views'],
+    [/^CREATE\s+(?:OR\s+REPLACE\s+)?(?:FUNCTION|PROCEDURE)\b/i, 'function', 'functions'],
+    [/^CREATE\s+SEQUENCE\b/i, 'sequence', 'sequences'],
+    [/^CREATE\s+TYPE\b/i, 'type', 'types'],
+    [/^CREATE\s+SCHEMA\b/i, 'schema', 'schemas'],
+    [/^CREATE\s+EXTENSION\b/i, 'extension', 'extensions'],
+    [/^ALTER\s+TABLE\b.*\bADD\s+CONSTRAINT\b/i, 'constraint', 'constraints'],
+];
+/**
+ * What a diff changes, in words: "1 table added, 2 columns added, 1 index removed"; "No schema
+ * changes" for an empty diff. Columns are counted inside the tables the diff shows unchanged.
+ */
+function describeChanges(diff) {
+    const counts = new Map();
+    const count = (one, plural, how) => {
+        const entry = counts.get(one) ?? counts.set(one, { added: 0, removed: 0, changed: 0, plural }).get(one);
+        entry[how]++;
+    };
+    /** The table whose column list the diff is in, and whether the table itself is added or removed. */
+    let table;
+    const closeTable = () => {
+        if (!table || table.whole)
+            return;
+        for (const name of table.added)
+            count('column', 'columns', table.removed.has(name) ? 'changed' : 'added');
+        for (const name of table.removed)
+            if (!table.added.has(name))
+                count('column', 'columns', 'removed');
+    };
+    for (const raw of diff.split('\n')) {
+        if (raw.startsWith('+++') || raw.startsWith('---') || raw.startsWith('@@'))
+            continue;
+        const sign = raw[0] === '+' ? 'added' : raw[0] === '-' ? 'removed' : undefined;
+        const line = raw.slice(1).trim();
+        const kind = KINDS.find(([pattern]) => pattern.test(line));
+        if (kind) {
+            if (sign)
+                count(kind[1], kind[2], sign);
+            if (kind[1] === 'table') {
+                closeTable();
+                table = { whole: sign !== undefined, added: new Set(), removed: new Set() };
+            }
+            continue;
+        }
+        if (table && /^\);?$/.test(line)) {
+            closeTable();
+            table = undefined;
+            continue;
+        }
+        const column = /^"?([A-Za-z_][\w$]*)"?\s+\S/.exec(line)?.[1];
+        if (table && sign && column && !/^(CONSTRAINT|PRIMARY|UNIQUE|CHECK|FOREIGN)$/i.test(column))
+            table[sign].add(column);
+    }
+    closeTable();
+    const parts = [...counts.entries()].flatMap(([one, c]) => ['added', 'removed', 'changed'].filter((how) => c[how] > 0).map((how) => `${c[how]} ${c[how] === 1 ? one : c.plural} ${how}`));
+    if (parts.length > 0)
+        return parts.join(', ');
+    return diff.trim() ? 'Schema changed' : 'No schema changes';
+}
+/** The diff cut at a line boundary to at most `max` characters; `cut` says whether lines were left out. */
+function fitDiff(diff, max) {
+    if (diff.length <= max)
+        return { text: diff, cut: false };
+    const end = diff.lastIndexOf('\n', Math.max(0, max));
+    return { text: end > 0 ? diff.slice(0, end) : '', cut: true };
+}
+/** Shares `budget` characters among the diffs in order: each gets what it needs while there is room. */
+function shareBudget(lengths, budget) {
+    let left = Math.max(0, budget);
+    return lengths.map((length, i) => {
+        // What the later diffs need at least for a first line each, so one long diff cannot starve them.
+        const reserve = lengths.slice(i + 1).reduce((sum, l) => sum + Math.min(l, 200), 0);
+        const share = Math.max(0, Math.min(length, left - reserve));
+        left -= share;
+        return share;
+    });
+}
+
+
+/***/ }),
+
+/***/ 4215:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   N4: () => (/* binding */ note),
+/* harmony export */   NS: () => (/* binding */ renderNote),
+/* harmony export */   RK: () => (/* binding */ visible),
+/* harmony export */   aL: () => (/* binding */ words),
+/* harmony export */   gB: () => (/* binding */ visibleLines)
+/* harmony export */ });
+/* unused harmony export noteText */
+// A sentence for the PR comment, the job summary and the log, written with the `note` tag so the
+// values in it (branch names, environment names: chosen by whoever opened the pull request) stay
+// apart from the words: each place escapes them for how it renders (a code span in Markdown,
+// `<code>` in HTML), so no value becomes a mention, a link, markup or reordered text.
+/** Tag: note`Created environment ${name}.` */
+function note(words, ...values) {
+    return { words: [...words], values };
+}
+/** A note of words only (no value from outside). */
+function words(text) {
+    return { words: [text], values: [] };
+}
+/** Joins the parts of a note, each value as `value(v)` renders it and each run of words as `word(w)`. */
+function renderNote(n, word, value) {
+    let out = word(n.words[0] ?? '');
+    n.values.forEach((v, i) => {
+        out += typeof v === 'number' ? word(String(v)) : value(v);
+        out += word(n.words[i + 1] ?? '');
+    });
+    return out;
+}
+/** Control, format and line-separator characters (bidi overrides included) shown as `U+202E`. */
+function visible(text) {
+    return text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (c) => `U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+}
+/** `visible` line by line: the line breaks of a block (a diff) stay, tabs become spaces. */
+function visibleLines(text) {
+    return text
+        .split('\n')
+        .map((line) => visible(line.replace(/\t/g, '    ')))
+        .join('\n');
+}
+/** The note as one line of plain text, for the log. */
+function noteText(n) {
+    return renderNote(n, (w) => w, visible);
 }
 
 
@@ -46045,6 +38821,285 @@ if (mapped) {
     });
 }
 
+
+
+/***/ }),
+
+/***/ 4748:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   M: () => (/* binding */ github),
+/* harmony export */   V: () => (/* binding */ environmentName)
+/* harmony export */ });
+/* harmony import */ var _input_values_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5214);
+/* harmony import */ var _variables_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3494);
+// The GitHub environment target as the registry knows it: its inputs, read here; its client (the
+// run's one Octokit), handed over when a run creates it.
+
+
+/** The environment name `github_environment` gives a pull request. */
+function environmentName(template, pr, headRef) {
+    return (0,_input_values_js__WEBPACK_IMPORTED_MODULE_0__/* .renderTemplate */ .Xm)('github_environment', template, pr, headRef);
+}
+const github = {
+    name: 'github',
+    label: 'GitHub environment',
+    platform: 'GitHub',
+    scopedByBranch: false,
+    readSettings(read, { variables, githubToken, pr }) {
+        if (!githubToken)
+            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('github_token', 'is required when `targets` has github (a token allowed to manage environments)');
+        const environmentTemplate = (0,_input_values_js__WEBPACK_IMPORTED_MODULE_0__/* .perPullRequest */ .ig)('github_environment', read('github_environment') || 'pr-{pr}');
+        // Checks the template's placeholders whatever the command, and the name it gives this pull request.
+        (0,_input_values_js__WEBPACK_IMPORTED_MODULE_0__/* .renderTemplate */ .Xm)('github_environment', environmentTemplate, 1, 'head');
+        if (pr) {
+            const name = environmentName(environmentTemplate, pr.number, pr.headRef);
+            if (!/^[A-Za-z0-9._/-]{1,255}$/.test(name))
+                throw new _input_values_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('github_environment', `renders to ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_0__/* .show */ .WU)(name)}; expected at most 255 letters, digits, . _ - /`);
+        }
+        const reserved = variables.find((v) => /^GITHUB_/i.test(v.name));
+        if (reserved)
+            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('env_vars', `${reserved.name}: GitHub reserves names starting with GITHUB_; rename it or set \`env_prefix\``);
+        return { environmentTemplate, mappingHasSecrets: variables.some((v) => (0,_variables_js__WEBPACK_IMPORTED_MODULE_1__/* .isSecretSource */ .g9)(v.source)) };
+    },
+    async create(settings, { session, octokit, githubApiUrl }) {
+        if (!octokit)
+            throw new Error('GitHub environment: no GitHub client (the `github_token` input is empty)');
+        const [{ GitHubTarget }, client] = await Promise.all([__nccwpck_require__.e(/* import() */ 392).then(__nccwpck_require__.bind(__nccwpck_require__, 7392)), octokit]);
+        return new GitHubTarget(client, session, settings, githubApiUrl);
+    },
+};
+
+
+/***/ }),
+
+/***/ 9425:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C: () => (/* binding */ shareHeadBranch),
+/* harmony export */   j: () => (/* binding */ configure)
+/* harmony export */ });
+/**
+ * Whether a target that scopes values by the head branch's name addresses the same values for both
+ * pull requests: two of this repository's from one head branch. A fork's pull request gets none.
+ */
+function shareHeadBranch(a, b) {
+    return a.headRef !== '' && a.headRef === b.headRef && !a.headRepository && !b.headRepository;
+}
+function configure(definition, settings) {
+    return { definition: definition, create: (context) => definition.create(settings, context) };
+}
+
+
+/***/ }),
+
+/***/ 3494:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CO: () => (/* binding */ resolveVariables),
+/* harmony export */   G: () => (/* binding */ VARIABLE_SOURCES),
+/* harmony export */   Ri: () => (/* binding */ DEFAULT_ENV_VARS),
+/* harmony export */   g9: () => (/* binding */ isSecretSource)
+/* harmony export */ });
+/* unused harmony exports NEON_PORT, prismaUrl, jdbcUrl, adoNetValue, npgsqlConnectionString */
+// Turns the branch's connection details and the `env_vars` mapping into named values, each
+// marked secret or not, ready for any target.
+//
+// Besides Neon's own URLs (libpq's form), two stacks in Neon's guide "Connecting Neon to your
+// stack" read other forms, built here from the parts (host, database, role, password) and written
+// by each format's own quoting rules:
+// - pgJDBC (Java tools): `jdbc:postgresql://host:5432/db?user=…&password=…&sslmode=…`, the
+//   credentials as query parameters (tools on pgJDBC read none before the host). pgJDBC's
+//   Driver.parseURL URL-decodes the database and every parameter value (java.net.URLDecoder:
+//   `%XX` as UTF-8, `+` as a space), so each is percent-encoded, `+` and space included.
+// - Npgsql (.NET): `Host=…;Port=5432;Database=…;Username=…;Password=…;SSL Mode=…`, read by
+//   ADO.NET's DbConnectionStringBuilder (System.Data.Common.DbConnectionOptions): see adoNetValue.
+const VARIABLE_SOURCES = [
+    'pooled_url',
+    'direct_url',
+    'pooled_host',
+    'direct_host',
+    'role',
+    'database',
+    'password',
+    'branch_id',
+    'branch_name',
+    'prisma_url',
+    'port',
+    'jdbc_direct_url',
+    'jdbc_pooled_url',
+    'dotnet_direct_connection_string',
+    'dotnet_pooled_connection_string',
+];
+/** Sources whose value carries the password. */
+const SECRET_SOURCES = new Set([
+    'pooled_url',
+    'direct_url',
+    'prisma_url',
+    'password',
+    'jdbc_direct_url',
+    'jdbc_pooled_url',
+    'dotnet_direct_connection_string',
+    'dotnet_pooled_connection_string',
+]);
+const DEFAULT_ENV_VARS = `DATABASE_URL=pooled_url
+DATABASE_URL_UNPOOLED=direct_url
+PGHOST=pooled_host
+PGHOST_UNPOOLED=direct_host
+PGUSER=role
+PGDATABASE=database
+PGPASSWORD=password`;
+/**
+ * Neon's Postgres port, direct and pooled alike ("Neon uses the default Postgres port, 5432");
+ * its URLs name none, so it is written out for the forms that have a place for it.
+ */
+const NEON_PORT = 5432;
+function isSecretSource(source) {
+    return SECRET_SOURCES.has(source);
+}
+/** The pooled URL with the parameters Prisma needs behind PgBouncer. */
+function prismaUrl(pooledUrl) {
+    const url = new URL(pooledUrl);
+    url.searchParams.set('pgbouncer', 'true');
+    url.searchParams.set('connect_timeout', '15');
+    return url.toString();
+}
+// libpq's values for `sslmode` and `channel_binding`, and how the two other drivers spell them:
+// pgJDBC takes libpq's words (its PGProperty SSL_MODE and CHANNEL_BINDING); Npgsql parses its
+// SslMode and ChannelBinding enums by name, ignoring case, so `verify-full` must become VerifyFull.
+const SSL_MODES = { disable: 'Disable', allow: 'Allow', prefer: 'Prefer', require: 'Require', 'verify-ca': 'VerifyCA', 'verify-full': 'VerifyFull' };
+const CHANNEL_BINDINGS = { disable: 'Disable', prefer: 'Prefer', require: 'Require' };
+/**
+ * What a connection URL's query says about TLS, the one part of it that the other forms carry.
+ *
+ * - `sslmode` is carried (it decides whether the connection is encrypted and how the server is
+ *   checked): Neon's URLs say `require`, the sandbox's `disable`. A URL without one, or with a word
+ *   libpq does not know, gets `require`, since Neon refuses connections without TLS.
+ * - `channel_binding` is carried when the URL has it (Neon's say `require`: the SCRAM login is
+ *   bound to the TLS channel, so a man in the middle cannot relay it, which matters most with
+ *   `require`, which checks no certificate). Without it each driver keeps its default (`prefer`).
+ * - Nothing else is, the sandbox's `host`/`port` routing to its local listeners included: Npgsql
+ *   has a single `Host`, so carrying it would replace the endpoint's name with 127.0.0.1, and
+ *   these forms name the endpoint and Neon's port like the `*_host` and `port` sources do. Real
+ *   Neon URLs carry no routing, and the sandbox is reached through its URLs.
+ *
+ * libpq keeps the last of a repeated parameter, and so does this.
+ */
+function tlsOf(url) {
+    const query = new URL(url).searchParams;
+    const sslmode = query.getAll('sslmode').at(-1);
+    const channelBinding = query.getAll('channel_binding').at(-1);
+    return {
+        sslmode: sslmode !== undefined && Object.hasOwn(SSL_MODES, sslmode) ? sslmode : 'require',
+        ...(channelBinding !== undefined && Object.hasOwn(CHANNEL_BINDINGS, channelBinding) ? { channelBinding: channelBinding } : {}),
+    };
+}
+function endpoint(c, pooled) {
+    return pooled ? { host: c.pooledHost, url: c.pooledUrl } : { host: c.directHost, url: c.directUrl };
+}
+/**
+ * pgJDBC's URL: `jdbc:postgresql://host:5432/db?user=…&password=…&sslmode=…[&channelBinding=…]`.
+ * encodeURIComponent leaves only `A-Z a-z 0-9 - _ . ! ~ * ' ( )` as they are, none of which
+ * URLDecoder changes or pgJDBC splits on (`/` in the database, `?` before the query, `&` and `=`
+ * in it), and it writes `+` as %2B and a space as %20.
+ * `channelBinding` is pgJDBC's name for libpq's channel_binding (42.7.4 and later; an older
+ * pgJDBC ignores a parameter it does not know).
+ */
+function jdbcUrl(c, pooled) {
+    const { host, url } = endpoint(c, pooled);
+    const tls = tlsOf(url);
+    const query = [
+        ['user', c.role],
+        ['password', c.password],
+        ['sslmode', tls.sslmode],
+    ];
+    if (tls.channelBinding)
+        query.push(['channelBinding', tls.channelBinding]);
+    return `jdbc:postgresql://${host}:${NEON_PORT}/${encodeURIComponent(c.database)}?${query.map(([key, value]) => `${key}=${encodeURIComponent(value)}`).join('&')}`;
+}
+/**
+ * One value of an ADO.NET connection string, written as DbConnectionStringBuilder writes it
+ * (DbConnectionOptions.AppendKeyValuePairBuilder, non-ODBC rules), so that its parser
+ * (DbConnectionOptions.GetKeyValuePair) gives the value back unchanged:
+ * - a value with none of `"` `'` `=` `;`, white space or control characters stays bare;
+ * - one with `"` but no `'` is enclosed in `'…'` (nothing inside needs doubling);
+ * - any other is enclosed in `"…"`, each `"` doubled.
+ * Two cases are quoted beyond the builder's rule, both still read unchanged by .NET: a value
+ * starting with `{` (SqlClient-style parsers, such as tedious's, read `{…}` as a quoted value) and
+ * the empty value (bare, `Password=` reads as no password at all).
+ * A NUL cannot be carried in any form.
+ */
+function adoNetValue(value) {
+    if (value.includes('\0'))
+        throw new Error('a .NET connection string cannot carry a NUL character');
+    if (value !== '' && !value.startsWith('{') && /^[^"'=;\s\p{Cc}]*$/u.test(value))
+        return value;
+    if (value.includes('"') && !value.includes("'"))
+        return `'${value}'`;
+    return `"${value.replaceAll('"', '""')}"`;
+}
+/**
+ * Npgsql's keyword form. `Channel Binding` exists from Npgsql 8.0 on, and an older Npgsql refuses
+ * a keyword it does not know; it is written only when the URL has channel_binding (Neon's do).
+ * Npgsql 6 and 7 refuse `SSL Mode=Require` anyway without `Trust Server Certificate=true`, a
+ * requirement Npgsql 8 dropped (current Npgsql marks that keyword obsolete: it does nothing), so
+ * this form is for Npgsql 8 and later either way.
+ */
+function npgsqlConnectionString(c, pooled) {
+    const { host, url } = endpoint(c, pooled);
+    const tls = tlsOf(url);
+    const pairs = [
+        ['Host', host],
+        ['Port', String(NEON_PORT)],
+        ['Database', c.database],
+        ['Username', c.role],
+        ['Password', c.password],
+        ['SSL Mode', SSL_MODES[tls.sslmode]],
+    ];
+    if (tls.channelBinding)
+        pairs.push(['Channel Binding', CHANNEL_BINDINGS[tls.channelBinding]]);
+    return pairs.map(([key, value]) => `${key}=${adoNetValue(value)}`).join(';');
+}
+function valueOf(source, c) {
+    switch (source) {
+        case 'pooled_url':
+            return c.pooledUrl;
+        case 'direct_url':
+            return c.directUrl;
+        case 'pooled_host':
+            return c.pooledHost;
+        case 'direct_host':
+            return c.directHost;
+        case 'role':
+            return c.role;
+        case 'database':
+            return c.database;
+        case 'password':
+            return c.password;
+        case 'branch_id':
+            return c.branchId;
+        case 'branch_name':
+            return c.branchName;
+        case 'prisma_url':
+            return prismaUrl(c.pooledUrl);
+        case 'port':
+            return String(NEON_PORT);
+        case 'jdbc_direct_url':
+            return jdbcUrl(c, false);
+        case 'jdbc_pooled_url':
+            return jdbcUrl(c, true);
+        case 'dotnet_direct_connection_string':
+            return npgsqlConnectionString(c, false);
+        case 'dotnet_pooled_connection_string':
+            return npgsqlConnectionString(c, true);
+    }
+}
+function resolveVariables(specs, connection) {
+    return specs.map((spec) => ({ name: spec.name, value: valueOf(spec.source, connection), secret: isSecretSource(spec.source) }));
+}
 
 
 /***/ }),
@@ -56842,6 +49897,262 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+
+/***/ }),
+
+/***/ 370:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  A: () => (/* binding */ pLimit)
+});
+
+// UNUSED EXPORTS: limitFunction
+
+;// CONCATENATED MODULE: ./node_modules/yocto-queue/index.js
+/*
+How it works:
+`this.#head` is an instance of `Node` which keeps track of its current value and nests another instance of `Node` that keeps the value that comes after it. When a value is provided to `.enqueue()`, the code needs to iterate through `this.#head`, going deeper and deeper to find the last value. However, iterating through every single item is slow. This problem is solved by saving a reference to the last value as `this.#tail` so that it can reference it to add a new value.
+*/
+
+class Node {
+	value;
+	next;
+
+	constructor(value) {
+		this.value = value;
+	}
+}
+
+class Queue {
+	#head;
+	#tail;
+	#size;
+
+	constructor() {
+		this.clear();
+	}
+
+	enqueue(value) {
+		const node = new Node(value);
+
+		if (this.#head) {
+			this.#tail.next = node;
+			this.#tail = node;
+		} else {
+			this.#head = node;
+			this.#tail = node;
+		}
+
+		this.#size++;
+	}
+
+	dequeue() {
+		const current = this.#head;
+		if (!current) {
+			return;
+		}
+
+		this.#head = this.#head.next;
+		this.#size--;
+
+		// Clean up tail reference when queue becomes empty
+		if (!this.#head) {
+			this.#tail = undefined;
+		}
+
+		return current.value;
+	}
+
+	peek() {
+		if (!this.#head) {
+			return;
+		}
+
+		return this.#head.value;
+
+		// TODO: Node.js 18.
+		// return this.#head?.value;
+	}
+
+	clear() {
+		this.#head = undefined;
+		this.#tail = undefined;
+		this.#size = 0;
+	}
+
+	get size() {
+		return this.#size;
+	}
+
+	* [Symbol.iterator]() {
+		let current = this.#head;
+
+		while (current) {
+			yield current.value;
+			current = current.next;
+		}
+	}
+
+	* drain() {
+		while (this.#head) {
+			yield this.dequeue();
+		}
+	}
+}
+
+;// CONCATENATED MODULE: ./node_modules/p-limit/index.js
+
+
+function pLimit(concurrency) {
+	let rejectOnClear = false;
+
+	if (typeof concurrency === 'object') {
+		({concurrency, rejectOnClear = false} = concurrency);
+	}
+
+	validateConcurrency(concurrency);
+
+	if (typeof rejectOnClear !== 'boolean') {
+		throw new TypeError('Expected `rejectOnClear` to be a boolean');
+	}
+
+	const queue = new Queue();
+	let activeCount = 0;
+
+	const resumeNext = () => {
+		// Process the next queued function if we're under the concurrency limit
+		if (activeCount < concurrency && queue.size > 0) {
+			activeCount++;
+			queue.dequeue().run();
+		}
+	};
+
+	const next = () => {
+		activeCount--;
+		resumeNext();
+	};
+
+	const run = async (function_, resolve, arguments_) => {
+		// Execute the function and capture the result promise
+		const result = (async () => function_(...arguments_))();
+
+		// Resolve immediately with the promise (don't wait for completion)
+		resolve(result);
+
+		// Wait for the function to complete (success or failure)
+		// We catch errors here to prevent unhandled rejections,
+		// but the original promise rejection is preserved for the caller
+		try {
+			await result;
+		} catch {}
+
+		// Decrement active count and process next queued function
+		next();
+	};
+
+	const enqueue = (function_, resolve, reject, arguments_) => {
+		const queueItem = {reject};
+
+		// Queue the internal resolve function instead of the run function
+		// to preserve the asynchronous execution context.
+		new Promise(internalResolve => { // eslint-disable-line promise/param-names
+			queueItem.run = internalResolve;
+			queue.enqueue(queueItem);
+		}).then(run.bind(undefined, function_, resolve, arguments_)); // eslint-disable-line promise/prefer-await-to-then
+
+		// Start processing immediately if we haven't reached the concurrency limit
+		if (activeCount < concurrency) {
+			resumeNext();
+		}
+	};
+
+	const generator = (function_, ...arguments_) => new Promise((resolve, reject) => {
+		enqueue(function_, resolve, reject, arguments_);
+	});
+
+	Object.defineProperties(generator, {
+		activeCount: {
+			get: () => activeCount,
+		},
+		pendingCount: {
+			get: () => queue.size,
+		},
+		clearQueue: {
+			value() {
+				if (!rejectOnClear) {
+					queue.clear();
+					return;
+				}
+
+				const abortError = AbortSignal.abort().reason;
+
+				while (queue.size > 0) {
+					queue.dequeue().reject(abortError);
+				}
+			},
+		},
+		concurrency: {
+			get: () => concurrency,
+
+			set(newConcurrency) {
+				validateConcurrency(newConcurrency);
+				concurrency = newConcurrency;
+
+				queueMicrotask(() => {
+					// eslint-disable-next-line no-unmodified-loop-condition
+					while (activeCount < concurrency && queue.size > 0) {
+						resumeNext();
+					}
+				});
+			},
+		},
+		map: {
+			async value(iterable, function_) {
+				const promises = [];
+
+				try {
+					Array.from(iterable, (value, index) => {
+						const promise = generator(function_, value, index);
+						promises.push(promise);
+						return promise;
+					});
+				} catch (error) {
+					// The iterable threw, so `Promise.all` never observes the already scheduled promises. Observe them here to avoid unhandled rejections.
+					for (const promise of promises) {
+						promise.catch(() => {}); // eslint-disable-line promise/prefer-await-to-then
+					}
+
+					throw error;
+				}
+
+				return Promise.all(promises);
+			},
+		},
+	});
+
+	return generator;
+}
+
+function limitFunction(function_, options) {
+	const limit = pLimit(options);
+
+	const limitedFunction = (...arguments_) => limit(() => function_(...arguments_));
+	Object.defineProperty(limitedFunction, 'clearQueue', {
+		value: limit.clearQueue,
+	});
+
+	return limitedFunction;
+}
+
+function validateConcurrency(concurrency) {
+	if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
+		throw new TypeError('Expected `concurrency` to be a number from 1 and up');
+	}
+}
+
 
 /***/ }),
 

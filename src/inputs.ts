@@ -314,7 +314,8 @@ export function parseSettings(read: InputReader, event: EventInfo, registry: rea
   const connection = neonConnection(read);
   const prNumber = pullRequestNumber(read, event, pullRequest);
   const headRef = headBranch(read, pullRequest);
-  const pr: PullRequestRef = { repository: event.repository, number: prNumber, headRef, headSha: pullRequest?.head?.sha };
+  const headRepository = fork ? (pullRequest?.head?.repo?.full_name ?? 'a deleted fork') : undefined;
+  const pr: PullRequestRef = { repository: event.repository, number: prNumber, headRef, headSha: pullRequest?.head?.sha, ...(headRepository ? { headRepository } : {}) };
 
   const branchName = renderTemplate('branch_name', perPullRequest('branch_name', read('branch_name') || DEFAULTS.branch_name), prNumber, headRef);
   if (!branchName.trim()) throw new InputError('branch_name', 'renders to an empty name; expected a template such as preview/pr-{pr}');

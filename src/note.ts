@@ -34,6 +34,14 @@ export function visible(text: string): string {
   return text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
 }
 
+/** `visible` line by line: the line breaks of a block (a diff) stay, tabs become spaces. */
+export function visibleLines(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => visible(line.replace(/\t/g, '    ')))
+    .join('\n');
+}
+
 /** The note as one line of plain text, for the log. */
 export function noteText(n: Note): string {
   return renderNote(n, (w) => w, visible);

@@ -34,7 +34,8 @@ export function conflictsOf(pr: PullRequestRef, branchName: string, branches: Fo
   for (const found of branches) {
     const number = owningPullRequest(found);
     if (!isManagedFor(found, pr.repository) || number === undefined || number === pr.number) continue;
-    const other: PullRequestRef = { repository: pr.repository, number, headRef: found.annotations['github-head-ref'] ?? '' };
+    const headRepository = found.annotations['github-head-repo'];
+    const other: PullRequestRef = { repository: pr.repository, number, headRef: found.annotations['github-head-ref'] ?? '', ...(headRepository ? { headRepository } : {}) };
     const sameBranchName = found.branch.name === branchName;
     const shared = targets.filter((t) => t.collides?.(pr, other) ?? false);
     if (sameBranchName || shared.length > 0) conflicts.push({ other, branch: found, sameBranchName, targets: shared });

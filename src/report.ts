@@ -8,7 +8,7 @@ import { passwordText } from './neon/credentials.js';
 import type { CallStats } from './http/retry.js';
 import { consoleUrl, type PreviewBranch } from './neon/preview.js';
 import { describeChanges, fitDiff, shareBudget, type SchemaDiffs } from './neon/schema-diff.js';
-import { renderNote, visible, type Note } from './note.js';
+import { renderNote, visible, visibleLines, type Note } from './note.js';
 import type { PhaseTiming } from './phases.js';
 import type { TargetReport } from './targets/target.js';
 import type { ConnectionDetails } from './variables.js';
@@ -74,7 +74,8 @@ function schemaHtml(schema: SchemaDiffs): string {
     if (d.problem !== undefined) return `<p>${name}: the diff could not be read (${escapeHtml(d.problem)})</p>`;
     if (!d.diff?.trim()) return `<p>${name}: No schema changes</p>`;
     const { text, cut } = fitDiff(d.diff, shares[i]!);
-    return `<details><summary>${name}: ${escapeHtml(describeChanges(d.diff))}</summary><pre><code>${escapeHtml(text)}</code></pre>${cut ? '<p>Shortened to fit the job summary.</p>' : ''}</details>`;
+    const code = visibleLines(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+    return `<details><summary>${name}: ${escapeHtml(describeChanges(d.diff))}</summary><pre><code>${code}</code></pre>${cut ? '<p>Shortened to fit the job summary.</p>' : ''}</details>`;
   });
   return title + sections.join('');
 }

@@ -83,7 +83,9 @@ export async function createPreview(
       const active = await loaded;
       if (active.length === 0) return [];
       const variables = resolveVariables(settings.variables, connection);
-      const [{ branch }, reads] = await Promise.all([ensured, prepared]);
+      const [{ branch }, early, { tookOver }] = await Promise.all([ensured, prepared, lookup]);
+      // What a closed pull request left was removed after the first reads: read again.
+      const reads = tookOver ? active.map((t) => t.prepare(pr)) : early;
       const branchRef: BranchRef = { id: branch.id, name: branch.name, consoleUrl: consoleUrl(settings.neon.projectId, branch.id) };
       return phases.run(`Publish to ${active.map((t) => t.label).join(', ')}`, () =>
         onEveryTarget(active, async (t, i) => {
@@ -140,7 +142,7 @@ async function clearNames(settings: Settings, all: FoundBranch[], targets: Targe
       deletePreview({ ...settings, pr: conflict.other, neon: { ...settings.neon, branchName: conflict.branch.branch.name } }, context),
     );
   }
-  return { found: conflicts.some((c) => c.sameBranchName) ? undefined : mine, all };
+  return { found: conflicts.some((c) => c.sameBranchName) ? undefined : mine, all, tookOver: true };
 }
 
 function heldMessage(settings: Settings, conflict: Conflict, state: string, reason?: string): string {

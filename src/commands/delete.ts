@@ -43,7 +43,7 @@ export async function deletePreview(settings: Settings, { neon, targets: loading
     try {
       reports = await phases.run(`Remove from ${targets.map((t) => t.label).join(', ')}`, () =>
         onEveryTarget(targets, async (t) => {
-          const holder = shared.find((c) => c.targets.includes(t));
+          const holder = t.removesOnlyMarked ? undefined : shared.find((c) => c.targets.includes(t));
           if (!holder) return t.remove(settings.pr, names);
           const kept = note`Left as they are: pull request #${holder.other.number} (head branch ${holder.other.headRef}) has its preview under the same names.`;
           core.warning(`${t.label}: left alone, pull request #${holder.other.number} has its preview under the same names.`);

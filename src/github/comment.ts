@@ -5,7 +5,7 @@ import * as core from '@actions/core';
 import { createOrAdopt } from '../http/create-or-adopt.js';
 import { allPages } from '../http/pages.js';
 import { ApiError, type ApiSession } from '../http/retry.js';
-import { renderNote, visible, type Note } from '../note.js';
+import { renderNote, visible, visibleLines, type Note } from '../note.js';
 import { passwordText, type PasswordState } from '../neon/credentials.js';
 import { describeChanges, fitDiff, shareBudget, type SchemaDiffs } from '../neon/schema-diff.js';
 import type { Link, PullRequestRef, TargetReport } from '../targets/target.js';
@@ -127,7 +127,7 @@ function htmlText(text: string): string {
 function fenced(language: string, text: string): string {
   const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longest + 1);
-  return `${fence}${language}\n${visible(text).replace(/\u2028|\u2029/g, '\n')}\n${fence}`;
+  return `${fence}${language}\n${visibleLines(text)}\n${fence}`;
 }
 
 /** One `<details>` per database with its diff, within `budget` characters. */

@@ -41,6 +41,8 @@ export interface EnsuredBranch {
 export interface BranchLookup {
   found?: FoundBranch;
   all: FoundBranch[];
+  /** What another (closed) pull request left under this one's names was removed first. */
+  tookOver?: boolean;
 }
 
 export function consoleUrl(projectId: string, branchId: string): string {
@@ -73,6 +75,8 @@ export function ownershipProblem(found: FoundBranch, pr: PullRequestRef): string
 export function ownershipAnnotations(pr: PullRequestRef): Record<string, string> {
   const annotations: Record<string, string> = { 'managed-by': MANAGED_BY, 'github-repo': pr.repository, 'github-pr': String(pr.number) };
   if (pr.headRef) annotations['github-head-ref'] = pr.headRef;
+  // A fork's head branch is named in the fork: never one of this repository's branches.
+  if (pr.headRepository) annotations['github-head-repo'] = pr.headRepository;
   return annotations;
 }
 

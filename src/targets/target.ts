@@ -17,6 +17,16 @@ export interface PullRequestRef {
   headRef: string;
   /** The PR's head commit, when known. */
   headSha?: string;
+  /** `owner/repo` of the head when it is a fork (its head branch is named in the fork, not here). */
+  headRepository?: string;
+}
+
+/**
+ * Whether a target that scopes values by the head branch's name addresses the same values for both
+ * pull requests: two of this repository's from one head branch. A fork's pull request gets none.
+ */
+export function shareHeadBranch(a: PullRequestRef, b: PullRequestRef): boolean {
+  return a.headRef !== '' && a.headRef === b.headRef && !a.headRepository && !b.headRepository;
 }
 
 /** The Neon branch the values come from, for links and descriptions. */
@@ -92,6 +102,8 @@ export interface Target<P = unknown, L = unknown> {
    * target tells every pull request's values apart by a marker of its own.
    */
   collides?(a: PullRequestRef, b: PullRequestRef): boolean;
+  /** Its `remove` touches only values marked with the pull request's own marker, whoever shares their names. */
+  readonly removesOnlyMarked?: boolean;
   /** The reads a publish needs, started as the run starts (before the values exist); writes nothing. */
   prepare(pr: PullRequestRef): Promise<P>;
   /**

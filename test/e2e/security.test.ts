@@ -114,7 +114,7 @@ describe('one pull request never takes over another’s preview', () => {
     expect(before).toHaveLength(7);
     const second = await run(event({ action: 'opened', number: 1614, headRef: 'feature/shared-head' }));
     expect(second.code).toBe(1);
-    expect(errorOf(second)).toMatch(/Pull request #1614 cannot have the same Netlify values: they belong to pull request #1613/);
+    expect(errorOf(second)).toMatch(/Pull request #1614 cannot have the same Vercel values and the same Netlify values: they belong to pull request #1613/);
     const closed = await run(event({ action: 'closed', number: 1614, headRef: 'feature/shared-head' }));
     expect(closed.code, closed.stdout).toBe(0);
     expect(values()).toEqual(before);

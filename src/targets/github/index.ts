@@ -36,7 +36,7 @@ export const github: TargetDefinition<GitHubEnvironmentSettings> = {
   },
   async create(settings, { session, octokit, githubApiUrl }) {
     if (!octokit) throw new Error('GitHub environment: no GitHub client (the `github_token` input is empty)');
-    const { GitHubTarget } = await import('./target.js');
-    return new GitHubTarget(octokit, session, settings, githubApiUrl);
+    const [{ GitHubTarget }, client] = await Promise.all([import('./target.js'), octokit]);
+    return new GitHubTarget(client, session, settings, githubApiUrl);
   },
 };

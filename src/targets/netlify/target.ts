@@ -5,7 +5,7 @@ import { eachLimited } from '../../concurrency.js';
 import type { ApiSession } from '../../http/retry.js';
 import { note, type Note } from '../../note.js';
 import type { PublishedVariable } from '../../variables.js';
-import type { BranchRef, Link, Managed, ManagedGroup, PullRequestRef, ReportAddition, Target, TargetReport } from '../target.js';
+import { shareHeadBranch, type BranchRef, type Link, type Managed, type ManagedGroup, type PullRequestRef, type ReportAddition, type Target, type TargetReport } from '../target.js';
 import { NetlifyApi, type EnvVar, type NetlifySite } from './api.js';
 import type { NetlifySettings } from './index.js';
 import { entriesOf, removeFromListing, type NetlifyListing } from './sweep.js';
@@ -38,7 +38,7 @@ export class NetlifyTarget implements Target<NetlifyPrepared, NetlifyListing> {
 
   /** Netlify's values name no pull request: two from one head branch share them. */
   collides(a: PullRequestRef, b: PullRequestRef): boolean {
-    return a.headRef !== '' && a.headRef === b.headRef;
+    return shareHeadBranch(a, b);
   }
 
   async prepare(pr: PullRequestRef): Promise<NetlifyPrepared> {

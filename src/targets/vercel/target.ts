@@ -11,11 +11,11 @@ import { started } from '../../concurrency.js';
 import { ApiError, type ApiSession } from '../../http/retry.js';
 import { note, type Note } from '../../note.js';
 import type { PublishedVariable } from '../../variables.js';
-import type { BranchRef, Link, Managed, ManagedGroup, PullRequestRef, ReportAddition, Target, TargetReport } from '../target.js';
+import { shareHeadBranch, type BranchRef, type Link, type Managed, type ManagedGroup, type PullRequestRef, type ReportAddition, type Target, type TargetReport } from '../target.js';
 import type { Deployment, ListedValue, ProjectInfo } from './answers.js';
 import { VercelApi, type ValueWrite } from './client.js';
 import type { VercelSettings } from './index.js';
-import { headOf, isOwned, isPreview, ownershipComment, uniqueSorted } from './ownership.js';
+import { headOf, isOwned, isPreview, markedPullRequest, ownershipComment, uniqueSorted } from './ownership.js';
 import { findMarked, idsOf, type VercelListing } from './sweep.js';
 
 /** What `prepare` read for a publish. */
@@ -37,6 +37,14 @@ export class VercelTarget implements Target<VercelPrepared, VercelListing> {
   /** With `vercel_redeploy` only: redeploys the head branch's newest preview. */
   readonly afterReady?: (prepared: VercelPrepared, pr: PullRequestRef) => Promise<ReportAddition>;
   private readonly api: VercelApi;
+
+  /** Each value is marked with its pull request (its comment). */
+  readonly removesOnlyMarked = true;
+
+  /** Values are scoped to the head branch: two pull requests from one head branch share them. */
+  collides(a: PullRequestRef, b: PullRequestRef): boolean {
+    return shareHeadBranch(a, b);
+  }
 
   constructor(
     private readonly settings: VercelSettings,
@@ -77,9 +85,9 @@ export class VercelTarget implements Target<VercelPrepared, VercelListing> {
     const foreign = listed.filter((e) => names.has(e.key) && e.gitBranch === head && isPreview(e) && e.comment !== marker);
     if (foreign.length > 0) {
       const keys = uniqueSorted(foreign.map((e) => e.key));
-      throw new Error(
-        `Vercel: publish variables failed: project ${projectName} already has a preview value of ${keys.join(', ')} for branch ${head} that neon-preview did not create for ${pr.repository}#${pr.number} (its comment differs); it is left alone. Remove it, or publish under other names with \`env_prefix\`.`,
-      );
+      const owners = uniqueSorted(foreign.flatMap((e) => markedPullRequest(e.comment, pr.repository) ?? []).map((n) => `#${n}`));
+      const whose = owners.length > 0 ? `that belongs to pull request ${owners.join(', ')} (from the same head branch)` : `that neon-preview did not create for ${pr.repository}#${pr.number} (its comment differs)`;
+      throw new Error(`Vercel: publish variables failed: project ${projectName} already has a preview value of ${keys.join(', ')} for branch ${head} ${whose}; it is left alone. Remove it, or publish under other names with \`env_prefix\`.`);
     }
     const stale = listed.filter((e): e is ListedValue & { id: string } => isOwned(e, head, marker) && !names.has(e.key));
 
