@@ -15,8 +15,11 @@
 // second sweep, then the check (scripts/soak/checks.ts, secrets.ts): leaks of closed PRs, open
 // PRs' values duplicated, missing or stale, comments, API-description violations, secrets in any
 // output or comment. The problems are listed in scripts/soak/report.ts (`judge`).
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { actionDefaults, type RunResult } from '../sandbox/action-runner.js';
+import { actionDefaults, ENTRY, type RunResult } from '../sandbox/action-runner.js';
 import { startPlatforms } from '../sandbox/platforms.js';
 import { seededRandom } from '../sandbox/server.js';
 import { checkComments, checkLeaks, checkOpenPulls, countRequests } from './soak/checks.js';
@@ -85,6 +88,15 @@ async function runJobs(soak: Soak, jobs: Job[]): Promise<void> {
   await Promise.all(Array.from({ length: soak.options.concurrency }, worker));
 }
 
+/** A hash of the bundle's directory (dist/: index.js and the chunks it loads), to tell whether it was rebuilt meanwhile. */
+function buildHash(): string {
+  const entry = process.env.NEON_PREVIEW_ENTRY ?? ENTRY;
+  const dir = dirname(entry);
+  const hash = createHash('sha256');
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.js')).sort()) hash.update(name).update(readFileSync(join(dir, name)));
+  return hash.digest('hex').slice(0, 12);
+}
+
 /** One sweep with the faults on (re-run until it succeeds), then one with the faults off. */
 async function sweeps(soak: Soak, runner: Runner): Promise<void> {
   const { report, options, log } = soak;
@@ -138,6 +150,7 @@ export async function runSoak(given: Partial<SoakOptions> = {}): Promise<SoakRep
   const options = checked({ ...DEFAULT_OPTIONS, ...rest });
   const startedAt = Date.now();
   const soak = await startSoak(options, log);
+  soak.report.build.hash = buildHash();
   const runner = new Runner(soak);
   // A line every `progressSeconds` whatever happens (a run can take a minute on a busy machine).
   const progress = setInterval(() => log(runner.progress(startedAt)), options.progressSeconds * 1000);
@@ -149,6 +162,7 @@ export async function runSoak(given: Partial<SoakOptions> = {}): Promise<SoakRep
     await runJobs(soak, jobs);
     await sweeps(soak, runner);
     await beforeCheck?.(soak.platforms);
+    soak.report.build.changed = buildHash() !== soak.report.build.hash;
     return finish(soak, runner, startedAt);
   } finally {
     clearInterval(progress);

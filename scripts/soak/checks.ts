@@ -1,8 +1,8 @@
 // The end check, from the stand-ins' own state:
 // - leaks: anything on Neon (branches annotated github-pr), Vercel (values marked
 //   `neon-preview acme/shop#<n>`), Netlify (branch-context values), GitHub (environments,
-//   deployments) that does not belong to a still-open PR (Netlify's by head: an open PR of the
-//   repository itself with that head, never a fork);
+//   deployments) that does not belong to a still-open PR (Netlify's by head: an open PR with that
+//   head that publishes to Netlify, never a fork);
 // - duplicates / missing: every open PR has exactly one branch and exactly one value per key on
 //   each of its targets (a fork: its environment only); stale: a value that names another compute
 //   than its branch's, or a password that is not its role's current one;
@@ -10,7 +10,7 @@
 // - requests, faults and the requests a stand-in refused as outside the platform's API description.
 import { COMMENT_MARKER, VERCEL_PROJECT, type Soak } from './context.js';
 import { checkCurrentPassword } from './passwords.js';
-import { branchesOf, environmentValues, netlifyValues, publishedFor, rolePasswords } from './state.js';
+import { branchesOf, environmentValues, publishedFor, rolePasswords } from './state.js';
 import type { Platform, PullRequest } from './types.js';
 
 /** A mark of a ready preview in the sticky comment (src/comment.ts). */
@@ -25,7 +25,7 @@ export function checkLeaks(soak: Soak): void {
   const { neon, vercel, netlify, github } = soak.platforms;
   const pulls = [...soak.pulls.values()];
   const open = new Set(pulls.filter((p) => p.open).map((p) => p.number));
-  const ownHeads = new Set(pulls.filter((p) => p.open && !p.fork).map((p) => p.head));
+  const ownHeads = new Set(pulls.filter((p) => p.open && p.targets.includes('Netlify')).map((p) => p.head));
   const environments = new Map<string, PullRequest[]>();
   for (const p of pulls) environments.set(p.environment.toLowerCase(), [...(environments.get(p.environment.toLowerCase()) ?? []), p]);
   const environmentOpen = (name: string) => (environments.get(name.toLowerCase()) ?? []).some((p) => p.open);
@@ -59,11 +59,11 @@ function checkOpenPull(soak: Soak, pr: PullRequest): void {
   if (mine.length === 0) report.missing.push(`#${pr.number}: no Neon branch`);
   const environment = environmentValues(soak, pr.environment);
   if (!environment) report.missing.push(`#${pr.number}: no GitHub environment ${pr.environment}`);
-  const values = [...publishedFor(soak, pr, false), ...(pr.fork ? [] : netlifyValues(soak, pr.head))];
-  const targets = pr.fork ? ['GitHub'] : ['Vercel', 'Netlify', 'GitHub'];
-  if (pr.fork && values.some((v) => v.where !== 'GitHub')) report.forkProblems.push(`#${pr.number} (fork, open): has Vercel values`);
+  const values = publishedFor(soak, pr);
+  const foreign = [...new Set(publishedFor(soak, pr, false).filter((v) => !pr.targets.includes(v.where)).map((v) => v.where))];
+  if (foreign.length > 0) (pr.fork ? report.forkProblems : report.duplicates).push(`#${pr.number} (open): has values on ${foreign.join(', ')}, not one of its targets`);
   for (const key of keys) {
-    for (const where of targets) {
+    for (const where of pr.targets) {
       const n = values.filter((v) => v.where === where && v.key.split('@')[0] === key).length;
       if (n > 1) report.duplicates.push(`#${pr.number}: ${n} values of ${key} on ${where}`);
       if (n === 0) report.missing.push(`#${pr.number}: no value of ${key} on ${where}`);

@@ -1,8 +1,10 @@
 // `{head}` collisions (issue 16, point 2): with `branch_name: preview/{head}` two open PRs whose
 // heads sanitise alike (`feat@x-N` and `feat#x-N`), or two PRs from one head branch, would share a
 // Neon branch (and with `github_environment: pr-{head}` an environment; from one head, Netlify's
-// branch values). The second PR's create must fail loudly naming the first (one `::error::` line
-// with `pull request #<first>`) and change nothing of the first's. Then either
+// branch values); and two PRs from one head branch with the default names but without Netlify
+// share only Vercel's values (scoped to the head). The second PR's create must fail loudly naming
+// the first (one `::error::` line with `pull request #<first>`), before it makes anything, and
+// change nothing of the first's. Then either
 // - the first closes, its `closed` run delivered: its things go, and the second's re-run succeeds
 //   and stays open with its own values only; or
 // - the refused second PR closes while the first is open: its delete leaves the first's things
@@ -12,7 +14,7 @@
 import { newPull, setState, type Soak } from './context.js';
 import { count } from './report.js';
 import type { Runner } from './runner.js';
-import { refusalOf } from './runs.js';
+import { errorLines, refusalOf } from './runs.js';
 import { close } from './scenarios.js';
 import { branchesOf, changes, holdings, publishedFor } from './state.js';
 import type { Job, JobKind, PullRequest } from './types.js';
@@ -22,20 +24,29 @@ type Ending = 'first closes' | 'second closes' | "first's close lost";
 interface Variant {
   oneHead: boolean;
   environmentByHead: boolean;
+  /** `branch_name: preview/{head}`; else the default `preview/pr-{pr}`. */
+  branchByHead: boolean;
+  /** The `targets` input, when not every target (the soak's default). */
+  targets?: string;
 }
 
-/** In turn: heads alike or one head, the default environment or `pr-{head}`. */
+/**
+ * In turn: heads alike or one head, the default environment or `pr-{head}`; and one head with
+ * the default names and without Netlify, where only Vercel's values (scoped to the head, marked
+ * with the PR) are shared.
+ */
 const VARIANTS: Variant[] = [
-  { oneHead: false, environmentByHead: false },
-  { oneHead: true, environmentByHead: true },
-  { oneHead: true, environmentByHead: false },
-  { oneHead: false, environmentByHead: true },
+  { oneHead: false, environmentByHead: false, branchByHead: true },
+  { oneHead: true, environmentByHead: true, branchByHead: true },
+  { oneHead: true, environmentByHead: false, branchByHead: false, targets: 'vercel github' },
+  { oneHead: true, environmentByHead: false, branchByHead: true },
+  { oneHead: false, environmentByHead: true, branchByHead: true },
 ];
 
 function pair(soak: Soak, kind: JobKind, i: number): [PullRequest, PullRequest] {
-  const { oneHead, environmentByHead } = VARIANTS[i % VARIANTS.length]!;
+  const { oneHead, environmentByHead, branchByHead, targets } = VARIANTS[i % VARIANTS.length]!;
   const heads = oneHead ? [`feat/one-${kind}-${i}`, `feat/one-${kind}-${i}`] : [`feat@x-${kind}-${i}`, `feat#x-${kind}-${i}`];
-  const inputs: Record<string, string> = { branch_name: 'preview/{head}', ...(environmentByHead ? { github_environment: 'pr-{head}' } : {}) };
+  const inputs: Record<string, string> = { ...(branchByHead ? { branch_name: 'preview/{head}' } : {}), ...(environmentByHead ? { github_environment: 'pr-{head}' } : {}), ...(targets ? { targets } : {}) };
   return [newPull(soak, kind, { head: heads[0], inputs }), newPull(soak, kind, { head: heads[1], inputs })];
 }
 
@@ -96,6 +107,7 @@ async function refusedWhileOpen(soak: Soak, runner: Runner, first: PullRequest, 
   if (result.code === 0) soak.report.takeovers.push(`${what}: the create succeeded (branch ${result.outputs.branch_name ?? '?'})`);
   else if (refusalOf(result) === first.number) count(soak.report, first.kind, 'second refused naming the first');
   else if (refusalOf(result) !== undefined) soak.report.takeovers.push(`${what}: refused naming #${refusalOf(result)}, not #${first.number}`);
+  else soak.report.takeovers.push(`${what}: failed without naming #${first.number}: ${errorLines(result)[0]?.slice(0, 300) ?? `exit ${result.code}`}`);
   const changed = changes(before, holdings(soak, first));
   if (changed) soak.report.takeovers.push(`${what}: the first's things changed: ${changed}`);
   const taken = branchesOf(soak, second).length + publishedFor(soak, second, false).filter((v) => v.where === 'Vercel').length;

@@ -2,7 +2,7 @@
 import type { Platforms } from '../../sandbox/platforms.js';
 import type { Options } from './options.js';
 import { scenario, type SoakReport } from './report.js';
-import type { JobKind, Platform, PullRequest } from './types.js';
+import type { JobKind, Platform, PullRequest, TargetPlatform } from './types.js';
 
 export const NEON_KEY = 'napi_soak_key_00000000000000000000';
 export const VERCEL_TOKEN = 'vercel_soak_token_000000000000';
@@ -51,8 +51,11 @@ export function newPull(soak: Soak, kind: JobKind, init: PullInit = {}): PullReq
   const head = init.head ?? [`feature/soak-${number}`, `fix/issue-${number}`, `soak-${number}`, `deps/bump.${number}`][number % 4]!;
   const inputs: Record<string, string> = { ...init.inputs, ...(init.parent ? { parent_branch: init.parent } : {}) };
   const template = inputs.github_environment ?? 'pr-{pr}';
+  const named = (inputs.targets ?? soak.inputs.targets ?? '').toLowerCase().split(/[\s,]+/);
+  // A fork's values are never scoped to a branch name, which names one of the repository's branches.
+  const targets = soak.names.filter((n): n is TargetPlatform => n !== 'Neon' && named.includes(n.toLowerCase()) && (!init.fork || n === 'GitHub'));
   const environment = template.replaceAll('{pr}', String(number)).replaceAll('{head}', sanitizeHead(head));
-  const pr: PullRequest = { number, head, kind, open: false, fork: init.fork, inputs, environment, parent: init.parent, closeDelivered: false, secrets: new Map(), results: [] };
+  const pr: PullRequest = { number, head, kind, open: false, fork: init.fork, inputs, targets, environment, parent: init.parent, closeDelivered: false, secrets: new Map(), results: [] };
   soak.pulls.set(number, pr);
   scenario(soak.report, kind).prs++;
   return pr;

@@ -37,6 +37,8 @@ export interface SoakOptions {
   retryAfterSeconds: number;
   /** Seconds between two progress lines. */
   progressSeconds: number;
+  /** A directory for every run's log (stdout and stderr without `::add-mask::` lines); none when omitted. */
+  logDir?: string;
   /** Progress lines; none when omitted. */
   log?: (line: string) => void;
   /** Called after the sweeps, before the check (to test that the check finds what it should). */
@@ -68,8 +70,11 @@ export const DEFAULT_OPTIONS: Options = {
 
 export const FAULT_KINDS: FaultKind[] = ['429', '423', '500', '502', '503', 'reset', 'slow'];
 
-/** Command-line flag → option. */
-const FLAGS: Record<string, keyof Options> = {
+/** The options that are numbers. */
+type NumberOption = { [K in keyof Options]-?: Options[K] extends number ? K : never }[keyof Options];
+
+/** Command-line flag → option (every one a number but `--log-dir`). */
+const FLAGS: Record<string, NumberOption> = {
   lifecycles: 'lifecycles',
   concurrency: 'concurrency',
   'fault-rate': 'faultRate',
@@ -91,18 +96,19 @@ const FLAGS: Record<string, keyof Options> = {
 
 export const USAGE = `npm run soak -- ${Object.keys(FLAGS)
   .map((flag) => `[--${flag} ${DEFAULT_OPTIONS[FLAGS[flag]!]}]`)
-  .join(' ')}`;
+  .join(' ')} [--log-dir DIR]`;
 
 /** The options of `npm run soak -- --lifecycles 30 ...`; unknown flags and bad numbers throw. */
 export function parseCommandLine(argv: string[]): Options {
   const { values } = parseArgs({
     args: argv,
-    options: Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: 'string' as const }])),
+    options: Object.fromEntries([...Object.keys(FLAGS), 'log-dir'].map((flag) => [flag, { type: 'string' as const }])),
     strict: true,
     allowPositionals: false,
   });
-  const options = { ...DEFAULT_OPTIONS };
-  for (const [flag, raw] of Object.entries(values)) {
+  const { 'log-dir': logDir, ...numbers } = values;
+  const options: Options = { ...DEFAULT_OPTIONS, ...(typeof logDir === 'string' ? { logDir } : {}) };
+  for (const [flag, raw] of Object.entries(numbers)) {
     const value = Number(raw);
     if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(value) || value < 0) throw new Error(`--${flag} needs a number of 0 or more, got ${String(raw)}`);
     options[FLAGS[flag]!] = value;

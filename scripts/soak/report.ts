@@ -11,6 +11,8 @@ export interface ScenarioStats {
 
 export interface SoakReport {
   options: Options;
+  /** The bundle soaked (a hash of its directory's files), and whether it changed during the soak. */
+  build: { hash: string; changed: boolean };
   runs: number;
   runsBy: Record<EventAction, number>;
   failedRuns: number;
@@ -72,6 +74,7 @@ export function perPlatform(names: Platform[]): PerPlatform {
 export function newReport(options: Options, names: Platform[]): SoakReport {
   return {
     options,
+    build: { hash: '', changed: false },
     runs: 0,
     runsBy: { opened: 0, synchronize: 0, closed: 0, sweep: 0 },
     failedRuns: 0,
@@ -128,6 +131,7 @@ const sum = (x: PerPlatform) => Object.values(x).reduce((n, v) => n + v, 0);
 export function judge(report: SoakReport): void {
   const p = report.problems;
   const add = (n: number, what: string) => n > 0 && p.push(`${n} ${what}`);
+  if (report.build.changed) p.push('the bundle changed during the soak (rebuilt?): its runs are of more than one build');
   add(sum(report.leaks), 'leaked item(s) of closed PRs');
   add(report.duplicates.length, 'duplicate(s)');
   add(report.duplicateComments.length, 'PR(s) with more than one sticky comment');
@@ -169,7 +173,7 @@ function header(r: SoakReport): string {
   const o = r.options;
   const attemptS = Math.min(30, Math.max(2, o.timeoutSeconds / 4));
   return (
-    `neon-preview soak: seed ${o.seed}, ${o.concurrency} in flight, fault rate ${o.faultRate} (${FAULT_KINDS.join(' ')}), ` +
+    `neon-preview soak of build ${r.build.hash}: seed ${o.seed}, ${o.concurrency} in flight, fault rate ${o.faultRate} (${FAULT_KINDS.join(' ')}), ` +
     `timeout ${o.timeoutSeconds} s (attempts ${attemptS} s), slow ${o.slowMs / 1000} s`
   );
 }

@@ -5,6 +5,8 @@
 // platform, for a reason an injected fault explains (a 423, 429 or 5xx, a lost answer, a dropped
 // connection, the run's timeout): any other failure is the action's own. A run refused because another PR holds its names (`... belong to pull request #n`)
 // is expected only where a scenario says so; anywhere else it is reported and not re-run.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pullRequestEvent, runAction, type RunResult } from '../../sandbox/action-runner.js';
 import { describePull, type Soak } from './context.js';
 import { checkParentPassword } from './passwords.js';
@@ -35,6 +37,14 @@ class Semaphore {
       next.resolve();
     }
   }
+}
+
+/** The run's log as the runner would show it, less the `::add-mask::` lines (they hold the secrets). */
+function writeLog(dir: string, pr: PullRequest | undefined, action: EventAction, attempt: number, result: RunResult): void {
+  mkdirSync(dir, { recursive: true });
+  const visible = (text: string) => text.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
+  const text = `exit ${result.code}, ${result.ms} ms, outputs ${Object.keys(result.outputs).join(' ')}\n--- stdout\n${visible(result.stdout)}\n--- stderr\n${visible(result.stderr)}\n`;
+  writeFileSync(join(dir, `${pr ? `pr-${pr.number}` : 'sweep'}-${action}-${attempt}.log`), text);
 }
 
 export interface DeliverOptions {
@@ -90,6 +100,7 @@ export class Runner {
       return { code: -1, stdout: '', stderr: '', outputs: {}, summary: '', ms: limitMs };
     }
     this.record(pr, action, result);
+    if (soak.options.logDir) writeLog(soak.options.logDir, pr, action, attempt, result);
     this.judge(pr, action, attempt, result, refusedBy);
     if (pr && (action === 'opened' || action === 'synchronize') && pr.kind !== 'fork-skipped') checkParentPassword(soak, pr, result, what);
     return result;

@@ -27,8 +27,8 @@ export function countRetries(stdout: string, names: Platform[]): PerPlatform {
   return counts;
 }
 
-/** What an injected fault makes the action say: a 423, 429 or 5xx, a lost answer, a dropped connection, the run's timeout. */
-const TRANSIENT = /HTTP (?:423|429|5\d\d)\b|no answer in time|network error|socket hang up|ECONNRESET|UND_ERR|did not complete within the run's timeout/i;
+/** What an injected fault makes the action say: a 423, 429 or 5xx, a lost answer, a dropped connection, the run's timeout (spent on slow answers). */
+const TRANSIENT = /HTTP (?:423|429|5\d\d)\b|no answer in time|network error|socket hang up|ECONNRESET|UND_ERR|did not complete within the run's timeout|the run's timeout leaves/i;
 
 /** Whether an injected fault explains a failure message. */
 export function isTransient(message: string): boolean {

@@ -2,11 +2,11 @@
 import { REPOSITORY } from '../../sandbox/action-runner.js';
 import type { StandInBranch } from '../../sandbox/neon.js';
 import { VERCEL_PROJECT, type Soak } from './context.js';
-import type { PullRequest } from './types.js';
+import type { PullRequest, TargetPlatform } from './types.js';
 
 /** A published value: where it is, its name, its value. */
 export interface Published {
-  where: 'Vercel' | 'Netlify' | 'GitHub';
+  where: TargetPlatform;
   key: string;
   value: string;
 }
@@ -37,9 +37,9 @@ export function environmentValues(soak: Soak, name: string): Published[] | undef
 
 /**
  * What the targets hold for the PR: its marked Vercel values, its environment's values, and
- * Netlify's values for its head unless `byHead` is false (a fork's head is the repository's).
+ * Netlify's values for its head when it publishes there (`byHead`: a fork's head is the repository's).
  */
-export function publishedFor(soak: Soak, pr: PullRequest, byHead = !pr.fork): Published[] {
+export function publishedFor(soak: Soak, pr: PullRequest, byHead = pr.targets.includes('Netlify')): Published[] {
   const vercel = soak.platforms.vercel
     .envs(VERCEL_PROJECT)
     .filter((e) => e.comment === vercelMarker(pr.number))
@@ -48,7 +48,7 @@ export function publishedFor(soak: Soak, pr: PullRequest, byHead = !pr.fork): Pu
 }
 
 /** Everything the platforms hold for the PR, comparable with JSON (ids of branches, values, deployments). */
-export function holdings(soak: Soak, pr: PullRequest, byHead = !pr.fork) {
+export function holdings(soak: Soak, pr: PullRequest, byHead = pr.targets.includes('Netlify')) {
   const sorted = (xs: Published[]) => xs.map((x) => `${x.where} ${x.key}=${x.value}`).sort();
   return {
     branches: branchesOf(soak, pr).map((b) => `${b.name} ${b.id}`),

@@ -9,6 +9,8 @@ import type { VercelStandIn } from '../../sandbox/vercel.js';
 /** A platform by the name its stand-in has; the list itself is `Object.keys(platforms.standIns)`. */
 export type Platform = keyof Platforms['standIns'];
 export type PerPlatform = Record<Platform, number>;
+/** A platform the action publishes to (a target). */
+export type TargetPlatform = Exclude<Platform, 'Neon'>;
 
 export interface StandIns {
   neon: NeonStandIn;
@@ -30,6 +32,8 @@ export interface PullRequest {
   fork?: string;
   /** Its workflow's inputs beyond the soak's common ones (the same for every run of the PR). */
   inputs: Record<string, string>;
+  /** The targets that get its values (a fork's: no branch-scoped one). */
+  targets: TargetPlatform[];
   /** Its GitHub environment's name, as the action renders `github_environment`. */
   environment: string;
   /** The Neon branch its preview is made from (`parent_branch`); undefined: the default branch. */
