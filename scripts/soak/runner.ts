@@ -40,11 +40,12 @@ class Semaphore {
 }
 
 /** The run's log as the runner would show it, less the `::add-mask::` lines (they hold the secrets). */
+let logged = 0;
 function writeLog(dir: string, pr: PullRequest | undefined, action: EventAction, attempt: number, result: RunResult): void {
   mkdirSync(dir, { recursive: true });
   const visible = (text: string) => text.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
   const text = `exit ${result.code}, ${result.ms} ms, outputs ${Object.keys(result.outputs).join(' ')}\n--- stdout\n${visible(result.stdout)}\n--- stderr\n${visible(result.stderr)}\n`;
-  writeFileSync(join(dir, `${pr ? `pr-${pr.number}` : 'sweep'}-${action}-${attempt}.log`), text);
+  writeFileSync(join(dir, `${String(++logged).padStart(4, '0')}-${pr ? `pr-${pr.number}` : 'sweep'}-${action}-${attempt}.log`), text);
 }
 
 export interface DeliverOptions {
