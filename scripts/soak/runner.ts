@@ -3,10 +3,11 @@
 //
 // A run that fails must fail loudly: exit code 1 and exactly one `::error::` line naming the
 // platform, for a reason an injected fault explains (a 423, 429 or 5xx, a lost answer, a dropped
-// connection, the run's timeout): any other failure is the action's own. A run refused because another PR holds its names (`... belong to pull request #n`)
-// is expected only where a scenario says so; anywhere else it is reported and not re-run.
+// connection, the run's timeout): any other failure is the action's own. A run refused because
+// another PR holds its names (`... belong to pull request #n`) is expected only where a scenario
+// says so; anywhere else it is reported and not re-run.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pullRequestEvent, runAction, type RunResult } from '../../sandbox/action-runner.js';
 import { describePull, type Soak } from './context.js';
 import { checkParentPassword } from './passwords.js';
@@ -40,12 +41,10 @@ class Semaphore {
 }
 
 /** The run's log as the runner would show it, less the `::add-mask::` lines (they hold the secrets). */
-let logged = 0;
-function writeLog(dir: string, pr: PullRequest | undefined, action: EventAction, attempt: number, result: RunResult): void {
-  mkdirSync(dir, { recursive: true });
+function writeLog(file: string, result: RunResult): void {
+  mkdirSync(dirname(file), { recursive: true });
   const visible = (text: string) => text.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
-  const text = `exit ${result.code}, ${result.ms} ms, outputs ${Object.keys(result.outputs).join(' ')}\n--- stdout\n${visible(result.stdout)}\n--- stderr\n${visible(result.stderr)}\n`;
-  writeFileSync(join(dir, `${String(++logged).padStart(4, '0')}-${pr ? `pr-${pr.number}` : 'sweep'}-${action}-${attempt}.log`), text);
+  writeFileSync(file, `exit ${result.code}, ${result.ms} ms, outputs ${Object.keys(result.outputs).join(' ')}\n--- stdout\n${visible(result.stdout)}\n--- stderr\n${visible(result.stderr)}\n`);
 }
 
 export interface DeliverOptions {
@@ -60,6 +59,8 @@ export interface DeliverOptions {
 export class Runner {
   private readonly processes: Semaphore;
   private sha = 0;
+  /** Runs logged so far (`logDir`): the log files' numbers. */
+  private logged = 0;
   /** Failure reasons → how many runs failed so. */
   readonly reasons = new Map<string, number>();
   readonly durations: number[] = [];
@@ -101,7 +102,7 @@ export class Runner {
       return { code: -1, stdout: '', stderr: '', outputs: {}, summary: '', ms: limitMs };
     }
     this.record(pr, action, result);
-    if (soak.options.logDir) writeLog(soak.options.logDir, pr, action, attempt, result);
+    if (soak.options.logDir) writeLog(join(soak.options.logDir, `${String(++this.logged).padStart(4, '0')}-${pr ? `pr-${pr.number}` : 'sweep'}-${action}-${attempt}.log`), result);
     this.judge(pr, action, attempt, result, refusedBy);
     if (pr && (action === 'opened' || action === 'synchronize') && pr.kind !== 'fork-skipped') checkParentPassword(soak, pr, result, what);
     return result;
