@@ -143,8 +143,10 @@ export class Runner {
       return;
     }
     const refused = refusalOf(result) !== undefined;
+    // A race's create may also fail because the close it races removed its branch: counted there.
+    const racing = pr?.kind === 'race' && action === 'opened';
     if (!namesPlatform(errors[0]!, names) && !refused) report.vagueFailures.push(`${what}: ${errors[0]!.slice(0, 300)}`);
-    if (!isTransient(errors[0]!) && !refused) report.unexplainedFailures.push(`${pr ? `${describePull(pr)} ` : ''}${action} try ${attempt}: ${errors[0]!.slice(0, 400)}`);
+    if (!isTransient(errors[0]!) && !refused && !racing) report.unexplainedFailures.push(`${pr ? `${describePull(pr)} ` : ''}${action} try ${attempt}: ${errors[0]!.slice(0, 400)}`);
     const reason = reasonOf(errors[0]!, names);
     this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + 1);
   }

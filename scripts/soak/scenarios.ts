@@ -8,11 +8,13 @@
 //   The create asks GitHub at its end and removes what it made; when it fails instead (it is not
 //   re-run: its PR is closed), what it left is for a re-delivered close (every other race) or the
 //   sweep. None of its runs may fail silently, and a create that exits 0 saying `create` must say
-//   it could not confirm the PR's state.
+//   it could not confirm the PR's state. (A create may fail loudly for no injected fault: the close
+//   it races can delete its branch under it; counted apart.)
 import type { RunResult } from '../../sandbox/action-runner.js';
 import { newPull, setState, STAGING, type Soak } from './context.js';
 import { count } from './report.js';
 import type { Runner } from './runner.js';
+import { errorLines, isTransient } from './runs.js';
 import { holdings, whatIsHeld } from './state.js';
 import type { Job, PullRequest } from './types.js';
 
@@ -104,7 +106,7 @@ export function races(soak: Soak, runner: Runner): Job[] {
 }
 
 function judgeRaceCreate(soak: Soak, pr: PullRequest, create: RunResult): void {
-  if (create.code !== 0) return count(soak.report, 'race', 'create failed (loudly)');
+  if (create.code !== 0) return count(soak.report, 'race', isTransient(errorLines(create)[0] ?? '') ? 'create failed (an injected fault)' : 'create failed, no injected fault (see failed runs)');
   if (create.outputs.command === 'delete') return count(soak.report, 'race', 'create removed what it made');
   if (/Could not confirm that pull request #\d+ is still open/.test(create.stdout)) return count(soak.report, 'race', 'create could not confirm the state');
   soak.report.silentFailures.push(`#${pr.number} opened (race): exit 0, command=${create.outputs.command}, though GitHub said the PR was closed and the run neither removed its preview nor said it could not confirm`);
