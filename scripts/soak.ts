@@ -40,7 +40,7 @@ export type { SoakOptions, SoakReport };
 export type { StandIns } from './soak/types.js';
 
 /** The stand-ins, a `staging` branch beside the default one, and what every run is given. */
-async function startSoak(options: Options, log: (line: string) => void): Promise<Soak> {
+async function startSoak(options: Options, log: (line: string) => void, startedAt: number): Promise<Soak> {
   const platforms = await startPlatforms({ neonKey: NEON_KEY, vercelToken: VERCEL_TOKEN, netlifyToken: NETLIFY_TOKEN }, { operationMs: options.operationMs, vercelProject: VERCEL_PROJECT });
   const { neon, github } = platforms;
   const staging = neon.addBranch({ name: STAGING });
@@ -58,7 +58,7 @@ async function startSoak(options: Options, log: (line: string) => void): Promise
   ]);
   const inputs = platforms.inputs({ timeout: String(options.timeoutSeconds) });
   const seeded = new Set([neon.defaultBranchId, staging.id]);
-  return { options, platforms, names, report: newReport(options, names), pulls: new Map(), random: seededRandom(options.seed), inputs, keys, tokens, seeded, log };
+  return { options, platforms, names, report: newReport(options, names), pulls: new Map(), random: seededRandom(options.seed), inputs, keys, tokens, seeded, log, startedAt };
 }
 
 function setFaults(soak: Soak, on: boolean): void {
@@ -149,7 +149,7 @@ export async function runSoak(given: Partial<SoakOptions> = {}): Promise<SoakRep
   const { log = () => {}, beforeCheck, ...rest } = given;
   const options = checked({ ...DEFAULT_OPTIONS, ...rest });
   const startedAt = Date.now();
-  const soak = await startSoak(options, log);
+  const soak = await startSoak(options, log, startedAt);
   soak.report.build.hash = buildHash();
   const runner = new Runner(soak);
   // A line every `progressSeconds` whatever happens (a run can take a minute on a busy machine).

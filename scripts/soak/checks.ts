@@ -49,6 +49,23 @@ export function checkLeaks(soak: Soak): void {
   const deployments = new Map<string, number>();
   for (const d of github.deployments()) if (!environmentOpen(d.environment)) deployments.set(d.environment, (deployments.get(d.environment) ?? 0) + 1);
   for (const [env, n] of deployments) leak(soak, 'GitHub', `${n} deployment(s) to ${env}`);
+  for (const env of new Set([...deployments.keys(), ...github.environments().filter((e) => !environmentOpen(e.name)).map((e) => e.name)])) soak.report.evidence.push(...requestsTouching(soak, env));
+}
+
+/** The GitHub stand-in's requests about an environment and its deployments: "+12.3 s POST /repos/…/deployments (pr-7) → 201". */
+function requestsTouching(soak: Soak, env: string): string[] {
+  const { github } = soak.platforms;
+  const ids = new Set(github.deployments(env).map((d) => String(d.id)));
+  const named = (r: { path: string; query: Record<string, string>; body: unknown }) =>
+    r.path.includes(`/environments/${encodeURIComponent(env)}`) ||
+    r.query.environment === env ||
+    (r.body as { environment?: unknown } | undefined)?.environment === env ||
+    [...ids].some((id) => r.path.includes(`/deployments/${id}`));
+  const lines = github.standIn.requests.filter(named).map((r) => {
+    const at = ((r.at - soak.startedAt) / 1000).toFixed(1);
+    return `  +${at} s ${r.method} ${r.path}${r.query.environment ? `?environment=${r.query.environment}` : ''} → ${r.status}${r.fault ? ` (${r.fault})` : ''}`;
+  });
+  return [`${env} (deployments still there: ${[...ids].join(', ') || 'none'}):`, ...lines.slice(0, 40)];
 }
 
 /** One open PR: its branch, one value per key on each of its targets, each naming its branch. */

@@ -30,6 +30,8 @@ export interface Soak {
   /** Neon branches that are no preview (the default branch, staging). */
   seeded: Set<string>;
   log: (line: string) => void;
+  /** When the soak began (epoch ms): times in logs and evidence are counted from it. */
+  startedAt: number;
 }
 
 /** How the action turns a head branch into a name (src/inputs.ts sanitizeHead). */

@@ -37,6 +37,8 @@ export interface SoakReport {
   faultKinds: Record<string, number>;
   leaks: PerPlatform;
   leakDetails: string[];
+  /** For leaked GitHub environments and deployments: the stand-in's requests that touched them, in order. */
+  evidence: string[];
   duplicates: string[];
   missing: string[];
   /** Values of open PRs that name another compute than their branch's, or another password than its role's. */
@@ -92,6 +94,7 @@ export function newReport(options: Options, names: Platform[]): SoakReport {
     faultKinds: {},
     leaks: perPlatform(names),
     leakDetails: [],
+    evidence: [],
     duplicates: [],
     missing: [],
     stale: [],
@@ -230,6 +233,7 @@ function details(r: SoakReport): string[] {
   const lists: [string, string[]][] = [
     ['failed runs', r.failures],
     ['leaks', r.leakDetails],
+    ['requests that touched a leaked environment or deployment', r.evidence],
     ['duplicates', r.duplicates],
     ['missing', r.missing],
     ['stale', r.stale],
@@ -250,7 +254,7 @@ function details(r: SoakReport): string[] {
   for (const [label, items] of lists) {
     if (items.length === 0) continue;
     lines.push('', `${label}:`);
-    const shown = label === 'failed runs' ? 60 : 20;
+    const shown = label === 'failed runs' ? 60 : label.startsWith('requests') ? 80 : 20;
     for (const item of items.slice(0, shown)) lines.push(`  ${item}`);
     if (items.length > shown) lines.push(`  … ${items.length - shown} more`);
   }

@@ -41,10 +41,11 @@ class Semaphore {
 }
 
 /** The run's log as the runner would show it, less the `::add-mask::` lines (they hold the secrets). */
-function writeLog(file: string, result: RunResult): void {
+function writeLog(file: string, result: RunResult, startedAt: number): void {
   mkdirSync(dirname(file), { recursive: true });
   const visible = (text: string) => text.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
-  writeFileSync(file, `exit ${result.code}, ${result.ms} ms, outputs ${Object.keys(result.outputs).join(' ')}\n--- stdout\n${visible(result.stdout)}\n--- stderr\n${visible(result.stderr)}\n`);
+  const began = (Date.now() - result.ms - startedAt) / 1000;
+  writeFileSync(file, `began +${began.toFixed(1)} s, exit ${result.code}, ${result.ms} ms, outputs ${Object.keys(result.outputs).join(' ')}\n--- stdout\n${visible(result.stdout)}\n--- stderr\n${visible(result.stderr)}\n`);
 }
 
 export interface DeliverOptions {
@@ -102,7 +103,7 @@ export class Runner {
       return { code: -1, stdout: '', stderr: '', outputs: {}, summary: '', ms: limitMs };
     }
     this.record(pr, action, result);
-    if (soak.options.logDir) writeLog(join(soak.options.logDir, `${String(++this.logged).padStart(4, '0')}-${pr ? `pr-${pr.number}` : 'sweep'}-${action}-${attempt}.log`), result);
+    if (soak.options.logDir) writeLog(join(soak.options.logDir, `${String(++this.logged).padStart(4, '0')}-${pr ? `pr-${pr.number}` : 'sweep'}-${action}-${attempt}.log`), result, soak.startedAt);
     this.judge(pr, action, attempt, result, refusedBy);
     if (pr && (action === 'opened' || action === 'synchronize') && pr.kind !== 'fork-skipped') checkParentPassword(soak, pr, result, what);
     return result;
