@@ -8,7 +8,7 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   _: () => (/* binding */ JsonClient)
 /* harmony export */ });
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8902);
+/* harmony import */ var _failure_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2398);
 /* harmony import */ var _user_agent_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1153);
 // The one small JSON-over-fetch client for platforms whose official client does not fit (their
 // SDK's strict answer checks, or a retry loop of their own): each request under the run's
@@ -45,7 +45,7 @@ class JsonClient {
             // Read whole: a body that breaks off is a failed request (retried), never an empty answer.
             const body = parseBody(await response.text());
             if (!response.ok)
-                throw new _retry_js__WEBPACK_IMPORTED_MODULE_0__/* .HttpStatusError */ .F9(response.status, response.headers, body);
+                throw new _failure_js__WEBPACK_IMPORTED_MODULE_0__/* .HttpStatusError */ .F9(response.status, response.headers, body);
             return { status: response.status, body: body };
         });
     }
@@ -75,14 +75,14 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
 var core = __webpack_require__(8179);
+// EXTERNAL MODULE: ./src/phases.ts
+var phases = __webpack_require__(119);
 // EXTERNAL MODULE: ./src/concurrency.ts
 var concurrency = __webpack_require__(1532);
-// EXTERNAL MODULE: ./src/http/retry.ts
-var retry = __webpack_require__(8902);
+// EXTERNAL MODULE: ./src/http/failure.ts
+var failure = __webpack_require__(2398);
 // EXTERNAL MODULE: ./src/note.ts
 var note = __webpack_require__(4215);
-// EXTERNAL MODULE: ./src/targets/target.ts
-var target = __webpack_require__(9425);
 // EXTERNAL MODULE: ./src/http/json.ts
 var json = __webpack_require__(2868);
 ;// CONCATENATED MODULE: ./src/targets/vercel/answers.ts
@@ -287,7 +287,7 @@ class VercelApi {
     }
     /** Adds what to check to an access failure (never the token). */
     explain(error) {
-        if (!(error instanceof retry/* ApiError */.hD))
+        if (!(error instanceof failure/* ApiError */.hD))
             return error;
         const { project, team } = this.settings;
         const teamPart = team ? ` in team ${team}` : '';
@@ -298,7 +298,7 @@ class VercelApi {
             hint = `Check that vercel_token can access project ${project}${teamPart}${team ? ' (the token must be scoped to that team)' : ' (and set vercel_team if it is a team project)'}`;
         if (error.status === 404)
             hint = `Check vercel_project (${project})${team ? ` and vercel_team (${team})` : ': the token sees no such personal project; set vercel_team if it belongs to a team'}`;
-        return hint ? new retry/* ApiError */.hD(error.platform, error.operation, error.failure, error.attempts, error.outcomeUnknown, hint) : error;
+        return hint ? new failure/* ApiError */.hD(error.platform, error.operation, error.failure, error.attempts, error.outcomeUnknown, hint) : error;
     }
 }
 
@@ -403,12 +403,6 @@ class VercelTarget {
     /** With `vercel_redeploy` only: redeploys the head branch's newest preview. */
     afterReady;
     api;
-    /** Each value is marked with its pull request (its comment). */
-    removesOnlyMarked = true;
-    /** Values are scoped to the head branch: two pull requests from one head branch share them. */
-    collides(a, b) {
-        return (0,target/* shareHeadBranch */.C)(a, b);
-    }
     constructor(settings, session) {
         this.settings = settings;
         this.api = new VercelApi(settings, session);
@@ -454,7 +448,6 @@ class VercelTarget {
         if (stale.length > 0)
             await this.api.removeAll(stale.map((e) => e.id), () => this.ownedIds(head, marker));
         const removedNames = uniqueSorted(stale.map((e) => e.key));
-        core/* info */.pq(`Vercel: published ${variables.length} variable(s) to project ${projectName} for preview deployments of ${head}${removedNames.length ? `; removed ${removedNames.join(', ')}` : ''}`);
         const notes = this.settings.redeploy ? [] : [(0,note/* note */.N4) `Vercel applies variables to new deployments only: the next push to ${head} builds with them (or set ${'vercel_redeploy: true'}).`];
         return { target: this.name, label: this.label, names: variables.map((v) => v.name), removedNames, links, notes };
     }
@@ -465,8 +458,6 @@ class VercelTarget {
         if (owned.length > 0)
             await this.api.removeAll(owned.map((e) => e.id), () => this.ownedIds(head, marker));
         const names = uniqueSorted(owned.map((e) => e.key));
-        const { project } = this.settings;
-        core/* info */.pq(names.length ? `Vercel: removed ${names.join(', ')} from project ${project} (branch ${head})` : `Vercel: project ${project} holds no values of ${pr.repository}#${pr.number} for branch ${head}`);
         return { target: this.name, label: this.label, names, links: this.settingsLinks(), notes: [] };
     }
     /**
@@ -476,7 +467,7 @@ class VercelTarget {
     async findManaged(repository, _names) {
         const { entries, listing, branchless } = findMarked((await this.api.values()).values, repository);
         if (branchless > 0)
-            core/* info */.pq(`Vercel: left alone ${branchless} value(s) marked for ${repository} but applying to every preview branch (neon-preview scopes its values to a branch)`);
+            (0,phases/* info */.pq)(`Vercel: left alone ${branchless} value(s) marked for ${repository} but applying to every preview branch (neon-preview scopes its values to a branch)`);
         return { entries, listing };
     }
     /**
@@ -488,7 +479,7 @@ class VercelTarget {
         if (ids.length === 0)
             return groups.map(() => Promise.resolve());
         const done = (0,concurrency/* started */.A)(this.api.removeAll(ids, async () => new Set((await this.api.values()).values.flatMap((e) => (e.id === undefined ? [] : [e.id])))));
-        done.then(() => core/* info */.pq(`Vercel: removed ${ids.length} value(s) of ${groups.length} pull request(s) from project ${this.settings.project}`), () => { });
+        done.then(() => (0,phases/* info */.pq)(`Vercel: removed ${ids.length} value(s) of ${groups.length} pull request(s) from project ${this.settings.project}`), () => { });
         return groups.map(() => done);
     }
     /** One upsert; a refusal is named per value, with Vercel's reason (never the value). */
@@ -540,13 +531,13 @@ class VercelTarget {
 }
 /** A 400 that refused every value for the branch: says which branches Vercel takes values for. */
 function explainRefusal(error, { head, project }, pr) {
-    if (!(error instanceof retry/* ApiError */.hD) || error.status !== 400 || !/no environment variables were created|connected git repository|production branch/i.test(error.failure.message))
+    if (!(error instanceof failure/* ApiError */.hD) || error.status !== 400 || !/no environment variables were created|connected git repository|production branch/i.test(error.failure.message))
         return error;
     const link = project.link;
     const repository = link?.repository ? ` (${link.repository})` : '';
     const production = link?.productionBranch ? ` other than its production branch (${link.productionBranch})` : '';
     const hint = `Vercel takes values for branch ${head} only if it is a branch of the project's connected Git repository${repository}${production}; connect the project to ${pr.repository}, where this pull request's branch is, or check that the branch exists in the connected repository`;
-    return new retry/* ApiError */.hD(error.platform, error.operation, error.failure, error.attempts, error.outcomeUnknown, hint);
+    return new failure/* ApiError */.hD(error.platform, error.operation, error.failure, error.attempts, error.outcomeUnknown, hint);
 }
 function isProductionBranch({ head, project }) {
     return project.link?.productionBranch !== undefined && head === project.link.productionBranch;

@@ -8,7 +8,7 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   _: () => (/* binding */ JsonClient)
 /* harmony export */ });
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8902);
+/* harmony import */ var _failure_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2398);
 /* harmony import */ var _user_agent_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1153);
 // The one small JSON-over-fetch client for platforms whose official client does not fit (their
 // SDK's strict answer checks, or a retry loop of their own): each request under the run's
@@ -45,7 +45,7 @@ class JsonClient {
             // Read whole: a body that breaks off is a failed request (retried), never an empty answer.
             const body = parseBody(await response.text());
             if (!response.ok)
-                throw new _retry_js__WEBPACK_IMPORTED_MODULE_0__/* .HttpStatusError */ .F9(response.status, response.headers, body);
+                throw new _failure_js__WEBPACK_IMPORTED_MODULE_0__/* .HttpStatusError */ .F9(response.status, response.headers, body);
             return { status: response.status, body: body };
         });
     }
@@ -73,14 +73,12 @@ __webpack_require__.d(__webpack_exports__, {
   NetlifyTarget: () => (/* binding */ NetlifyTarget)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
-var core = __webpack_require__(8179);
+// EXTERNAL MODULE: ./src/phases.ts
+var phases = __webpack_require__(119);
 // EXTERNAL MODULE: ./src/concurrency.ts
 var concurrency = __webpack_require__(1532);
 // EXTERNAL MODULE: ./src/note.ts
 var note = __webpack_require__(4215);
-// EXTERNAL MODULE: ./src/targets/target.ts
-var target = __webpack_require__(9425);
 // EXTERNAL MODULE: ./src/http/json.ts
 var json = __webpack_require__(2868);
 ;// CONCATENATED MODULE: ./src/targets/netlify/api.ts
@@ -102,6 +100,8 @@ class NetlifyApi {
     constructor(settings, session) {
         this.client = new json/* JsonClient */._('Netlify', settings.apiUrl, settings.token, session);
         this.siteId = settings.siteId;
+        // Loaded now, while the run's first requests are out, not when the first Netlify request waits for it.
+        operationTable().catch(() => { });
     }
     async request(operationId, params, options) {
         const op = (await operationTable()).get(operationId);
@@ -349,7 +349,6 @@ function carriesMark(value, marks) {
 
 
 
-
 /** Per-key requests in flight at once: the default mapping's 7 keys in one round trip (Netlify limits requests a minute, not in flight). */
 const CONCURRENCY = 8;
 const APP_URL = 'https://app.netlify.com';
@@ -364,10 +363,6 @@ class NetlifyTarget {
         this.api = new NetlifyApi(settings, session);
         if (settings.redeploy)
             this.afterReady = (prepared) => this.startBuild(prepared);
-    }
-    /** Netlify's values name no pull request: two from one head branch share them. */
-    collides(a, b) {
-        return (0,target/* shareHeadBranch */.C)(a, b);
     }
     async prepare(pr) {
         const head = requireHead(pr);
@@ -391,7 +386,6 @@ class NetlifyTarget {
             }
             await writeValue(this.api, account, variable, head, current !== undefined);
         });
-        core/* info */.pq(`Netlify: set ${variables.length - unchanged} value(s) for branch ${head}${unchanged ? `, ${unchanged} already up to date` : ''}`);
         if (unchanged > 0)
             notes.push((0,note/* note */.N4) `${unchanged} value(s) were already up to date.`);
         const { dropped, kept } = leftTheMapping(existing, variables, branch, head);
@@ -428,7 +422,6 @@ class NetlifyTarget {
             if (outcome === 'key-deleted')
                 emptied.push(name);
         });
-        core/* info */.pq(`Netlify: removed ${removed.length} value(s) for branch ${head}`);
         const notes = [];
         if (emptied.length > 0)
             notes.push((0,note/* note */.N4) `Deleted ${emptied.sort().join(', ')}: no other value was left in them.`);
@@ -442,7 +435,7 @@ class NetlifyTarget {
         const wanted = new Set(names);
         const variables = (await this.api.listVariables(account)).filter((v) => wanted.has(v.key));
         const entries = entriesOf(variables);
-        core/* info */.pq(`Netlify: ${entries.length} branch(es) hold values of the mapping's keys`);
+        (0,phases/* info */.pq)(`Netlify: ${entries.length} branch(es) hold values of the mapping's keys`);
         return { entries, listing: { account, variables } };
     }
     removeManaged(listing, groups) {

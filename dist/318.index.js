@@ -10,7 +10,6 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   COMMENT_MARKER: () => (/* binding */ COMMENT_MARKER),
 /* harmony export */   codeSpan: () => (/* binding */ codeSpan),
 /* harmony export */   escapeMarkdown: () => (/* binding */ escapeMarkdown),
-/* harmony export */   noteMarkdown: () => (/* binding */ noteMarkdown),
 /* harmony export */   readCommentState: () => (/* binding */ readCommentState),
 /* harmony export */   renderComment: () => (/* binding */ renderComment),
 /* harmony export */   upsertComment: () => (/* binding */ upsertComment)
@@ -18,7 +17,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8179);
 /* harmony import */ var _http_create_or_adopt_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3725);
 /* harmony import */ var _http_pages_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9164);
-/* harmony import */ var _http_retry_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8902);
+/* harmony import */ var _http_failure_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2398);
 /* harmony import */ var _note_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4215);
 /* harmony import */ var _neon_credentials_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2338);
 /* harmony import */ var _neon_schema_diff_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(2841);
@@ -85,7 +84,7 @@ function renderComment(facts) {
         lines.push(`| Expires | ${b.expiresAt ? `${b.expiresAt.slice(0, 10)} (renewed on every push)` : 'never'} |`);
         lines.push(`| Branch was | ${b.created ? 'created for this pull request' : 'reused'} |`);
         if (facts.password)
-            lines.push(`| Password | ${escapeMarkdown((0,_neon_credentials_js__WEBPACK_IMPORTED_MODULE_3__/* .passwordText */ .BJ)(facts.password))} |`);
+            lines.push(`| Password | ${escapeMarkdown((0,_neon_credentials_js__WEBPACK_IMPORTED_MODULE_3__/* .passwordText */ .B)(facts.password))} |`);
         if (b.lastResetAt)
             lines.push(`| Reset | ${escapeMarkdown(b.lastResetAt.replace('T', ' ').replace(/Z$/, ' UTC'))}, to its parent's state (\`reset_on_push\`) |`);
         if (facts.headSha)
@@ -111,6 +110,10 @@ function renderComment(facts) {
         lines.push('### Neon preview database: removed', '');
         // The same words on every close, so a repeated close does not edit the comment again.
         lines.push(`The branch ${codeSpan(facts.branchName)} is deleted${facts.targets.length ? ', and its variables are removed from ' + facts.targets.map((t) => t.label).join(', ') : ''}.`);
+    }
+    else if (facts.state === 'closing') {
+        lines.push('### Neon preview database: closed, being removed', '');
+        lines.push(`The pull request closed while its preview was made: the branch ${codeSpan(facts.branchName)} and its variables are being removed. If this does not change to "removed", re-run the workflow's failed job or let the scheduled sweep remove them.`);
     }
     else {
         lines.push('### Neon preview database: kept', '');
@@ -149,7 +152,7 @@ function schemaMarkdown(schema, budget, runUrl) {
             return `- ${name}: the diff could not be read (${escapeMarkdown(d.problem)})`;
         if (!d.diff?.trim())
             return `- ${name}: No schema changes`;
-        const { text, cut } = (0,_neon_schema_diff_js__WEBPACK_IMPORTED_MODULE_5__/* .fitDiff */ .DE)(d.diff, shares[i]);
+        const { text, cut } = (0,_neon_schema_diff_js__WEBPACK_IMPORTED_MODULE_5__/* .fitDiff */ .DE)(d.diff.replace(/\n+$/, ''), shares[i]);
         const shortened = cut ? `\n\nShortened to fit the comment; the whole diff is in ${where}.` : '';
         // HTML, not Markdown, inside <summary>: GitHub renders no Markdown there.
         return `<details><summary><code>${htmlText(d.database)}</code>: ${htmlText((0,_neon_schema_diff_js__WEBPACK_IMPORTED_MODULE_5__/* .describeChanges */ .DT)(d.diff))}</summary>\n\n${fenced('diff', text)}${shortened}\n\n</details>`;
@@ -204,7 +207,7 @@ async function upsertComment(octokit, session, pr, body, state) {
         return outcome;
     }
     catch (error) {
-        if (error instanceof _http_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .ApiError */ .hD && (error.status === 401 || error.status === 403 || error.status === 404)) {
+        if (error instanceof _http_failure_js__WEBPACK_IMPORTED_MODULE_2__/* .ApiError */ .hD && (error.status === 401 || error.status === 403 || error.status === 404)) {
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`${error.message}. The PR comment was not written (the preview is ready): ${commentHelp(error)}, or set \`comment: false\`.`);
             return 'skipped';
         }

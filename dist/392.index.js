@@ -20,8 +20,8 @@ var concurrency = __webpack_require__(1532);
 var note = __webpack_require__(4215);
 // EXTERNAL MODULE: ./src/http/pages.ts
 var pages = __webpack_require__(9164);
-// EXTERNAL MODULE: ./src/http/retry.ts
-var retry = __webpack_require__(8902);
+// EXTERNAL MODULE: ./src/http/failure.ts
+var http_failure = __webpack_require__(2398);
 // EXTERNAL MODULE: ./src/targets/github/index.ts
 var github = __webpack_require__(4748);
 ;// CONCATENATED MODULE: ./src/targets/github/permissions.ts
@@ -137,7 +137,7 @@ class GitHubApi {
             return await this.session.call({ platform: github/* github */.M.platform, operation, ...options }, send);
         }
         catch (error) {
-            if (!(error instanceof retry/* ApiError */.hD))
+            if (!(error instanceof http_failure/* ApiError */.hD))
                 throw error;
             const failure = error.failure;
             let detail;
@@ -145,13 +145,13 @@ class GitHubApi {
                 detail = BAD_CREDENTIALS_HELP;
             else if (isPlanRefusal(failure))
                 detail = planHelp(`${at.owner}/${at.repo}`);
-            else if (failure.status === 403 && !(0,retry/* isRateLimited403 */.CG)(failure))
+            else if (failure.status === 403 && !(0,http_failure/* isRateLimited403 */.CG)(failure))
                 detail = forbiddenHelp(request, failure);
             else if (failure.status === 404 && notFound)
                 detail = notFound;
             if (!detail)
                 throw error;
-            throw new retry/* ApiError */.hD(error.platform, error.operation, failure, error.attempts, error.outcomeUnknown, detail);
+            throw new http_failure/* ApiError */.hD(error.platform, error.operation, failure, error.attempts, error.outcomeUnknown, detail);
         }
     }
     /** A request whose answer is needed (no `acceptStatus`): it never resolves empty. */
@@ -210,7 +210,7 @@ async function recordDeployment(api, at, pr, branch, written) {
     }
     catch (error) {
         // The values are in place; a ref GitHub cannot deploy only costs the PR page its link.
-        if (error instanceof retry/* ApiError */.hD && (error.status === 409 || error.status === 422))
+        if (error instanceof http_failure/* ApiError */.hD && (error.status === 409 || error.status === 422))
             return [(0,note/* note */.N4) `No deployment recorded: ${error.message}`];
         throw error;
     }
@@ -266,7 +266,7 @@ async function retireDeployment(api, at, id) {
             return;
         }
         catch (error) {
-            if (!(error instanceof retry/* ApiError */.hD && error.status === 422) || round === RETIRE_ROUNDS)
+            if (!(error instanceof http_failure/* ApiError */.hD && error.status === 422) || round === RETIRE_ROUNDS)
                 throw error;
         }
     }
@@ -454,7 +454,7 @@ async function writeValues(api, at, variables, known) {
             }
             catch (error) {
                 // The key was rotated since it was read: read it again (once per run) and seal again.
-                if (!(error instanceof retry/* ApiError */.hD) || error.status !== 422)
+                if (!(error instanceof http_failure/* ApiError */.hD) || error.status !== 422)
                     throw error;
                 freshKey ??= readPublicKey(api, at);
                 const fresh = await freshKey;
@@ -580,19 +580,6 @@ class GitHubTarget {
         this.apiUrl = apiUrl;
         this.api = new GitHubApi(octokit, session);
     }
-    /** The environment is named from the template: two pull requests can get one name (case aside). */
-    collides(a, b) {
-        const name = (pr) => {
-            try {
-                return this.environmentOf(pr).toLowerCase();
-            }
-            catch {
-                return undefined;
-            }
-        };
-        const ours = name(a);
-        return ours !== undefined && ours === name(b);
-    }
     environmentOf(pr) {
         return (0,github/* environmentName */.V)(this.settings.environmentTemplate, pr.number, pr.headRef);
     }
@@ -635,14 +622,16 @@ class GitHubTarget {
     async remove(pr, names) {
         const at = this.placeOf(pr);
         const { owner, repo, environment: env } = at;
-        // The environment first: a token that may not delete it fails before anything changed.
-        const deleted = await this.api.call(at, 'delete environment', `delete environment ${env}`, (signal) => this.api.octokit.rest.repos.deleteAnEnvironment({ owner, repo, environment_name: env, request: { signal } }), { acceptStatus: [404] });
+        // The deployments first: the environment is what the sweep finds a pull request's things by,
+        // so it goes last (a run that fails before then leaves it for a re-run or the sweep).
         const deployments = await listDeployments(this.api, at);
         await retireDeployments(this.api, at, deployments);
+        const deleted = await this.api.call(at, 'delete environment', `delete environment ${env}`, (signal) => this.api.octokit.rest.repos.deleteAnEnvironment({ owner, repo, environment_name: env, request: { signal } }), { acceptStatus: [404] });
         const notes = [deleted ? (0,note/* note */.N4) `Deleted environment ${env} with its secrets and variables.` : (0,note/* note */.N4) `Environment ${env} did not exist (already deleted).`];
         if (deployments.length > 0)
             notes.push(deployments.length === 1 ? (0,note/* note */.N4) `Marked 1 deployment inactive and deleted it.` : (0,note/* note */.N4) `Marked ${deployments.length} deployments inactive and deleted them.`);
-        return { target: this.name, label: this.label, names, links: [], notes };
+        // An environment that did not exist held none of the names.
+        return { target: this.name, label: this.label, names: deleted ? names : [], links: [], notes };
     }
     /**
      * Sweep: the repository's environments whose names the template could have given (see

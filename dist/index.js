@@ -1,4 +1,4 @@
-import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
 /***/ 6647:
@@ -36113,7 +36113,7 @@ function started(promise) {
 /* harmony export */   K: () => (/* binding */ createOrAdopt)
 /* harmony export */ });
 /* unused harmony export MAX_CREATES */
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8902);
+/* harmony import */ var _failure_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2398);
 // Creating something whose create may be refused because it exists already (another run made it)
 // or whose answer is lost on the way back (it may or may not have landed): never sent again
 // blindly; what is there is looked up and adopted. One cap for every such create.
@@ -36126,8 +36126,8 @@ async function createOrAdopt({ create, adopt, exists }) {
             return await create();
         }
         catch (error) {
-            const lost = error instanceof _retry_js__WEBPACK_IMPORTED_MODULE_0__/* .ApiError */ .hD && error.outcomeUnknown;
-            const refused = error instanceof _retry_js__WEBPACK_IMPORTED_MODULE_0__/* .ApiError */ .hD && !lost && (exists?.(error) ?? false);
+            const lost = error instanceof _failure_js__WEBPACK_IMPORTED_MODULE_0__/* .ApiError */ .hD && error.outcomeUnknown;
+            const refused = error instanceof _failure_js__WEBPACK_IMPORTED_MODULE_0__/* .ApiError */ .hD && !lost && (exists?.(error) ?? false);
             if (!lost && !refused)
                 throw error;
             const found = await adopt();
@@ -36143,83 +36143,22 @@ async function createOrAdopt({ create, adopt, exists }) {
 
 /***/ }),
 
-/***/ 9164:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   S: () => (/* binding */ allPages)
-/* harmony export */ });
-/* unused harmony export lastPageOf */
-/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1532);
-// GitHub's paginated lists: every page of a list, following the `Link` header. The first page
-// names the last one (rel="last"), so the pages after it are requested all at once (bounded)
-// instead of one after another: two round trips for any length instead of one per page.
-
-/** The page number of `rel="last"` in a `Link` header, or undefined. */
-function lastPageOf(link) {
-    if (!link)
-        return undefined;
-    for (const part of link.split(',')) {
-        if (!/rel="last"/.test(part))
-            continue;
-        const url = /<([^>]+)>/.exec(part)?.[1];
-        if (!url)
-            return undefined;
-        try {
-            const page = Number(new URL(url).searchParams.get('page'));
-            return Number.isSafeInteger(page) && page > 0 ? page : undefined;
-        }
-        catch {
-            return undefined;
-        }
-    }
-    return undefined;
-}
-function hasNext(page) {
-    return !!page.link && /rel="next"/.test(page.link) && page.items.length > 0;
-}
-/**
- * Every item of a list, in page order: page 1, then pages 2..last at once (at most `concurrency`
- * in flight), then, should the list have grown meanwhile, on by `rel="next"` one page at a time.
- * At most `maxPages` pages. A page that fails fails the whole list.
- */
-async function allPages(fetchPage, options) {
-    const first = await fetchPage(1);
-    const pages = [first];
-    if (!hasNext(first))
-        return first.items;
-    const last = Math.min(options.maxPages, lastPageOf(first.link) ?? 1);
-    if (last >= 2) {
-        const numbers = Array.from({ length: last - 1 }, (_, i) => i + 2);
-        const got = new Map();
-        await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_0__/* .eachLimited */ .k)(numbers, options.concurrency, async (n) => void got.set(n, await fetchPage(n)));
-        for (const n of numbers)
-            pages.push(got.get(n));
-    }
-    for (let n = pages.length + 1; n <= options.maxPages && hasNext(pages[pages.length - 1]); n++)
-        pages.push(await fetchPage(n));
-    return pages.flatMap((p) => p.items);
-}
-
-
-/***/ }),
-
-/***/ 8902:
+/***/ 2398:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   CG: () => (/* binding */ isRateLimited403),
 /* harmony export */   F9: () => (/* binding */ HttpStatusError),
+/* harmony export */   Ic: () => (/* binding */ describeFailure),
+/* harmony export */   S4: () => (/* binding */ judge),
 /* harmony export */   hD: () => (/* binding */ ApiError),
-/* harmony export */   jp: () => (/* binding */ ApiSession),
-/* harmony export */   xF: () => (/* binding */ tuningFor)
+/* harmony export */   j3: () => (/* binding */ DeadlineError),
+/* harmony export */   yL: () => (/* binding */ requestedWaitMs)
 /* harmony export */ });
-/* unused harmony exports DeadlineError, describeFailure, requestedWaitMs, DEFAULT_TUNING, RateGate, NEON_RATE */
 /* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7194);
-// The one retry policy for every platform call: what is retried, how long to wait, and the run's
-// overall deadline. Each client (axios for Neon, fetch for Vercel, node-fetch for Netlify,
-// Octokit for GitHub) fails in its own shape; `describeFailure` reads all of them without ever
-// keeping a request's headers (they carry the tokens).
+// What a failed platform call said, read from every client's shape (axios, fetch, node-fetch,
+// Octokit, the platforms' SDKs) without ever keeping a request's headers
+// (they carry the tokens), and the verdict the retry policy gives it.
 
 /** A platform call that failed for good. Its message never contains a token or a password. */
 class ApiError extends Error {
@@ -36278,7 +36217,7 @@ class HttpStatusError extends Error {
         this.body = body;
     }
 }
-/** Reads any client's error (axios, fetch, node-fetch, Octokit, Vercel SDK, Netlify client). */
+/** Reads any client's error (axios, fetch, node-fetch, Octokit, the platforms' SDKs). */
 function describeFailure(error) {
     const e = (error ?? {});
     const response = (e.response ?? undefined);
@@ -36375,7 +36314,7 @@ function requestedWaitMs(failure, now = Date.now()) {
     const remaining = failure.headers['x-ratelimit-remaining'];
     if (reset !== undefined && (remaining === '0' || (failure.status === 429 && remaining === undefined))) {
         const value = Number(reset);
-        // Unix seconds (Vercel, Netlify, GitHub); a small number is a delay in seconds.
+        // Unix seconds (most platforms); a small number is a delay in seconds.
         if (Number.isFinite(value))
             return Math.max(0, value > 1e9 ? value * 1000 - now : value * 1000);
     }
@@ -36415,145 +36354,66 @@ function judge(failure, options) {
         return idempotent ? 'retry' : 'unknown-outcome';
     return 'fail';
 }
-const DEFAULT_TUNING = { baseDelayMs: 300, maxDelayMs: 8000, attemptTimeoutMs: 30_000 };
-/** The tuning for a run: one attempt may take a quarter of the run's `timeout`, 2 s to 30 s. */
-function tuningFor(timeoutMs) {
-    return { ...DEFAULT_TUNING, attemptTimeoutMs: Math.min(30_000, Math.max(2_000, Math.round(timeoutMs / 4))) };
-}
-/**
- * A token bucket: `burst` requests at once, refilled at `perMinute`. Keeps a run under a
- * platform's documented rate limit instead of running into 429s.
- */
-class RateGate {
-    perMinute;
-    burst;
-    tokens;
-    last = Date.now();
-    queue = Promise.resolve();
-    constructor(perMinute, burst) {
-        this.perMinute = perMinute;
-        this.burst = burst;
-        this.tokens = burst;
-    }
-    /** Resolves when the next request may start. */
-    take() {
-        const turn = this.queue.then(async () => {
-            const now = Date.now();
-            this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.perMinute) / 60_000);
-            this.last = now;
-            if (this.tokens < 1) {
-                const wait = Math.ceil(((1 - this.tokens) * 60_000) / this.perMinute);
-                await new Promise((resolve) => setTimeout(resolve, wait));
-                this.tokens = 1;
-                this.last = Date.now();
-            }
-            this.tokens -= 1;
-        });
-        this.queue = turn;
-        return turn;
-    }
-}
-/** Neon: 700 requests a minute per account, bursts of 40 a second per route. */
-const NEON_RATE = { perMinute: 700, burst: 40 };
-/**
- * The context every platform call runs in: the run's deadline, the retry policy and the counts.
- * Created once per run in main.ts and handed to each client wrapper.
- */
-class ApiSession {
-    log;
-    tuning;
-    random;
-    stats = { requests: {}, retries: {} };
-    deadline;
-    gates = { Neon: new RateGate(NEON_RATE.perMinute, NEON_RATE.burst) };
-    constructor(timeoutMs, log = () => { }, tuning = DEFAULT_TUNING, random = Math.random) {
-        this.log = log;
-        this.tuning = tuning;
-        this.random = random;
-        this.deadline = Date.now() + timeoutMs;
-    }
-    remainingMs() {
-        return this.deadline - Date.now();
-    }
-    /**
-     * Sleeps `ms`, or fails at once when that would pass the run's deadline.
-     * `what` names what the run was waiting for, for the error.
-     */
-    async sleep(ms, what) {
-        if (ms > this.remainingMs())
-            throw new DeadlineError(`Timed out waiting for ${what}: the run's timeout leaves ${Math.max(0, Math.round(this.remainingMs() / 1000))} s (raise the \`timeout\` input to wait longer)`);
-        if (ms > 0)
-            await new Promise((resolve) => setTimeout(resolve, ms));
-    }
-    /**
-     * Runs one platform call under the policy. `send` receives an AbortSignal that ends the attempt
-     * at its time limit; it must pass it to the client.
-     */
-    async call(options, send) {
-        let attempt = 0;
-        for (;;) {
-            attempt++;
-            const remaining = this.remainingMs();
-            if (remaining <= 0)
-                throw new DeadlineError(`${options.platform}: ${options.operation} did not complete within the run's timeout (raise the \`timeout\` input)`);
-            await this.gates[options.platform]?.take();
-            const controller = new AbortController();
-            const limit = Math.min(this.tuning.attemptTimeoutMs, this.remainingMs());
-            const timer = setTimeout(() => controller.abort(new Error(`no answer within ${Math.round(limit / 1000)} s`)), limit);
-            this.stats.requests[options.platform] = (this.stats.requests[options.platform] ?? 0) + 1;
-            let failure;
-            try {
-                return await untilAborted(send(controller.signal), controller.signal);
-            }
-            catch (error) {
-                failure = describeFailure(error);
-                if (controller.signal.aborted) {
-                    failure = { ...failure, status: undefined, timedOut: true, message: `no answer within ${Math.round(limit / 1000)} s` };
-                }
-                if (failure.status !== undefined && options.acceptStatus?.includes(failure.status))
-                    return undefined;
-            }
-            finally {
-                clearTimeout(timer);
-            }
-            const verdict = judge(failure, options);
-            if (verdict === 'fail')
-                throw new ApiError(options.platform, options.operation, failure, attempt, false);
-            if (verdict === 'unknown-outcome')
-                throw new ApiError(options.platform, options.operation, failure, attempt, true);
-            const asked = requestedWaitMs(failure);
-            const wait = asked ?? this.backoffMs(attempt);
-            if (wait > this.remainingMs()) {
-                throw new ApiError(options.platform, options.operation, failure, attempt, false, `Gave up: the next try would pass the run's timeout (raise the \`timeout\` input)`);
-            }
-            this.stats.retries[options.platform] = (this.stats.retries[options.platform] ?? 0) + 1;
-            const reason = failure.status !== undefined ? `HTTP ${failure.status}` : failure.timedOut ? 'no answer in time' : (failure.code ?? 'network error');
-            this.log(`${options.platform}: ${options.operation}: ${reason}; retrying in ${(wait / 1000).toFixed(1)} s (attempt ${attempt + 1})`);
-            await new Promise((resolve) => setTimeout(resolve, wait));
+
+
+/***/ }),
+
+/***/ 9164:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   S: () => (/* binding */ allPages)
+/* harmony export */ });
+/* unused harmony export lastPageOf */
+/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1532);
+// GitHub's paginated lists: every page of a list, following the `Link` header. The first page
+// names the last one (rel="last"), so the pages after it are requested all at once (bounded)
+// instead of one after another: two round trips for any length instead of one per page.
+
+/** The page number of `rel="last"` in a `Link` header, or undefined. */
+function lastPageOf(link) {
+    if (!link)
+        return undefined;
+    for (const part of link.split(',')) {
+        if (!/rel="last"/.test(part))
+            continue;
+        const url = /<([^>]+)>/.exec(part)?.[1];
+        if (!url)
+            return undefined;
+        try {
+            const page = Number(new URL(url).searchParams.get('page'));
+            return Number.isSafeInteger(page) && page > 0 ? page : undefined;
+        }
+        catch {
+            return undefined;
         }
     }
-    /** Exponential backoff with jitter: half the step fixed, half random. */
-    backoffMs(attempt) {
-        const step = Math.min(this.tuning.maxDelayMs, this.tuning.baseDelayMs * 2 ** (attempt - 1));
-        return Math.round(step / 2 + (this.random() * step) / 2);
-    }
+    return undefined;
+}
+function hasNext(page) {
+    return !!page.link && /rel="next"/.test(page.link) && page.items.length > 0;
 }
 /**
- * The request's answer, or its signal's abort, whichever comes first: a client that loses track of
- * the signal (the Vercel SDK wraps it in a Request, which holds it weakly) still ends the attempt
- * on time. The abandoned request is left to fail on its own.
+ * Every item of a list, in page order: page 1, then pages 2..last at once (at most `concurrency`
+ * in flight), then, should the list have grown meanwhile, on by `rel="next"` one page at a time.
+ * At most `maxPages` pages. A page that fails fails the whole list.
  */
-function untilAborted(request, signal) {
-    request.catch(() => { });
-    if (signal.aborted)
-        return Promise.reject(signal.reason);
-    let onAbort;
-    const aborted = new Promise((_, reject) => {
-        onAbort = () => reject(signal.reason);
-        signal.addEventListener('abort', onAbort, { once: true });
-    });
-    aborted.catch(() => { });
-    return Promise.race([request, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
+async function allPages(fetchPage, options) {
+    const first = await fetchPage(1);
+    const pages = [first];
+    if (!hasNext(first))
+        return first.items;
+    const last = Math.min(options.maxPages, lastPageOf(first.link) ?? 1);
+    if (last >= 2) {
+        const numbers = Array.from({ length: last - 1 }, (_, i) => i + 2);
+        const got = new Map();
+        await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_0__/* .eachLimited */ .k)(numbers, options.concurrency, async (n) => void got.set(n, await fetchPage(n)));
+        for (const n of numbers)
+            pages.push(got.get(n));
+    }
+    for (let n = pages.length + 1; n <= options.maxPages && hasNext(pages[pages.length - 1]); n++)
+        pages.push(await fetchPage(n));
+    return pages.flatMap((p) => p.items);
 }
 
 
@@ -36575,11 +36435,9 @@ const USER_AGENT = 'neon-preview-action';
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _stacks_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9994);
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8179);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4441);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7194);
-
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8179);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4699);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7194);
 
 
 
@@ -36587,9 +36445,9 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 // `::error::` line. Report it as the run's failure (only the message: client errors carry request
 // headers) and let the run end as it would.
 process.on('unhandledRejection', (reason) => {
-    _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1((0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(`Unexpected failure: ${reason instanceof Error ? reason.message : String(reason)}`));
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(`Unexpected failure: ${reason instanceof Error ? reason.message : String(reason)}`));
 });
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)();
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
 // A request abandoned at its deadline (a platform that never answers) would hold the process open
 // until the HTTP client's own timeout; the run is over, so the process ends now.
 process.exit();
@@ -36723,7 +36581,7 @@ function perPullRequest(input, template) {
 
 /***/ }),
 
-/***/ 4441:
+/***/ 4699:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36738,14 +36596,17 @@ var core = __nccwpck_require__(8179);
 var concurrency = __nccwpck_require__(1532);
 // EXTERNAL MODULE: ./src/neon/credentials.ts
 var neon_credentials = __nccwpck_require__(2338);
+// EXTERNAL MODULE: ./src/phases.ts
+var src_phases = __nccwpck_require__(119);
 // EXTERNAL MODULE: ./src/http/create-or-adopt.ts
 var create_or_adopt = __nccwpck_require__(3725);
-// EXTERNAL MODULE: ./src/http/retry.ts
-var retry = __nccwpck_require__(8902);
+// EXTERNAL MODULE: ./src/http/failure.ts
+var http_failure = __nccwpck_require__(2398);
 ;// CONCATENATED MODULE: ./src/neon/preview.ts
 // The pull request's branch: found or made, its name never taken from another pull request, its
 // expiry renewed, optionally reset to its parent's current state on every push; and deleted on
 // close. The requests themselves are NeonClient's.
+
 
 
 
@@ -36815,7 +36676,7 @@ async function ensurePreviewBranch(neon, settings, pr, lookup) {
             const again = (await neon.findBranchByName(settings.branchName)) ?? (await recoverDeleted(neon, settings.branchName, pr));
             if (!again)
                 return undefined;
-            core/* info */.pq(`Neon branch ${settings.branchName} exists (made by a concurrent run, or by this run's create whose answer was lost); reusing it`);
+            (0,src_phases/* info */.pq)(`Neon branch ${settings.branchName} exists (made by a concurrent run, or by this run's create whose answer was lost); reusing it`);
             return { ...(await reuse(neon, again, settings, pr, all)), ready: Promise.resolve() };
         },
         exists: (error) => error.status === 409,
@@ -36833,7 +36694,6 @@ async function create(neon, settings, pr, parentId) {
             suspendTimeoutSeconds: settings.suspendTimeoutSeconds,
             annotations,
         });
-        core/* info */.pq(`Created Neon branch ${data.branch.name} (${data.branch.id})`);
         const ready = neon.operations.waitFor(data.operations);
         ready.catch(() => { });
         return { branch: toPreview(data.branch, annotations, true), databases: data.databases, endpoints: data.endpoints, ready };
@@ -36844,7 +36704,7 @@ async function create(neon, settings, pr, parentId) {
 }
 /** Neon's refusals of a create whose cause the inputs can fix, with what to set. */
 function explainCreateRefusal(error, settings) {
-    if (!(error instanceof retry/* ApiError */.hD) || error.status === undefined || error.status < 400 || error.status >= 500 || error.status === 409 || error.status === 423 || error.status === 429)
+    if (!(error instanceof http_failure/* ApiError */.hD) || error.status === undefined || error.status < 400 || error.status >= 500 || error.status === 409 || error.status === 423 || error.status === 429)
         return error;
     const message = error.failure.message;
     let hint;
@@ -36854,7 +36714,7 @@ function explainCreateRefusal(error, settings) {
     else if (settings.expiresInSeconds > 0 && /expir|early access/i.test(message)) {
         hint = 'Neon refused the branch\'s expiry (`expires_in`); set `expires_in: 0` to create preview branches without one (the close, or the nightly sweep, still deletes them)';
     }
-    return hint ? new retry/* ApiError */.hD(error.platform, error.operation, error.failure, error.attempts, error.outcomeUnknown, hint) : error;
+    return hint ? new http_failure/* ApiError */.hD(error.platform, error.operation, error.failure, error.attempts, error.outcomeUnknown, hint) : error;
 }
 /**
  * A deleted branch of this pull request that still holds the name (Neon keeps a deleted branch
@@ -36867,7 +36727,7 @@ async function recoverDeleted(neon, name, pr) {
     if (ownershipProblem(deleted, pr)) {
         throw new Error(`Neon keeps the name ${name} for deleted branch ${deleted.branch.id}, which neon-preview did not make for pull request #${pr.number}, until it can no longer be recovered; delete it for good in the Neon console, or choose another \`branch_name\``);
     }
-    core/* info */.pq(`Neon branch ${name} was deleted (by an earlier close) and still holds the name; recovering it for pull request #${pr.number}`);
+    (0,src_phases/* info */.pq)(`Neon branch ${name} was deleted (by an earlier close) and still holds the name; recovering it for pull request #${pr.number}`);
     await neon.operations.waitFor(await neon.recover(deleted.branch.id));
     return (await neon.findBranchByName(name)) ?? undefined;
 }
@@ -36876,7 +36736,6 @@ async function reuse(neon, found, settings, pr, all) {
     const refusal = ownershipProblem(found, pr);
     if (refusal)
         throw new Error(`${refusal} Choose another \`branch_name\`${refusal.includes('pull request #') ? ' (with {pr} in it)' : ''} or remove that branch.`);
-    core/* info */.pq(`Reusing Neon branch ${branch.name} (${branch.id})`);
     // A concurrent run may still be creating (or resetting) it.
     if (branch.current_state !== 'ready')
         await neon.operations.until(() => `Neon branch ${branch.name} to be ready`, async () => (branch = await neon.getBranch(branch.id)).current_state === 'ready');
@@ -36910,7 +36769,7 @@ async function resetToParent(neon, branch, children) {
         throw new Error(`reset_on_push: Neon branch ${branch.name} has child branches (${children.map((c) => c.branch.name).join(', ')}), and Neon resets a branch with children only when its old state is kept as a new branch (preserve_under_name), which neon-preview does not do unasked; delete the children, or set \`reset_on_push: false\``);
     }
     const { branch: reset, operations } = await neon.restore(branch.id, branch.parent_id);
-    core/* info */.pq(`Resetting Neon branch ${branch.name} to the current state of its parent ${branch.parent_id}`);
+    (0,src_phases/* info */.pq)(`Resetting Neon branch ${branch.name} to the current state of its parent ${branch.parent_id}`);
     await neon.operations.waitFor(operations);
     return reset;
 }
@@ -36919,7 +36778,7 @@ async function ensureReadWriteEndpoint(neon, branchId, settings) {
     const endpoints = await neon.branchEndpoints(branchId);
     if (endpoints.some((e) => e.type === 'read_write'))
         return endpoints;
-    core/* info */.pq(`Branch ${branchId} has no read-write compute; adding one`);
+    (0,src_phases/* info */.pq)(`Branch ${branchId} has no read-write compute; adding one`);
     try {
         const { endpoint, operations } = await neon.addReadWriteEndpoint(branchId, settings.suspendTimeoutSeconds);
         await neon.operations.waitFor(operations);
@@ -36968,12 +36827,12 @@ async function deletePreviewBranch(neon, pr, found) {
 }
 
 // EXTERNAL MODULE: ./src/note.ts
-var note = __nccwpck_require__(4215);
+var src_note = __nccwpck_require__(4215);
 ;// CONCATENATED MODULE: ./src/ownership.ts
 
 /** What the conflict shares, for messages: "the Neon branch preview/x and the GitHub environment's values". */
 function sharedThings(conflict) {
-    const things = [...(conflict.sameBranchName ? [`the Neon branch ${conflict.branch.branch.name}`] : []), ...conflict.targets.map((t) => `the same ${t.label} values`)];
+    const things = [...(conflict.sameBranchName ? [`the Neon branch ${conflict.branch.branch.name}`] : []), ...conflict.targets.map((t) => `the same ${t.definition.label} values`)];
     return things.join(' and ');
 }
 /**
@@ -36989,7 +36848,7 @@ function conflictsOf(pr, branchName, branches, targets) {
         const headRepository = found.annotations['github-head-repo'];
         const other = { repository: pr.repository, number, headRef: found.annotations['github-head-ref'] ?? '', ...(headRepository ? { headRepository } : {}) };
         const sameBranchName = found.branch.name === branchName;
-        const shared = targets.filter((t) => t.collides?.(pr, other) ?? false);
+        const shared = targets.filter((t) => t.collides(pr, other));
         if (sameBranchName || shared.length > 0)
             conflicts.push({ other, branch: found, sameBranchName, targets: shared });
     }
@@ -36999,6 +36858,18 @@ function conflictsOf(pr, branchName, branches, targets) {
 // EXTERNAL MODULE: ./src/variables.ts
 var src_variables = __nccwpck_require__(3494);
 ;// CONCATENATED MODULE: ./src/commands/targets.ts
+// Runs one step on every target at once; a failure in one does not stop the others, and the
+// error afterwards names every target that failed.
+
+
+/** A target's report in the log: what it set or removed, its links and notes. */
+function logReport(report, verb) {
+    (0,src_phases/* info */.pq)(`${report.label}: ${report.names.length > 0 ? `${verb} ${report.names.join(', ')}` : `nothing ${verb}`}${report.removedNames?.length ? `; removed ${report.removedNames.join(', ')}` : ''}`);
+    for (const link of report.links)
+        (0,src_phases/* info */.pq)(`  ${link.label}: ${link.url}`);
+    for (const note of report.notes)
+        (0,src_phases/* info */.pq)(`  ${(0,src_note/* noteText */.gA)(note)}`);
+}
 async function onEveryTarget(targets, step) {
     const settled = await Promise.allSettled(targets.map(step));
     const failures = settled.flatMap((s, i) => {
@@ -37030,21 +36901,28 @@ async function deletePreview(settings, { neon, targets: loading, phases, afterTa
     // The project's branches tell whose preview holds what; the branch is deleted only after the targets.
     const listing = (0,concurrency/* started */.A)(neon.listBranches());
     const lookup = (0,concurrency/* started */.A)(listing.then((all) => all.find((f) => f.branch.name === branchName)));
+    // Only a target that names values alike for several pull requests, and would not tell them apart
+    // by a marker, waits for the list (who else holds its names); the others start at once.
+    const guarded = settings.targets.filter((t) => t.definition.collides && !t.definition.removesOnlyMarked);
+    const shared = guarded.length === 0 ? Promise.resolve([]) : (0,concurrency/* started */.A)(listing.then((all) => conflictsOf(settings.pr, branchName, all, guarded)));
     const targets = await loading;
-    // Targets that name values alike for several pull requests wait for the list; the others start at once.
-    const shared = targets.some((t) => t.collides) ? await listing.then((all) => conflictsOf(settings.pr, branchName, all, targets)) : [];
     let targetError;
     let reports = [];
     if (targets.length > 0) {
         try {
-            reports = await phases.run(`Remove from ${targets.map((t) => t.label).join(', ')}`, () => onEveryTarget(targets, async (t) => {
-                const holder = t.removesOnlyMarked ? undefined : shared.find((c) => c.targets.includes(t));
-                if (!holder)
-                    return t.remove(settings.pr, names);
-                const kept = (0,note/* note */.N4) `Left as they are: pull request #${holder.other.number} (head branch ${holder.other.headRef}) has its preview under the same names.`;
-                core/* warning */.$e(`${t.label}: left alone, pull request #${holder.other.number} has its preview under the same names.`);
-                return { target: t.name, label: t.label, names: [], links: [], notes: [kept] };
-            }));
+            reports = await phases.run(`Remove from ${targets.map((t) => t.label).join(', ')}`, () => onEveryTarget(targets, async (t, i) => {
+                const configured = settings.targets[i];
+                const holder = guarded.includes(configured) ? (await shared).find((c) => c.targets.includes(configured)) : undefined;
+                let report;
+                if (holder) {
+                    core/* warning */.$e(`${t.label}: left alone, pull request #${holder.other.number} has its preview under the same names.`);
+                    report = { target: t.name, label: t.label, names: [], links: [], notes: [(0,src_note/* note */.N4) `Left as they are: pull request #${holder.other.number} (head branch ${holder.other.headRef}) has its preview under the same names.`] };
+                }
+                else
+                    report = await t.remove(settings.pr, names);
+                logReport(report, 'removed');
+                return report;
+            }), (done) => done.map((r) => `${r.label}: ${r.names.length} removed`).join(', '));
         }
         catch (error) {
             // The branch goes anyway: a re-run (or the sweep) removes what a target kept.
@@ -37053,11 +36931,9 @@ async function deletePreview(settings, { neon, targets: loading, phases, afterTa
     }
     if (!targetError)
         afterTargets?.();
-    const deletion = await phases.run(`Delete Neon branch ${branchName}`, async () => deletePreviewBranch(neon, settings.pr, await lookup));
+    const deletion = await phases.run(`Delete Neon branch ${branchName}`, async () => deletePreviewBranch(neon, settings.pr, await lookup), (d) => (d.outcome === 'deleted' ? `deleted ${d.branch.id}` : d.outcome === 'absent' ? 'already deleted: no such branch' : `kept ${d.branch.id}: not this pull request's`));
     if (deletion.outcome === 'kept' && deletion.reason)
         core/* warning */.$e(deletion.reason);
-    if (deletion.outcome === 'absent')
-        core/* info */.pq(`Neon branch ${branchName} does not exist (already deleted).`);
     if (targetError)
         throw targetError;
     return { outcome: deletion.outcome, branchName, branch: deletion.branch, targets: reports };
@@ -37082,32 +36958,41 @@ async function deletePreview(settings, { neon, targets: loading, phases, afterTa
 
 
 
+const PASSWORD_OUTCOME = {
+    rotated: 'a password of its own (set now)',
+    own: 'a password of its own',
+    inherited: "the parent's password (preview_password: inherit)",
+    unknown: 'a password Neon cannot compare with the parent\'s',
+};
 async function createPreview(settings, { neon, targets, pulls, phases }, 
 /** Called as soon as the URLs are known, so outputs exist even if a target fails. */
 onConnection) {
     const { pr } = settings;
-    const skipped = settings.skippedTargets.map((s) => (0,note/* words */.aL)(s.reason));
+    const skipped = settings.skippedTargets.map((s) => (0,src_note/* words */.aL)(s.reason));
     for (const s of settings.skippedTargets)
         core/* notice */.lm(s.reason);
     // Every target's reads start once it is loaded, beside Neon's; nothing is written before the URLs are checked.
     const loaded = (0,concurrency/* started */.A)(targets);
     const prepared = (0,concurrency/* started */.A)(loaded.then((all) => all.map((t) => (0,concurrency/* started */.A)(t.prepare(pr)))));
-    const lookup = (0,concurrency/* started */.A)(Promise.all([neon.listBranches(), loaded]).then(([all, active]) => clearNames(settings, all, active, { neon, targets, pulls, phases })));
-    const ensured = (0,concurrency/* started */.A)(ensurePreviewBranch(neon, settings.neon, pr, lookup));
+    // Who holds which name is known from the settings alone: Neon's next request does not wait for the targets' code.
+    const lookup = (0,concurrency/* started */.A)(neon.listBranches().then((all) => clearNames(settings, all, { neon, targets, pulls, phases })));
+    // The phase lasts until the branch is ready; the URLs and the targets need only the branch.
+    let ensured;
+    const ready = (0,concurrency/* started */.A)(phases
+        .run(`Neon branch ${settings.neon.branchName}`, async () => {
+        ensured = (0,concurrency/* started */.A)(ensurePreviewBranch(neon, settings.neon, pr, lookup));
+        const { branch, ready: operations } = await ensured;
+        await operations;
+        return branch;
+    }, (b) => `${b.created ? 'created' : 'reused'} ${b.id}${b.parentId ? ` from ${b.parentId}` : ''}, ready${b.expiresAt ? `; expires ${b.expiresAt}` : ''}`)
+        .then(() => undefined));
     // For the schema diff: listed meanwhile when the answer that gave the branch did not list them.
     const databases = (0,concurrency/* started */.A)(ensured.then(async (e) => (e.databases ?? (await neon.listDatabases(e.branch.id))).map((d) => d.name)));
-    // The phase lasts until the branch is ready; the URLs and the targets need only the branch.
-    const ready = (0,concurrency/* started */.A)(phases.run(`Neon branch ${settings.neon.branchName}`, async () => {
-        const { ready: operations } = await ensured;
-        await operations;
-    }));
     const credentials = (0,concurrency/* started */.A)(ensured.then(({ branch, databases, endpoints, ready: operations }) => phases.run('Connection URLs', async () => {
         const { database, role } = await resolveDatabase(neon, branch.id, settings.neon, databases);
         const sourceId = (0,concurrency/* started */.A)(sourceOf(settings, neon, branch));
-        const own = await (0,neon_credentials/* ownCredentials */.LK)(neon, { branch, sourceId, database, role, mode: settings.neon.previewPassword, ready: operations });
-        await (0,neon_credentials/* checkUrlsBelongTo */.Nr)(neon, branch, endpoints, own.connection);
-        return own;
-    })));
+        return (0,neon_credentials/* ownCredentials */.L)(neon, { branch, sourceId, database, role, mode: settings.neon.previewPassword, ready: operations, endpoints });
+    }, ({ connection, password }) => `role ${connection.role} on database ${connection.database}, ${PASSWORD_OUTCOME[password]}; both URLs name computes of ${branch.id}`)));
     const publishing = (0,concurrency/* started */.A)(credentials.then(async ({ connection }) => {
         const active = await loaded;
         if (active.length === 0)
@@ -37119,14 +37004,16 @@ onConnection) {
         const branchRef = { id: branch.id, name: branch.name, consoleUrl: consoleUrl(settings.neon.projectId, branch.id) };
         return phases.run(`Publish to ${active.map((t) => t.label).join(', ')}`, () => onEveryTarget(active, async (t, i) => {
             const state = await reads[i];
-            const report = await t.publish(state, pr, variables, branchRef);
-            if (!t.afterReady)
-                return report;
-            // What makes a deployment use the values connects to the branch: not before it is ready.
-            await ready;
-            const added = await t.afterReady(state, pr);
-            return { ...report, links: [...report.links, ...added.links], notes: [...report.notes, ...added.notes] };
-        }));
+            let report = await t.publish(state, pr, variables, branchRef);
+            if (t.afterReady) {
+                // What makes a deployment use the values connects to the branch: not before it is ready.
+                await ready;
+                const added = await t.afterReady(state, pr);
+                report = { ...report, links: [...report.links, ...added.links], notes: [...report.notes, ...added.notes] };
+            }
+            logReport(report, 'set');
+            return report;
+        }), (reports) => reports.map((r) => `${r.label}: ${r.names.length} set`).join(', '));
     }));
     // Neon's errors first: the targets only wait for them.
     const { branch } = await ensured;
@@ -37155,9 +37042,9 @@ async function sourceOf(settings, neon, branch) {
  * give) fails the run naming it; one left behind by a closed pull request is removed first, as
  * that pull request's close would have.
  */
-async function clearNames(settings, all, targets, context) {
+async function clearNames(settings, all, context) {
     const mine = all.find((f) => f.branch.name === settings.neon.branchName);
-    const conflicts = conflictsOf(settings.pr, settings.neon.branchName, all, targets);
+    const conflicts = conflictsOf(settings.pr, settings.neon.branchName, all, settings.targets);
     if (conflicts.length === 0)
         return { found: mine, all };
     const pulls = await context.pulls;
@@ -37167,14 +37054,14 @@ async function clearNames(settings, all, targets, context) {
         throw new Error(heldMessage(settings, held.conflict, held.state, held.reason));
     for (const { conflict } of states) {
         core/* warning */.$e(`Pull request #${conflict.other.number} is closed but left ${sharedThings(conflict)} behind; removing them first, as its close would have, so pull request #${settings.pr.number} can have them.`);
-        await context.phases.run(`Remove what closed pull request #${conflict.other.number} left`, () => deletePreview({ ...settings, pr: conflict.other, neon: { ...settings.neon, branchName: conflict.branch.branch.name } }, context));
+        await context.phases.run(`Remove what closed pull request #${conflict.other.number} left`, () => deletePreview({ ...settings, pr: conflict.other, neon: { ...settings.neon, branchName: conflict.branch.branch.name } }, context), (removed) => `its branch ${removed.outcome}`);
     }
     return { found: conflicts.some((c) => c.sameBranchName) ? undefined : mine, all, tookOver: true };
 }
 function heldMessage(settings, conflict, state, reason) {
     const { number, headRef } = conflict.other;
     const status = state === 'open' ? 'which is open' : `whose state GitHub would not give (${reason ?? 'unknown'})`;
-    const advice = conflict.sameBranchName || conflict.targets.some((t) => t.name === 'github') ? ' Put {pr} in `branch_name` and `github_environment` so every pull request gets names of its own.' : ' Two open pull requests from one branch cannot both have values scoped to it; close one of them.';
+    const advice = conflict.sameBranchName || conflict.targets.some((t) => !t.definition.scopedByBranch) ? ' Put {pr} in `branch_name` and `github_environment` so every pull request gets names of its own.' : ' Two open pull requests from one branch cannot both have values scoped to it; close one of them.';
     return `Pull request #${settings.pr.number} cannot have ${sharedThings(conflict)}: they belong to pull request #${number} (head branch ${headRef || 'unknown'}), ${status}. Nothing was reused or changed.${advice}`;
 }
 
@@ -37186,6 +37073,8 @@ const TERMINAL_OK = new Set(['finished', 'skipped', 'cancelled']);
 const POLL_MIN_MS = 100;
 /** The longest time between two rounds. */
 const POLL_MAX_MS = 2000;
+/** How often a long wait says that it still waits. */
+const PROGRESS_MS = 10_000;
 /** Operations per page when the sweep reads the project's operation list (Neon's maximum). */
 const OPERATIONS_PAGE_SIZE = 1000;
 /** Time between the starts of two rounds: a tenth of the time already waited, 100 ms to 2 s. */
@@ -37214,11 +37103,17 @@ class NeonOperations {
     async until(what, round) {
         const started = Date.now();
         let next = started + POLL_MIN_MS;
+        let said = started;
         for (;;) {
             await this.session.sleep(next - Date.now(), what());
             next = Date.now() + pollIntervalMs(Date.now() - started);
             if (await round())
                 return;
+            // A long wait says, at most every PROGRESS_MS, what it waits for and for how long so far.
+            if (Date.now() - said >= PROGRESS_MS) {
+                said = Date.now();
+                this.session.progress(`Waiting for ${what()}: ${Math.round((said - started) / 1000)} s so far`);
+            }
         }
     }
     /**
@@ -37392,13 +37287,18 @@ async function sweepRepository(settings, { neon, targets: loadingTargets, pulls:
     const listing = (0,concurrency/* started */.A)(neon.listManagedBranches(settings.repository));
     const openListing = (0,concurrency/* started */.A)(Promise.all([listing, loadingPulls]).then(([found, pulls]) => (new Set(found.map((b) => b.annotations['github-pr'])).size > LOOKUP_CONCURRENCY ? pulls.openPullRequests() : undefined)));
     const finding = (0,concurrency/* started */.A)(loadingTargets.then((targets) => Promise.all(targets.map((t) => t.findManaged(settings.repository, names)))));
-    const [branches, targets, managed] = await phases.run('Find what neon-preview manages', () => Promise.all([listing, loadingTargets, finding]));
+    const [branches, targets, managed] = await phases.run('Find what neon-preview manages', () => Promise.all([listing, loadingTargets, finding]), ([b, t, m]) => [`${b.length} Neon branches`, ...t.map((target, i) => `${target.label}: ${m[i].entries.length}`)].join(', '));
     const pulls = await loadingPulls;
     const grouping = groupFound(branches, targets.map((target, i) => ({ target, entries: managed[i].entries })));
     let openPulls = await openListing;
     if (!openPulls && grouping.prNumbers.length + grouping.unknownHeads.length > LOOKUP_CONCURRENCY)
-        openPulls = await phases.run('Open pull requests', () => pulls.openPullRequests());
-    const [states, headStates] = await phases.run('Pull request states', () => lookUpStates(pulls, grouping.prNumbers, grouping.unknownHeads, openPulls));
+        openPulls = await phases.run('Open pull requests', () => pulls.openPullRequests(), (open) => (open ? `${open.size} open` : 'GitHub did not give the whole list'));
+    const [states, headStates] = await phases.run('Pull request states', () => lookUpStates(pulls, grouping.prNumbers, grouping.unknownHeads, openPulls), ([byNumber, byHead]) => {
+        const tally = new Map();
+        for (const s of [...byNumber.values(), ...byHead.values()])
+            tally.set(s.state, (tally.get(s.state) ?? 0) + 1);
+        return [...tally].map(([state, n]) => `${n} ${state}`).join(', ') || 'none to ask about';
+    });
     const plan = planSweep(grouping, states, headStates, describe);
     const rows = [...plan.kept];
     await phases.run('Remove what belongs to closed pull requests', async () => {
@@ -37423,7 +37323,7 @@ async function sweepRepository(settings, { neon, targets: loadingTargets, pulls:
             const items = describe(group);
             rows.push(failures.length > 0 ? { pr: group.pr, state, items, outcome: 'failed', note: failures.join(' | ') } : { pr: group.pr, state, items, outcome: 'removed' });
         });
-    });
+    }, () => `${rows.filter((r) => r.outcome === 'removed').length} removed, ${rows.filter((r) => r.outcome === 'failed').length} failed`);
     rows.sort((a, b) => (a.pr ?? Infinity) - (b.pr ?? Infinity));
     return { rows };
 }
@@ -37528,7 +37428,7 @@ class PullRequests {
             return { state: data.state === 'open' ? 'open' : 'closed', headRef: data.head.ref };
         }
         catch (error) {
-            if (error instanceof retry/* ApiError */.hD && (error.status === 404 || error.status === 410)) {
+            if (error instanceof http_failure/* ApiError */.hD && (error.status === 404 || error.status === 410)) {
                 const readable = await this.repositoryReadable().catch((e) => (e instanceof Error ? e.message : String(e)));
                 if (readable === true)
                     return { state: 'missing' };
@@ -37582,23 +37482,319 @@ class PullRequests {
     }
 }
 
+;// CONCATENATED MODULE: ./src/http/retry.ts
+// The one retry policy for every platform call: when to try again (failure.ts judges the
+// answer), how long to wait, the platforms' rate limits and the run's overall deadline.
+
+const DEFAULT_TUNING = { baseDelayMs: 300, maxDelayMs: 8000, attemptTimeoutMs: 30_000 };
+/** The tuning for a run: one attempt may take a quarter of the run's `timeout`, 2 s to 30 s. */
+function tuningFor(timeoutMs) {
+    return { ...DEFAULT_TUNING, attemptTimeoutMs: Math.min(30_000, Math.max(2_000, Math.round(timeoutMs / 4))) };
+}
+/**
+ * A token bucket: `burst` requests at once, refilled at `perMinute`. Keeps a run under a
+ * platform's documented rate limit instead of running into 429s.
+ */
+class RateGate {
+    perMinute;
+    burst;
+    tokens;
+    last = Date.now();
+    queue = Promise.resolve();
+    constructor(perMinute, burst) {
+        this.perMinute = perMinute;
+        this.burst = burst;
+        this.tokens = burst;
+    }
+    /** Resolves when the next request may start. */
+    take() {
+        const turn = this.queue.then(async () => {
+            const now = Date.now();
+            this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.perMinute) / 60_000);
+            this.last = now;
+            if (this.tokens < 1) {
+                const wait = Math.ceil(((1 - this.tokens) * 60_000) / this.perMinute);
+                await new Promise((resolve) => setTimeout(resolve, wait));
+                this.tokens = 1;
+                this.last = Date.now();
+            }
+            this.tokens -= 1;
+        });
+        this.queue = turn;
+        return turn;
+    }
+}
+/** How often a long wait says that it still waits. */
+const retry_PROGRESS_MS = 10_000;
+/** Neon: 700 requests a minute per account, bursts of 40 a second per route. */
+const NEON_RATE = { perMinute: 700, burst: 40 };
+/**
+ * The context every platform call runs in: the run's deadline, the retry policy and the counts.
+ * Created once per run in main.ts and handed to each client wrapper.
+ */
+class ApiSession {
+    log;
+    tuning;
+    random;
+    progress;
+    stats = { requests: {}, retries: {} };
+    deadline;
+    gates = { Neon: new RateGate(NEON_RATE.perMinute, NEON_RATE.burst) };
+    constructor(timeoutMs, log = () => { }, tuning = DEFAULT_TUNING, random = Math.random, 
+    /** Lines written at once, whatever phase runs: progress on long waits. */
+    progress = () => { }) {
+        this.log = log;
+        this.tuning = tuning;
+        this.random = random;
+        this.progress = progress;
+        this.deadline = Date.now() + timeoutMs;
+    }
+    remainingMs() {
+        return this.deadline - Date.now();
+    }
+    /**
+     * Sleeps `ms`, or fails at once when that would pass the run's deadline.
+     * `what` names what the run was waiting for, for the error.
+     */
+    async sleep(ms, what) {
+        if (ms > this.remainingMs())
+            throw new http_failure/* DeadlineError */.j3(`Timed out waiting for ${what}: the run's timeout leaves ${Math.max(0, Math.round(this.remainingMs() / 1000))} s (raise the \`timeout\` input to wait longer)`);
+        if (ms > 0)
+            await this.pause(ms, what);
+    }
+    /** Waits `ms`; a wait of more than PROGRESS_MS says every PROGRESS_MS what it waits for and how long so far. */
+    async pause(ms, what) {
+        for (let waited = 0; waited < ms;) {
+            const step = Math.min(ms - waited, retry_PROGRESS_MS);
+            await new Promise((resolve) => setTimeout(resolve, step));
+            waited += step;
+            if (waited < ms)
+                this.progress(`Waiting for ${what}: ${Math.round(waited / 1000)} s so far, ${Math.ceil((ms - waited) / 1000)} s to go`);
+        }
+    }
+    /**
+     * Runs one platform call under the policy. `send` receives an AbortSignal that ends the attempt
+     * at its time limit; it must pass it to the client.
+     */
+    async call(options, send) {
+        let attempt = 0;
+        for (;;) {
+            attempt++;
+            const remaining = this.remainingMs();
+            if (remaining <= 0)
+                throw new http_failure/* DeadlineError */.j3(`${options.platform}: ${options.operation} did not complete within the run's timeout (raise the \`timeout\` input)`);
+            await this.gates[options.platform]?.take();
+            const controller = new AbortController();
+            const limit = Math.min(this.tuning.attemptTimeoutMs, this.remainingMs());
+            const timer = setTimeout(() => controller.abort(new Error(`no answer within ${Math.round(limit / 1000)} s`)), limit);
+            this.stats.requests[options.platform] = (this.stats.requests[options.platform] ?? 0) + 1;
+            let failure;
+            try {
+                return await untilAborted(send(controller.signal), controller.signal);
+            }
+            catch (error) {
+                failure = (0,http_failure/* describeFailure */.Ic)(error);
+                if (controller.signal.aborted) {
+                    failure = { ...failure, status: undefined, timedOut: true, message: `no answer within ${Math.round(limit / 1000)} s` };
+                }
+                if (failure.status !== undefined && options.acceptStatus?.includes(failure.status))
+                    return undefined;
+            }
+            finally {
+                clearTimeout(timer);
+            }
+            const verdict = (0,http_failure/* judge */.S4)(failure, options);
+            if (verdict === 'fail')
+                throw new http_failure/* ApiError */.hD(options.platform, options.operation, failure, attempt, false);
+            if (verdict === 'unknown-outcome')
+                throw new http_failure/* ApiError */.hD(options.platform, options.operation, failure, attempt, true);
+            const asked = (0,http_failure/* requestedWaitMs */.yL)(failure);
+            const wait = asked ?? this.backoffMs(attempt);
+            if (wait > this.remainingMs()) {
+                throw new http_failure/* ApiError */.hD(options.platform, options.operation, failure, attempt, false, `Gave up: the next try would pass the run's timeout (raise the \`timeout\` input)`);
+            }
+            this.stats.retries[options.platform] = (this.stats.retries[options.platform] ?? 0) + 1;
+            const reason = failure.status !== undefined ? `HTTP ${failure.status}` : failure.timedOut ? 'no answer in time' : (failure.code ?? 'network error');
+            const line = `${options.platform}: ${options.operation}: ${reason}; retrying in ${(wait / 1000).toFixed(1)} s (attempt ${attempt + 1})`;
+            // A long wait (a rate limit) is said at once, not when its phase ends.
+            (wait >= retry_PROGRESS_MS ? this.progress : this.log)(line);
+            await this.pause(wait, `${options.platform} (${options.operation})`);
+        }
+    }
+    /** Exponential backoff with jitter: half the step fixed, half random. */
+    backoffMs(attempt) {
+        const step = Math.min(this.tuning.maxDelayMs, this.tuning.baseDelayMs * 2 ** (attempt - 1));
+        return Math.round(step / 2 + (this.random() * step) / 2);
+    }
+}
+/**
+ * The request's answer, or its signal's abort, whichever comes first: a client that loses track of
+ * the signal (an SDK that wraps it in a Request, which holds it weakly) still ends the attempt
+ * on time. The abandoned request is left to fail on its own.
+ */
+function untilAborted(request, signal) {
+    request.catch(() => { });
+    if (signal.aborted)
+        return Promise.reject(signal.reason);
+    let onAbort;
+    const aborted = new Promise((_, reject) => {
+        onAbort = () => reject(signal.reason);
+        signal.addEventListener('abort', onAbort, { once: true });
+    });
+    aborted.catch(() => { });
+    return Promise.race([request, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
+}
+
 // EXTERNAL MODULE: ./src/http/user-agent.ts
 var user_agent = __nccwpck_require__(1153);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./src/input-values.ts
 var input_values = __nccwpck_require__(5214);
+;// CONCATENATED MODULE: ./src/event.ts
+// The pull request event: what `auto` means on it, whether it is skipped (a fork's, Dependabot's),
+// and its number and head branch, each refused with the input that would override it.
+
+
+const PR_EVENTS = new Set(['pull_request', 'pull_request_target']);
+/** Pull request numbers are 32-bit integers on GitHub. */
+const MAX_PR_NUMBER = 2_147_483_647;
+const DEPENDABOT = 'dependabot[bot]';
+/** The command `auto` stands for on this event. */
+function commandFor(event, requested) {
+    if (requested === 'create' || requested === 'delete' || requested === 'sweep')
+        return requested;
+    if (requested !== 'auto')
+        throw new input_values/* InputError */.dz('command', `${(0,input_values/* show */.WU)(requested)} is not a command; expected auto, create, delete or sweep`);
+    if (PR_EVENTS.has(event.eventName))
+        return event.payload.action === 'closed' ? 'delete' : 'create';
+    if (event.eventName === 'schedule')
+        return 'sweep';
+    throw new input_values/* InputError */.dz('command', `is auto, but a ${(0,input_values/* show */.WU)(event.eventName)} event is neither a pull request event nor a schedule; set \`command\` to create or delete (with \`pr_number\`), or sweep`);
+}
+/**
+ * Whether this run is for a pull request that must be skipped: from a fork (unless
+ * `fork_pull_requests: allow`), or one GitHub runs without secrets (a fork's or Dependabot's under
+ * `pull_request`). Undefined when the run goes on; the fork flag tells a run that goes on for a fork.
+ */
+function skipFor(read, event, pullRequest, forks) {
+    if (!pullRequest)
+        return { fork: false };
+    const headRepo = pullRequest.head?.repo?.full_name;
+    const baseRepo = pullRequest.base?.repo?.full_name ?? event.repository;
+    const fork = headRepo !== baseRepo;
+    const dependabot = event.actor === DEPENDABOT || pullRequest.user?.login === DEPENDABOT;
+    const from = fork ? `a fork (${headRepo ?? 'a deleted repository'})` : DEPENDABOT;
+    if (!read('neon_api_key') && (fork || dependabot)) {
+        return { fork, skip: { command: 'skip', reason: `Pull request from ${from}: GitHub runs it without the repository's secrets, so there is no Neon API key. Nothing was done.` } };
+    }
+    if (fork && forks === 'skip') {
+        return {
+            fork,
+            skip: {
+                command: 'skip',
+                reason: `Pull request from ${from}: skipped, as \`fork_pull_requests: skip\` (the default) says; its code is an outsider's. Set \`fork_pull_requests: allow\` to give forks a branch of your data. Nothing was done.`,
+            },
+        };
+    }
+    return { fork };
+}
+/** The pull request's number: `pr_number`, else the event's. */
+function pullRequestNumber(read, event, pullRequest) {
+    const prInput = read('pr_number');
+    if (prInput) {
+        if (!/^[1-9][0-9]{0,9}$/.test(prInput) || Number(prInput) > MAX_PR_NUMBER)
+            throw new input_values/* InputError */.dz('pr_number', `${(0,input_values/* show */.WU)(prInput)} is not a pull request number; expected a whole number from 1 to ${MAX_PR_NUMBER}`);
+        return Number(prInput);
+    }
+    const fromEvent = pullRequest?.number ?? (typeof event.payload.number === 'number' ? event.payload.number : undefined);
+    if (!fromEvent || !Number.isInteger(fromEvent) || fromEvent <= 0) {
+        throw new input_values/* InputError */.dz('pr_number', `is empty and the ${(0,input_values/* show */.WU)(event.eventName)} event carries no pull request number; set \`pr_number\``);
+    }
+    return fromEvent;
+}
+/** The head branch: `head_ref`, else the event's; refused when git would not accept it as a branch name. */
+function headBranch(read, pullRequest) {
+    const headInput = read('head_ref');
+    const headRef = headInput || pullRequest?.head?.ref || '';
+    const problem = headRef ? branchNameProblem(headRef) : undefined;
+    if (problem)
+        throw new input_values/* InputError */.dz(headInput ? 'head_ref' : 'head_ref (from the event)', `${(0,input_values/* show */.WU)(headRef)} is not a git branch name: it ${problem}`);
+    return headRef;
+}
+/**
+ * Why `name` is not a branch name git accepts (the rules of `git check-ref-format --branch`), or
+ * undefined when it is one.
+ */
+function branchNameProblem(name) {
+    if (name.length > 250)
+        return 'is longer than 250 characters';
+    if (/[\s~^:?*[\\]/.test(name) || (0,input_values/* hasControlCharacters */.Kg)(name))
+        return 'has a space, a control character or one of ~ ^ : ? * [ \\';
+    if (name.includes('..') || name.includes('@{') || name.includes('//'))
+        return 'has "..", "@{" or "//"';
+    if (name === '@' || name.startsWith('/') || name.endsWith('/') || name.endsWith('.') || name.startsWith('-'))
+        return 'starts with "/" or "-", ends with "/" or ".", or is "@"';
+    if (name.split('/').some((part) => part.startsWith('.') || part.endsWith('.lock')))
+        return 'has a part that starts with "." or ends with ".lock"';
+    return undefined;
+}
+/** The event's payload, from the file the runner names. */
+function eventPayload() {
+    const path = process.env.GITHUB_EVENT_PATH;
+    if (!path)
+        return {};
+    try {
+        return JSON.parse((0,external_node_fs_.readFileSync)(path, 'utf8'));
+    }
+    catch {
+        return {};
+    }
+}
+/** The event from the runner's environment. */
+function readEvent() {
+    const event = {
+        eventName: process.env.GITHUB_EVENT_NAME ?? '',
+        repository: process.env.GITHUB_REPOSITORY ?? '',
+        payload: eventPayload(),
+        apiUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
+        actor: process.env.GITHUB_ACTOR,
+    };
+    if (!/^[^/\s]+\/[^/\s]+$/.test(event.repository))
+        throw new Error('GITHUB_REPOSITORY is not set: run this action in a GitHub Actions workflow');
+    return event;
+}
+
 // EXTERNAL MODULE: ./src/targets/github/index.ts
 var github = __nccwpck_require__(4748);
+;// CONCATENATED MODULE: ./src/targets/target.ts
+/**
+ * Whether a target that scopes values by the head branch's name addresses the same values for both
+ * pull requests: two of this repository's from one head branch. A fork's pull request gets none.
+ */
+function shareHeadBranch(a, b) {
+    return a.headRef !== '' && a.headRef === b.headRef && !a.headRepository && !b.headRepository;
+}
+function configure(definition, settings) {
+    return {
+        definition: definition,
+        collides: (a, b) => definition.collides?.(settings, a, b) ?? false,
+        create: (context) => definition.create(settings, context),
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/targets/netlify/index.ts
 // The Netlify target as the registry knows it: its inputs, read here; its client, loaded when a
 // run creates it.
+
 
 const netlify = {
     name: 'netlify',
     label: 'Netlify',
     platform: 'Netlify',
     scopedByBranch: true,
+    // Netlify's values name no pull request: two from one head branch share them.
+    collides: (_settings, a, b) => shareHeadBranch(a, b),
     readSettings(read) {
         const secret = (0,input_values/* token */.Sh)(read, 'netlify_token', 'when `targets` has netlify (a Netlify personal access token)');
         const siteId = (0,input_values/* required */.mw)(read, 'netlify_site_id', 'when `targets` has netlify (Site configuration → Site ID)');
@@ -37616,11 +37812,15 @@ const netlify = {
 // The Vercel target as the registry knows it: its inputs, read here; its client, loaded when a
 // run creates it.
 
+
 const vercel = {
     name: 'vercel',
     label: 'Vercel',
     platform: 'Vercel',
     scopedByBranch: true,
+    // Values are scoped to the head branch (two pull requests from one share them), each marked with its pull request.
+    collides: (_settings, a, b) => shareHeadBranch(a, b),
+    removesOnlyMarked: true,
     readSettings(read) {
         const secret = (0,input_values/* token */.Sh)(read, 'vercel_token', "when `targets` has vercel (a Vercel access token, from the account's Tokens page)");
         const project = (0,input_values/* required */.mw)(read, 'vercel_project', 'when `targets` has vercel (the project id prj_… or its name)');
@@ -37645,10 +37845,8 @@ const vercel = {
 
 const TARGETS = [vercel, netlify, github/* github */.M];
 
-// EXTERNAL MODULE: ./src/targets/target.ts
-var target = __nccwpck_require__(9425);
 ;// CONCATENATED MODULE: ./src/inputs.ts
-// The only module that reads inputs and the event. Every input is turned once into one typed,
+// The only module that reads inputs (the event is read in event.ts). Every input is turned once into one typed,
 // validated Settings object (each target reads its own inputs, see TargetDefinition); every bad
 // value fails here, before any API call, with one line that names the input, says what is wrong
 // and what is accepted. Tokens are masked as they are read.
@@ -37659,13 +37857,10 @@ var target = __nccwpck_require__(9425);
 
 
 
-const PR_EVENTS = new Set(['pull_request', 'pull_request_target']);
+/** A run that does nothing, and why (fork pull requests without secrets). */
 const MAX_BRANCH_NAME = 256;
-/** Pull request numbers are 32-bit integers on GitHub. */
-const MAX_PR_NUMBER = 2_147_483_647;
 /** Postgres truncates identifiers to 63 bytes (NAMEDATALEN - 1). */
 const MAX_POSTGRES_NAME_BYTES = 63;
-const DEPENDABOT = 'dependabot[bot]';
 const MAX_TTL_SECONDS = 30 * 24 * 3600;
 const DEFAULTS = {
     command: 'auto',
@@ -37760,35 +37955,6 @@ function parseName(input, value, what) {
     }
     return value;
 }
-/**
- * Why `name` is not a branch name git accepts (the rules of `git check-ref-format --branch`), or
- * undefined when it is one.
- */
-function branchNameProblem(name) {
-    if (name.length > 250)
-        return 'is longer than 250 characters';
-    if (/[\s~^:?*[\\]/.test(name) || (0,input_values/* hasControlCharacters */.Kg)(name))
-        return 'has a space, a control character or one of ~ ^ : ? * [ \\';
-    if (name.includes('..') || name.includes('@{') || name.includes('//'))
-        return 'has "..", "@{" or "//"';
-    if (name === '@' || name.startsWith('/') || name.endsWith('/') || name.endsWith('.') || name.startsWith('-'))
-        return 'starts with "/" or "-", ends with "/" or ".", or is "@"';
-    if (name.split('/').some((part) => part.startsWith('.') || part.endsWith('.lock')))
-        return 'has a part that starts with "." or ends with ".lock"';
-    return undefined;
-}
-/** The command `auto` stands for on this event. */
-function commandFor(event, requested) {
-    if (requested === 'create' || requested === 'delete' || requested === 'sweep')
-        return requested;
-    if (requested !== 'auto')
-        throw new input_values/* InputError */.dz('command', `${(0,input_values/* show */.WU)(requested)} is not a command; expected auto, create, delete or sweep`);
-    if (PR_EVENTS.has(event.eventName))
-        return event.payload.action === 'closed' ? 'delete' : 'create';
-    if (event.eventName === 'schedule')
-        return 'sweep';
-    throw new input_values/* InputError */.dz('command', `is auto, but a ${(0,input_values/* show */.WU)(event.eventName)} event is neither a pull request event nor a schedule; set \`command\` to create or delete (with \`pr_number\`), or sweep`);
-}
 function neonConnection(read) {
     const apiKey = (0,input_values/* token */.Sh)(read, 'neon_api_key', '(a Neon API key, e.g. `${{ secrets.NEON_API_KEY }}`; create one under Account settings → API keys in the Neon console)');
     const projectId = (0,input_values/* required */.mw)(read, 'neon_project_id', '(the id of the Neon project, under Settings → General in the Neon console)');
@@ -37810,62 +37976,11 @@ function commonSettings(read, event, registry, pr) {
     }
     const timeoutMs = parseTimeout(read('timeout') || DEFAULTS.timeout);
     const githubToken = (0,input_values/* token */.Sh)(read, 'github_token');
-    const targets = definitions.map((d) => (0,target/* configure */.j)(d, d.readSettings(read, { variables, githubToken, pr })));
+    const targets = definitions.map((d) => configure(d, d.readSettings(read, { variables, githubToken, pr })));
     const github = { token: githubToken, apiUrl: event.apiUrl.replace(/\/+$/, '') };
     // The token defaults to the workflow's; someone who empties it gets no comment rather than an error.
     const comment = (0,input_values/* parseBoolean */.yG)(read, 'comment', true) && Boolean(githubToken);
     return { repository: event.repository, variables, targets, github, comment, timeoutMs };
-}
-/**
- * Whether this run is for a pull request that must be skipped: from a fork (unless
- * `fork_pull_requests: allow`), or one GitHub runs without secrets (a fork's or Dependabot's under
- * `pull_request`). Undefined when the run goes on; the fork flag tells a run that goes on for a fork.
- */
-function skipFor(read, event, pullRequest) {
-    if (!pullRequest)
-        return { fork: false };
-    const forks = (0,input_values/* choice */.Yq)(read, 'fork_pull_requests', 'a way to treat fork pull requests', ['skip', 'allow'], DEFAULTS.fork_pull_requests);
-    const headRepo = pullRequest.head?.repo?.full_name;
-    const baseRepo = pullRequest.base?.repo?.full_name ?? event.repository;
-    const fork = headRepo !== baseRepo;
-    const dependabot = event.actor === DEPENDABOT || pullRequest.user?.login === DEPENDABOT;
-    const from = fork ? `a fork (${headRepo ?? 'a deleted repository'})` : DEPENDABOT;
-    if (!read('neon_api_key') && (fork || dependabot)) {
-        return { fork, skip: { command: 'skip', reason: `Pull request from ${from}: GitHub runs it without the repository's secrets, so there is no Neon API key. Nothing was done.` } };
-    }
-    if (fork && forks === 'skip') {
-        return {
-            fork,
-            skip: {
-                command: 'skip',
-                reason: `Pull request from ${from}: skipped, as \`fork_pull_requests: skip\` (the default) says; its code is an outsider's. Set \`fork_pull_requests: allow\` to give forks a branch of your data. Nothing was done.`,
-            },
-        };
-    }
-    return { fork };
-}
-/** The pull request's number: `pr_number`, else the event's. */
-function pullRequestNumber(read, event, pullRequest) {
-    const prInput = read('pr_number');
-    if (prInput) {
-        if (!/^[1-9][0-9]{0,9}$/.test(prInput) || Number(prInput) > MAX_PR_NUMBER)
-            throw new input_values/* InputError */.dz('pr_number', `${(0,input_values/* show */.WU)(prInput)} is not a pull request number; expected a whole number from 1 to ${MAX_PR_NUMBER}`);
-        return Number(prInput);
-    }
-    const fromEvent = pullRequest?.number ?? (typeof event.payload.number === 'number' ? event.payload.number : undefined);
-    if (!fromEvent || !Number.isInteger(fromEvent) || fromEvent <= 0) {
-        throw new input_values/* InputError */.dz('pr_number', `is empty and the ${(0,input_values/* show */.WU)(event.eventName)} event carries no pull request number; set \`pr_number\``);
-    }
-    return fromEvent;
-}
-/** The head branch: `head_ref`, else the event's; refused when git would not accept it as a branch name. */
-function headBranch(read, pullRequest) {
-    const headInput = read('head_ref');
-    const headRef = headInput || pullRequest?.head?.ref || '';
-    const problem = headRef ? branchNameProblem(headRef) : undefined;
-    if (problem)
-        throw new input_values/* InputError */.dz(headInput ? 'head_ref' : 'head_ref (from the event)', `${(0,input_values/* show */.WU)(headRef)} is not a git branch name: it ${problem}`);
-    return headRef;
 }
 /**
  * Parses every input and the event into settings for the command, or a Skip. `read` returns an
@@ -37875,7 +37990,8 @@ function parseSettings(read, event, registry = TARGETS) {
     const pullRequest = (event.payload.pull_request ?? undefined);
     const requested = read('command') || DEFAULTS.command;
     const command = commandFor(event, requested);
-    const { skip, fork } = skipFor(read, event, pullRequest);
+    const forks = (0,input_values/* choice */.Yq)(read, 'fork_pull_requests', 'a way to treat fork pull requests', ['skip', 'allow'], DEFAULTS.fork_pull_requests);
+    const { skip, fork } = skipFor(read, event, pullRequest, forks);
     if (skip)
         return skip;
     if (command === 'sweep') {
@@ -37920,30 +38036,9 @@ function parseSettings(read, event, registry = TARGETS) {
     const schemaDiff = (0,input_values/* parseBoolean */.yG)(read, 'schema_diff', true);
     return { ...common, targets: common.targets.filter((t) => !left.includes(t)), command, pr, neon, skippedTargets, schemaDiff };
 }
-/** The event's payload, from the file the runner names. */
-function eventPayload() {
-    const path = process.env.GITHUB_EVENT_PATH;
-    if (!path)
-        return {};
-    try {
-        return JSON.parse((0,external_node_fs_.readFileSync)(path, 'utf8'));
-    }
-    catch {
-        return {};
-    }
-}
 /** Reads the action's inputs and the event from the runner's environment. */
 function readSettings(registry = TARGETS) {
-    const event = {
-        eventName: process.env.GITHUB_EVENT_NAME ?? '',
-        repository: process.env.GITHUB_REPOSITORY ?? '',
-        payload: eventPayload(),
-        apiUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
-        actor: process.env.GITHUB_ACTOR,
-    };
-    if (!/^[^/\s]+\/[^/\s]+$/.test(event.repository))
-        throw new Error('GITHUB_REPOSITORY is not set: run this action in a GitHub Actions workflow');
-    return parseSettings((name) => (0,core/* getInput */.V4)(name), event, registry);
+    return parseSettings((name) => (0,core/* getInput */.V4)(name), readEvent(), registry);
 }
 
 // EXTERNAL MODULE: ./node_modules/@neondatabase/api-client/dist/index.js
@@ -37969,6 +38064,8 @@ function createNeonApi(apiKey, baseURL, userAgent) {
     // print request headers, the API key among them, when DEBUG is set.
     return (0,dist.createApiClient)({ apiKey, baseURL, headers: { 'User-Agent': userAgent }, adapter: 'fetch' });
 }
+/** Reads of the two URLs before differing passwords fail the run (each difference is a reset landing between them). */
+const URL_READ_ROUNDS = 3;
 class NeonClient {
     api;
     session;
@@ -38102,7 +38199,7 @@ class NeonClient {
         const response = await this.session.call({ platform: 'Neon', operation: `reset the password of role ${role}`, idempotent: false, acceptStatus: [423] }, (signal) => this.api.resetProjectBranchRolePassword(this.projectId, branchId, role, { signal }));
         if (!response)
             return 'busy';
-        core/* info */.pq(`Reset the password of role ${role} on branch ${branchId}`);
+        (0,src_phases/* info */.pq)(`Reset the password of role ${role} on branch ${branchId}`);
         return response.data.operations;
     }
     async listDatabases(branchId) {
@@ -38123,20 +38220,29 @@ class NeonClient {
             }
             catch (error) {
                 // Neon's 404 here names the missing role or database; say which inputs choose them.
-                if (error instanceof retry/* ApiError */.hD && error.status === 404) {
-                    throw new retry/* ApiError */.hD(error.platform, error.operation, error.failure, error.attempts, error.outcomeUnknown, `check the inputs \`role\` ("${role}") and \`database\` ("${database}"): the branch must have both`);
+                if (error instanceof http_failure/* ApiError */.hD && error.status === 404) {
+                    throw new http_failure/* ApiError */.hD(error.platform, error.operation, error.failure, error.attempts, error.outcomeUnknown, `check the inputs \`role\` ("${role}") and \`database\` ("${database}"): the branch must have both`);
                 }
                 throw error;
             }
         };
-        const [directUrl, pooledUrl] = await Promise.all([fetchUri(false), fetchUri(true)]);
-        // Masked before anything can print them, in every form.
-        (0,secrets/* registerConnectionUrl */.DT)(directUrl);
-        (0,secrets/* registerConnectionUrl */.DT)(pooledUrl);
-        const direct = new URL(directUrl);
-        const pooled = new URL(pooledUrl);
-        const password = decodeURIComponent(direct.password);
-        return { branchId: branch.id, branchName: branch.name, database, role, password, directUrl, pooledUrl, directHost: direct.hostname, pooledHost: pooled.hostname };
+        // Two reads: a password reset (another run's) can land between them. Read both again until
+        // they carry one password, so a URL with the old one is never published.
+        for (let round = 1;; round++) {
+            const [directUrl, pooledUrl] = await Promise.all([fetchUri(false), fetchUri(true)]);
+            // Masked before anything can print them, in every form.
+            (0,secrets/* registerConnectionUrl */.DT)(directUrl);
+            (0,secrets/* registerConnectionUrl */.DT)(pooledUrl);
+            const direct = new URL(directUrl);
+            const pooled = new URL(pooledUrl);
+            const password = decodeURIComponent(direct.password);
+            if (decodeURIComponent(pooled.password) === password) {
+                return { branchId: branch.id, branchName: branch.name, database, role, password, directUrl, pooledUrl, directHost: direct.hostname, pooledHost: pooled.hostname };
+            }
+            if (round === URL_READ_ROUNDS)
+                throw new Error(`Neon: the direct and pooled connection URLs of branch ${branch.name} (${branch.id}) carried different passwords ${round} times in a row (the role's password is being reset meanwhile). Nothing was published. Run the workflow again.`);
+            (0,src_phases/* info */.pq)(`Neon: the password of role ${role} changed while its URLs were read (another run reset it); reading them again`);
+        }
     }
     /** Deletes a branch by id and waits for the deletion; 204 and 404 mean it was already gone. */
     async deleteById(branchId) {
@@ -38154,44 +38260,6 @@ class NeonClient {
 
 // EXTERNAL MODULE: ./src/neon/schema-diff.ts
 var schema_diff = __nccwpck_require__(2841);
-;// CONCATENATED MODULE: ./src/phases.ts
-// The run's phases: each one's duration is kept for the job summary, in the order the phases
-// started. Phases may overlap (a run starts independent work early); a phase gets its own
-// collapsible log group only when no other phase is running, since the runner's log groups do not
-// nest or interleave.
-
-class Phases {
-    started = [];
-    grouped = false;
-    running = 0;
-    /** Finished phases, in the order they started. */
-    get timings() {
-        return this.started.filter((p) => p.ms !== undefined);
-    }
-    async run(name, step) {
-        const entry = { name };
-        this.started.push(entry);
-        const startedAt = Date.now();
-        const group = this.running === 0 && !this.grouped;
-        this.running++;
-        if (group) {
-            this.grouped = true;
-            core/* startGroup */.Oh(name);
-        }
-        try {
-            return await step();
-        }
-        finally {
-            this.running--;
-            if (group) {
-                core/* endGroup */.N4();
-                this.grouped = false;
-            }
-            entry.ms = Date.now() - startedAt;
-        }
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/report.ts
 // What the run tells the workflow and the person reading it: outputs and the job summary.
 // Built only from names, ids, hosts and links: never a password or a URL that carries one.
@@ -38234,11 +38302,11 @@ function targetRows(reports, verb) {
 }
 /** Text shown as it is in HTML, characters that reorder or hide text shown by their code point. */
 function escapeHtml(text) {
-    return (0,note/* visible */.RK)(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+    return (0,src_note/* visible */.RK)(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 }
 /** A note in HTML: its words escaped, its values in `<code>`. */
 function noteHtml(n) {
-    return (0,note/* renderNote */.NS)(n, escapeHtml, (v) => `<code>${escapeHtml(v)}</code>`);
+    return (0,src_note/* renderNote */.NS)(n, escapeHtml, (v) => `<code>${escapeHtml(v)}</code>`);
 }
 /** A step's summary may hold 1 MiB; the rest of it needs far less than the margin. */
 const SUMMARY_DIFF_BUDGET = 1024 * 1024 - 64 * 1024;
@@ -38255,7 +38323,7 @@ function schemaHtml(schema) {
         if (!d.diff?.trim())
             return `<p>${name}: No schema changes</p>`;
         const { text, cut } = (0,schema_diff/* fitDiff */.DE)(d.diff, shares[i]);
-        const code = (0,note/* visibleLines */.gB)(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+        const code = (0,src_note/* visibleLines */.gB)(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
         return `<details><summary>${name}: ${escapeHtml((0,schema_diff/* describeChanges */.DT)(d.diff))}</summary><pre><code>${code}</code></pre>${cut ? '<p>Shortened to fit the job summary.</p>' : ''}</details>`;
     });
     return title + sections.join('');
@@ -38270,7 +38338,7 @@ async function writeCreateSummary(projectId, result, schema, stats, timings, sec
         [{ data: 'Parent', header: true }, { data: branch.parentId ? `<code>${escapeHtml(branch.parentId)}</code>` : '–' }],
         [{ data: 'Created', header: true }, { data: branch.created ? 'yes, by this run' : 'no, reused (expiry renewed)' }],
         [{ data: 'Expires', header: true }, { data: branch.expiresAt ?? 'never' }],
-        [{ data: 'Password', header: true }, { data: escapeHtml((0,neon_credentials/* passwordText */.BJ)(result.password)) }],
+        [{ data: 'Password', header: true }, { data: escapeHtml((0,neon_credentials/* passwordText */.B)(result.password)) }],
         ...(branch.lastResetAt ? [[{ data: 'Reset', header: true }, { data: `${escapeHtml(branch.lastResetAt)}, to its parent's state (<code>reset_on_push</code>)` }]] : []),
         [{ data: 'Database / role', header: true }, { data: `<code>${escapeHtml(connection.database)}</code> / <code>${escapeHtml(connection.role)}</code>` }],
         [{ data: 'Direct host', header: true }, { data: `<code>${escapeHtml(connection.directHost)}</code> (migrations)` }],
@@ -38363,12 +38431,12 @@ async function run(registry = TARGETS) {
             core/* notice */.lm(settings.reason);
             return;
         }
-        const session = new retry/* ApiSession */.jp(settings.timeoutMs, (line) => core/* info */.pq(line), (0,retry/* tuningFor */.xF)(settings.timeoutMs));
+        const session = new ApiSession(settings.timeoutMs, src_phases/* info */.pq, tuningFor(settings.timeoutMs), undefined, src_phases/* progress */.qB);
         const neon = new NeonClient(createNeonApi(settings.neon.apiKey, settings.neon.apiUrl, user_agent/* USER_AGENT */._), session, settings.neon.projectId);
         const octokit = loadOctokit(settings);
         const targets = loadTargets(settings, session, octokit);
         const pulls = octokit && (0,concurrency/* started */.A)(octokit.then((client) => new PullRequests(client, session, settings.repository)));
-        const phases = new Phases();
+        const phases = new src_phases/* Phases */.Vw();
         const seconds = () => (Date.now() - startedAt) / 1000;
         if (settings.command === 'sweep') {
             const result = await sweepRepository(settings, { neon, targets, pulls: pulls, phases });
@@ -38387,8 +38455,7 @@ async function run(registry = TARGETS) {
             if (!commentModule || !octokit)
                 return;
             const [m, client] = await Promise.all([commentModule, octokit]);
-            const outcome = await phases.run('PR comment', () => m.upsertComment(client, session, settings.pr, m.renderComment(facts), state));
-            core/* info */.pq(`PR comment: ${outcome}`);
+            await phases.run('PR comment', () => m.upsertComment(client, session, settings.pr, m.renderComment(facts), state), (outcome) => outcome);
         };
         /** Delete, as the closed event runs it: the targets' values, the branch, the comment. */
         const remove = async () => {
@@ -38403,18 +38470,21 @@ async function run(registry = TARGETS) {
         };
         if (settings.command === 'delete')
             return await remove();
-        const result = await createPreview(settings, { neon, targets, pulls, phases }, setConnectionOutputs);
-        // The values are published; the comment's reads go while Neon's operations end, and the schema
-        // diff (taken once they have ended) beside them.
+        // The comment's reads go at once: nothing the run does changes what they find.
         const state = readComment();
+        const result = await createPreview(settings, { neon, targets, pulls, phases }, setConnectionOutputs);
+        // The schema diff is taken once Neon's operations have ended.
         await result.ready;
-        core/* info */.pq(`Preview database ready: ${result.branch.name} (${result.branch.id}), ${result.branch.created ? 'created' : 'reused'}`);
-        const schema = settings.schemaDiff ? await phases.run('Schema diff', async () => (0,schema_diff/* takeSchemaDiffs */.xD)(neon, result.branch, await result.databases)) : undefined;
+        const schema = settings.schemaDiff
+            ? await phases.run('Schema diff', async () => (0,schema_diff/* takeSchemaDiffs */.xD)(neon, result.branch, await result.databases), (diffs) => diffs.note ?? diffs.diffs.map((d) => `${d.database}: ${d.problem ? 'not read' : (0,schema_diff/* describeChanges */.DT)(d.diff ?? '')}`).join(', '))
+            : undefined;
         await comment({ ...readyFacts(settings, result), schema, runUrl: runUrl(settings) }, state);
         // A close that came while this run worked found less than it made: made good here.
         if (pulls && (await closedMeanwhile(await pulls, settings))) {
             core/* warning */.$e(`Pull request #${settings.pr.number} was closed while this run made its preview; removing it again, as its close does.`);
             core/* setOutput */.uH('command', 'delete');
+            // Until the removal is done (or should it fail) the comment must not say "ready".
+            await comment({ state: 'closing', branchName: result.branch.name, targets: result.targets }, readComment());
             return await remove();
         }
         await writeCreateSummary(settings.neon.projectId, result, schema, session.stats, phases.timings, seconds());
@@ -38468,13 +38538,12 @@ async function closedMeanwhile(pulls, settings) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   BJ: () => (/* binding */ passwordText),
-/* harmony export */   LK: () => (/* binding */ ownCredentials),
-/* harmony export */   Nr: () => (/* binding */ checkUrlsBelongTo)
+/* harmony export */   B: () => (/* binding */ passwordText),
+/* harmony export */   L: () => (/* binding */ ownCredentials)
 /* harmony export */ });
-/* unused harmony export endpointIdOf */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8179);
-/* harmony import */ var _http_retry_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8902);
+/* harmony import */ var _phases_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(119);
+/* harmony import */ var _http_failure_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2398);
 // The preview's credentials: a password of its own, and URLs that are provably its own.
 //
 // Neon gives a child branch its parent's role passwords (unless the parent is protected), so a
@@ -38490,6 +38559,7 @@ async function closedMeanwhile(pulls, settings) {
 // compares again instead of resetting twice.
 
 
+
 /** For the job summary and the PR comment (never the password). */
 function passwordText(state) {
     switch (state) {
@@ -38503,10 +38573,25 @@ function passwordText(state) {
             return "not known: Neon does not store this project's passwords, so they cannot be compared";
     }
 }
-/** The connection details to publish, and whether their password is the preview's own. */
+/**
+ * The connection details to publish, and whether their password is the preview's own; checked to
+ * be the preview's own (its computes, not the parent's password) before anything is published.
+ */
 async function ownCredentials(neon, plan) {
+    const { parent, ...own } = await chooseCredentials(neon, plan);
+    await checkUrlsBelongTo(neon, plan.branch, plan.endpoints, own.connection);
+    // Fail closed: whatever happened meanwhile, a rotated preview never publishes its parent's password.
+    if (own.password !== 'inherited' && own.connection.password === parent) {
+        throw new Error(`Neon: the preview branch ${plan.branch.name} (${plan.branch.id}) still had its parent's password after the reset. Nothing was published. Run the workflow again.`);
+    }
+    return own;
+}
+async function chooseCredentials(neon, plan) {
     const { branch, database, role } = plan;
     const fetchUrls = () => neon.connectionDetails(branch, database, role);
+    // A branch ready before the comparison (a reused one) can be reset on that comparison; one still
+    // being made is compared again right before its reset (another run may rotate it meanwhile).
+    const readyBefore = await settledYet(plan.ready);
     // The URLs exist from the moment the branch does; the parent's password is read meanwhile.
     const [first, parent] = await Promise.all([fetchUrls(), plan.sourceId.then((id) => parentPassword(neon, id, role))]);
     if (parent === 'unknown')
@@ -38518,16 +38603,10 @@ async function ownCredentials(neon, plan) {
     await plan.ready;
     const sourceId = await plan.sourceId;
     let outcome;
-    const attempt = async () => {
-        // Compared again right before the reset: another run may have rotated it since.
-        const [mine, theirs] = await Promise.all([neon.revealPassword(branch.id, role), neon.revealPassword(sourceId, role)]);
-        if (mine !== theirs) {
-            outcome = { connection: mine === first.password ? first : await fetchUrls(), password: 'own' };
-            return true;
-        }
+    const reset = async () => {
         const operations = await neon.resetPassword(branch.id, role);
         if (operations === 'busy') {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Neon: branch ${branch.name} is busy (another run may be resetting the same password); comparing again`);
+            (0,_phases_js__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq)(`Neon: branch ${branch.name} is busy (another run may be resetting the same password); comparing again`);
             return false;
         }
         // The new password works once these have ended; until then the old one does.
@@ -38535,9 +38614,21 @@ async function ownCredentials(neon, plan) {
         outcome = { connection: await fetchUrls(), password: 'rotated' };
         return true;
     };
-    if (!(await attempt()))
-        await neon.operations.until(() => `branch ${branch.name} to be idle`, attempt);
-    return outcome;
+    const compareThenReset = async () => {
+        const [mine, theirs] = await Promise.all([neon.revealPassword(branch.id, role), neon.revealPassword(sourceId, role)]);
+        if (mine === theirs)
+            return reset();
+        outcome = { connection: mine === first.password ? first : await fetchUrls(), password: 'own' };
+        return true;
+    };
+    if (!(await (readyBefore ? reset() : compareThenReset())))
+        await neon.operations.until(() => `branch ${branch.name} to be idle`, compareThenReset);
+    return { ...outcome, parent };
+}
+/** Whether the promise has settled by now (without waiting for it). */
+async function settledYet(promise) {
+    const pending = Symbol('pending');
+    return (await Promise.race([promise.then(() => true, () => true), Promise.resolve(pending)])) !== pending;
 }
 /** The source's password of the role; undefined when the source has no such role; `unknown` when Neon stores none. */
 async function parentPassword(neon, sourceId, role) {
@@ -38545,7 +38636,7 @@ async function parentPassword(neon, sourceId, role) {
         return await neon.revealPassword(sourceId, role);
     }
     catch (error) {
-        if (!(error instanceof _http_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .ApiError */ .hD) || error.status !== 412)
+        if (!(error instanceof _http_failure_js__WEBPACK_IMPORTED_MODULE_2__/* .ApiError */ .hD) || error.status !== 412)
             throw error;
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Neon does not store the passwords of this project, so neon-preview cannot tell whether the preview's password differs from its parent's (${error.message}). Check the role's password on the preview branch in the Neon console.`);
         return 'unknown';
@@ -38704,9 +38795,9 @@ function shareBudget(lengths, budget) {
 /* harmony export */   NS: () => (/* binding */ renderNote),
 /* harmony export */   RK: () => (/* binding */ visible),
 /* harmony export */   aL: () => (/* binding */ words),
+/* harmony export */   gA: () => (/* binding */ noteText),
 /* harmony export */   gB: () => (/* binding */ visibleLines)
 /* harmony export */ });
-/* unused harmony export noteText */
 // A sentence for the PR comment, the job summary and the log, written with the `note` tag so the
 // values in it (branch names, environment names: chosen by whoever opened the pull request) stay
 // apart from the words: each place escapes them for how it renders (a code span in Markdown,
@@ -38747,6 +38838,82 @@ function noteText(n) {
 
 /***/ }),
 
+/***/ 119:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Vw: () => (/* binding */ Phases),
+/* harmony export */   pq: () => (/* binding */ info),
+/* harmony export */   qB: () => (/* binding */ progress)
+/* harmony export */ });
+/* harmony import */ var node_async_hooks__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6698);
+/* harmony import */ var node_async_hooks__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_async_hooks__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8179);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7194);
+// The run's phases and its log. Phases overlap (a run starts independent work early), and the
+// runner's log groups neither nest nor interleave: so each phase's lines are kept while it runs and
+// written as one group when it ends, the group's last line saying how it ended and how long it
+// took. A line belongs to the phase whose work wrote it (async context), whichever phases run
+// beside it. Waits that take long say so at once, outside any group.
+
+
+
+/** The lines of the phase whose work is running. */
+const current = new node_async_hooks__WEBPACK_IMPORTED_MODULE_0__.AsyncLocalStorage();
+/** A line of the run's log: in the group of the phase that wrote it, or at once outside any phase. */
+function info(line) {
+    const lines = current.getStore();
+    if (lines)
+        lines.push(line);
+    else
+        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq(line);
+}
+/** A line written at once whatever phase runs (progress on a long wait). */
+function progress(line) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq(line);
+}
+function seconds(ms) {
+    return `${(ms / 1000).toFixed(1)} s`;
+}
+class Phases {
+    started = [];
+    /** Finished phases, in the order they started. */
+    get timings() {
+        return this.started.filter((p) => p.ms !== undefined);
+    }
+    /**
+     * Runs `step` as the phase `name`. Its lines (see `info`) are written as one group when it ends,
+     * closed by `outcome`'s line (what it did; the failure's message when it failed) and the time.
+     */
+    async run(name, step, outcome) {
+        const entry = { name };
+        this.started.push(entry);
+        const startedAt = Date.now();
+        const lines = [];
+        let last;
+        try {
+            const result = await current.run(lines, step);
+            last = outcome ? outcome(result) : 'done';
+            return result;
+        }
+        catch (error) {
+            last = `failed: ${(0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(error instanceof Error ? error.message.split('\n')[0] : String(error))}`;
+            throw error;
+        }
+        finally {
+            entry.ms = Date.now() - startedAt;
+            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .startGroup */ .Oh(name);
+            for (const line of lines)
+                _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq(line);
+            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq(`${name}: ${last} (${seconds(entry.ms)})`);
+            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .endGroup */ .N4();
+        }
+    }
+}
+
+
+/***/ }),
+
 /***/ 7194:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -38773,7 +38940,7 @@ function registerSecret(value) {
     if (!value || known.has(value))
         return;
     known.add(value);
-    const added = formsOf(value).filter((form) => form.length > 0 && !forms.includes(form));
+    const added = [...new Set(formsOf(value))].filter((form) => form.length > 0 && !forms.includes(form));
     for (const form of added)
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(form);
     forms = [...forms, ...added].sort((a, b) => b.length - a.length);
@@ -38804,27 +38971,6 @@ function registerConnectionUrl(url) {
 
 /***/ }),
 
-/***/ 9994:
-/***/ (() => {
-
-// Imported first by index.ts. The bundle's `sourcemap-register.cjs` (ncc's source map support)
-// maps every stack trace through dist/index.js.map the first time any error's stack is read,
-// parsing the 3.4 MB map (~100 ms). Node reads stacks in the normal course of a run (a socket
-// closed with an "error" reads its stack), yet the action never shows one: failures are reported
-// by message. So stacks are formatted by V8 directly, and the source-mapped formatting comes back
-// only for an error that would crash the process (Node prints its stack after this monitor).
-const mapped = Error.prepareStackTrace;
-if (mapped) {
-    delete Error.prepareStackTrace;
-    process.once('uncaughtExceptionMonitor', () => {
-        Error.prepareStackTrace = mapped;
-    });
-}
-
-
-
-/***/ }),
-
 /***/ 4748:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -38847,6 +38993,19 @@ const github = {
     label: 'GitHub environment',
     platform: 'GitHub',
     scopedByBranch: false,
+    // The environment is named from the template: two pull requests can get one name (case aside).
+    collides({ environmentTemplate }, a, b) {
+        const name = (pr) => {
+            try {
+                return environmentName(environmentTemplate, pr.number, pr.headRef).toLowerCase();
+            }
+            catch {
+                return undefined;
+            }
+        };
+        const ours = name(a);
+        return ours !== undefined && ours === name(b);
+    },
     readSettings(read, { variables, githubToken, pr }) {
         if (!githubToken)
             throw new _input_values_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('github_token', 'is required when `targets` has github (a token allowed to manage environments)');
@@ -38874,27 +39033,6 @@ const github = {
 
 /***/ }),
 
-/***/ 9425:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   C: () => (/* binding */ shareHeadBranch),
-/* harmony export */   j: () => (/* binding */ configure)
-/* harmony export */ });
-/**
- * Whether a target that scopes values by the head branch's name addresses the same values for both
- * pull requests: two of this repository's from one head branch. A fork's pull request gets none.
- */
-function shareHeadBranch(a, b) {
-    return a.headRef !== '' && a.headRef === b.headRef && !a.headRepository && !b.headRepository;
-}
-function configure(definition, settings) {
-    return { definition: definition, create: (context) => definition.create(settings, context) };
-}
-
-
-/***/ }),
-
 /***/ 3494:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -38904,7 +39042,7 @@ function configure(definition, settings) {
 /* harmony export */   Ri: () => (/* binding */ DEFAULT_ENV_VARS),
 /* harmony export */   g9: () => (/* binding */ isSecretSource)
 /* harmony export */ });
-/* unused harmony exports NEON_PORT, prismaUrl, jdbcUrl, adoNetValue, npgsqlConnectionString */
+/* unused harmony exports prismaUrl, jdbcUrl, adoNetValue, npgsqlConnectionString */
 // Turns the branch's connection details and the `env_vars` mapping into named values, each
 // marked secret or not, ready for any target.
 //
@@ -50268,6 +50406,18 @@ module.exports = /*#__PURE__*/JSON.parse('{"application/1d-interleaved-parityfec
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

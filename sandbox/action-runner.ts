@@ -5,7 +5,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -75,6 +76,8 @@ export interface RunOptions {
   nodeArgs?: string[];
   /** The bundle to run; default dist/index.js (or NEON_PREVIEW_ENTRY, to compare another build). */
   entry?: string;
+  /** Called with each line the action prints (stdout or stderr) as it comes, as the runner's log shows them. */
+  onLine?: (line: string) => void;
 }
 
 export interface RunResult {
@@ -101,7 +104,19 @@ export function parseOutputFile(text: string): Record<string, string> {
   return outputs;
 }
 
+let checkedDist = false;
+
+/** Refuses to run a dist/ built from other sources than src/ (run `npm run bundle`). */
+export async function checkDistIsCurrent(): Promise<void> {
+  if (checkedDist) return;
+  const { sourceHash } = (await import(pathToFileURL(join(ROOT, 'scripts/source-hash.mjs')).href)) as { sourceHash: () => string };
+  const built = readFileSync(join(ROOT, 'dist/source-hash.txt'), 'utf8').trim();
+  if (built !== sourceHash()) throw new Error('dist/ was not built from the current src/ (or package.json): run `npm run bundle` before the end-to-end tests');
+  checkedDist = true;
+}
+
 export async function runAction(options: RunOptions): Promise<RunResult> {
+  if (!options.entry && !process.env.NEON_PREVIEW_ENTRY) await checkDistIsCurrent();
   const dir = mkdtempSync(join(tmpdir(), 'neon-preview-run-'));
   try {
     const event = options.event ?? { name: 'workflow_dispatch', payload: {} };
@@ -138,6 +153,7 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    if (options.onLine) for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream, crlfDelay: Infinity }).on('line', options.onLine);
     const code = await new Promise<number>((resolveCode) => child.on('close', (c) => resolveCode(c ?? -1)));
     return {
       code,

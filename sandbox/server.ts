@@ -150,7 +150,7 @@ export class StandIn {
   readonly violations: string[] = [];
   private readonly routes: Route[] = [];
   private readonly forced: ForcedFailure[] = [];
-  private readonly holds: { method: string; path: RegExp; body?: (body: unknown) => boolean; arrive: () => void; released: Promise<void> }[] = [];
+  private readonly holds: { method: string; path: RegExp; body?: (body: unknown, query: Record<string, string>) => boolean; arrive: () => void; released: Promise<void> }[] = [];
   private readonly server: http.Server;
   private readonly sockets = new Set<import('node:net').Socket>();
   private random: () => number = Math.random;
@@ -213,7 +213,7 @@ export class StandIn {
    * given) once it passed the API check, until `release()`; then it is handled as any other. Lets
    * a test order the requests of runs that race.
    */
-  hold(method: string, path: RegExp, body?: (body: unknown) => boolean): Hold {
+  hold(method: string, path: RegExp, body?: (body: unknown, query: Record<string, string>) => boolean): Hold {
     let arrive!: () => void;
     let release!: () => void;
     const arrived = new Promise<void>((resolve) => (arrive = resolve));
@@ -322,7 +322,7 @@ export class StandIn {
       return;
     }
 
-    const held = this.holds.findIndex((h) => h.method === method && h.path.test(path) && (!h.body || h.body(body)));
+    const held = this.holds.findIndex((h) => h.method === method && h.path.test(path) && (!h.body || h.body(body, query)));
     if (held >= 0) {
       const [hold] = this.holds.splice(held, 1);
       hold!.arrive();

@@ -1,4 +1,3 @@
-import './stacks.js';
 import * as core from '@actions/core';
 import { run } from './main.js';
 import { redact } from './secrets.js';

@@ -1,9 +1,9 @@
-// The only module that reads inputs and the event. Every input is turned once into one typed,
+// The only module that reads inputs (the event is read in event.ts). Every input is turned once into one typed,
 // validated Settings object (each target reads its own inputs, see TargetDefinition); every bad
 // value fails here, before any API call, with one line that names the input, says what is wrong
 // and what is accepted. Tokens are masked as they are read.
-import { readFileSync } from 'node:fs';
 import { getInput } from '@actions/core';
+import { commandFor, headBranch, pullRequestNumber, readEvent, skipFor, type Command, type EventInfo, type PullRequestPayload, type Skip } from './event.js';
 import { InputError, choice, hasControlCharacters, optional, parseBoolean, parseUrl, perPullRequest, renderTemplate, required, show, token } from './input-values.js';
 import { TARGETS } from './targets/index.js';
 import { configure, type ConfiguredTarget, type InputReader, type PullRequestRef, type TargetDefinition } from './targets/target.js';
@@ -11,7 +11,7 @@ import { DEFAULT_ENV_VARS, VARIABLE_SOURCES, type VariableSource, type VariableS
 
 export { InputError } from './input-values.js';
 
-export type Command = 'create' | 'delete';
+export type { Command, EventInfo, Skip } from './event.js';
 
 export interface NeonSettings {
   apiKey: string;
@@ -71,30 +71,9 @@ export interface SweepSettings extends CommonSettings {
 }
 
 /** A run that does nothing, and why (fork pull requests without secrets). */
-export interface Skip {
-  command: 'skip';
-  reason: string;
-}
-
-/** The parts of the event the action uses. */
-export interface EventInfo {
-  eventName: string;
-  /** `owner/repo` */
-  repository: string;
-  payload: Record<string, unknown>;
-  /** GITHUB_API_URL */
-  apiUrl: string;
-  /** GITHUB_ACTOR: who triggered the run (`dependabot[bot]` for Dependabot's pull requests). */
-  actor?: string;
-}
-
-const PR_EVENTS = new Set(['pull_request', 'pull_request_target']);
 const MAX_BRANCH_NAME = 256;
-/** Pull request numbers are 32-bit integers on GitHub. */
-const MAX_PR_NUMBER = 2_147_483_647;
 /** Postgres truncates identifiers to 63 bytes (NAMEDATALEN - 1). */
 const MAX_POSTGRES_NAME_BYTES = 63;
-const DEPENDABOT = 'dependabot[bot]';
 const MAX_TTL_SECONDS = 30 * 24 * 3600;
 
 export const DEFAULTS = {
@@ -138,7 +117,7 @@ function parseTimeout(value: string): number {
   return Math.round(seconds * 1000);
 }
 
-export function parseEnvVars(text: string, prefix: string): VariableSpec[] {
+function parseEnvVars(text: string, prefix: string): VariableSpec[] {
   const specs: VariableSpec[] = [];
   const seen = new Set<string>();
   for (const [index, raw] of text.split(/\r?\n/).entries()) {
@@ -165,7 +144,7 @@ export function parseEnvVars(text: string, prefix: string): VariableSpec[] {
 }
 
 /** The `targets` input: each word a registered target's name. */
-export function parseTargets(value: string, registry: readonly TargetDefinition[] = TARGETS): TargetDefinition[] {
+function parseTargets(value: string, registry: readonly TargetDefinition[] = TARGETS): TargetDefinition[] {
   const words = value.split(/[\s,]+/).filter(Boolean);
   const chosen: TargetDefinition[] = [];
   for (const word of words) {
@@ -182,35 +161,6 @@ function parseName(input: string, value: string | undefined, what: string): stri
     throw new InputError(input, `${show(value)} is not a ${what}; expected a Postgres name on one line of at most ${MAX_POSTGRES_NAME_BYTES} bytes (a non-ASCII letter takes 2 to 4)`);
   }
   return value;
-}
-
-/**
- * Why `name` is not a branch name git accepts (the rules of `git check-ref-format --branch`), or
- * undefined when it is one.
- */
-export function branchNameProblem(name: string): string | undefined {
-  if (name.length > 250) return 'is longer than 250 characters';
-  if (/[\s~^:?*[\\]/.test(name) || hasControlCharacters(name)) return 'has a space, a control character or one of ~ ^ : ? * [ \\';
-  if (name.includes('..') || name.includes('@{') || name.includes('//')) return 'has "..", "@{" or "//"';
-  if (name === '@' || name.startsWith('/') || name.endsWith('/') || name.endsWith('.') || name.startsWith('-')) return 'starts with "/" or "-", ends with "/" or ".", or is "@"';
-  if (name.split('/').some((part) => part.startsWith('.') || part.endsWith('.lock'))) return 'has a part that starts with "." or ends with ".lock"';
-  return undefined;
-}
-
-interface PullRequestPayload {
-  number?: number;
-  user?: { login?: string } | null;
-  head?: { ref?: string; sha?: string; repo?: { full_name?: string } | null };
-  base?: { repo?: { full_name?: string } };
-}
-
-/** The command `auto` stands for on this event. */
-function commandFor(event: EventInfo, requested: string): Command | 'sweep' {
-  if (requested === 'create' || requested === 'delete' || requested === 'sweep') return requested;
-  if (requested !== 'auto') throw new InputError('command', `${show(requested)} is not a command; expected auto, create, delete or sweep`);
-  if (PR_EVENTS.has(event.eventName)) return event.payload.action === 'closed' ? 'delete' : 'create';
-  if (event.eventName === 'schedule') return 'sweep';
-  throw new InputError('command', `is auto, but a ${show(event.eventName)} event is neither a pull request event nor a schedule; set \`command\` to create or delete (with \`pr_number\`), or sweep`);
 }
 
 function neonConnection(read: InputReader): SweepSettings['neon'] {
@@ -242,57 +192,6 @@ function commonSettings(read: InputReader, event: EventInfo, registry: readonly 
 }
 
 /**
- * Whether this run is for a pull request that must be skipped: from a fork (unless
- * `fork_pull_requests: allow`), or one GitHub runs without secrets (a fork's or Dependabot's under
- * `pull_request`). Undefined when the run goes on; the fork flag tells a run that goes on for a fork.
- */
-function skipFor(read: InputReader, event: EventInfo, pullRequest: PullRequestPayload | undefined): { skip?: Skip; fork: boolean } {
-  if (!pullRequest) return { fork: false };
-  const forks = choice(read, 'fork_pull_requests', 'a way to treat fork pull requests', ['skip', 'allow'] as const, DEFAULTS.fork_pull_requests);
-  const headRepo = pullRequest.head?.repo?.full_name;
-  const baseRepo = pullRequest.base?.repo?.full_name ?? event.repository;
-  const fork = headRepo !== baseRepo;
-  const dependabot = event.actor === DEPENDABOT || pullRequest.user?.login === DEPENDABOT;
-  const from = fork ? `a fork (${headRepo ?? 'a deleted repository'})` : DEPENDABOT;
-  if (!read('neon_api_key') && (fork || dependabot)) {
-    return { fork, skip: { command: 'skip', reason: `Pull request from ${from}: GitHub runs it without the repository's secrets, so there is no Neon API key. Nothing was done.` } };
-  }
-  if (fork && forks === 'skip') {
-    return {
-      fork,
-      skip: {
-        command: 'skip',
-        reason: `Pull request from ${from}: skipped, as \`fork_pull_requests: skip\` (the default) says; its code is an outsider's. Set \`fork_pull_requests: allow\` to give forks a branch of your data. Nothing was done.`,
-      },
-    };
-  }
-  return { fork };
-}
-
-/** The pull request's number: `pr_number`, else the event's. */
-function pullRequestNumber(read: InputReader, event: EventInfo, pullRequest: PullRequestPayload | undefined): number {
-  const prInput = read('pr_number');
-  if (prInput) {
-    if (!/^[1-9][0-9]{0,9}$/.test(prInput) || Number(prInput) > MAX_PR_NUMBER) throw new InputError('pr_number', `${show(prInput)} is not a pull request number; expected a whole number from 1 to ${MAX_PR_NUMBER}`);
-    return Number(prInput);
-  }
-  const fromEvent = pullRequest?.number ?? (typeof event.payload.number === 'number' ? event.payload.number : undefined);
-  if (!fromEvent || !Number.isInteger(fromEvent) || fromEvent <= 0) {
-    throw new InputError('pr_number', `is empty and the ${show(event.eventName)} event carries no pull request number; set \`pr_number\``);
-  }
-  return fromEvent;
-}
-
-/** The head branch: `head_ref`, else the event's; refused when git would not accept it as a branch name. */
-function headBranch(read: InputReader, pullRequest: PullRequestPayload | undefined): string {
-  const headInput = read('head_ref');
-  const headRef = headInput || pullRequest?.head?.ref || '';
-  const problem = headRef ? branchNameProblem(headRef) : undefined;
-  if (problem) throw new InputError(headInput ? 'head_ref' : 'head_ref (from the event)', `${show(headRef)} is not a git branch name: it ${problem}`);
-  return headRef;
-}
-
-/**
  * Parses every input and the event into settings for the command, or a Skip. `read` returns an
  * input's value (trimmed, '' when unset); `registry` the targets `targets` may name.
  */
@@ -301,7 +200,8 @@ export function parseSettings(read: InputReader, event: EventInfo, registry: rea
   const requested = read('command') || DEFAULTS.command;
   const command = commandFor(event, requested);
 
-  const { skip, fork } = skipFor(read, event, pullRequest);
+  const forks = choice(read, 'fork_pull_requests', 'a way to treat fork pull requests', ['skip', 'allow'] as const, DEFAULTS.fork_pull_requests);
+  const { skip, fork } = skipFor(read, event, pullRequest, forks);
   if (skip) return skip;
 
   if (command === 'sweep') {
@@ -348,26 +248,7 @@ export function parseSettings(read: InputReader, event: EventInfo, registry: rea
   return { ...common, targets: common.targets.filter((t) => !left.includes(t)), command, pr, neon, skippedTargets, schemaDiff };
 }
 
-/** The event's payload, from the file the runner names. */
-function eventPayload(): Record<string, unknown> {
-  const path = process.env.GITHUB_EVENT_PATH;
-  if (!path) return {};
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  } catch {
-    return {};
-  }
-}
-
 /** Reads the action's inputs and the event from the runner's environment. */
 export function readSettings(registry: readonly TargetDefinition[] = TARGETS): Settings | SweepSettings | Skip {
-  const event: EventInfo = {
-    eventName: process.env.GITHUB_EVENT_NAME ?? '',
-    repository: process.env.GITHUB_REPOSITORY ?? '',
-    payload: eventPayload(),
-    apiUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
-    actor: process.env.GITHUB_ACTOR,
-  };
-  if (!/^[^/\s]+\/[^/\s]+$/.test(event.repository)) throw new Error('GITHUB_REPOSITORY is not set: run this action in a GitHub Actions workflow');
-  return parseSettings((name) => getInput(name), event, registry);
+  return parseSettings((name) => getInput(name), readEvent(), registry);
 }

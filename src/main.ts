@@ -15,8 +15,8 @@ import { USER_AGENT } from './http/user-agent.js';
 import { readSettings, type CommonSettings, type Settings } from './inputs.js';
 import { NeonClient, createNeonApi } from './neon/client.js';
 import { consoleUrl } from './neon/preview.js';
-import { takeSchemaDiffs } from './neon/schema-diff.js';
-import { Phases } from './phases.js';
+import { describeChanges, takeSchemaDiffs } from './neon/schema-diff.js';
+import { Phases, info, progress } from './phases.js';
 import { setConnectionOutputs, writeCreateSummary, writeDeleteSummary, writeFailureSummary, writeSweepSummary } from './report.js';
 import { redact } from './secrets.js';
 import { TARGETS } from './targets/index.js';
@@ -43,7 +43,7 @@ export async function run(registry: readonly TargetDefinition[] = TARGETS): Prom
       core.notice(settings.reason);
       return;
     }
-    const session = new ApiSession(settings.timeoutMs, (line) => core.info(line), tuningFor(settings.timeoutMs));
+    const session = new ApiSession(settings.timeoutMs, info, tuningFor(settings.timeoutMs), undefined, progress);
     const neon = new NeonClient(createNeonApi(settings.neon.apiKey, settings.neon.apiUrl, USER_AGENT), session, settings.neon.projectId);
     const octokit = loadOctokit(settings);
     const targets = loadTargets(settings, session, octokit);
@@ -68,8 +68,7 @@ export async function run(registry: readonly TargetDefinition[] = TARGETS): Prom
     const comment = async (facts: CommentFacts, state: Promise<CommentState> | undefined) => {
       if (!commentModule || !octokit) return;
       const [m, client] = await Promise.all([commentModule, octokit]);
-      const outcome = await phases.run('PR comment', () => m.upsertComment(client, session, settings.pr, m.renderComment(facts), state));
-      core.info(`PR comment: ${outcome}`);
+      await phases.run('PR comment', () => m.upsertComment(client, session, settings.pr, m.renderComment(facts), state), (outcome) => outcome);
     };
     /** Delete, as the closed event runs it: the targets' values, the branch, the comment. */
     const remove = async () => {
@@ -85,18 +84,21 @@ export async function run(registry: readonly TargetDefinition[] = TARGETS): Prom
 
     if (settings.command === 'delete') return await remove();
 
-    const result = await createPreview(settings, { neon, targets, pulls, phases }, setConnectionOutputs);
-    // The values are published; the comment's reads go while Neon's operations end, and the schema
-    // diff (taken once they have ended) beside them.
+    // The comment's reads go at once: nothing the run does changes what they find.
     const state = readComment();
+    const result = await createPreview(settings, { neon, targets, pulls, phases }, setConnectionOutputs);
+    // The schema diff is taken once Neon's operations have ended.
     await result.ready;
-    core.info(`Preview database ready: ${result.branch.name} (${result.branch.id}), ${result.branch.created ? 'created' : 'reused'}`);
-    const schema = settings.schemaDiff ? await phases.run('Schema diff', async () => takeSchemaDiffs(neon, result.branch, await result.databases)) : undefined;
+    const schema = settings.schemaDiff
+      ? await phases.run('Schema diff', async () => takeSchemaDiffs(neon, result.branch, await result.databases), (diffs) => diffs.note ?? diffs.diffs.map((d) => `${d.database}: ${d.problem ? 'not read' : describeChanges(d.diff ?? '')}`).join(', '))
+      : undefined;
     await comment({ ...readyFacts(settings, result), schema, runUrl: runUrl(settings) }, state);
     // A close that came while this run worked found less than it made: made good here.
     if (pulls && (await closedMeanwhile(await pulls, settings))) {
       core.warning(`Pull request #${settings.pr.number} was closed while this run made its preview; removing it again, as its close does.`);
       core.setOutput('command', 'delete');
+      // Until the removal is done (or should it fail) the comment must not say "ready".
+      await comment({ state: 'closing', branchName: result.branch.name, targets: result.targets }, readComment());
       return await remove();
     }
     await writeCreateSummary(settings.neon.projectId, result, schema, session.stats, phases.timings, seconds());

@@ -1,43 +1,67 @@
-// The run's phases: each one's duration is kept for the job summary, in the order the phases
-// started. Phases may overlap (a run starts independent work early); a phase gets its own
-// collapsible log group only when no other phase is running, since the runner's log groups do not
-// nest or interleave.
+// The run's phases and its log. Phases overlap (a run starts independent work early), and the
+// runner's log groups neither nest nor interleave: so each phase's lines are kept while it runs and
+// written as one group when it ends, the group's last line saying how it ended and how long it
+// took. A line belongs to the phase whose work wrote it (async context), whichever phases run
+// beside it. Waits that take long say so at once, outside any group.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import * as core from '@actions/core';
+import { redact } from './secrets.js';
 
 export interface PhaseTiming {
   name: string;
   ms: number;
 }
 
+/** The lines of the phase whose work is running. */
+const current = new AsyncLocalStorage<string[]>();
+
+/** A line of the run's log: in the group of the phase that wrote it, or at once outside any phase. */
+export function info(line: string): void {
+  const lines = current.getStore();
+  if (lines) lines.push(line);
+  else core.info(line);
+}
+
+/** A line written at once whatever phase runs (progress on a long wait). */
+export function progress(line: string): void {
+  core.info(line);
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
 export class Phases {
   private readonly started: { name: string; ms?: number }[] = [];
-  private grouped = false;
-  private running = 0;
 
   /** Finished phases, in the order they started. */
   get timings(): PhaseTiming[] {
     return this.started.filter((p): p is PhaseTiming => p.ms !== undefined);
   }
 
-  async run<T>(name: string, step: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `step` as the phase `name`. Its lines (see `info`) are written as one group when it ends,
+   * closed by `outcome`'s line (what it did; the failure's message when it failed) and the time.
+   */
+  async run<T>(name: string, step: () => Promise<T>, outcome?: (result: T) => string): Promise<T> {
     const entry: { name: string; ms?: number } = { name };
     this.started.push(entry);
     const startedAt = Date.now();
-    const group = this.running === 0 && !this.grouped;
-    this.running++;
-    if (group) {
-      this.grouped = true;
-      core.startGroup(name);
-    }
+    const lines: string[] = [];
+    let last: string;
     try {
-      return await step();
+      const result = await current.run(lines, step);
+      last = outcome ? outcome(result) : 'done';
+      return result;
+    } catch (error) {
+      last = `failed: ${redact(error instanceof Error ? error.message.split('\n')[0]! : String(error))}`;
+      throw error;
     } finally {
-      this.running--;
-      if (group) {
-        core.endGroup();
-        this.grouped = false;
-      }
       entry.ms = Date.now() - startedAt;
+      core.startGroup(name);
+      for (const line of lines) core.info(line);
+      core.info(`${name}: ${last!} (${seconds(entry.ms)})`);
+      core.endGroup();
     }
   }
 }

@@ -17,7 +17,7 @@ function formsOf(value: string): string[] {
 export function registerSecret(value: string | undefined): void {
   if (!value || known.has(value)) return;
   known.add(value);
-  const added = formsOf(value).filter((form) => form.length > 0 && !forms.includes(form));
+  const added = [...new Set(formsOf(value))].filter((form) => form.length > 0 && !forms.includes(form));
   for (const form of added) core.setSecret(form);
   forms = [...forms, ...added].sort((a, b) => b.length - a.length);
 }

@@ -81,7 +81,7 @@ PGPASSWORD=password`;
  * Neon's Postgres port, direct and pooled alike ("Neon uses the default Postgres port, 5432");
  * its URLs name none, so it is written out for the forms that have a place for it.
  */
-export const NEON_PORT = 5432;
+const NEON_PORT = 5432;
 
 export function isSecretSource(source: VariableSource): boolean {
   return SECRET_SOURCES.has(source);

@@ -7,7 +7,6 @@ import { passwordRow, schemaDiffSection } from './comment.js';
 import { hidePassword, migratePreview, problem, problems, query, showDatabase, showPasswords, writeOnPreview, type PublishedUrls } from './database.js';
 import { GitHubLog } from './log.js';
 import { bold, dim, quietFor, row, rowMore, say, sayPart, section, seconds } from './output.js';
-import { runActionLive } from './run.js';
 
 const NEON_KEY = 'napi_demo_key_0000000000000000';
 const VERCEL_TOKEN = 'vercel_demo_token_000000000000';
@@ -120,7 +119,7 @@ async function runStep(p: Platforms, runner: typeof import('../action-runner.js'
     if (quietFor() >= 2500) say(dim(`  … still running (${seconds(Date.now() - began)})`));
   }, 250);
   try {
-    const result = await runActionLive({ inputs, githubApiUrl: p.github.url, githubToken: p.github.tokens.actions, event }, (line) => show(log.render(line)));
+    const result = await runner.runAction({ inputs, githubApiUrl: p.github.url, githubToken: p.github.tokens.actions, event, onLine: (line) => show(log.render(line)) });
     if (result.code !== 0 && !showLog) {
       say('Its log as GitHub shows it:');
       shown.forEach((line) => say(`  ${dim('│')} ${line}`));

@@ -9,18 +9,25 @@
 // - the run is done when the values are published and the operations have ended.
 import * as core from '@actions/core';
 import { started } from '../concurrency.js';
-import { checkUrlsBelongTo, ownCredentials, type PasswordState } from '../neon/credentials.js';
+import { ownCredentials, type PasswordState } from '../neon/credentials.js';
 import type { Settings } from '../inputs.js';
 import type { Phases } from '../phases.js';
 import type { FoundBranch, NeonClient } from '../neon/client.js';
-import { consoleUrl, ensurePreviewBranch, resolveDatabase, type BranchLookup, type PreviewBranch } from '../neon/preview.js';
+import { consoleUrl, ensurePreviewBranch, resolveDatabase, type BranchLookup, type EnsuredBranch, type PreviewBranch } from '../neon/preview.js';
 import { words, type Note } from '../note.js';
 import { conflictsOf, sharedThings, type Conflict } from '../ownership.js';
 import type { PullRequests } from '../github/pulls.js';
 import type { BranchRef, Target, TargetReport } from '../targets/target.js';
 import { resolveVariables, type ConnectionDetails } from '../variables.js';
 import { deletePreview } from './delete.js';
-import { onEveryTarget } from './targets.js';
+import { logReport, onEveryTarget } from './targets.js';
+
+const PASSWORD_OUTCOME: Record<PasswordState, string> = {
+  rotated: 'a password of its own (set now)',
+  own: 'a password of its own',
+  inherited: "the parent's password (preview_password: inherit)",
+  unknown: 'a password Neon cannot compare with the parent\'s',
+};
 
 export interface CreateResult {
   branch: PreviewBranch;
@@ -56,26 +63,37 @@ export async function createPreview(
   // Every target's reads start once it is loaded, beside Neon's; nothing is written before the URLs are checked.
   const loaded = started(targets);
   const prepared = started(loaded.then((all) => all.map((t) => started(t.prepare(pr)))));
-  const lookup = started(Promise.all([neon.listBranches(), loaded]).then(([all, active]) => clearNames(settings, all, active, { neon, targets, pulls, phases })));
-  const ensured = started(ensurePreviewBranch(neon, settings.neon, pr, lookup));
+  // Who holds which name is known from the settings alone: Neon's next request does not wait for the targets' code.
+  const lookup = started(neon.listBranches().then((all) => clearNames(settings, all, { neon, targets, pulls, phases })));
+  // The phase lasts until the branch is ready; the URLs and the targets need only the branch.
+  let ensured!: Promise<EnsuredBranch>;
+  const ready = started(
+    phases
+      .run(
+      `Neon branch ${settings.neon.branchName}`,
+      async () => {
+        ensured = started(ensurePreviewBranch(neon, settings.neon, pr, lookup));
+        const { branch, ready: operations } = await ensured;
+        await operations;
+        return branch;
+      },
+      (b) => `${b.created ? 'created' : 'reused'} ${b.id}${b.parentId ? ` from ${b.parentId}` : ''}, ready${b.expiresAt ? `; expires ${b.expiresAt}` : ''}`,
+      )
+      .then(() => undefined),
+  );
   // For the schema diff: listed meanwhile when the answer that gave the branch did not list them.
   const databases = started(ensured.then(async (e) => (e.databases ?? (await neon.listDatabases(e.branch.id))).map((d) => d.name)));
-  // The phase lasts until the branch is ready; the URLs and the targets need only the branch.
-  const ready = started(
-    phases.run(`Neon branch ${settings.neon.branchName}`, async () => {
-      const { ready: operations } = await ensured;
-      await operations;
-    }),
-  );
   const credentials = started(
     ensured.then(({ branch, databases, endpoints, ready: operations }) =>
-      phases.run('Connection URLs', async () => {
-        const { database, role } = await resolveDatabase(neon, branch.id, settings.neon, databases);
-        const sourceId = started(sourceOf(settings, neon, branch));
-        const own = await ownCredentials(neon, { branch, sourceId, database, role, mode: settings.neon.previewPassword, ready: operations });
-        await checkUrlsBelongTo(neon, branch, endpoints, own.connection);
-        return own;
-      }),
+      phases.run(
+        'Connection URLs',
+        async () => {
+          const { database, role } = await resolveDatabase(neon, branch.id, settings.neon, databases);
+          const sourceId = started(sourceOf(settings, neon, branch));
+          return ownCredentials(neon, { branch, sourceId, database, role, mode: settings.neon.previewPassword, ready: operations, endpoints });
+        },
+        ({ connection, password }) => `role ${connection.role} on database ${connection.database}, ${PASSWORD_OUTCOME[password]}; both URLs name computes of ${branch.id}`,
+      ),
     ),
   );
   const publishing = started(
@@ -87,16 +105,22 @@ export async function createPreview(
       // What a closed pull request left was removed after the first reads: read again.
       const reads = tookOver ? active.map((t) => t.prepare(pr)) : early;
       const branchRef: BranchRef = { id: branch.id, name: branch.name, consoleUrl: consoleUrl(settings.neon.projectId, branch.id) };
-      return phases.run(`Publish to ${active.map((t) => t.label).join(', ')}`, () =>
-        onEveryTarget(active, async (t, i) => {
-          const state = await reads[i]!;
-          const report = await t.publish(state, pr, variables, branchRef);
-          if (!t.afterReady) return report;
-          // What makes a deployment use the values connects to the branch: not before it is ready.
-          await ready;
-          const added = await t.afterReady(state, pr);
-          return { ...report, links: [...report.links, ...added.links], notes: [...report.notes, ...added.notes] };
-        }),
+      return phases.run(
+        `Publish to ${active.map((t) => t.label).join(', ')}`,
+        () =>
+          onEveryTarget(active, async (t, i) => {
+            const state = await reads[i]!;
+            let report = await t.publish(state, pr, variables, branchRef);
+            if (t.afterReady) {
+              // What makes a deployment use the values connects to the branch: not before it is ready.
+              await ready;
+              const added = await t.afterReady(state, pr);
+              report = { ...report, links: [...report.links, ...added.links], notes: [...report.notes, ...added.notes] };
+            }
+            logReport(report, 'set');
+            return report;
+          }),
+        (reports) => reports.map((r) => `${r.label}: ${r.names.length} set`).join(', '),
       );
     }),
   );
@@ -128,9 +152,9 @@ async function sourceOf(settings: Settings, neon: NeonClient, branch: PreviewBra
  * give) fails the run naming it; one left behind by a closed pull request is removed first, as
  * that pull request's close would have.
  */
-async function clearNames(settings: Settings, all: FoundBranch[], targets: Target[], context: CreateContext): Promise<BranchLookup> {
+async function clearNames(settings: Settings, all: FoundBranch[], context: CreateContext): Promise<BranchLookup> {
   const mine = all.find((f) => f.branch.name === settings.neon.branchName);
-  const conflicts = conflictsOf(settings.pr, settings.neon.branchName, all, targets);
+  const conflicts = conflictsOf(settings.pr, settings.neon.branchName, all, settings.targets);
   if (conflicts.length === 0) return { found: mine, all };
   const pulls = await context.pulls;
   const states = await Promise.all(conflicts.map(async (c) => ({ conflict: c, ...(pulls ? await pulls.state(c.other.number) : { state: 'unknown' as const, reason: 'no `github_token` to ask GitHub' }) })));
@@ -138,8 +162,10 @@ async function clearNames(settings: Settings, all: FoundBranch[], targets: Targe
   if (held) throw new Error(heldMessage(settings, held.conflict, held.state, held.reason));
   for (const { conflict } of states) {
     core.warning(`Pull request #${conflict.other.number} is closed but left ${sharedThings(conflict)} behind; removing them first, as its close would have, so pull request #${settings.pr.number} can have them.`);
-    await context.phases.run(`Remove what closed pull request #${conflict.other.number} left`, () =>
-      deletePreview({ ...settings, pr: conflict.other, neon: { ...settings.neon, branchName: conflict.branch.branch.name } }, context),
+    await context.phases.run(
+      `Remove what closed pull request #${conflict.other.number} left`,
+      () => deletePreview({ ...settings, pr: conflict.other, neon: { ...settings.neon, branchName: conflict.branch.branch.name } }, context),
+      (removed) => `its branch ${removed.outcome}`,
     );
   }
   return { found: conflicts.some((c) => c.sameBranchName) ? undefined : mine, all, tookOver: true };
@@ -148,6 +174,6 @@ async function clearNames(settings: Settings, all: FoundBranch[], targets: Targe
 function heldMessage(settings: Settings, conflict: Conflict, state: string, reason?: string): string {
   const { number, headRef } = conflict.other;
   const status = state === 'open' ? 'which is open' : `whose state GitHub would not give (${reason ?? 'unknown'})`;
-  const advice = conflict.sameBranchName || conflict.targets.some((t) => t.name === 'github') ? ' Put {pr} in `branch_name` and `github_environment` so every pull request gets names of its own.' : ' Two open pull requests from one branch cannot both have values scoped to it; close one of them.';
+  const advice = conflict.sameBranchName || conflict.targets.some((t) => !t.definition.scopedByBranch) ? ' Put {pr} in `branch_name` and `github_environment` so every pull request gets names of its own.' : ' Two open pull requests from one branch cannot both have values scoped to it; close one of them.';
   return `Pull request #${settings.pr.number} cannot have ${sharedThings(conflict)}: they belong to pull request #${number} (head branch ${headRef || 'unknown'}), ${status}. Nothing was reused or changed.${advice}`;
 }

@@ -51,7 +51,7 @@ export interface SweepRow {
   /** The pull request, when known. */
   pr?: number;
   state: PullState;
-  /** What was found, e.g. "Neon branch preview/pr-7", "Vercel: DATABASE_URL on feat/x". */
+  /** What was found, e.g. "Neon branch preview/pr-7", "<target>: DATABASE_URL on feat/x". */
   items: string[];
   outcome: 'removed' | 'kept' | 'failed';
   /** Why it was kept, or what failed. */

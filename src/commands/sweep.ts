@@ -45,19 +45,33 @@ export async function sweepRepository(settings: SweepSettings, { neon, targets: 
   const listing = started(neon.listManagedBranches(settings.repository));
   const openListing = started(Promise.all([listing, loadingPulls]).then(([found, pulls]) => (new Set(found.map((b) => b.annotations['github-pr'])).size > LOOKUP_CONCURRENCY ? pulls.openPullRequests() : undefined)));
   const finding = started(loadingTargets.then((targets) => Promise.all(targets.map((t) => t.findManaged(settings.repository, names)))));
-  const [branches, targets, managed] = await phases.run('Find what neon-preview manages', () => Promise.all([listing, loadingTargets, finding]));
+  const [branches, targets, managed] = await phases.run(
+    'Find what neon-preview manages',
+    () => Promise.all([listing, loadingTargets, finding]),
+    ([b, t, m]) => [`${b.length} Neon branches`, ...t.map((target, i) => `${target.label}: ${m[i]!.entries.length}`)].join(', '),
+  );
   const pulls = await loadingPulls;
   const grouping = groupFound(
     branches,
     targets.map((target, i) => ({ target, entries: managed[i]!.entries })),
   );
   let openPulls = await openListing;
-  if (!openPulls && grouping.prNumbers.length + grouping.unknownHeads.length > LOOKUP_CONCURRENCY) openPulls = await phases.run('Open pull requests', () => pulls.openPullRequests());
-  const [states, headStates] = await phases.run('Pull request states', () => lookUpStates(pulls, grouping.prNumbers, grouping.unknownHeads, openPulls));
+  if (!openPulls && grouping.prNumbers.length + grouping.unknownHeads.length > LOOKUP_CONCURRENCY) openPulls = await phases.run('Open pull requests', () => pulls.openPullRequests(), (open) => (open ? `${open.size} open` : 'GitHub did not give the whole list'));
+  const [states, headStates] = await phases.run(
+    'Pull request states',
+    () => lookUpStates(pulls, grouping.prNumbers, grouping.unknownHeads, openPulls),
+    ([byNumber, byHead]) => {
+      const tally = new Map<string, number>();
+      for (const s of [...byNumber.values(), ...byHead.values()]) tally.set(s.state, (tally.get(s.state) ?? 0) + 1);
+      return [...tally].map(([state, n]) => `${n} ${state}`).join(', ') || 'none to ask about';
+    },
+  );
   const plan = planSweep(grouping, states, headStates, describe);
 
   const rows = [...plan.kept];
-  await phases.run('Remove what belongs to closed pull requests', async () => {
+  await phases.run(
+    'Remove what belongs to closed pull requests',
+    async () => {
     // Targets with a batch removal get every closed group at once, from their listing; the others
     // one `remove` per group and head branch, at most REMOVE_CONCURRENCY groups at a time. Each
     // group's Neon branches go as soon as its targets are done (their deletions queue at Neon's
@@ -77,7 +91,9 @@ export async function sweepRepository(settings: SweepSettings, { neon, targets: 
       const items = describe(group);
       rows.push(failures.length > 0 ? { pr: group.pr, state, items, outcome: 'failed', note: failures.join(' | ') } : { pr: group.pr, state, items, outcome: 'removed' });
     });
-  });
+    },
+    () => `${rows.filter((r) => r.outcome === 'removed').length} removed, ${rows.filter((r) => r.outcome === 'failed').length} failed`,
+  );
   rows.sort((a, b) => (a.pr ?? Infinity) - (b.pr ?? Infinity));
   return { rows };
 }

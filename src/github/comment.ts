@@ -4,7 +4,8 @@
 import * as core from '@actions/core';
 import { createOrAdopt } from '../http/create-or-adopt.js';
 import { allPages } from '../http/pages.js';
-import { ApiError, type ApiSession } from '../http/retry.js';
+import { ApiError } from '../http/failure.js';
+import type { ApiSession } from '../http/retry.js';
 import { renderNote, visible, visibleLines, type Note } from '../note.js';
 import { passwordText, type PasswordState } from '../neon/credentials.js';
 import { describeChanges, fitDiff, shareBudget, type SchemaDiffs } from '../neon/schema-diff.js';
@@ -23,7 +24,8 @@ const MAX_PAGES = 100;
 const PAGE_CONCURRENCY = 8;
 
 export interface CommentFacts {
-  state: 'ready' | 'removed' | 'kept';
+  /** `closing`: the pull request closed while a create ran; that run removes the preview next. */
+  state: 'ready' | 'removed' | 'kept' | 'closing';
   branch?: { id: string; name: string; consoleUrl: string; parentId?: string; expiresAt?: string; lastResetAt?: string; created: boolean };
   branchName: string;
   targets: TargetReport[];
@@ -62,7 +64,7 @@ export function codeSpan(text: string): string {
 }
 
 /** A note in Markdown: its words escaped, its values as code spans. */
-export function noteMarkdown(n: Note): string {
+function noteMarkdown(n: Note): string {
   return renderNote(n, escapeMarkdown, codeSpan);
 }
 
@@ -106,6 +108,9 @@ export function renderComment(facts: CommentFacts): string {
     lines.push('### Neon preview database: removed', '');
     // The same words on every close, so a repeated close does not edit the comment again.
     lines.push(`The branch ${codeSpan(facts.branchName)} is deleted${facts.targets.length ? ', and its variables are removed from ' + facts.targets.map((t) => t.label).join(', ') : ''}.`);
+  } else if (facts.state === 'closing') {
+    lines.push('### Neon preview database: closed, being removed', '');
+    lines.push(`The pull request closed while its preview was made: the branch ${codeSpan(facts.branchName)} and its variables are being removed. If this does not change to "removed", re-run the workflow's failed job or let the scheduled sweep remove them.`);
   } else {
     lines.push('### Neon preview database: kept', '');
     lines.push(`The branch ${codeSpan(facts.branchName)} was not created by neon-preview, so it was left alone.`);
@@ -145,7 +150,7 @@ function schemaMarkdown(schema: SchemaDiffs, budget: number, runUrl?: string): s
     const name = codeSpan(d.database);
     if (d.problem !== undefined) return `- ${name}: the diff could not be read (${escapeMarkdown(d.problem)})`;
     if (!d.diff?.trim()) return `- ${name}: No schema changes`;
-    const { text, cut } = fitDiff(d.diff, shares[i]!);
+    const { text, cut } = fitDiff(d.diff.replace(/\n+$/, ''), shares[i]!);
     const shortened = cut ? `\n\nShortened to fit the comment; the whole diff is in ${where}.` : '';
     // HTML, not Markdown, inside <summary>: GitHub renders no Markdown there.
     return `<details><summary><code>${htmlText(d.database)}</code>: ${htmlText(describeChanges(d.diff))}</summary>\n\n${fenced('diff', text)}${shortened}\n\n</details>`;

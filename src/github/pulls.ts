@@ -1,7 +1,8 @@
 // Pull request states for the sweep: what is open is never touched; what GitHub cannot answer for
 // is reported, not deleted.
 import { allPages } from '../http/pages.js';
-import { ApiError, type ApiSession } from '../http/retry.js';
+import { ApiError } from '../http/failure.js';
+import type { ApiSession } from '../http/retry.js';
 import type { Octokit } from './octokit.js';
 
 /** GitHub's largest page. */

@@ -1,7 +1,7 @@
 // Creating something whose create may be refused because it exists already (another run made it)
 // or whose answer is lost on the way back (it may or may not have landed): never sent again
 // blindly; what is there is looked up and adopted. One cap for every such create.
-import { ApiError } from './retry.js';
+import { ApiError } from './failure.js';
 
 /** Creates sent at most when each one is lost or refused and the look finds nothing. */
 export const MAX_CREATES = 5;

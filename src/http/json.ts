@@ -1,7 +1,8 @@
 // The one small JSON-over-fetch client for platforms whose official client does not fit (their
 // SDK's strict answer checks, or a retry loop of their own): each request under the run's
 // ApiSession, a non-2xx answer an HttpStatusError the policy reads.
-import { HttpStatusError, type ApiSession, type CallOptions } from './retry.js';
+import { HttpStatusError, type CallOptions } from './failure.js';
+import type { ApiSession } from './retry.js';
 import { USER_AGENT } from './user-agent.js';
 
 export interface JsonRequest {

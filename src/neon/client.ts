@@ -1,8 +1,9 @@
 // Neon's API, one method per request the action makes, each under the run's ApiSession (the one
 // retry policy). What the requests are for is preview.ts's and credentials.ts's.
-import * as core from '@actions/core';
+import { info } from '../phases.js';
 import { createApiClient, type Api, type Branch, type BranchCreateRequest, type Database, type Endpoint, type Operation } from '@neondatabase/api-client';
-import { ApiError, type ApiSession } from '../http/retry.js';
+import { ApiError } from '../http/failure.js';
+import type { ApiSession } from '../http/retry.js';
 import { registerConnectionUrl } from '../secrets.js';
 import type { ConnectionDetails } from '../variables.js';
 import { NeonOperations } from './operations.js';
@@ -37,6 +38,9 @@ export interface NewBranch {
   suspendTimeoutSeconds: number;
   annotations: Record<string, string>;
 }
+
+/** Reads of the two URLs before differing passwords fail the run (each difference is a reset landing between them). */
+const URL_READ_ROUNDS = 3;
 
 export class NeonClient {
   /** Waiting on Neon, at one pace. */
@@ -193,7 +197,7 @@ export class NeonClient {
       this.api.resetProjectBranchRolePassword(this.projectId, branchId, role, { signal }),
     );
     if (!response) return 'busy';
-    core.info(`Reset the password of role ${role} on branch ${branchId}`);
+    info(`Reset the password of role ${role} on branch ${branchId}`);
     return response.data.operations;
   }
 
@@ -226,14 +230,22 @@ export class NeonClient {
         throw error;
       }
     };
-    const [directUrl, pooledUrl] = await Promise.all([fetchUri(false), fetchUri(true)]);
-    // Masked before anything can print them, in every form.
-    registerConnectionUrl(directUrl);
-    registerConnectionUrl(pooledUrl);
-    const direct = new URL(directUrl);
-    const pooled = new URL(pooledUrl);
-    const password = decodeURIComponent(direct.password);
-    return { branchId: branch.id, branchName: branch.name, database, role, password, directUrl, pooledUrl, directHost: direct.hostname, pooledHost: pooled.hostname };
+    // Two reads: a password reset (another run's) can land between them. Read both again until
+    // they carry one password, so a URL with the old one is never published.
+    for (let round = 1; ; round++) {
+      const [directUrl, pooledUrl] = await Promise.all([fetchUri(false), fetchUri(true)]);
+      // Masked before anything can print them, in every form.
+      registerConnectionUrl(directUrl);
+      registerConnectionUrl(pooledUrl);
+      const direct = new URL(directUrl);
+      const pooled = new URL(pooledUrl);
+      const password = decodeURIComponent(direct.password);
+      if (decodeURIComponent(pooled.password) === password) {
+        return { branchId: branch.id, branchName: branch.name, database, role, password, directUrl, pooledUrl, directHost: direct.hostname, pooledHost: pooled.hostname };
+      }
+      if (round === URL_READ_ROUNDS) throw new Error(`Neon: the direct and pooled connection URLs of branch ${branch.name} (${branch.id}) carried different passwords ${round} times in a row (the role's password is being reset meanwhile). Nothing was published. Run the workflow again.`);
+      info(`Neon: the password of role ${role} changed while its URLs were read (another run reset it); reading them again`);
+    }
   }
 
   /** Deletes a branch by id and waits for the deletion; 204 and 404 mean it was already gone. */

@@ -12,8 +12,9 @@
 // still equal, and Neon refuses it (423) while another reset's operations run; a refused run
 // compares again instead of resetting twice.
 import * as core from '@actions/core';
+import { info } from '../phases.js';
 import type { Endpoint } from '@neondatabase/api-client';
-import { ApiError } from '../http/retry.js';
+import { ApiError } from '../http/failure.js';
 import type { NeonClient } from './client.js';
 import type { PreviewBranch } from './preview.js';
 import type { ConnectionDetails } from '../variables.js';
@@ -48,12 +49,30 @@ export interface CredentialPlan {
   mode: 'rotate' | 'inherit';
   /** Settles when the branch's own operations have ended (a reset must wait for them). */
   ready: Promise<void>;
+  /** The branch's computes: the URLs must name one of them. */
+  endpoints: Endpoint[];
 }
 
-/** The connection details to publish, and whether their password is the preview's own. */
+/**
+ * The connection details to publish, and whether their password is the preview's own; checked to
+ * be the preview's own (its computes, not the parent's password) before anything is published.
+ */
 export async function ownCredentials(neon: NeonClient, plan: CredentialPlan): Promise<{ connection: ConnectionDetails; password: PasswordState }> {
+  const { parent, ...own } = await chooseCredentials(neon, plan);
+  await checkUrlsBelongTo(neon, plan.branch, plan.endpoints, own.connection);
+  // Fail closed: whatever happened meanwhile, a rotated preview never publishes its parent's password.
+  if (own.password !== 'inherited' && own.connection.password === parent) {
+    throw new Error(`Neon: the preview branch ${plan.branch.name} (${plan.branch.id}) still had its parent's password after the reset. Nothing was published. Run the workflow again.`);
+  }
+  return own;
+}
+
+async function chooseCredentials(neon: NeonClient, plan: CredentialPlan): Promise<{ connection: ConnectionDetails; password: PasswordState; parent?: string }> {
   const { branch, database, role } = plan;
   const fetchUrls = () => neon.connectionDetails(branch, database, role);
+  // A branch ready before the comparison (a reused one) can be reset on that comparison; one still
+  // being made is compared again right before its reset (another run may rotate it meanwhile).
+  const readyBefore = await settledYet(plan.ready);
   // The URLs exist from the moment the branch does; the parent's password is read meanwhile.
   const [first, parent] = await Promise.all([fetchUrls(), plan.sourceId.then((id) => parentPassword(neon, id, role))]);
   if (parent === 'unknown') return { connection: first, password: 'unknown' };
@@ -63,16 +82,10 @@ export async function ownCredentials(neon: NeonClient, plan: CredentialPlan): Pr
   await plan.ready;
   const sourceId = await plan.sourceId;
   let outcome: { connection: ConnectionDetails; password: PasswordState } | undefined;
-  const attempt = async (): Promise<boolean> => {
-    // Compared again right before the reset: another run may have rotated it since.
-    const [mine, theirs] = await Promise.all([neon.revealPassword(branch.id, role), neon.revealPassword(sourceId, role)]);
-    if (mine !== theirs) {
-      outcome = { connection: mine === first.password ? first : await fetchUrls(), password: 'own' };
-      return true;
-    }
+  const reset = async (): Promise<boolean> => {
     const operations = await neon.resetPassword(branch.id, role);
     if (operations === 'busy') {
-      core.info(`Neon: branch ${branch.name} is busy (another run may be resetting the same password); comparing again`);
+      info(`Neon: branch ${branch.name} is busy (another run may be resetting the same password); comparing again`);
       return false;
     }
     // The new password works once these have ended; until then the old one does.
@@ -80,8 +93,20 @@ export async function ownCredentials(neon: NeonClient, plan: CredentialPlan): Pr
     outcome = { connection: await fetchUrls(), password: 'rotated' };
     return true;
   };
-  if (!(await attempt())) await neon.operations.until(() => `branch ${branch.name} to be idle`, attempt);
-  return outcome!;
+  const compareThenReset = async (): Promise<boolean> => {
+    const [mine, theirs] = await Promise.all([neon.revealPassword(branch.id, role), neon.revealPassword(sourceId, role)]);
+    if (mine === theirs) return reset();
+    outcome = { connection: mine === first.password ? first : await fetchUrls(), password: 'own' };
+    return true;
+  };
+  if (!(await (readyBefore ? reset() : compareThenReset()))) await neon.operations.until(() => `branch ${branch.name} to be idle`, compareThenReset);
+  return { ...outcome!, parent };
+}
+
+/** Whether the promise has settled by now (without waiting for it). */
+async function settledYet(promise: Promise<unknown>): Promise<boolean> {
+  const pending = Symbol('pending');
+  return (await Promise.race([promise.then(() => true, () => true), Promise.resolve(pending)])) !== pending;
 }
 
 /** The source's password of the role; undefined when the source has no such role; `unknown` when Neon stores none. */
@@ -96,7 +121,7 @@ async function parentPassword(neon: NeonClient, sourceId: string, role: string):
 }
 
 /** The endpoint a connection URL's host names: its first label, less `-pooler` on a pooled host. */
-export function endpointIdOf(url: string, pooled: boolean): string | undefined {
+function endpointIdOf(url: string, pooled: boolean): string | undefined {
   const label = new URL(url).hostname.split('.')[0] ?? '';
   if (!pooled) return label || undefined;
   return label.endsWith('-pooler') ? label.slice(0, -'-pooler'.length) : undefined;
@@ -107,7 +132,7 @@ export function endpointIdOf(url: string, pooled: boolean): string | undefined {
  * branch, usually the default one, would run the pull request's migrations on production).
  * Throws naming the branch the URL belongs to; nothing has been published then.
  */
-export async function checkUrlsBelongTo(neon: NeonClient, branch: PreviewBranch, endpoints: Endpoint[], connection: ConnectionDetails): Promise<void> {
+async function checkUrlsBelongTo(neon: NeonClient, branch: PreviewBranch, endpoints: Endpoint[], connection: ConnectionDetails): Promise<void> {
   const own = new Set(endpoints.map((e) => e.id));
   for (const [url, pooled] of [
     [connection.directUrl, false],

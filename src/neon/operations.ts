@@ -9,6 +9,8 @@ const TERMINAL_OK = new Set(['finished', 'skipped', 'cancelled']);
 const POLL_MIN_MS = 100;
 /** The longest time between two rounds. */
 const POLL_MAX_MS = 2000;
+/** How often a long wait says that it still waits. */
+const PROGRESS_MS = 10_000;
 /** Operations per page when the sweep reads the project's operation list (Neon's maximum). */
 const OPERATIONS_PAGE_SIZE = 1000;
 
@@ -39,10 +41,16 @@ export class NeonOperations {
   async until(what: () => string, round: () => Promise<boolean>): Promise<void> {
     const started = Date.now();
     let next = started + POLL_MIN_MS;
+    let said = started;
     for (;;) {
       await this.session.sleep(next - Date.now(), what());
       next = Date.now() + pollIntervalMs(Date.now() - started);
       if (await round()) return;
+      // A long wait says, at most every PROGRESS_MS, what it waits for and for how long so far.
+      if (Date.now() - said >= PROGRESS_MS) {
+        said = Date.now();
+        this.session.progress(`Waiting for ${what()}: ${Math.round((said - started) / 1000)} s so far`);
+      }
     }
   }
 

@@ -2,9 +2,10 @@
 // expiry renewed, optionally reset to its parent's current state on every push; and deleted on
 // close. The requests themselves are NeonClient's.
 import * as core from '@actions/core';
+import { info } from '../phases.js';
 import type { Branch, Database, Endpoint } from '@neondatabase/api-client';
 import { createOrAdopt } from '../http/create-or-adopt.js';
-import { ApiError } from '../http/retry.js';
+import { ApiError } from '../http/failure.js';
 import type { NeonSettings } from '../inputs.js';
 import type { PullRequestRef } from '../targets/target.js';
 import type { FoundBranch, NeonClient } from './client.js';
@@ -64,7 +65,7 @@ export function isManagedFor(found: FoundBranch, repository: string): boolean {
  * Why the branch is not this pull request's to reuse or delete (its annotations name no
  * neon-preview, another repository or another pull request), or undefined when it is.
  */
-export function ownershipProblem(found: FoundBranch, pr: PullRequestRef): string | undefined {
+function ownershipProblem(found: FoundBranch, pr: PullRequestRef): string | undefined {
   const { branch, annotations } = found;
   if (annotations['managed-by'] !== MANAGED_BY) return `Neon branch ${branch.name} (${branch.id}) was not created by neon-preview: it has no managed-by=${MANAGED_BY} annotation.`;
   if (annotations['github-repo'] && annotations['github-repo'] !== pr.repository) return `Neon branch ${branch.name} belongs to ${annotations['github-repo']}, not ${pr.repository}.`;
@@ -72,7 +73,7 @@ export function ownershipProblem(found: FoundBranch, pr: PullRequestRef): string
   return undefined;
 }
 
-export function ownershipAnnotations(pr: PullRequestRef): Record<string, string> {
+function ownershipAnnotations(pr: PullRequestRef): Record<string, string> {
   const annotations: Record<string, string> = { 'managed-by': MANAGED_BY, 'github-repo': pr.repository, 'github-pr': String(pr.number) };
   if (pr.headRef) annotations['github-head-ref'] = pr.headRef;
   // A fork's head branch is named in the fork: never one of this repository's branches.
@@ -81,11 +82,11 @@ export function ownershipAnnotations(pr: PullRequestRef): Record<string, string>
 }
 
 /** RFC 3339 with seconds precision, `seconds` from now. */
-export function expiryFromNow(seconds: number, now = Date.now()): string {
+function expiryFromNow(seconds: number, now = Date.now()): string {
   return new Date(now + seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-export function toPreview(branch: Branch, annotations: Record<string, string>, created: boolean): PreviewBranch {
+function toPreview(branch: Branch, annotations: Record<string, string>, created: boolean): PreviewBranch {
   const lastResetAt = (branch as { last_reset_at?: string }).last_reset_at;
   return { id: branch.id, name: branch.name, parentId: branch.parent_id, expiresAt: branch.expires_at ?? undefined, lastResetAt, annotations, created };
 }
@@ -109,7 +110,7 @@ export async function ensurePreviewBranch(neon: NeonClient, settings: NeonSettin
     adopt: async () => {
       const again = (await neon.findBranchByName(settings.branchName)) ?? (await recoverDeleted(neon, settings.branchName, pr));
       if (!again) return undefined;
-      core.info(`Neon branch ${settings.branchName} exists (made by a concurrent run, or by this run's create whose answer was lost); reusing it`);
+      info(`Neon branch ${settings.branchName} exists (made by a concurrent run, or by this run's create whose answer was lost); reusing it`);
       return { ...(await reuse(neon, again, settings, pr, all)), ready: Promise.resolve() };
     },
     exists: (error) => error.status === 409,
@@ -128,7 +129,6 @@ async function create(neon: NeonClient, settings: NeonSettings, pr: PullRequestR
       suspendTimeoutSeconds: settings.suspendTimeoutSeconds,
       annotations,
     });
-    core.info(`Created Neon branch ${data.branch.name} (${data.branch.id})`);
     const ready = neon.operations.waitFor(data.operations);
     ready.catch(() => {});
     return { branch: toPreview(data.branch, annotations, true), databases: data.databases, endpoints: data.endpoints, ready };
@@ -160,7 +160,7 @@ async function recoverDeleted(neon: NeonClient, name: string, pr: PullRequestRef
   if (ownershipProblem(deleted, pr)) {
     throw new Error(`Neon keeps the name ${name} for deleted branch ${deleted.branch.id}, which neon-preview did not make for pull request #${pr.number}, until it can no longer be recovered; delete it for good in the Neon console, or choose another \`branch_name\``);
   }
-  core.info(`Neon branch ${name} was deleted (by an earlier close) and still holds the name; recovering it for pull request #${pr.number}`);
+  info(`Neon branch ${name} was deleted (by an earlier close) and still holds the name; recovering it for pull request #${pr.number}`);
   await neon.operations.waitFor(await neon.recover(deleted.branch.id));
   return (await neon.findBranchByName(name)) ?? undefined;
 }
@@ -169,7 +169,6 @@ async function reuse(neon: NeonClient, found: FoundBranch, settings: NeonSetting
   let { branch } = found;
   const refusal = ownershipProblem(found, pr);
   if (refusal) throw new Error(`${refusal} Choose another \`branch_name\`${refusal.includes('pull request #') ? ' (with {pr} in it)' : ''} or remove that branch.`);
-  core.info(`Reusing Neon branch ${branch.name} (${branch.id})`);
   // A concurrent run may still be creating (or resetting) it.
   if (branch.current_state !== 'ready') await neon.operations.until(() => `Neon branch ${branch.name} to be ready`, async () => (branch = await neon.getBranch(branch.id)).current_state === 'ready');
   const children = all.filter((b) => b.branch.parent_id === branch.id && b.branch.id !== branch.id);
@@ -204,7 +203,7 @@ async function resetToParent(neon: NeonClient, branch: Branch, children: FoundBr
     );
   }
   const { branch: reset, operations } = await neon.restore(branch.id, branch.parent_id);
-  core.info(`Resetting Neon branch ${branch.name} to the current state of its parent ${branch.parent_id}`);
+  info(`Resetting Neon branch ${branch.name} to the current state of its parent ${branch.parent_id}`);
   await neon.operations.waitFor(operations);
   return reset;
 }
@@ -213,7 +212,7 @@ async function resetToParent(neon: NeonClient, branch: Branch, children: FoundBr
 async function ensureReadWriteEndpoint(neon: NeonClient, branchId: string, settings: NeonSettings): Promise<Endpoint[]> {
   const endpoints = await neon.branchEndpoints(branchId);
   if (endpoints.some((e) => e.type === 'read_write')) return endpoints;
-  core.info(`Branch ${branchId} has no read-write compute; adding one`);
+  info(`Branch ${branchId} has no read-write compute; adding one`);
   try {
     const { endpoint, operations } = await neon.addReadWriteEndpoint(branchId, settings.suspendTimeoutSeconds);
     await neon.operations.waitFor(operations);

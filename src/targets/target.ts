@@ -46,7 +46,7 @@ export interface Link {
 export interface TargetReport {
   /** The target's name (as in `targets`). */
   target: string;
-  /** Human name, e.g. "Vercel". */
+  /** Human name, e.g. "GitHub environment". */
   label: string;
   /** Variable names written (publish) or removed (remove). */
   names: string[];
@@ -96,14 +96,6 @@ export interface Target<P = unknown, L = unknown> {
   readonly label: string;
   /** The platform its errors name, e.g. "GitHub" (its definition's). */
   readonly platform: string;
-  /**
-   * Whether this target addresses the same values for pull request `a` as for `b` (the same
-   * environment name, the same head branch): then only one of them may hold them. Absent when the
-   * target tells every pull request's values apart by a marker of its own.
-   */
-  collides?(a: PullRequestRef, b: PullRequestRef): boolean;
-  /** Its `remove` touches only values marked with the pull request's own marker, whoever shares their names. */
-  readonly removesOnlyMarked?: boolean;
   /** The reads a publish needs, started as the run starts (before the values exist); writes nothing. */
   prepare(pr: PullRequestRef): Promise<P>;
   /**
@@ -162,16 +154,30 @@ export interface TargetDefinition<S = unknown> {
   scopedByBranch: boolean;
   /** Reads and checks the target's own inputs; a bad one throws an InputError naming it. */
   readSettings(read: InputReader, common: TargetInputs): S;
+  /**
+   * Whether the target addresses the same values for pull request `a` as for `b` (the same
+   * environment name, the same head branch): then only one of them may hold them. Absent when
+   * every pull request's values have names of their own.
+   */
+  collides?(settings: S, a: PullRequestRef, b: PullRequestRef): boolean;
+  /** Its `remove` touches only values marked with the pull request's own marker, whoever shares their names. */
+  removesOnlyMarked?: boolean;
   /** The target, its client loaded on demand. */
   create(settings: S, context: TargetContext): Promise<Target>;
 }
 
-/** A definition with its settings read: what a run creates its targets from. */
+/** A definition with its settings read: what a run creates its targets from, and how its names collide. */
 export interface ConfiguredTarget {
   definition: TargetDefinition;
+  /** See `TargetDefinition.collides`; false when the definition has none. */
+  collides(a: PullRequestRef, b: PullRequestRef): boolean;
   create(context: TargetContext): Promise<Target>;
 }
 
 export function configure<S>(definition: TargetDefinition<S>, settings: S): ConfiguredTarget {
-  return { definition: definition as TargetDefinition, create: (context) => definition.create(settings, context) };
+  return {
+    definition: definition as TargetDefinition,
+    collides: (a, b) => definition.collides?.(settings, a, b) ?? false,
+    create: (context) => definition.create(settings, context),
+  };
 }

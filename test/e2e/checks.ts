@@ -1,7 +1,7 @@
 // Checks the end-to-end files share.
 import { expect } from 'vitest';
 import type { RunResult } from '../../sandbox/action-runner.js';
-import type { Platform } from '../../src/http/retry.js';
+import type { Platform } from '../../src/http/failure.js';
 
 /** What the run counted itself for a platform in the job summary's closing line. */
 export function summaryCount(result: RunResult, platform: Platform): number | undefined {

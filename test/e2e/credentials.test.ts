@@ -130,6 +130,26 @@ describe('preview_password: rotate (the default)', () => {
   });
 });
 
+describe('URLs read across a password reset', () => {
+  it('reads both again when another run’s reset lands between the pooled and the direct URL, and publishes one password', async () => {
+    const pr = 2105;
+    const left = p.neon.addBranch({ name: `preview/pr-${pr}`, annotations: { 'managed-by': 'neon-preview', 'github-repo': REPOSITORY, 'github-pr': String(pr), 'github-head-ref': `feature/pr-${pr}` } });
+    const urlReads = () => p.neon.standIn.requestsTo(/\/connection_uri$/, 'GET').filter((r) => r.query.branch_id === left.id);
+    // The direct URL's read waits until the pooled one was answered and another run reset the password.
+    const hold = p.neon.standIn.hold('GET', /\/connection_uri$/, (_body, query) => query.branch_id === left.id && query.pooled !== 'true');
+    const synced = run('synchronize', pr);
+    await hold.arrived;
+    await waitFor(() => urlReads().some((r) => r.query.pooled === 'true' && r.status === 200));
+    const reset = await fetch(`${p.neon.url}/projects/${p.neon.projectId}/branches/${left.id}/roles/${ROLE}/reset_password`, { method: 'POST', headers: { authorization: `Bearer ${NEON_KEY}` } });
+    expect(reset.status).toBe(200);
+    hold.release();
+    const result = await synced;
+    expect(result.code, result.stdout).toBe(0);
+    expect(result.outputs.password).not.toBe(passwordOf(p.neon.defaultBranchId));
+    expectEverywhere(pr, result, passwordOf(left.id));
+  });
+});
+
 describe('preview_password: inherit', () => {
   it('keeps the parent’s password, resets nothing, and says what that exposes', async () => {
     const mark = p.neon.standIn.requests.length;

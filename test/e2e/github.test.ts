@@ -224,13 +224,13 @@ describe('a pull request from opened to closed, published to its GitHub environm
     expect(github.deployments(env)).toEqual([]);
     const closing = record('delete (closed, 1 deployment)', closeRequests);
     expect(shape(closing.environment)).toEqual([
-      'DELETE /environments/pr-501 204',
       'GET /deployments 200',
       'POST /deployments/{id}/statuses 201',
       'DELETE /deployments/{id} 204',
+      'DELETE /environments/pr-501 204',
     ]);
-    expect(closing.environment[2]!.path).toContain(`/deployments/${active.id}/`);
-    expect(closing.environment[2]!.body).toMatchObject({ state: 'inactive' });
+    expect(closing.environment[1]!.path).toContain(`/deployments/${active.id}/`);
+    expect(closing.environment[1]!.body).toMatchObject({ state: 'inactive' });
     expect(shape(closing.comment).sort()).toEqual(['GET /issues/{id}/comments 200', 'PATCH /issues/comments/{id} 200', 'POST /graphql 200']);
     expect(closing.comment.find((r) => r.method === 'PATCH')!.path).toBe(`/repos/${REPOSITORY}/issues/comments/${comment!.id}`);
     expect(summaryCount(closed, 'GitHub')).toBe(closeRequests.length);
@@ -248,7 +248,7 @@ describe('a pull request from opened to closed, published to its GitHub environm
     expect(closedAgain.summary).toContain('already gone');
     expect(closedAgain.summary).toContain(`Environment <code>${env}</code> did not exist (already deleted).`);
     const again = record('delete (closed again, nothing left)', againRequests);
-    expect(shape(again.environment)).toEqual(['DELETE /environments/pr-501 404', 'GET /deployments 200']);
+    expect(shape(again.environment)).toEqual(['GET /deployments 200', 'DELETE /environments/pr-501 404']);
     expect(summaryCount(closedAgain, 'GitHub')).toBe(againRequests.length);
     expect(github.environment(env)).toBeUndefined();
     expect(commentsOf(pr)).toHaveLength(1);
@@ -270,10 +270,12 @@ describe("the workflow's default token", () => {
     expect(error).toContain("the workflow's GITHUB_TOKEN can never manage environments");
     expect(error).toContain('`github_token: ${{ secrets.NEON_PREVIEW_GITHUB_TOKEN }}`');
     expect(opened.summary).toMatch(/Neon preview database: failed[\s\S]*lacks Actions: read/);
-    // A 403 without retry-after is an answer, not a rate limit: one request, no retry.
-    expect(shape(requests)).toEqual(['GET /environments/pr-502 403']);
-    expect(requests[0]!.headers.authorization).toBe(`token ${github.tokens.actions}`);
-    record('create with the default GITHUB_TOKEN (fails)', requests);
+    // A 403 without retry-after is an answer, not a rate limit: one request, no retry. The
+    // comment's reads ran beside it and wrote nothing.
+    const failed = record('create with the default GITHUB_TOKEN (fails)', requests);
+    expect(shape(failed.environment)).toEqual(['GET /environments/pr-502 403']);
+    expect(failed.environment[0]!.headers.authorization).toBe(`token ${github.tokens.actions}`);
+    expect(failed.comment.filter((r) => r.method !== 'GET' && !r.path.endsWith('/graphql'))).toEqual([]);
 
     // Left behind: the Neon branch (created before the target ran) and its outputs; nothing on
     // GitHub, not even the PR comment (it is written after every target succeeded).

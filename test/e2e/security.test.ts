@@ -152,6 +152,23 @@ describe('a close that races a create', () => {
     const comment = p.github.comments(pr).find((c) => c.body.includes('neon-preview:sticky-comment'))!;
     expect(comment.body).toContain('Neon preview database: removed');
   });
+
+  it('when removing it again fails, the comment no longer says ready', async () => {
+    const pr = 1622;
+    const hold = p.neon.standIn.hold('POST', /\/branches$/);
+    const creating = run(event({ action: 'opened', number: pr }));
+    await hold.arrived;
+    p.github.setPullRequest(pr, { state: 'closed', headRef: `feature/pr-${pr}` });
+    expect((await run(event({ action: 'closed', number: pr }))).code).toBe(0);
+    p.neon.standIn.failNext({ method: 'DELETE', path: /\/branches\/[^/]+$/, status: 403, body: { message: 'Forbidden' } });
+    hold.release();
+    const created = await creating;
+    expect(created.code, created.stdout).toBe(1);
+    expect(created.stdout).toMatch(/::error::Neon: delete branch .*HTTP 403/);
+    const comment = p.github.comments(pr).find((c) => c.body.includes('neon-preview:sticky-comment'))!;
+    expect(comment.body).not.toContain('Neon preview database: ready');
+    expect(comment.body).toContain('Neon preview database: closed, being removed');
+  });
 });
 
 describe('pull requests from forks', () => {

@@ -287,7 +287,7 @@ describe('github target: remove', () => {
     expect(gh.environments()).toEqual([]);
     expect(gh.deployments()).toEqual([]);
     const sequence = first.requests.map((r) => `${r.method} ${r.path.replace(`/repos/${REPOSITORY}`, '')}${r.method === 'POST' ? ` ${(r.body as { state: string }).state}` : ''}`);
-    expect(sequence).toEqual(['DELETE /environments/pr-42', 'GET /deployments', `POST /deployments/${deployment!.id}/statuses inactive`, `DELETE /deployments/${deployment!.id}`]);
+    expect(sequence).toEqual(['GET /deployments', `POST /deployments/${deployment!.id}/statuses inactive`, `DELETE /deployments/${deployment!.id}`, 'DELETE /environments/pr-42']);
     expect(first.session.stats.requests.GitHub).toBe(4);
     expect(first.report).toMatchObject({ target: 'github', names: ['DATABASE_URL', 'DATABASE_URL_UNPOOLED', 'PGHOST', 'PGHOST_UNPOOLED', 'PGUSER', 'PGDATABASE', 'PGPASSWORD'] });
     expect(first.report.notes.map(noteText)).toContain('Deleted environment pr-42 with its secrets and variables.');
@@ -296,6 +296,21 @@ describe('github target: remove', () => {
     expect(again.session.stats.requests.GitHub).toBe(2);
     expect(again.report.notes.map(noteText)).toEqual(['Environment pr-42 did not exist (already deleted).']);
     expect(gh.standIn.violations).toEqual([]);
+  });
+
+  it('a remove that fails midway leaves the environment while a deployment is left (the sweep finds a PR by its environment)', async () => {
+    await start();
+    await publish(settings({}, SHA1), connection('pw'));
+    gh.standIn.failNext({ method: 'GET', path: /\/deployments$/, status: 403, body: { message: 'Resource not accessible by integration' } });
+    await expect(remove(settings())).rejects.toThrow(/list deployments to pr-42 failed: HTTP 403/);
+    expect(gh.deployments('pr-42')).toHaveLength(1);
+    expect(gh.environments().map((e) => e.name)).toEqual(['pr-42']);
+    // The environment's delete answered late (it was done) and then refused: the deployments were already gone.
+    gh.standIn.failNext({ method: 'DELETE', path: /\/environments\/pr-42$/, status: 502, afterApply: true });
+    gh.standIn.failNext({ method: 'DELETE', path: /\/environments\/pr-42$/, status: 403, body: { message: 'Resource not accessible by integration' } });
+    await expect(remove(settings())).rejects.toThrow(/delete environment pr-42 failed: HTTP 403/);
+    expect(gh.environments()).toEqual([]);
+    expect(gh.deployments()).toEqual([]);
   });
 });
 

@@ -99,11 +99,4 @@ describe('started', () => {
     expect(unhandled).toEqual([]);
     await expect(promise).rejects.toBe(failure);
   });
-
-  it('returns the same promise, which resolves with its value', async () => {
-    const original = sleep(1).then(() => 'value');
-    const promise = started(original);
-    expect(promise).toBe(original);
-    expect(await promise).toBe('value');
-  });
 });

@@ -2,7 +2,7 @@
 // exists" helper, used by every such create (Neon branch, Netlify key, GitHub variable, PR comment).
 import { describe, expect, it } from 'vitest';
 import { createOrAdopt, MAX_CREATES } from '../../src/http/create-or-adopt.js';
-import { ApiError } from '../../src/http/retry.js';
+import { ApiError } from '../../src/http/failure.js';
 
 const lost = () => new ApiError('Neon', 'create branch', { message: 'socket hang up', headers: {}, code: 'ECONNRESET' }, 1, true);
 const refused = (status: number) => new ApiError('Neon', 'create branch', { status, message: 'already exists', headers: {} }, 1, false);

@@ -9,7 +9,8 @@ import { startNeonStandIn, type NeonStandIn } from '../../sandbox/neon.js';
 const setSecret = vi.fn();
 vi.mock('@actions/core', async (importOriginal) => ({ ...(await importOriginal<typeof import('@actions/core')>()), setSecret: (s: string) => setSecret(s), info: vi.fn() }));
 
-const { ApiSession, ApiError } = await import('../../src/http/retry.js');
+const { ApiSession } = await import('../../src/http/retry.js');
+const { ApiError } = await import('../../src/http/failure.js');
 const { NeonClient, createNeonApi } = await import('../../src/neon/client.js');
 const { MANAGED_BY, deletePreviewBranch, ensurePreviewBranch, resolveDatabase } = await import('../../src/neon/preview.js');
 type NeonSettings = import('../../src/inputs.js').NeonSettings;

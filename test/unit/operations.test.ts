@@ -55,3 +55,39 @@ describe('NeonOperations.until', () => {
     await failed;
   });
 });
+
+describe('long waits', () => {
+  it('say at most every 10 s what they wait for and how long so far', async () => {
+    const lines: string[] = [];
+    const session = new ApiSession(600_000, () => {}, undefined, undefined, (line) => lines.push(`${Date.now()} ${line}`));
+    const operations = new NeonOperations({} as never, session, 'p');
+    let rounds = 0;
+    const waiting = operations.until(
+      () => 'Neon operations (create_branch)',
+      async () => ++rounds === 60,
+    );
+    await vi.advanceTimersByTimeAsync(200_000);
+    await waiting;
+    const times = lines.map((l) => Number(l.split(' ')[0]));
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    expect(lines.every((l) => /Waiting for Neon operations \(create_branch\): \d+ s so far$/.test(l))).toBe(true);
+    expect(times.slice(1).every((t, i) => t - times[i]! >= 10_000)).toBe(true);
+  });
+
+  it('a platform’s long Retry-After is said at once and then every 10 s', async () => {
+    const lines: string[] = [];
+    const session = new ApiSession(600_000, () => {}, undefined, undefined, (line) => lines.push(`${Date.now()} ${line}`));
+    let calls = 0;
+    const call = session.call({ platform: 'GitHub', operation: 'create PR comment' }, async () => {
+      if (calls++ === 0) throw Object.assign(new Error('rate limited'), { status: 429, response: { status: 429, headers: { 'retry-after': '25' }, data: { message: 'secondary rate limit' } } });
+      return 'ok';
+    });
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(await call).toBe('ok');
+    expect(lines).toEqual([
+      '0 GitHub: create PR comment: HTTP 429; retrying in 25.0 s (attempt 2)',
+      '10000 Waiting for GitHub (create PR comment): 10 s so far, 15 s to go',
+      '20000 Waiting for GitHub (create PR comment): 20 s so far, 5 s to go',
+    ]);
+  });
+});

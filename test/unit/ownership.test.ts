@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FoundBranch } from '../../src/neon/client.js';
 import { conflictsOf, sharedThings } from '../../src/ownership.js';
-import type { PullRequestRef, Target } from '../../src/targets/target.js';
+import type { ConfiguredTarget, PullRequestRef } from '../../src/targets/target.js';
 
 const REPO = 'acme/shop';
 
@@ -10,9 +10,9 @@ function branch(name: string, annotations: Record<string, string>): FoundBranch 
 }
 const managed = (name: string, pr: number, head: string, repo = REPO) => branch(name, { 'managed-by': 'neon-preview', 'github-repo': repo, 'github-pr': String(pr), 'github-head-ref': head });
 
-/** Targets as the conflicts see them: only their name, label and collision rule. */
-const byHead = { name: 'netlify', label: 'Netlify', collides: (a: PullRequestRef, b: PullRequestRef) => a.headRef !== '' && a.headRef === b.headRef } as unknown as Target;
-const byMarker = { name: 'vercel', label: 'Vercel' } as unknown as Target;
+/** Targets as the conflicts see them: their definition's name and label, and their collision rule. */
+const byHead = { definition: { name: 'netlify', label: 'Netlify' }, collides: (a: PullRequestRef, b: PullRequestRef) => a.headRef !== '' && a.headRef === b.headRef } as unknown as ConfiguredTarget;
+const byMarker = { definition: { name: 'vercel', label: 'Vercel' }, collides: () => false } as unknown as ConfiguredTarget;
 
 const pr = (number: number, headRef: string): PullRequestRef => ({ repository: REPO, number, headRef });
 
@@ -20,7 +20,7 @@ describe('conflictsOf', () => {
   it('finds the other pull request holding this run’s Neon branch name, and what its targets share', () => {
     const all = [managed('preview/feat-x', 11, 'feat@x'), managed('preview/pr-12', 12, 'feat#x'), managed('preview/pr-13', 13, 'other')];
     const found = conflictsOf(pr(14, 'feat#x'), 'preview/feat-x', all, [byHead, byMarker]);
-    expect(found.map((c) => [c.other.number, c.sameBranchName, c.targets.map((t) => t.name)])).toEqual([
+    expect(found.map((c) => [c.other.number, c.sameBranchName, c.targets.map((t) => t.definition.name)])).toEqual([
       [11, true, []],
       [12, false, ['netlify']],
     ]);

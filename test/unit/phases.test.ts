@@ -1,117 +1,93 @@
-// The run's phases: timings kept in the order the phases started, a log group only for a phase
-// that runs alone (the runner's groups neither nest nor interleave), and a failing phase timed too.
+// The run's phases and log: each phase's lines written as one group when it ends, closed by a line
+// saying how it ended and how long it took; a line belongs to the phase whose work wrote it, even
+// while other phases run; groups never nest; a long wait says so at once. On a fake clock.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { coreLog } from '../setup-actions-core.js';
 
-const log: string[] = [];
-vi.mock('@actions/core', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('@actions/core')>()),
-  startGroup: (name: string) => void log.push(`start ${name}`),
-  endGroup: () => void log.push('end'),
-}));
+const { Phases, info, progress } = await import('../../src/phases.js');
 
-const { Phases } = await import('../../src/phases.js');
-
-// The clock is the test's: each step takes exactly the time it says, and a phase's timing is
-// exactly that, on any machine.
 beforeEach(() => {
-  log.length = 0;
-  vi.useFakeTimers();
+  vi.useFakeTimers({ now: 0 });
 });
-
 afterEach(() => {
   vi.useRealTimers();
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Runs `work` while the fake clock moves on, and returns what it returns. */
-async function withClock<T>(work: Promise<T>): Promise<T> {
-  await vi.runAllTimersAsync();
-  return work;
-}
-
-/** A step that resolves with `value` after `ms`. */
-function step<T>(ms: number, value: T): () => Promise<T> {
+/** A step that logs `lines`, one every `ms`, and resolves with `value`. */
+function step<T>(ms: number, value: T, lines: string[] = []): () => Promise<T> {
   return async () => {
+    for (const line of lines) {
+      await sleep(ms);
+      info(line);
+    }
     await sleep(ms);
     return value;
   };
 }
 
 describe('Phases', () => {
-  it('gives each phase its own log group when they run one after another, and returns what the step returns', async () => {
+  it('writes a phase as one group: its lines, then how it ended and how long it took', async () => {
     const phases = new Phases();
-    expect(await withClock(phases.run('Neon branch', step(5, 'branch')))).toBe('branch');
-    expect(await withClock(phases.run('Targets', step(7, 42)))).toBe(42);
-    expect(log).toEqual(['start Neon branch', 'end', 'start Targets', 'end']);
-    expect(phases.timings).toEqual([
-      { name: 'Neon branch', ms: 5 },
-      { name: 'Targets', ms: 7 },
-    ]);
+    const done = phases.run('Neon branch preview/pr-1', step(100, 'br-1', ['Created Neon branch preview/pr-1 (br-1)']), (id) => `created ${id}`);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(await done).toBe('br-1');
+    expect(coreLog).toEqual(['::group::Neon branch preview/pr-1', 'Created Neon branch preview/pr-1 (br-1)', 'Neon branch preview/pr-1: created br-1 (0.2 s)', '::endgroup::']);
+    expect(phases.timings).toEqual([{ name: 'Neon branch preview/pr-1', ms: 200 }]);
   });
 
-  it('keeps the timings in the order the phases started, not the order they ended', async () => {
+  it('keeps the lines of phases that run at once apart, each in its own group, in the order they end', async () => {
     const phases = new Phases();
-    const slow = phases.run('slow', step(60, 'a'));
-    const fast = phases.run('fast', step(5, 'b'));
-    await vi.advanceTimersByTimeAsync(5);
-    expect(await fast).toBe('b');
-    // Only finished phases are listed.
-    expect(phases.timings).toEqual([{ name: 'fast', ms: 5 }]);
-    await vi.advanceTimersByTimeAsync(55);
-    expect(await slow).toBe('a');
-    expect(phases.timings).toEqual([
-      { name: 'slow', ms: 60 },
-      { name: 'fast', ms: 5 },
-    ]);
+    const slow = phases.run('slow', step(100, 1, ['slow 1', 'slow 2']), () => 'ok');
+    const fast = phases.run('fast', step(50, 2, ['fast 1']), () => 'ok');
+    info('outside any phase');
+    await vi.advanceTimersByTimeAsync(300);
+    await Promise.all([slow, fast]);
+    expect(coreLog).toEqual(['outside any phase', '::group::fast', 'fast 1', 'fast: ok (0.1 s)', '::endgroup::', '::group::slow', 'slow 1', 'slow 2', 'slow: ok (0.3 s)', '::endgroup::']);
+    // Timings keep the order the phases started.
+    expect(phases.timings.map((t) => t.name)).toEqual(['slow', 'fast']);
   });
 
-  it('opens no group for a phase that overlaps another, nor for one started while any other still runs', async () => {
+  it('never nests groups: a phase run inside another is written whole when it ends, before the outer one', async () => {
     const phases = new Phases();
-    const first = phases.run('first', step(30, 1));
-    const second = phases.run('second', step(60, 2));
-    await vi.advanceTimersByTimeAsync(30);
-    await first;
-    // `first` ended its group; `second` still runs, so `third` overlaps it and gets none.
-    expect(log).toEqual(['start first', 'end']);
-    const third = phases.run('third', step(5, 3));
-    await withClock(Promise.all([second, third]));
-    expect(log).toEqual(['start first', 'end']);
-    // Once nothing runs, a phase is grouped again.
-    await withClock(phases.run('fourth', step(1, 4)));
-    expect(log).toEqual(['start first', 'end', 'start fourth', 'end']);
-    expect(phases.timings.map((t) => t.name)).toEqual(['first', 'second', 'third', 'fourth']);
-  });
-
-  it('never nests groups: a phase run inside a grouped phase gets none', async () => {
-    const phases = new Phases();
-    await withClock(
-      phases.run('outer', async () => {
-        await phases.run('inner', step(1, 'x'));
-        log.push('outer body');
-      }),
+    const outer = phases.run(
+      'outer',
+      async () => {
+        info('outer before');
+        await phases.run('inner', step(10, 'x', ['inner line']), () => 'inner done');
+        info('outer after');
+      },
+      () => 'outer done',
     );
-    expect(log).toEqual(['start outer', 'outer body', 'end']);
-    expect(phases.timings.map((t) => t.name)).toEqual(['outer', 'inner']);
+    await vi.advanceTimersByTimeAsync(100);
+    await outer;
+    expect(coreLog).toEqual(['::group::inner', 'inner line', 'inner: inner done (0.0 s)', '::endgroup::', '::group::outer', 'outer before', 'outer after', 'outer: outer done (0.0 s)', '::endgroup::']);
   });
 
-  it('records the time of a failing step, closes its group and rethrows its error', async () => {
+  it('closes a failed phase with its error (secrets cut out), and times it', async () => {
     const phases = new Phases();
-    const failure = new Error('Neon said no');
-    const failing = phases.run('Neon branch', async () => {
+    const failing = phases.run('Publish', async () => {
+      info('trying');
       await sleep(30);
-      throw failure;
+      throw new Error('Vercel: publish variables failed: HTTP 400: bad\nsecond line');
     });
-    const settled = failing.then(
-      () => 'resolved',
-      (error: unknown) => error,
-    );
+    const seen = expect(failing).rejects.toThrow(/HTTP 400/);
     await vi.advanceTimersByTimeAsync(30);
-    expect(await settled).toBe(failure);
-    expect(log).toEqual(['start Neon branch', 'end']);
-    expect(phases.timings).toEqual([{ name: 'Neon branch', ms: 30 }]);
-    // The failure leaves nothing running: the next phase is grouped.
-    await withClock(phases.run('Summary', step(1, null)));
-    expect(log).toEqual(['start Neon branch', 'end', 'start Summary', 'end']);
+    await seen;
+    expect(coreLog).toEqual(['::group::Publish', 'trying', 'Publish: failed: Vercel: publish variables failed: HTTP 400: bad (0.0 s)', '::endgroup::']);
+    expect(phases.timings).toEqual([{ name: 'Publish', ms: 30 }]);
+  });
+
+  it('writes a progress line at once, even inside a phase', async () => {
+    const phases = new Phases();
+    const waiting = phases.run('Neon branch', async () => {
+      info('created');
+      progress('Waiting for Neon operations (create_branch): 10 s so far');
+      await sleep(10);
+    });
+    await vi.advanceTimersByTimeAsync(10);
+    await waiting;
+    expect(coreLog).toEqual(['Waiting for Neon operations (create_branch): 10 s so far', '::group::Neon branch', 'created', 'Neon branch: done (0.0 s)', '::endgroup::']);
   });
 });

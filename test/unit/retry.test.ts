@@ -1,6 +1,7 @@
 import { createApiClient } from '@neondatabase/api-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ApiError, ApiSession, DeadlineError, RateGate, describeFailure, requestedWaitMs, tuningFor, type RetryTuning } from '../../src/http/retry.js';
+import { ApiError, DeadlineError, describeFailure, requestedWaitMs } from '../../src/http/failure.js';
+import { ApiSession, RateGate, tuningFor, type RetryTuning } from '../../src/http/retry.js';
 import { allPages, lastPageOf } from '../../src/http/pages.js';
 import { pollIntervalMs } from '../../src/neon/operations.js';
 import { StandIn } from '../../sandbox/server.js';

@@ -4,7 +4,8 @@
 // (403 on environments of a private repository on GitHub Free), what a 404 means.
 import type { Octokit } from '../../github/octokit.js';
 import { allPages } from '../../http/pages.js';
-import { ApiError, isRateLimited403, type ApiSession, type CallOptions } from '../../http/retry.js';
+import { ApiError, isRateLimited403, type CallOptions } from '../../http/failure.js';
+import type { ApiSession } from '../../http/retry.js';
 import { github } from './index.js';
 import { BAD_CREDENTIALS_HELP, forbiddenHelp, isPlanRefusal, planHelp, type RequestName } from './permissions.js';
 

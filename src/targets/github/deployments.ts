@@ -3,7 +3,7 @@
 // inactive and deleted, so exactly one stays (GitHub's auto_inactive skips transient deployments).
 // Two runs for one pull request at once converge on the newer deployment.
 import { eachLimited } from '../../concurrency.js';
-import { ApiError } from '../../http/retry.js';
+import { ApiError } from '../../http/failure.js';
 import { note, type Note } from '../../note.js';
 import type { BranchRef, PullRequestRef } from '../target.js';
 import { CONCURRENCY, type GitHubApi, type Place } from './calls.js';

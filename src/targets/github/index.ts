@@ -2,7 +2,7 @@
 // run's one Octokit), handed over when a run creates it.
 import { InputError, perPullRequest, renderTemplate, show } from '../../input-values.js';
 import { isSecretSource } from '../../variables.js';
-import type { TargetDefinition } from '../target.js';
+import type { PullRequestRef, TargetDefinition } from '../target.js';
 
 export interface GitHubEnvironmentSettings {
   /** The `github_environment` template; render it with `environmentName`. */
@@ -21,6 +21,18 @@ export const github: TargetDefinition<GitHubEnvironmentSettings> = {
   label: 'GitHub environment',
   platform: 'GitHub',
   scopedByBranch: false,
+  // The environment is named from the template: two pull requests can get one name (case aside).
+  collides({ environmentTemplate }, a, b) {
+    const name = (pr: PullRequestRef) => {
+      try {
+        return environmentName(environmentTemplate, pr.number, pr.headRef).toLowerCase();
+      } catch {
+        return undefined;
+      }
+    };
+    const ours = name(a);
+    return ours !== undefined && ours === name(b);
+  },
   readSettings(read, { variables, githubToken, pr }) {
     if (!githubToken) throw new InputError('github_token', 'is required when `targets` has github (a token allowed to manage environments)');
     const environmentTemplate = perPullRequest('github_environment', read('github_environment') || 'pr-{pr}');

@@ -4,7 +4,7 @@
 // stand-in's sandbox/github/permissions.ts serves the same rows); classic scopes are the REST
 // description's notes (@octokit/openapi). The workflow's GITHUB_TOKEN has no `administration` or
 // `environments` key under `permissions:` (docs, "Controlling permissions for GITHUB_TOKEN").
-import type { CallFailure } from '../../http/retry.js';
+import type { CallFailure } from '../../http/failure.js';
 
 type Access = 'read' | 'write';
 

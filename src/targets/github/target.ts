@@ -8,7 +8,7 @@
 // secrets, list variables; publish: create the environment when it was missing (+ its public key),
 // n secret writes, k variable writes, s deletes, create deployment, its status, list the
 // environment's deployments, and 2 per earlier deployment (inactive, delete).
-// Per remove with d deployments: delete environment, list deployments, 2 per deployment.
+// Per remove with d deployments: list deployments, 2 per deployment, delete environment.
 // Per sweep listing (findManaged) of e environments: ceil(e / 100) list requests, at least 1.
 import type { Octokit } from '../../github/octokit.js';
 import type { ApiSession } from '../../http/retry.js';
@@ -70,19 +70,6 @@ export class GitHubTarget implements Target<PreparedEnvironment> {
     this.api = new GitHubApi(octokit, session);
   }
 
-  /** The environment is named from the template: two pull requests can get one name (case aside). */
-  collides(a: PullRequestRef, b: PullRequestRef): boolean {
-    const name = (pr: PullRequestRef) => {
-      try {
-        return this.environmentOf(pr).toLowerCase();
-      } catch {
-        return undefined;
-      }
-    };
-    const ours = name(a);
-    return ours !== undefined && ours === name(b);
-  }
-
   private environmentOf(pr: PullRequestRef): string {
     return environmentName(this.settings.environmentTemplate, pr.number, pr.headRef);
   }
@@ -135,15 +122,17 @@ export class GitHubTarget implements Target<PreparedEnvironment> {
   async remove(pr: PullRequestRef, names: string[]): Promise<TargetReport> {
     const at = this.placeOf(pr);
     const { owner, repo, environment: env } = at;
-    // The environment first: a token that may not delete it fails before anything changed.
+    // The deployments first: the environment is what the sweep finds a pull request's things by,
+    // so it goes last (a run that fails before then leaves it for a re-run or the sweep).
+    const deployments = await listDeployments(this.api, at);
+    await retireDeployments(this.api, at, deployments);
     const deleted = await this.api.call(at, 'delete environment', `delete environment ${env}`, (signal) =>
       this.api.octokit.rest.repos.deleteAnEnvironment({ owner, repo, environment_name: env, request: { signal } }), { acceptStatus: [404] },
     );
-    const deployments = await listDeployments(this.api, at);
-    await retireDeployments(this.api, at, deployments);
     const notes = [deleted ? note`Deleted environment ${env} with its secrets and variables.` : note`Environment ${env} did not exist (already deleted).`];
     if (deployments.length > 0) notes.push(deployments.length === 1 ? note`Marked 1 deployment inactive and deleted it.` : note`Marked ${deployments.length} deployments inactive and deleted them.`);
-    return { target: this.name, label: this.label, names, links: [], notes };
+    // An environment that did not exist held none of the names.
+    return { target: this.name, label: this.label, names: deleted ? names : [], links: [], notes };
   }
 
   /**

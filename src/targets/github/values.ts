@@ -3,7 +3,7 @@
 // GitHub stores and lists their names in upper case and compares them case-insensitively.
 import { eachLimited } from '../../concurrency.js';
 import { createOrAdopt } from '../../http/create-or-adopt.js';
-import { ApiError } from '../../http/retry.js';
+import { ApiError } from '../../http/failure.js';
 import { note, type Note } from '../../note.js';
 import type { PublishedVariable } from '../../variables.js';
 import { CONCURRENCY, type GitHubApi, type Place } from './calls.js';

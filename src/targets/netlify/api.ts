@@ -83,6 +83,8 @@ export class NetlifyApi {
   constructor(settings: NetlifySettings, session: ApiSession) {
     this.client = new JsonClient('Netlify', settings.apiUrl, settings.token, session);
     this.siteId = settings.siteId;
+    // Loaded now, while the run's first requests are out, not when the first Netlify request waits for it.
+    operationTable().catch(() => {});
   }
 
   private async request<T>(operationId: OperationId, params: Params, options: Options): Promise<JsonAnswer<T> | undefined> {

@@ -1,7 +1,7 @@
 // The Netlify target as the registry knows it: its inputs, read here; its client, loaded when a
 // run creates it.
 import { InputError, parseBoolean, parseUrl, required, show, token } from '../../input-values.js';
-import type { TargetDefinition } from '../target.js';
+import { shareHeadBranch, type TargetDefinition } from '../target.js';
 
 export interface NetlifySettings {
   token: string;
@@ -16,6 +16,8 @@ export const netlify: TargetDefinition<NetlifySettings> = {
   label: 'Netlify',
   platform: 'Netlify',
   scopedByBranch: true,
+  // Netlify's values name no pull request: two from one head branch share them.
+  collides: (_settings, a, b) => shareHeadBranch(a, b),
   readSettings(read) {
     const secret = token(read, 'netlify_token', 'when `targets` has netlify (a Netlify personal access token)');
     const siteId = required(read, 'netlify_site_id', 'when `targets` has netlify (Site configuration → Site ID)');

@@ -1,11 +1,11 @@
 // Netlify: the pull request's values as `branch` values (context_parameter = its head branch) of
 // the site's environment variables, which other pull requests and contexts share key by key.
-import * as core from '@actions/core';
+import { info } from '../../phases.js';
 import { eachLimited } from '../../concurrency.js';
 import type { ApiSession } from '../../http/retry.js';
 import { note, type Note } from '../../note.js';
 import type { PublishedVariable } from '../../variables.js';
-import { shareHeadBranch, type BranchRef, type Link, type Managed, type ManagedGroup, type PullRequestRef, type ReportAddition, type Target, type TargetReport } from '../target.js';
+import type { BranchRef, Link, Managed, ManagedGroup, PullRequestRef, ReportAddition, Target, TargetReport } from '../target.js';
 import { NetlifyApi, type EnvVar, type NetlifySite } from './api.js';
 import type { NetlifySettings } from './index.js';
 import { entriesOf, removeFromListing, type NetlifyListing } from './sweep.js';
@@ -36,11 +36,6 @@ export class NetlifyTarget implements Target<NetlifyPrepared, NetlifyListing> {
     if (settings.redeploy) this.afterReady = (prepared) => this.startBuild(prepared);
   }
 
-  /** Netlify's values name no pull request: two from one head branch share them. */
-  collides(a: PullRequestRef, b: PullRequestRef): boolean {
-    return shareHeadBranch(a, b);
-  }
-
   async prepare(pr: PullRequestRef): Promise<NetlifyPrepared> {
     const head = requireHead(pr);
     const site = await this.api.site();
@@ -64,7 +59,6 @@ export class NetlifyTarget implements Target<NetlifyPrepared, NetlifyListing> {
       }
       await writeValue(this.api, account, variable, head, current !== undefined);
     });
-    core.info(`Netlify: set ${variables.length - unchanged} value(s) for branch ${head}${unchanged ? `, ${unchanged} already up to date` : ''}`);
     if (unchanged > 0) notes.push(note`${unchanged} value(s) were already up to date.`);
 
     const { dropped, kept } = leftTheMapping(existing, variables, branch, head);
@@ -97,7 +91,6 @@ export class NetlifyTarget implements Target<NetlifyPrepared, NetlifyListing> {
       (outcome === 'absent' ? absent : removed).push(name);
       if (outcome === 'key-deleted') emptied.push(name);
     });
-    core.info(`Netlify: removed ${removed.length} value(s) for branch ${head}`);
     const notes: Note[] = [];
     if (emptied.length > 0) notes.push(note`Deleted ${emptied.sort().join(', ')}: no other value was left in them.`);
     if (absent.length > 0) notes.push(note`No value for branch ${head} in ${absent.sort().join(', ')} (already removed).`);
@@ -110,7 +103,7 @@ export class NetlifyTarget implements Target<NetlifyPrepared, NetlifyListing> {
     const wanted = new Set(names);
     const variables = (await this.api.listVariables(account)).filter((v) => wanted.has(v.key));
     const entries = entriesOf(variables);
-    core.info(`Netlify: ${entries.length} branch(es) hold values of the mapping's keys`);
+    info(`Netlify: ${entries.length} branch(es) hold values of the mapping's keys`);
     return { entries, listing: { account, variables } };
   }
 

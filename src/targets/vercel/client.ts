@@ -9,7 +9,8 @@ import type { GetDeploymentsRequest } from '@vercel/sdk/models/getdeploymentsop.
 import type { GetProjectRequest } from '@vercel/sdk/models/getprojecthas2.js';
 import type { CreateDeploymentRequest, CreateDeploymentRequestBody } from '@vercel/sdk/models/responsebodyimages.js';
 import { JsonClient, type JsonRequest } from '../../http/json.js';
-import { ApiError, type ApiSession, type CallFailure } from '../../http/retry.js';
+import { ApiError, type CallFailure } from '../../http/failure.js';
+import type { ApiSession } from '../../http/retry.js';
 import { readPreviewDeployments, readProject, readRedeployed, readRefused, readValueList, type Deployment, type ProjectInfo, type Redeployed, type RefusedValue, type ValueList } from './answers.js';
 import type { VercelSettings } from './index.js';
 
@@ -29,7 +30,7 @@ const DEPLOYMENT_LOOKUP_LIMIT = 10;
  * happening"): refused, so safe to send again. The API description names no error code for it,
  * so the message is matched.
  */
-export function isEnvUpdateConflict(failure: CallFailure): boolean {
+function isEnvUpdateConflict(failure: CallFailure): boolean {
   return failure.status === 400 && /already happening|ongoing (env )?update/i.test(failure.message);
 }
 

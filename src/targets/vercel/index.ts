@@ -1,7 +1,7 @@
 // The Vercel target as the registry knows it: its inputs, read here; its client, loaded when a
 // run creates it.
 import { InputError, optional, parseBoolean, parseUrl, required, show, token } from '../../input-values.js';
-import type { TargetDefinition } from '../target.js';
+import { shareHeadBranch, type TargetDefinition } from '../target.js';
 
 export interface VercelSettings {
   token: string;
@@ -19,6 +19,9 @@ export const vercel: TargetDefinition<VercelSettings> = {
   label: 'Vercel',
   platform: 'Vercel',
   scopedByBranch: true,
+  // Values are scoped to the head branch (two pull requests from one share them), each marked with its pull request.
+  collides: (_settings, a, b) => shareHeadBranch(a, b),
+  removesOnlyMarked: true,
   readSettings(read) {
     const secret = token(read, 'vercel_token', "when `targets` has vercel (a Vercel access token, from the account's Tokens page)");
     const project = required(read, 'vercel_project', 'when `targets` has vercel (the project id prj_… or its name)');

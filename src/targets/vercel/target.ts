@@ -7,11 +7,13 @@
 // remove = list (+ one batch delete); findManaged (sweep) = one list of the whole project,
 // removeManaged = batch deletes.
 import * as core from '@actions/core';
+import { info } from '../../phases.js';
 import { started } from '../../concurrency.js';
-import { ApiError, type ApiSession } from '../../http/retry.js';
+import { ApiError } from '../../http/failure.js';
+import type { ApiSession } from '../../http/retry.js';
 import { note, type Note } from '../../note.js';
 import type { PublishedVariable } from '../../variables.js';
-import { shareHeadBranch, type BranchRef, type Link, type Managed, type ManagedGroup, type PullRequestRef, type ReportAddition, type Target, type TargetReport } from '../target.js';
+import type { BranchRef, Link, Managed, ManagedGroup, PullRequestRef, ReportAddition, Target, TargetReport } from '../target.js';
 import type { Deployment, ListedValue, ProjectInfo } from './answers.js';
 import { VercelApi, type ValueWrite } from './client.js';
 import type { VercelSettings } from './index.js';
@@ -37,14 +39,6 @@ export class VercelTarget implements Target<VercelPrepared, VercelListing> {
   /** With `vercel_redeploy` only: redeploys the head branch's newest preview. */
   readonly afterReady?: (prepared: VercelPrepared, pr: PullRequestRef) => Promise<ReportAddition>;
   private readonly api: VercelApi;
-
-  /** Each value is marked with its pull request (its comment). */
-  readonly removesOnlyMarked = true;
-
-  /** Values are scoped to the head branch: two pull requests from one head branch share them. */
-  collides(a: PullRequestRef, b: PullRequestRef): boolean {
-    return shareHeadBranch(a, b);
-  }
 
   constructor(
     private readonly settings: VercelSettings,
@@ -94,7 +88,6 @@ export class VercelTarget implements Target<VercelPrepared, VercelListing> {
     if (variables.length > 0) await this.write(prepared, pr, variables.map((v) => valueWrite(v, head, marker)));
     if (stale.length > 0) await this.api.removeAll(stale.map((e) => e.id), () => this.ownedIds(head, marker));
     const removedNames = uniqueSorted(stale.map((e) => e.key));
-    core.info(`Vercel: published ${variables.length} variable(s) to project ${projectName} for preview deployments of ${head}${removedNames.length ? `; removed ${removedNames.join(', ')}` : ''}`);
 
     const notes: Note[] = this.settings.redeploy ? [] : [note`Vercel applies variables to new deployments only: the next push to ${head} builds with them (or set ${'vercel_redeploy: true'}).`];
     return { target: this.name, label: this.label, names: variables.map((v) => v.name), removedNames, links, notes };
@@ -106,8 +99,6 @@ export class VercelTarget implements Target<VercelPrepared, VercelListing> {
     const owned = (await this.api.values(head)).values.filter((e) => isOwned(e, head, marker));
     if (owned.length > 0) await this.api.removeAll(owned.map((e) => e.id), () => this.ownedIds(head, marker));
     const names = uniqueSorted(owned.map((e) => e.key));
-    const { project } = this.settings;
-    core.info(names.length ? `Vercel: removed ${names.join(', ')} from project ${project} (branch ${head})` : `Vercel: project ${project} holds no values of ${pr.repository}#${pr.number} for branch ${head}`);
     return { target: this.name, label: this.label, names, links: this.settingsLinks(), notes: [] };
   }
 
@@ -117,7 +108,7 @@ export class VercelTarget implements Target<VercelPrepared, VercelListing> {
    */
   async findManaged(repository: string, _names: string[]): Promise<Managed<VercelListing>> {
     const { entries, listing, branchless } = findMarked((await this.api.values()).values, repository);
-    if (branchless > 0) core.info(`Vercel: left alone ${branchless} value(s) marked for ${repository} but applying to every preview branch (neon-preview scopes its values to a branch)`);
+    if (branchless > 0) info(`Vercel: left alone ${branchless} value(s) marked for ${repository} but applying to every preview branch (neon-preview scopes its values to a branch)`);
     return { entries, listing };
   }
 
@@ -129,7 +120,7 @@ export class VercelTarget implements Target<VercelPrepared, VercelListing> {
     const ids = idsOf(listing, groups);
     if (ids.length === 0) return groups.map(() => Promise.resolve());
     const done = started(this.api.removeAll(ids, async () => new Set((await this.api.values()).values.flatMap((e) => (e.id === undefined ? [] : [e.id])))));
-    done.then(() => core.info(`Vercel: removed ${ids.length} value(s) of ${groups.length} pull request(s) from project ${this.settings.project}`), () => {});
+    done.then(() => info(`Vercel: removed ${ids.length} value(s) of ${groups.length} pull request(s) from project ${this.settings.project}`), () => {});
     return groups.map(() => done);
   }
 
