@@ -10,7 +10,7 @@ import { projectsFilterProjectEnvs } from '@vercel/sdk/funcs/projectsFilterProje
 import { projectsRemoveProjectEnv } from '@vercel/sdk/funcs/projectsRemoveProjectEnv.js';
 import { VercelError } from '@vercel/sdk/models/vercelerror.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describeFailure, requestedWaitMs } from '../../src/http/retry.js';
+import { describeFailure, requestedWaitMs } from '../../src/http/failure.js';
 import { startVercelStandIn, type VercelStandIn } from '../../sandbox/vercel.js';
 
 const TOKEN = 'vercel-test-token';
@@ -231,23 +231,26 @@ describe('accounts and teams', () => {
 describe('errors as the retry policy reads them', () => {
   it('answers 429 with X-RateLimit-Reset, and describeFailure reads status, headers and message from VercelError', async () => {
     vercel.rateLimitNext({ path: /\/env$/, seconds: 30 });
+    const sent = Date.now();
     const error = failed(await projectsFilterProjectEnvs(api, { idOrName: PROJECT }));
+    const answered = Date.now();
     expect(error.statusCode).toBe(429);
     const failure = describeFailure(error);
     expect(failure).toMatchObject({ status: 429, message: 'Rate limit exceeded', headers: { 'x-ratelimit-remaining': '0' } });
-    const wait = requestedWaitMs(failure)!;
-    expect(wait).toBeGreaterThan(29_000);
-    expect(wait).toBeLessThanOrEqual(31_000);
+    // 30 s from the answer, in whole seconds, however long the request took.
+    expect(requestedWaitMs(failure, sent)!).toBeGreaterThan(29_000);
+    expect(requestedWaitMs(failure, answered)!).toBeLessThanOrEqual(31_000);
     // Spent: the next call goes through.
     ok(await projectsFilterProjectEnvs(api, { idOrName: PROJECT }));
   });
 
   it('sends injected 429 faults with the rate-limit headers too', async () => {
     vercel.standIn.setFaults({ rate: 1, kinds: ['429'], retryAfterSeconds: 5 });
+    const sent = Date.now();
     const failure = describeFailure(failed(await projectsFilterProjectEnvs(api, { idOrName: PROJECT })));
     vercel.standIn.setFaults(undefined);
     expect(failure.status).toBe(429);
-    expect(Number(failure.headers['x-ratelimit-reset'])).toBeGreaterThan(Date.now() / 1000);
+    expect(Number(failure.headers['x-ratelimit-reset'])).toBeGreaterThan(sent / 1000);
     expect(failure.headers['retry-after']).toBeUndefined();
   });
 

@@ -46,7 +46,7 @@ const PR7 = { pr: 7, headRef: 'feature/a', description: `${DEFAULT_KEYS.join(', 
 const PR8 = { pr: 8, headRef: 'feature/b', description: 'DATABASE_URL, OLD_NAME on feature/b' };
 
 describe('findManaged', () => {
-  it("finds exactly this repository's PR values, one entry per PR and branch, in 1 request", async () => {
+  it("finds exactly this repository's PR values, one entry per PR and branch, from one list of the project", async () => {
     await seed();
     const from = h.vercel.standIn.requests.length;
 
@@ -94,7 +94,7 @@ describe('findManaged', () => {
     ]);
   });
 
-  it('finds nothing on a project without marked values: 1 request', async () => {
+  it('finds nothing on a project without marked values', async () => {
     h.vercel.addEnv('prj_previewapp', { key: 'DATABASE_URL', value: 'x', gitBranch: 'feature/a' });
     expect((await findManaged()).entries).toEqual([]);
     expect(h.lines()).toEqual([LIST]);

@@ -156,7 +156,7 @@ describe('publish', () => {
 });
 
 describe('remove', () => {
-  it("removes exactly this PR's values in one batch: 2 requests, everything else stays", async () => {
+  it("removes exactly this PR's values with one list and one batch delete, everything else stays", async () => {
     await h.publish({ pr: 7, head: 'feature/a' });
     const marker = ownershipComment({ repository: REPO, number: 7, headRef: 'feature/a' });
     const others = [
@@ -177,7 +177,7 @@ describe('remove', () => {
     expect(summary(h.vercel.envs('prj_previewapp'))).toEqual(summary(others));
   });
 
-  it('sends no delete when the PR has nothing on Vercel: 1 request', async () => {
+  it('sends no delete when the PR has nothing on Vercel', async () => {
     h.vercel.addEnv('prj_previewapp', { key: 'DATABASE_URL', value: 'x', gitBranch: 'feature/a', comment: `neon-preview ${REPO}#70` });
 
     const report = await h.remove();

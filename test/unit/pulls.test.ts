@@ -1,7 +1,7 @@
 // Pull request states for the sweep against the GitHub stand-in, with the real retry policy: open,
 // closed and missing pull requests told apart, every page of the open list read, and a GitHub that
 // will not answer reported as `unknown` (or no list) rather than thrown.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getOctokit } from '@actions/github';
 import { startGitHubStandIn, type GitHubStandIn } from '../../sandbox/github.js';
 import { ApiSession } from '../../src/http/retry.js';
@@ -17,11 +17,24 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  vi.useRealTimers();
   expect(gh.standIn.violations).toEqual([]);
   await gh.stop();
 });
 
 const octokit = (token = gh.tokens.actions) => getOctokit(token, { baseUrl: gh.url });
+/**
+ * An Octokit whose every request moves the run's clock `ms` on: the run's `timeout` then runs out
+ * after a number of requests, however fast or slow the machine answers them.
+ */
+function steppingOctokit(ms: number) {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  const kit = octokit();
+  kit.hook.before('request', () => {
+    vi.setSystemTime(Date.now() + ms);
+  });
+  return kit;
+}
 function pulls(options: { token?: string; timeoutMs?: number; kit?: ReturnType<typeof getOctokit> } = {}) {
   return new PullRequests(options.kit ?? octokit(options.token), new ApiSession(options.timeoutMs ?? 20_000, () => {}, FAST), REPOSITORY);
 }
@@ -53,7 +66,7 @@ describe('state', () => {
   it('says unknown, without throwing, when every try answers 500 until the run runs out of time', async () => {
     gh.setPullRequest(7, { state: 'closed', headRef: 'feature/x' });
     gh.standIn.failNext({ path: /\/pulls\/7$/, status: 500, times: 10_000 });
-    const result = await pulls({ timeoutMs: 400 }).state(7);
+    const result = await pulls({ kit: steppingOctokit(5_000), timeoutMs: 20_000 }).state(7);
     expect(result.state).toBe('unknown');
     expect(result.reason).toMatch(/GitHub: get pull request #7/);
     expect(gh.standIn.requestsTo(/\/pulls\/7$/).length).toBeGreaterThan(1);
@@ -87,13 +100,13 @@ describe('openPullRequests', () => {
 
   it('gives undefined, not part of the list, when a later page keeps failing', async () => {
     for (let n = 1; n <= 150; n++) gh.setPullRequest(n, { state: 'open', headRef: `feature/${n}` });
-    const kit = octokit();
+    const kit = steppingOctokit(5_000);
     // Once page 1 is answered, every further list request fails with 500.
     kit.hook.after('request', (_response, options) => {
       if (String(options.url).includes('/pulls') && options.page === 1) gh.standIn.failNext({ path: /\/pulls$/, status: 500, times: 10_000 });
     });
 
-    expect(await pulls({ kit, timeoutMs: 500 }).openPullRequests()).toBeUndefined();
+    expect(await pulls({ kit, timeoutMs: 20_000 }).openPullRequests()).toBeUndefined();
 
     const lists = gh.standIn.requestsTo(/\/pulls$/, 'GET');
     expect(lists.filter((r) => r.query.page === '1').map((r) => r.status)).toEqual([200]);
