@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml, parseDocument } from 'yaml';
+import type { Step, Workflow } from '../workflow-shape.js';
 
 const examplesDir = new URL('../../examples/', import.meta.url);
 
@@ -19,31 +20,6 @@ const credentialInputs = inputNames.filter((name) => /_(token|key)$/.test(name))
 const SECRET_EXPRESSION = /^\$\{\{\s*secrets\.[A-Za-z_][A-Za-z0-9_]*\s*\}\}$/;
 /** Prefixes of real Neon, GitHub, Netlify and Vercel credentials. */
 const LITERAL_CREDENTIAL = /\b(napi_|npg_|ghp_|gho_|ghs_|ghu_|github_pat_|nfp_|vcp_)[A-Za-z0-9_]{8,}|\bpostgres(ql)?:\/\/[^\s:@/]+:[^\s@]+@/;
-
-interface Step {
-  id?: string;
-  if?: string;
-  uses?: string;
-  run?: string;
-  with?: Record<string, unknown>;
-  env?: Record<string, unknown>;
-}
-
-interface Job {
-  needs?: string | string[];
-  if?: string;
-  environment?: string | { name: string };
-  outputs?: Record<string, string>;
-  steps?: Step[];
-}
-
-interface Workflow {
-  name?: string;
-  on: { pull_request?: { types?: string[] } } & Record<string, unknown>;
-  concurrency?: { group?: string; 'cancel-in-progress'?: boolean };
-  permissions?: Record<string, string>;
-  jobs: Record<string, Job>;
-}
 
 interface Example {
   file: string;

@@ -13,18 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { runAction } from '../../sandbox/action-runner.js';
+import type { Step } from '../workflow-shape.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-
-interface Step {
-  id?: string;
-  name?: string;
-  if?: string;
-  uses?: string;
-  run?: string;
-  with?: Record<string, unknown>;
-  env?: Record<string, unknown>;
-}
 
 const workflow = parseYaml(readFileSync(join(root, '.github/workflows/self-test.yml'), 'utf8')) as { jobs: Record<string, { env?: Record<string, unknown>; steps: Step[] }> };
 const [job] = Object.values(workflow.jobs);

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml, parseDocument } from 'yaml';
+import type { Step, Workflow } from '../workflow-shape.js';
 
 const root = new URL('../../', import.meta.url);
 const workflowsDir = new URL('.github/workflows/', root);
@@ -16,30 +17,6 @@ const action = parseYaml(readFileSync(new URL('action.yml', root), 'utf8')) as {
 const inputNames = Object.keys(action.inputs);
 const requiredInputs = inputNames.filter((name) => action.inputs[name]!.required === true);
 const outputNames = Object.keys(action.outputs);
-
-interface Step {
-  id?: string;
-  name?: string;
-  if?: string;
-  uses?: string;
-  run?: string;
-  with?: Record<string, unknown>;
-  env?: Record<string, unknown>;
-}
-
-interface Job {
-  'runs-on'?: string;
-  'timeout-minutes'?: number;
-  env?: Record<string, unknown>;
-  steps?: Step[];
-}
-
-interface Workflow {
-  name?: string;
-  on: Record<string, unknown>;
-  permissions?: Record<string, string>;
-  jobs: Record<string, Job>;
-}
 
 function load(file: string): { text: string; workflow: Workflow } {
   const text = readFileSync(new URL(file, workflowsDir), 'utf8');
