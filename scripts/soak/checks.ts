@@ -65,7 +65,9 @@ function requestsTouching(soak: Soak, env: string): string[] {
     const at = ((r.at - soak.startedAt) / 1000).toFixed(1);
     return `  +${at} s ${r.method} ${r.path}${r.query.environment ? `?environment=${r.query.environment}` : ''} → ${r.status}${r.fault ? ` (${r.fault})` : ''}`;
   });
-  return [`${env} (deployments still there: ${[...ids].join(', ') || 'none'}):`, ...lines.slice(0, 40)];
+  // The first and the last requests: what made it, and what last touched it.
+  const shown = lines.length <= 40 ? lines : [...lines.slice(0, 10), `  … ${lines.length - 40} more`, ...lines.slice(-30)];
+  return [`${env} (deployments still there: ${[...ids].join(', ') || 'none'}):`, ...shown];
 }
 
 /** One open PR: its branch, one value per key on each of its targets, each naming its branch. */
