@@ -439,7 +439,9 @@ class VercelTarget {
         if (foreign.length > 0) {
             const keys = uniqueSorted(foreign.map((e) => e.key));
             const owners = uniqueSorted(foreign.flatMap((e) => markedPullRequest(e.comment, pr.repository) ?? []).map((n) => `#${n}`));
-            const whose = owners.length > 0 ? `that belongs to pull request ${owners.join(', ')} (from the same head branch)` : `that neon-preview did not create for ${pr.repository}#${pr.number} (its comment differs)`;
+            const whose = owners.length > 0
+                ? `that belongs to pull request ${owners.join(', ')} (from the same head branch)`
+                : `that neon-preview did not create for ${pr.repository}#${pr.number} (its comment differs)`;
             throw new Error(`Vercel: publish variables failed: project ${projectName} already has a preview value of ${keys.join(', ')} for branch ${head} ${whose}; it is left alone. Remove it, or publish under other names with \`env_prefix\`.`);
         }
         const stale = listed.filter((e) => isOwned(e, head, marker) && !names.has(e.key));

@@ -195,9 +195,7 @@ function entriesOf(variables) {
             keys.add(envVar.key);
         }
     }
-    return [...keysByBranch]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([head, keys]) => ({ headRef: head, description: `${[...keys].sort().join(', ')} on ${head}` }));
+    return [...keysByBranch].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([head, keys]) => ({ headRef: head, description: `${[...keys].sort().join(', ')} on ${head}` }));
 }
 /**
  * Deletes each group's branch values by id from the listing (no new read per pull request); a key

@@ -220,7 +220,16 @@ async function recordDeployment(api, at, pr, branch, written) {
     const id = data.id;
     const [status, earlier] = await Promise.all([
         // 404: another run for this PR at the same time (a newer create, or a delete) already retired it.
-        written.then(() => api.call(at, 'set deployment status', `set status of deployment ${id}`, (signal) => api.octokit.rest.repos.createDeploymentStatus({ owner, repo, deployment_id: id, state: 'success', environment_url: branch.consoleUrl, description, auto_inactive: true, request: { signal } }), { acceptStatus: [404] })),
+        written.then(() => api.call(at, 'set deployment status', `set status of deployment ${id}`, (signal) => api.octokit.rest.repos.createDeploymentStatus({
+            owner,
+            repo,
+            deployment_id: id,
+            state: 'success',
+            environment_url: branch.consoleUrl,
+            description,
+            auto_inactive: true,
+            request: { signal },
+        }), { acceptStatus: [404] })),
         listDeployments(api, at).then(async (ids) => {
             const before = ids.filter((other) => other < id);
             await retireDeployments(api, at, before);
@@ -262,7 +271,9 @@ async function retireDeployment(api, at, id) {
         if (marked === undefined)
             return;
         try {
-            await api.call(at, 'delete deployment', `delete deployment ${id}`, (signal) => api.octokit.rest.repos.deleteDeployment({ owner, repo, deployment_id: id, request: { signal } }), { acceptStatus: [404] });
+            await api.call(at, 'delete deployment', `delete deployment ${id}`, (signal) => api.octokit.rest.repos.deleteDeployment({ owner, repo, deployment_id: id, request: { signal } }), {
+                acceptStatus: [404],
+            });
             return;
         }
         catch (error) {
@@ -501,7 +512,15 @@ async function writeValues(api, at, variables, known) {
 async function putSecret(api, at, secret, key) {
     const { owner, repo, environment } = at;
     const encrypted = await sealSecret(secret.value, key.key);
-    await api.call(at, 'set secret', `set secret ${secret.name} in environment ${environment}`, (signal) => api.octokit.rest.actions.createOrUpdateEnvironmentSecret({ owner, repo, environment_name: environment, secret_name: secret.name, encrypted_value: encrypted, key_id: key.keyId, request: { signal } }));
+    await api.call(at, 'set secret', `set secret ${secret.name} in environment ${environment}`, (signal) => api.octokit.rest.actions.createOrUpdateEnvironmentSecret({
+        owner,
+        repo,
+        environment_name: environment,
+        secret_name: secret.name,
+        encrypted_value: encrypted,
+        key_id: key.keyId,
+        request: { signal },
+    }));
 }
 /**
  * Updates (PATCH) a variable the listing showed, or creates it (POST). A create refused with 409
@@ -533,7 +552,9 @@ async function deleteValue(api, at, kind, name) {
         await api.call(at, 'delete secret', operation, (signal) => api.octokit.rest.actions.deleteEnvironmentSecret({ owner, repo, environment_name: environment, secret_name: name, request: { signal } }), { acceptStatus: [404] });
     }
     else {
-        await api.call(at, 'delete variable', operation, (signal) => api.octokit.rest.actions.deleteEnvironmentVariable({ owner, repo, environment_name: environment, name, request: { signal } }), { acceptStatus: [404] });
+        await api.call(at, 'delete variable', operation, (signal) => api.octokit.rest.actions.deleteEnvironmentVariable({ owner, repo, environment_name: environment, name, request: { signal } }), {
+            acceptStatus: [404],
+        });
     }
 }
 

@@ -36200,7 +36200,19 @@ function oneLine(text) {
 const RETRY_STATUSES = new Set([423, 429, 500, 502, 503, 504]);
 /** Answers that prove the request was not applied, so even a create may be sent again. */
 const REFUSED_STATUSES = new Set([423, 429, 503]);
-const NETWORK_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'ECONNREFUSED', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+const NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ETIMEDOUT',
+    'ECONNABORTED',
+    'EPIPE',
+    'ECONNREFUSED',
+    'EAI_AGAIN',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+    'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
 /**
  * A non-2xx answer to a request sent with `fetch` rather than a platform's client, in the shape
  * `describeFailure` reads: status, response headers, parsed body.
@@ -36709,10 +36721,11 @@ function explainCreateRefusal(error, settings) {
     const message = error.failure.message;
     let hint;
     if (settings.branchType === 'schema-only' && /root branch/i.test(message)) {
-        hint = 'A schema-only branch is a root branch, and Neon allows few per project (Free 3 including the default branch, Launch 5, Scale 10, Business 25): delete root branches you no longer need, or set `branch_type: data`';
+        hint =
+            'A schema-only branch is a root branch, and Neon allows few per project (Free 3 including the default branch, Launch 5, Scale 10, Business 25): delete root branches you no longer need, or set `branch_type: data`';
     }
     else if (settings.expiresInSeconds > 0 && /expir|early access/i.test(message)) {
-        hint = 'Neon refused the branch\'s expiry (`expires_in`); set `expires_in: 0` to create preview branches without one (the close, or the nightly sweep, still deletes them)';
+        hint = "Neon refused the branch's expiry (`expires_in`); set `expires_in: 0` to create preview branches without one (the close, or the nightly sweep, still deletes them)";
     }
     return hint ? new http_failure/* ApiError */.hD(error.platform, error.operation, error.failure, error.attempts, error.outcomeUnknown, hint) : error;
 }
@@ -36916,7 +36929,13 @@ async function deletePreview(settings, { neon, targets: loading, phases, afterTa
                 let report;
                 if (holder) {
                     core/* warning */.$e(`${t.label}: left alone, pull request #${holder.other.number} has its preview under the same names.`);
-                    report = { target: t.name, label: t.label, names: [], links: [], notes: [(0,src_note/* note */.N4) `Left as they are: pull request #${holder.other.number} (head branch ${holder.other.headRef}) has its preview under the same names.`] };
+                    report = {
+                        target: t.name,
+                        label: t.label,
+                        names: [],
+                        links: [],
+                        notes: [(0,src_note/* note */.N4) `Left as they are: pull request #${holder.other.number} (head branch ${holder.other.headRef}) has its preview under the same names.`],
+                    };
                 }
                 else
                     report = await t.remove(settings.pr, names);
@@ -36962,7 +36981,7 @@ const PASSWORD_OUTCOME = {
     rotated: 'a password of its own (set now)',
     own: 'a password of its own',
     inherited: "the parent's password (preview_password: inherit)",
-    unknown: 'a password Neon cannot compare with the parent\'s',
+    unknown: "a password Neon cannot compare with the parent's",
 };
 async function createPreview(settings, { neon, targets, pulls, phases }, 
 /** Called as soon as the URLs are known, so outputs exist even if a target fails. */
@@ -37061,7 +37080,9 @@ async function clearNames(settings, all, context) {
 function heldMessage(settings, conflict, state, reason) {
     const { number, headRef } = conflict.other;
     const status = state === 'open' ? 'which is open' : `whose state GitHub would not give (${reason ?? 'unknown'})`;
-    const advice = conflict.sameBranchName || conflict.targets.some((t) => !t.definition.scopedByBranch) ? ' Put {pr} in `branch_name` and `github_environment` so every pull request gets names of its own.' : ' Two open pull requests from one branch cannot both have values scoped to it; close one of them.';
+    const advice = conflict.sameBranchName || conflict.targets.some((t) => !t.definition.scopedByBranch)
+        ? ' Put {pr} in `branch_name` and `github_environment` so every pull request gets names of its own.'
+        : ' Two open pull requests from one branch cannot both have values scoped to it; close one of them.';
     return `Pull request #${settings.pr.number} cannot have ${sharedThings(conflict)}: they belong to pull request #${number} (head branch ${headRef || 'unknown'}), ${status}. Nothing was reused or changed.${advice}`;
 }
 
@@ -37432,7 +37453,9 @@ class PullRequests {
                 const readable = await this.repositoryReadable().catch((e) => (e instanceof Error ? e.message : String(e)));
                 if (readable === true)
                     return { state: 'missing' };
-                const why = readable === false ? `GitHub answers 404 for ${this.owner}/${this.repo} itself: the token in \`github_token\` cannot see the repository (grant it the repository, with Pull requests: read)` : readable;
+                const why = readable === false
+                    ? `GitHub answers 404 for ${this.owner}/${this.repo} itself: the token in \`github_token\` cannot see the repository (grant it the repository, with Pull requests: read)`
+                    : readable;
                 return { state: 'unknown', reason: `${error.message}; ${why}` };
             }
             return { state: 'unknown', reason: error instanceof Error ? error.message : String(error) };
@@ -38032,7 +38055,10 @@ function parseSettings(read, event, registry = TARGETS) {
     const common = commonSettings(read, event, registry, pr);
     // A fork's head branch is named in the fork: a value scoped to that name would land on one of ours.
     const left = fork ? common.targets.filter((t) => t.definition.scopedByBranch) : [];
-    const skippedTargets = left.map(({ definition: d }) => ({ target: d.name, reason: `${d.label} gets no values for a pull request from a fork: they would be scoped to a branch name that belongs to this repository` }));
+    const skippedTargets = left.map(({ definition: d }) => ({
+        target: d.name,
+        reason: `${d.label} gets no values for a pull request from a fork: they would be scoped to a branch name that belongs to this repository`,
+    }));
     const schemaDiff = (0,input_values/* parseBoolean */.yG)(read, 'schema_diff', true);
     return { ...common, targets: common.targets.filter((t) => !left.includes(t)), command, pr, neon, skippedTargets, schemaDiff };
 }
@@ -38346,13 +38372,24 @@ async function writeCreateSummary(projectId, result, schema, stats, timings, sec
     ])
         .addRaw(result.targets.length || result.skipped.length ? '' : 'No targets configured: the URLs are in the step outputs only.\n\n', true)
         .addRaw(result.skipped.map((n) => `<p>${noteHtml(n)}</p>`).join(''), true)
-        .addTable(result.targets.length ? [[{ data: 'Target', header: true }, { data: 'Published', header: true }, { data: 'Links', header: true }], ...targetRows(result.targets, 'set')] : [])
+        .addTable(result.targets.length
+        ? [
+            [
+                { data: 'Target', header: true },
+                { data: 'Published', header: true },
+                { data: 'Links', header: true },
+            ],
+            ...targetRows(result.targets, 'set'),
+        ]
+        : [])
         .addRaw(schema ? schemaHtml(schema) : '', true)
         .addRaw(costLine(stats, timings, seconds), true)
         .write();
 }
 async function writeDeleteSummary(projectId, result, stats, timings, seconds) {
-    const branchText = result.branch ? `<a href="${consoleUrl(projectId, result.branch.id)}">${escapeHtml(result.branch.name)}</a> (<code>${result.branch.id}</code>)` : `<code>${escapeHtml(result.branchName)}</code>`;
+    const branchText = result.branch
+        ? `<a href="${consoleUrl(projectId, result.branch.id)}">${escapeHtml(result.branch.name)}</a> (<code>${result.branch.id}</code>)`
+        : `<code>${escapeHtml(result.branchName)}</code>`;
     const outcome = { deleted: 'deleted', absent: 'already gone: nothing to delete', kept: 'kept: not managed by neon-preview' }[result.outcome];
     await core/* summary */.z
         .addHeading('Neon preview database: removed', 2)
@@ -38360,7 +38397,16 @@ async function writeDeleteSummary(projectId, result, stats, timings, seconds) {
         [{ data: 'Branch', header: true }, { data: branchText }],
         [{ data: 'Outcome', header: true }, { data: outcome }],
     ])
-        .addTable(result.targets.length ? [[{ data: 'Target', header: true }, { data: 'Removed', header: true }, { data: 'Notes', header: true }], ...targetRows(result.targets, 'removed')] : [])
+        .addTable(result.targets.length
+        ? [
+            [
+                { data: 'Target', header: true },
+                { data: 'Removed', header: true },
+                { data: 'Notes', header: true },
+            ],
+            ...targetRows(result.targets, 'removed'),
+        ]
+        : [])
         .addRaw(costLine(stats, timings, seconds), true)
         .write();
 }
@@ -38376,16 +38422,21 @@ async function writeFailureSummary(message) {
 async function writeSweepSummary(result, stats, timings, seconds) {
     const removed = result.rows.filter((r) => r.outcome === 'removed').length;
     const heading = result.rows.length === 0 ? 'Neon preview sweep: nothing to do' : `Neon preview sweep: ${removed} removed, ${result.rows.length - removed} kept or failed`;
-    const rows = result.rows.map((r) => [
-        r.pr !== undefined ? `#${r.pr}` : '?',
-        r.state,
-        r.outcome,
-        r.items.map(escapeHtml).join('<br>'),
-        escapeHtml(r.note ?? '–'),
-    ]);
+    const rows = result.rows.map((r) => [r.pr !== undefined ? `#${r.pr}` : '?', r.state, r.outcome, r.items.map(escapeHtml).join('<br>'), escapeHtml(r.note ?? '–')]);
     await core/* summary */.z
         .addHeading(heading, 2)
-        .addTable(rows.length ? [[{ data: 'PR', header: true }, { data: 'State', header: true }, { data: 'Outcome', header: true }, { data: 'What', header: true }, { data: 'Note', header: true }], ...rows] : [])
+        .addTable(rows.length
+        ? [
+            [
+                { data: 'PR', header: true },
+                { data: 'State', header: true },
+                { data: 'Outcome', header: true },
+                { data: 'What', header: true },
+                { data: 'Note', header: true },
+            ],
+            ...rows,
+        ]
+        : [])
         .addRaw(costLine(stats, timings, seconds), true)
         .write();
 }
@@ -38628,7 +38679,10 @@ async function chooseCredentials(neon, plan) {
 /** Whether the promise has settled by now (without waiting for it). */
 async function settledYet(promise) {
     const pending = Symbol('pending');
-    return (await Promise.race([promise.then(() => true, () => true), Promise.resolve(pending)])) !== pending;
+    return ((await Promise.race([
+        promise.then(() => true, () => true),
+        Promise.resolve(pending),
+    ])) !== pending);
 }
 /** The source's password of the role; undefined when the source has no such role; `unknown` when Neon stores none. */
 async function parentPassword(neon, sourceId, role) {

@@ -223,9 +223,12 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
   function authenticate(req: StandInRequest): TokenRecord {
     const token = bearerToken(req.headers);
     if (!token) throw githubError(401, 'Requires authentication');
-    return known.get(token) ?? (() => {
-      throw githubError(401, 'Bad credentials');
-    })();
+    return (
+      known.get(token) ??
+      (() => {
+        throw githubError(401, 'Bad credentials');
+      })()
+    );
   }
 
   /** Environments need a paid plan on a private repository (docs, "Using environments for deployment"). */
@@ -590,7 +593,11 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
   on('DELETE', '/deployments/{deployment_id}', (req) => {
     const deployment = findDeployment(req.params.deployment_id!);
     if (ACTIVE_STATES.has(stateOf(deployment)) && deployments.length > 1) {
-      throw githubError(422, 'We cannot delete an active deployment unless it is the only deployment in the repository. Mark it inactive first.', `${DOCS}/deployments/deployments#delete-a-deployment`);
+      throw githubError(
+        422,
+        'We cannot delete an active deployment unless it is the only deployment in the repository. Mark it inactive first.',
+        `${DOCS}/deployments/deployments#delete-a-deployment`,
+      );
     }
     deployments.splice(deployments.indexOf(deployment), 1);
     return { status: 204 };
@@ -678,7 +685,9 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
   // token's own identity (installation tokens such as GITHUB_TOKEN included).
   standIn.route('POST', '/graphql', (req) => {
     const token = authenticate(req);
-    const query = String(asObject(req.body).query ?? '').replace(/\s+/g, ' ').trim();
+    const query = String(asObject(req.body).query ?? '')
+      .replace(/\s+/g, ' ')
+      .trim();
     if (!/^(query )?\{ ?viewer ?\{ ?login ?\} ?\}$/.test(query)) return { status: 200, body: { errors: [{ message: `The stand-in answers only { viewer { login } }, not: ${query}` }] } };
     return { status: 200, body: { data: { viewer: { login: token.actor.login } } } };
   });
@@ -764,7 +773,12 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       // Every token granted a repository holds Metadata: read (docs, fine-grained permissions).
       const permissions: PermissionSet = repositoryAccess ? { metadata: 'read', ...init.permissions } : {};
       const role = !repositoryAccess ? 'none' : permissions.administration === 'write' ? 'admin' : Object.values(permissions).includes('write') ? 'write' : 'read';
-      known.set(token, { actor: { login, id: nextUserId++, type: installation || /\[bot\]$/.test(login) ? 'Bot' : 'User', role }, type: installation ? 'installation' : 'personal', permissions, repositoryAccess });
+      known.set(token, {
+        actor: { login, id: nextUserId++, type: installation || /\[bot\]$/.test(login) ? 'Bot' : 'User', role },
+        type: installation ? 'installation' : 'personal',
+        permissions,
+        repositoryAccess,
+      });
     },
     removePullRequest: (number) => void pulls.delete(number),
     comments: (issueNumber) =>

@@ -167,7 +167,9 @@ function shown(v: StandInEnvVar): Record<string, unknown> {
     scopes: [...v.scopes],
     is_secret: v.is_secret,
     updated_at: v.updated_at,
-    values: v.values.map((x) => (v.is_secret && x.context !== 'dev' ? { id: x.id, context: x.context, ...(x.context_parameter !== undefined ? { context_parameter: x.context_parameter } : {}) } : { ...x })),
+    values: v.values.map((x) =>
+      v.is_secret && x.context !== 'dev' ? { id: x.id, context: x.context, ...(x.context_parameter !== undefined ? { context_parameter: x.context_parameter } : {}) } : { ...x },
+    ),
   };
 }
 
@@ -290,7 +292,13 @@ export async function startNetlifyStandIn(options: NetlifyStandInOptions = {}): 
     if (req.params.site_id !== siteId) fail(404, 'Not Found');
     const branch = req.query.branch || undefined;
     const t = now();
-    const build: StandInBuild = { id: randomBytes(12).toString('hex'), deploy_id: randomBytes(12).toString('hex'), branch, context: !branch || branch === productionBranch ? 'production' : 'branch-deploy', created_at: t };
+    const build: StandInBuild = {
+      id: randomBytes(12).toString('hex'),
+      deploy_id: randomBytes(12).toString('hex'),
+      branch,
+      context: !branch || branch === productionBranch ? 'production' : 'branch-deploy',
+      created_at: t,
+    };
     builds.push(build);
     deploys.set(build.deploy_id, {
       id: build.deploy_id,

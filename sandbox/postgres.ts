@@ -58,7 +58,6 @@ insert into products (name, price_cents) values
   ('Burr grinder', 8900);
 `;
 
-
 export interface PostgresEngineOptions {
   /** The one database of every branch (the PGlite session's database); default `neondb`. */
   database?: string;

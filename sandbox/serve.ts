@@ -58,7 +58,13 @@ async function main(args: string[]): Promise<void> {
   const platforms = await startPlatforms(CREDENTIALS);
   const outputs = standInOutputs(platforms);
   for (const [name, value] of Object.entries(outputs)) console.log(`${name}=${value}`);
-  if (process.env.GITHUB_OUTPUT) appendFileSync(process.env.GITHUB_OUTPUT, Object.entries(outputs).map(([name, value]) => `${name}=${value}\n`).join(''));
+  if (process.env.GITHUB_OUTPUT)
+    appendFileSync(
+      process.env.GITHUB_OUTPUT,
+      Object.entries(outputs)
+        .map(([name, value]) => `${name}=${value}\n`)
+        .join(''),
+    );
   if (readyAt) writeFileSync(readyAt, `${process.pid}\n`);
   console.log(`Stand-ins ready (pid ${process.pid}); stop with SIGTERM or Ctrl-C.`);
 

@@ -344,14 +344,7 @@ export class StandIn {
   }
 
   /** Answers a forced failure that is not a cut: a status (its body, or the request echoed), a reset or a hang. */
-  private async sendForced(
-    forced: ForcedFailure,
-    record: RecordedRequest,
-    rawBody: string,
-    res: http.ServerResponse,
-    send: (response: StandInResponse) => void,
-    reset: () => void,
-  ): Promise<void> {
+  private async sendForced(forced: ForcedFailure, record: RecordedRequest, rawBody: string, res: http.ServerResponse, send: (response: StandInResponse) => void, reset: () => void): Promise<void> {
     if (forced.status === 'hang') return this.hang(record, res);
     record.fault = 'forced';
     if (forced.status === 'reset' || forced.status === 'cut') return reset();

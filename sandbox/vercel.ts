@@ -172,7 +172,17 @@ export async function startVercelStandIn(options: VercelStandInOptions = {}): Pr
     if (projects.some((p) => p.name === init.name && p.team?.id === team?.id)) throw new Error(`addProject: ${init.name} exists in that account`);
     const at = Date.now();
     const link = toLink(init.link, team?.slug ?? username, init.name, at);
-    const record: ProjectRecord = { id, name: init.name, team: team ? { id: team.id, slug: team.slug } : undefined, ownerId: team?.id ?? userId, link, createdAt: at, envs: [], deployments: [], busyUntil: 0 };
+    const record: ProjectRecord = {
+      id,
+      name: init.name,
+      team: team ? { id: team.id, slug: team.slug } : undefined,
+      ownerId: team?.id ?? userId,
+      link,
+      createdAt: at,
+      envs: [],
+      deployments: [],
+      busyUntil: 0,
+    };
     projects.push(record);
     return publicProject(record);
   };
@@ -294,7 +304,11 @@ export async function startVercelStandIn(options: VercelStandInOptions = {}): Pr
     const sameSlot = (e: StandInEnv, item: AddEnvInit): boolean => e.key === item.key && (e.gitBranch ?? '') === (item.gitBranch ?? '') && e.target.some((t) => (item.target ?? []).includes(t));
     if (!upsert) {
       const duplicate = items.find((item) => project.envs.some((e) => sameSlot(e, item)));
-      if (duplicate) fail(403, `A variable with the name "${duplicate.key}" already exists for the target ${(duplicate.target ?? []).join(', ')} on branch ${duplicate.gitBranch || '(all)'}.`, { key: duplicate.key, envVarKey: duplicate.key });
+      if (duplicate)
+        fail(403, `A variable with the name "${duplicate.key}" already exists for the target ${(duplicate.target ?? []).join(', ')} on branch ${duplicate.gitBranch || '(all)'}.`, {
+          key: duplicate.key,
+          envVarKey: duplicate.key,
+        });
     }
     await beginWrite(project);
 
@@ -430,7 +444,8 @@ export async function startVercelStandIn(options: VercelStandInOptions = {}): Pr
     const owner = projects.find((p) => p.team?.id === scope.team?.id && p.deployments.some((d) => d.uid === body.deploymentId));
     const source = owner?.deployments.find((d) => d.uid === body.deploymentId);
     if (!owner || !source) fail(404, `Deployment ${body.deploymentId} not found.`);
-    if (body.project !== undefined && body.project !== owner.id && body.project !== owner.name) fail(400, `Invalid request: deployment ${body.deploymentId} does not belong to project ${body.project}.`);
+    if (body.project !== undefined && body.project !== owner.id && body.project !== owner.name)
+      fail(400, `Invalid request: deployment ${body.deploymentId} does not belong to project ${body.project}.`);
     if (body.target !== undefined && body.target !== 'production' && body.target !== 'preview') fail(400, 'Invalid request: target should be production or preview (or a custom environment).');
     const target = body.target === 'production' ? 'production' : null;
     const t = Date.now();

@@ -9,7 +9,11 @@ const out = mkdtempSync(join(tmpdir(), 'neon-preview-dist-'));
 try {
   execFileSync('npx', ['ncc', 'build', 'src/index.ts', '-o', out, '--source-map', '--no-source-map-register', '--license', 'licenses.txt'], { stdio: ['ignore', 'ignore', 'inherit'] });
   execFileSync(process.execPath, ['scripts/source-hash.mjs', out]);
-  const list = (dir) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath ?? e.path, e.name))).sort();
+  const list = (dir) =>
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => relative(dir, join(e.parentPath ?? e.path, e.name)))
+      .sort();
   const built = list(out);
   const committed = list('dist');
   const problems = [];

@@ -64,7 +64,9 @@ async function startSoak(options: Options, log: (line: string) => void, startedA
 function setFaults(soak: Soak, on: boolean): void {
   const { options } = soak;
   soak.names.forEach((p, i) =>
-    soak.platforms.standIns[p].setFaults(on && options.faultRate > 0 ? { rate: options.faultRate, kinds: FAULT_KINDS, seed: options.seed * 31 + i, slowMs: options.slowMs, retryAfterSeconds: options.retryAfterSeconds } : undefined),
+    soak.platforms.standIns[p].setFaults(
+      on && options.faultRate > 0 ? { rate: options.faultRate, kinds: FAULT_KINDS, seed: options.seed * 31 + i, slowMs: options.slowMs, retryAfterSeconds: options.retryAfterSeconds } : undefined,
+    ),
   );
 }
 
@@ -93,7 +95,10 @@ function buildHash(): string {
   const entry = process.env.NEON_PREVIEW_ENTRY ?? ENTRY;
   const dir = dirname(entry);
   const hash = createHash('sha256');
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.js')).sort()) hash.update(name).update(readFileSync(join(dir, name)));
+  for (const name of readdirSync(dir)
+    .filter((n) => n.endsWith('.js'))
+    .sort())
+    hash.update(name).update(readFileSync(join(dir, name)));
   return hash.digest('hex').slice(0, 12);
 }
 

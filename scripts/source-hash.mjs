@@ -10,11 +10,19 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export function sourceHash() {
   const files = readdirSync(join(root, 'src'), { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
-    .map((e) => relative(root, join(e.parentPath ?? e.path, e.name)).split('\\').join('/'))
+    .map((e) =>
+      relative(root, join(e.parentPath ?? e.path, e.name))
+        .split('\\')
+        .join('/'),
+    )
     .concat('package.json', 'package-lock.json')
     .sort();
   const hash = createHash('sha256');
-  for (const file of files) hash.update(`${file}\0`).update(readFileSync(join(root, file))).update('\0');
+  for (const file of files)
+    hash
+      .update(`${file}\0`)
+      .update(readFileSync(join(root, file)))
+      .update('\0');
   return hash.digest('hex');
 }
 

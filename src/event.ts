@@ -75,7 +75,8 @@ export function skipFor(read: InputReader, event: EventInfo, pullRequest: PullRe
 export function pullRequestNumber(read: InputReader, event: EventInfo, pullRequest: PullRequestPayload | undefined): number {
   const prInput = read('pr_number');
   if (prInput) {
-    if (!/^[1-9][0-9]{0,9}$/.test(prInput) || Number(prInput) > MAX_PR_NUMBER) throw new InputError('pr_number', `${show(prInput)} is not a pull request number; expected a whole number from 1 to ${MAX_PR_NUMBER}`);
+    if (!/^[1-9][0-9]{0,9}$/.test(prInput) || Number(prInput) > MAX_PR_NUMBER)
+      throw new InputError('pr_number', `${show(prInput)} is not a pull request number; expected a whole number from 1 to ${MAX_PR_NUMBER}`);
     return Number(prInput);
   }
   const fromEvent = pullRequest?.number ?? (typeof event.payload.number === 'number' ? event.payload.number : undefined);

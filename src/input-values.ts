@@ -102,4 +102,3 @@ export function perPullRequest(input: string, template: string): string {
   }
   return template;
 }
-

@@ -175,7 +175,8 @@ function neonConnection(read: InputReader): SweepSettings['neon'] {
 /** Targets (each reading its own inputs), the mapping and the rest that does not depend on a pull request's state. */
 function commonSettings(read: InputReader, event: EventInfo, registry: readonly TargetDefinition[], pr?: PullRequestRef): CommonSettings {
   const prefix = read('env_prefix');
-  if (prefix && !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(prefix)) throw new InputError('env_prefix', `${show(prefix)} is not a variable-name prefix; expected letters, digits and _, not starting with a digit`);
+  if (prefix && !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(prefix))
+    throw new InputError('env_prefix', `${show(prefix)} is not a variable-name prefix; expected letters, digits and _, not starting with a digit`);
   const variables = parseEnvVars(read('env_vars') || DEFAULTS.env_vars, prefix);
   const definitions = parseTargets(read('targets'), registry);
   const byBranch = definitions.filter((d) => d.scopedByBranch);
@@ -208,7 +209,8 @@ export function parseSettings(read: InputReader, event: EventInfo, registry: rea
     const neon = neonConnection(read);
     const common = commonSettings(read, event, registry);
     // The sweep asks GitHub which pull requests are closed: without a token it could tell none.
-    if (!common.github.token) throw new InputError('github_token', 'is required for sweep (it reads the state of pull requests); the default `${{ github.token }}` does, with `permissions: pull-requests: read`');
+    if (!common.github.token)
+      throw new InputError('github_token', 'is required for sweep (it reads the state of pull requests); the default `${{ github.token }}` does, with `permissions: pull-requests: read`');
     return { ...common, command, neon };
   }
   const connection = neonConnection(read);
@@ -243,7 +245,10 @@ export function parseSettings(read: InputReader, event: EventInfo, registry: rea
   const common = commonSettings(read, event, registry, pr);
   // A fork's head branch is named in the fork: a value scoped to that name would land on one of ours.
   const left = fork ? common.targets.filter((t) => t.definition.scopedByBranch) : [];
-  const skippedTargets = left.map(({ definition: d }) => ({ target: d.name, reason: `${d.label} gets no values for a pull request from a fork: they would be scoped to a branch name that belongs to this repository` }));
+  const skippedTargets = left.map(({ definition: d }) => ({
+    target: d.name,
+    reason: `${d.label} gets no values for a pull request from a fork: they would be scoped to a branch name that belongs to this repository`,
+  }));
   const schemaDiff = parseBoolean(read, 'schema_diff', true);
   return { ...common, targets: common.targets.filter((t) => !left.includes(t)), command, pr, neon, skippedTargets, schemaDiff };
 }

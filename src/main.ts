@@ -68,7 +68,11 @@ export async function run(registry: readonly TargetDefinition[] = TARGETS): Prom
     const comment = async (facts: CommentFacts, state: Promise<CommentState> | undefined) => {
       if (!commentModule || !octokit) return;
       const [m, client] = await Promise.all([commentModule, octokit]);
-      await phases.run('PR comment', () => m.upsertComment(client, session, settings.pr, m.renderComment(facts), state), (outcome) => outcome);
+      await phases.run(
+        'PR comment',
+        () => m.upsertComment(client, session, settings.pr, m.renderComment(facts), state),
+        (outcome) => outcome,
+      );
     };
     /** Delete, as the closed event runs it: the targets' values, the branch, the comment. */
     const remove = async () => {
@@ -90,7 +94,11 @@ export async function run(registry: readonly TargetDefinition[] = TARGETS): Prom
     // The schema diff is taken once Neon's operations have ended.
     await result.ready;
     const schema = settings.schemaDiff
-      ? await phases.run('Schema diff', async () => takeSchemaDiffs(neon, result.branch, await result.databases), (diffs) => diffs.note ?? diffs.diffs.map((d) => `${d.database}: ${d.problem ? 'not read' : describeChanges(d.diff ?? '')}`).join(', '))
+      ? await phases.run(
+          'Schema diff',
+          async () => takeSchemaDiffs(neon, result.branch, await result.databases),
+          (diffs) => diffs.note ?? diffs.diffs.map((d) => `${d.database}: ${d.problem ? 'not read' : describeChanges(d.diff ?? '')}`).join(', '),
+        )
       : undefined;
     await comment({ ...readyFacts(settings, result), schema, runUrl: runUrl(settings) }, state);
     // A close that came while this run worked found less than it made: made good here.
@@ -142,6 +150,9 @@ function runUrl(settings: Settings): string | undefined {
 async function closedMeanwhile(pulls: PullRequests, settings: Settings): Promise<boolean> {
   const { state, reason } = await pulls.state(settings.pr.number);
   if (state === 'closed') return true;
-  if (state !== 'open') core.info(`Could not confirm that pull request #${settings.pr.number} is still open (${reason ?? state}); should it have closed during this run, its close or the nightly sweep removes the preview.`);
+  if (state !== 'open')
+    core.info(
+      `Could not confirm that pull request #${settings.pr.number} is still open (${reason ?? state}); should it have closed during this run, its close or the nightly sweep removes the preview.`,
+    );
   return false;
 }

@@ -98,14 +98,27 @@ export async function writeCreateSummary(projectId: string, result: CreateResult
     ])
     .addRaw(result.targets.length || result.skipped.length ? '' : 'No targets configured: the URLs are in the step outputs only.\n\n', true)
     .addRaw(result.skipped.map((n) => `<p>${noteHtml(n)}</p>`).join(''), true)
-    .addTable(result.targets.length ? [[{ data: 'Target', header: true }, { data: 'Published', header: true }, { data: 'Links', header: true }], ...targetRows(result.targets, 'set')] : [])
+    .addTable(
+      result.targets.length
+        ? [
+            [
+              { data: 'Target', header: true },
+              { data: 'Published', header: true },
+              { data: 'Links', header: true },
+            ],
+            ...targetRows(result.targets, 'set'),
+          ]
+        : [],
+    )
     .addRaw(schema ? schemaHtml(schema) : '', true)
     .addRaw(costLine(stats, timings, seconds), true)
     .write();
 }
 
 export async function writeDeleteSummary(projectId: string, result: DeleteResult, stats: CallStats, timings: PhaseTiming[], seconds: number): Promise<void> {
-  const branchText = result.branch ? `<a href="${consoleUrl(projectId, result.branch.id)}">${escapeHtml(result.branch.name)}</a> (<code>${result.branch.id}</code>)` : `<code>${escapeHtml(result.branchName)}</code>`;
+  const branchText = result.branch
+    ? `<a href="${consoleUrl(projectId, result.branch.id)}">${escapeHtml(result.branch.name)}</a> (<code>${result.branch.id}</code>)`
+    : `<code>${escapeHtml(result.branchName)}</code>`;
   const outcome = { deleted: 'deleted', absent: 'already gone: nothing to delete', kept: 'kept: not managed by neon-preview' }[result.outcome];
   await core.summary
     .addHeading('Neon preview database: removed', 2)
@@ -113,7 +126,18 @@ export async function writeDeleteSummary(projectId: string, result: DeleteResult
       [{ data: 'Branch', header: true }, { data: branchText }],
       [{ data: 'Outcome', header: true }, { data: outcome }],
     ])
-    .addTable(result.targets.length ? [[{ data: 'Target', header: true }, { data: 'Removed', header: true }, { data: 'Notes', header: true }], ...targetRows(result.targets, 'removed')] : [])
+    .addTable(
+      result.targets.length
+        ? [
+            [
+              { data: 'Target', header: true },
+              { data: 'Removed', header: true },
+              { data: 'Notes', header: true },
+            ],
+            ...targetRows(result.targets, 'removed'),
+          ]
+        : [],
+    )
     .addRaw(costLine(stats, timings, seconds), true)
     .write();
 }
@@ -130,16 +154,23 @@ export async function writeFailureSummary(message: string): Promise<void> {
 export async function writeSweepSummary(result: SweepResult, stats: CallStats, timings: PhaseTiming[], seconds: number): Promise<void> {
   const removed = result.rows.filter((r) => r.outcome === 'removed').length;
   const heading = result.rows.length === 0 ? 'Neon preview sweep: nothing to do' : `Neon preview sweep: ${removed} removed, ${result.rows.length - removed} kept or failed`;
-  const rows = result.rows.map((r) => [
-    r.pr !== undefined ? `#${r.pr}` : '?',
-    r.state,
-    r.outcome,
-    r.items.map(escapeHtml).join('<br>'),
-    escapeHtml(r.note ?? '–'),
-  ]);
+  const rows = result.rows.map((r) => [r.pr !== undefined ? `#${r.pr}` : '?', r.state, r.outcome, r.items.map(escapeHtml).join('<br>'), escapeHtml(r.note ?? '–')]);
   await core.summary
     .addHeading(heading, 2)
-    .addTable(rows.length ? [[{ data: 'PR', header: true }, { data: 'State', header: true }, { data: 'Outcome', header: true }, { data: 'What', header: true }, { data: 'Note', header: true }], ...rows] : [])
+    .addTable(
+      rows.length
+        ? [
+            [
+              { data: 'PR', header: true },
+              { data: 'State', header: true },
+              { data: 'Outcome', header: true },
+              { data: 'What', header: true },
+              { data: 'Note', header: true },
+            ],
+            ...rows,
+          ]
+        : [],
+    )
     .addRaw(costLine(stats, timings, seconds), true)
     .write();
 }

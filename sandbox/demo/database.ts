@@ -44,7 +44,10 @@ export interface PublishedUrls {
 
 /** select version() through both URLs, and the rows the preview holds. */
 export async function showDatabase(urls: PublishedUrls): Promise<void> {
-  for (const [name, url] of [['DATABASE_URL (pooled)', urls.pooled], ['DATABASE_URL_UNPOOLED (direct)', urls.direct]] as const) {
+  for (const [name, url] of [
+    ['DATABASE_URL (pooled)', urls.pooled],
+    ['DATABASE_URL_UNPOOLED (direct)', urls.direct],
+  ] as const) {
     const version = await query(url, 'select version()');
     row(name, 'rows' in version ? `select version(): ${String(version.rows[0]!.version).split(' on ')[0]}` : problem(`refused: ${version.error}`));
   }
@@ -59,7 +62,10 @@ export async function writeOnPreview(urls: PublishedUrls, parentUrl: string): Pr
   const preview = await query(urls.pooled, 'select count(*)::int as n from products');
   const parent = await query(parentUrl, 'select count(*)::int as n from products');
   if ('error' in insert || !('rows' in preview) || !('rows' in parent) || !('rows' in before)) {
-    row('a row written on the preview', problem(`could not write or count: ${['error' in insert ? insert.error : '', 'error' in preview ? preview.error : '', 'error' in parent ? parent.error : ''].filter(Boolean).join('; ')}`));
+    row(
+      'a row written on the preview',
+      problem(`could not write or count: ${['error' in insert ? insert.error : '', 'error' in preview ? preview.error : '', 'error' in parent ? parent.error : ''].filter(Boolean).join('; ')}`),
+    );
     return;
   }
   const [p, q, b] = [preview.rows[0]!.n, parent.rows[0]!.n, before.rows[0]!.n];
@@ -86,7 +92,7 @@ export async function migratePreview(urls: PublishedUrls): Promise<void> {
     }
   }
   row('migration on the preview', 'create table reviews (… references products …); create index reviews_product_id_idx');
-  say('  (through DATABASE_URL_UNPOOLED; the next push shows it in the PR comment\'s schema diff)');
+  say("  (through DATABASE_URL_UNPOOLED; the next push shows it in the PR comment's schema diff)");
 }
 
 /**
@@ -98,7 +104,15 @@ export async function showPasswords(p: { urls: PublishedUrls; output: string | u
   const password = (url: string) => decodeURIComponent(new URL(url).password);
   const parent = password(p.parent);
   const [neon, published] = [password(p.neon), password(p.urls.pooled)];
-  const mismatch = !p.output ? 'the action gave no password output' : neon !== p.output ? "Neon's password for the preview is not the output's" : published !== p.output ? "the published DATABASE_URL's password is not the output's" : p.output === parent ? "it is the parent's" : undefined;
+  const mismatch = !p.output
+    ? 'the action gave no password output'
+    : neon !== p.output
+      ? "Neon's password for the preview is not the output's"
+      : published !== p.output
+        ? "the published DATABASE_URL's password is not the output's"
+        : p.output === parent
+          ? "it is the parent's"
+          : undefined;
   row("the preview's password", mismatch ? problem(mismatch) : "Neon's, the output's and the published URLs' are one, not the parent's");
   if (!mismatch) rowMore('(compared here, not printed)');
 

@@ -68,13 +68,20 @@ function requestCounts(p: Platforms): Record<string, number> {
 
 /** A branch's connection URI for neondb_owner, straight from the Neon stand-in. */
 async function neonUri(neon: NeonStandIn, branchId: string): Promise<string> {
-  const response = await fetch(`${neon.url}/projects/${neon.projectId}/connection_uri?database_name=neondb&role_name=neondb_owner&branch_id=${branchId}`, { headers: { authorization: `Bearer ${NEON_KEY}` } });
+  const response = await fetch(`${neon.url}/projects/${neon.projectId}/connection_uri?database_name=neondb&role_name=neondb_owner&branch_id=${branchId}`, {
+    headers: { authorization: `Bearer ${NEON_KEY}` },
+  });
   return ((await response.json()) as { uri: string }).uri;
 }
 
 /** What the preview's DATABASE_URL (pooled) and DATABASE_URL_UNPOOLED (direct) are on Vercel. */
 function publishedUrls(p: Platforms): PublishedUrls | undefined {
-  const values = Object.fromEntries(p.vercel.envs('shop-web').filter((e) => e.gitBranch === HEAD).map((e) => [e.key, e.value]));
+  const values = Object.fromEntries(
+    p.vercel
+      .envs('shop-web')
+      .filter((e) => e.gitBranch === HEAD)
+      .map((e) => [e.key, e.value]),
+  );
   return values.DATABASE_URL && values.DATABASE_URL_UNPOOLED ? { pooled: values.DATABASE_URL, direct: values.DATABASE_URL_UNPOOLED } : undefined;
 }
 
@@ -90,9 +97,22 @@ function platformState(p: Platforms): void {
   row('Netlify', netlify.length ? `${netlify.length} branch values for ${HEAD}: ${netlify.map((v) => secret(v.key, v.is_secret)).join(' ')}` : `no values for ${HEAD}`);
   const environment = p.github.environment(`pr-${PR}`);
   const active = p.github.deployments(`pr-${PR}`).filter((d) => d.state === 'success').length;
-  row('GitHub', environment ? `environment pr-${PR}: ${[...environment.secretNames.map((n) => secret(n, true)), ...Object.keys(environment.variables)].join(' ')}; ${active} active deployment` : `no environment pr-${PR}`);
+  row(
+    'GitHub',
+    environment
+      ? `environment pr-${PR}: ${[...environment.secretNames.map((n) => secret(n, true)), ...Object.keys(environment.variables)].join(' ')}; ${active} active deployment`
+      : `no environment pr-${PR}`,
+  );
   const comment = p.github.comments(PR)[0];
-  row(`PR #${PR} comment`, comment ? `"${comment.body.split('\n').find((l) => l.startsWith('###'))?.replace(/^### /, '')}"` : 'none');
+  row(
+    `PR #${PR} comment`,
+    comment
+      ? `"${comment.body
+          .split('\n')
+          .find((l) => l.startsWith('###'))
+          ?.replace(/^### /, '')}"`
+      : 'none',
+  );
   if (!legendShown && (vercel.length || netlify.length || environment)) rowMore(dim('(* = stored as a secret)'));
   legendShown ||= Boolean(vercel.length || netlify.length || environment);
 }
@@ -131,7 +151,9 @@ async function runStep(p: Platforms, runner: typeof import('../action-runner.js'
 }
 
 function describeRun(result: Awaited<ReturnType<typeof runStep>>, before: Record<string, number>, after: Record<string, number>): void {
-  const requests = Object.keys(after).map((k) => `${k} ${after[k]! - before[k]!}`).join(', ');
+  const requests = Object.keys(after)
+    .map((k) => `${k} ${after[k]! - before[k]!}`)
+    .join(', ');
   say(`Exit code ${result.code} after ${seconds(result.ms)}; requests: ${requests}`);
   if (result.code !== 0) {
     problem(`the action failed (exit code ${result.code})`);
@@ -197,7 +219,10 @@ export async function main(start: { at: number; what: string }): Promise<void> {
       }
       if (step.action === 'closed' && urls) {
         say(bold('What the old URLs lead to'));
-        for (const [name, url] of [['the old pooled URL', urls.pooled], ['the old direct URL', urls.direct]] as const) {
+        for (const [name, url] of [
+          ['the old pooled URL', urls.pooled],
+          ['the old direct URL', urls.direct],
+        ] as const) {
           const answer = await query(url, 'select 1');
           row(name, 'error' in answer ? `refuses connections (${answer.error.split(',')[0]})` : problem('still accepts connections'));
         }

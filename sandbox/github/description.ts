@@ -8,7 +8,13 @@ import { DescriptionCheck, readPackagedDescription } from '../api-description.js
 
 /** The repository itself (exact), and every path under these prefixes. */
 const SERVED_PATHS = ['/repos/{owner}/{repo}'];
-const SERVED_PATH_PREFIXES = ['/repos/{owner}/{repo}/pulls', '/repos/{owner}/{repo}/environments', '/repos/{owner}/{repo}/deployments', '/repos/{owner}/{repo}/issues/{issue_number}/comments', '/repos/{owner}/{repo}/issues/comments/'];
+const SERVED_PATH_PREFIXES = [
+  '/repos/{owner}/{repo}/pulls',
+  '/repos/{owner}/{repo}/environments',
+  '/repos/{owner}/{repo}/deployments',
+  '/repos/{owner}/{repo}/issues/{issue_number}/comments',
+  '/repos/{owner}/{repo}/issues/comments/',
+];
 
 let descriptionCheck: Promise<DescriptionCheck> | undefined;
 

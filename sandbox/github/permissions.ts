@@ -79,13 +79,61 @@ const RULES: Rule[] = [
   { method: 'DELETE', path: '/deployments/{deployment_id}', accepts: [['deployments', 'write']], doc: 'deployments/deployments#delete-a-deployment' },
   { method: 'GET', path: '/deployments/{deployment_id}/statuses', accepts: [['deployments', 'read']], doc: 'deployments/statuses#list-deployment-statuses' },
   { method: 'POST', path: '/deployments/{deployment_id}/statuses', accepts: [['deployments', 'write']], doc: 'deployments/statuses#create-a-deployment-status' },
-  { method: 'GET', path: '/issues/{issue_number}/comments', accepts: [['issues', 'read'], ['pull_requests', 'read']], doc: 'issues/comments#list-issue-comments' },
-  { method: 'POST', path: '/issues/{issue_number}/comments', accepts: [['issues', 'write'], ['pull_requests', 'write']], doc: 'issues/comments#create-an-issue-comment' },
-  { method: 'GET', path: '/issues/comments/{comment_id}', accepts: [['issues', 'read'], ['pull_requests', 'read']], doc: 'issues/comments#get-an-issue-comment' },
-  { method: 'PATCH', path: '/issues/comments/{comment_id}', accepts: [['issues', 'write'], ['pull_requests', 'write']], doc: 'issues/comments#update-an-issue-comment' },
-  { method: 'DELETE', path: '/issues/comments/{comment_id}', accepts: [['issues', 'write'], ['pull_requests', 'write']], doc: 'issues/comments#delete-an-issue-comment' },
+  {
+    method: 'GET',
+    path: '/issues/{issue_number}/comments',
+    accepts: [
+      ['issues', 'read'],
+      ['pull_requests', 'read'],
+    ],
+    doc: 'issues/comments#list-issue-comments',
+  },
+  {
+    method: 'POST',
+    path: '/issues/{issue_number}/comments',
+    accepts: [
+      ['issues', 'write'],
+      ['pull_requests', 'write'],
+    ],
+    doc: 'issues/comments#create-an-issue-comment',
+  },
+  {
+    method: 'GET',
+    path: '/issues/comments/{comment_id}',
+    accepts: [
+      ['issues', 'read'],
+      ['pull_requests', 'read'],
+    ],
+    doc: 'issues/comments#get-an-issue-comment',
+  },
+  {
+    method: 'PATCH',
+    path: '/issues/comments/{comment_id}',
+    accepts: [
+      ['issues', 'write'],
+      ['pull_requests', 'write'],
+    ],
+    doc: 'issues/comments#update-an-issue-comment',
+  },
+  {
+    method: 'DELETE',
+    path: '/issues/comments/{comment_id}',
+    accepts: [
+      ['issues', 'write'],
+      ['pull_requests', 'write'],
+    ],
+    doc: 'issues/comments#delete-an-issue-comment',
+  },
   { method: 'GET', path: '/pulls', accepts: [['pull_requests', 'read']], doc: 'pulls/pulls#list-pull-requests' },
-  { method: 'GET', path: '/pulls/{pull_number}', accepts: [['pull_requests', 'read'], ['contents', 'read']], doc: 'pulls/pulls#get-a-pull-request' },
+  {
+    method: 'GET',
+    path: '/pulls/{pull_number}',
+    accepts: [
+      ['pull_requests', 'read'],
+      ['contents', 'read'],
+    ],
+    doc: 'pulls/pulls#get-a-pull-request',
+  },
 ];
 
 export interface Requirement {

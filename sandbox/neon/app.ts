@@ -68,7 +68,11 @@ export class NeonApp {
     const t = this.now();
     for (const b of this.neon.branches.values()) {
       if (b.name !== name || b.id === selfId || b.deletedAt === undefined || t >= b.deletedAt + RECOVERY_MS) continue;
-      ctx.fail(409, `branch with the provided name "${name}" already exists: deleted branch ${b.id} keeps it until ${iso(b.deletedAt + RECOVERY_MS)}, while it can be recovered`, 'BRANCH_ALREADY_EXISTS');
+      ctx.fail(
+        409,
+        `branch with the provided name "${name}" already exists: deleted branch ${b.id} keeps it until ${iso(b.deletedAt + RECOVERY_MS)}, while it can be recovered`,
+        'BRANCH_ALREADY_EXISTS',
+      );
     }
   }
 

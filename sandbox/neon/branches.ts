@@ -105,10 +105,7 @@ export function branchRoutes(app: NeonApp): void {
     app.lockCheck(ctx, branch.id, t);
 
     const endpoints = neon.branchEndpoints(branch.id);
-    const ops = neon.newOperations(
-      [...endpoints.map((e) => ({ action: 'suspend_compute' as const, branchId: branch.id, endpointId: e.id })), { action: 'delete_timeline', branchId: branch.id }],
-      t,
-    );
+    const ops = neon.newOperations([...endpoints.map((e) => ({ action: 'suspend_compute' as const, branchId: branch.id, endpointId: e.id })), { action: 'delete_timeline', branchId: branch.id }], t);
     branch.deletedAt = t;
     branch.modifiedAt = t;
     for (const e of endpoints) e.deletedAt = t;

@@ -37,24 +37,24 @@ export async function catalogSchema(client: pg.Client): Promise<string> {
   const oids = tables.map((t) => t.oid);
   // One query at a time: a pg client runs queries in turn (pg 8 warns about overlapping ones).
   const columns = await client.query<ColumnRow>(
-      `select a.attrelid::int as table, quote_ident(a.attname) as name, format_type(a.atttypid, a.atttypmod) as type,
+    `select a.attrelid::int as table, quote_ident(a.attname) as name, format_type(a.atttypid, a.atttypmod) as type,
               pg_get_expr(d.adbin, d.adrelid) as default, a.attnotnull as notnull, a.attidentity as identity
        from pg_attribute a left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
        where a.attrelid = any($1::oid[]) and a.attnum > 0 and not a.attisdropped order by a.attrelid, a.attnum`,
-      [oids],
-    );
+    [oids],
+  );
   const constraints = await client.query<DefinitionRow>(
-      `select conrelid::int as table, quote_ident(conname) as name, pg_get_constraintdef(oid) as definition from pg_constraint
+    `select conrelid::int as table, quote_ident(conname) as name, pg_get_constraintdef(oid) as definition from pg_constraint
        where conrelid = any($1::oid[]) and contype in ('p', 'u', 'c', 'f', 'x') order by conrelid, conname`,
-      [oids],
-    );
+    [oids],
+  );
   // Indexes that back a constraint are dumped as that constraint.
   const indexes = await client.query<DefinitionRow>(
-      `select i.indrelid::int as table, ic.relname as name, pg_get_indexdef(i.indexrelid) as definition from pg_index i join pg_class ic on ic.oid = i.indexrelid
+    `select i.indrelid::int as table, ic.relname as name, pg_get_indexdef(i.indexrelid) as definition from pg_index i join pg_class ic on ic.oid = i.indexrelid
        where i.indrelid = any($1::oid[]) and not exists (select 1 from pg_constraint k where k.conindid = i.indexrelid and k.conrelid = i.indrelid and k.contype in ('p', 'u', 'x'))
        order by ic.relname`,
-      [oids],
-    );
+    [oids],
+  );
   return tables.map((table) => tableText(table, columns.rows, constraints.rows, indexes.rows)).join('\n');
 }
 

@@ -66,7 +66,10 @@ export function testHandle(app: NeonApp): NeonStandIn {
       const past = t - 2 * operationMs - 1;
       const endpoint = init.withEndpoint === false ? undefined : neon.newEndpoint(branch.id, 'read_write', t);
       const ops = neon.newOperations(
-        [{ action: 'create_branch', branchId: branch.id, waitsForDatabase }, ...(endpoint ? [{ action: 'start_compute' as const, branchId: branch.id, endpointId: endpoint.id, waitsForDatabase }] : [])],
+        [
+          { action: 'create_branch', branchId: branch.id, waitsForDatabase },
+          ...(endpoint ? [{ action: 'start_compute' as const, branchId: branch.id, endpointId: endpoint.id, waitsForDatabase }] : []),
+        ],
         past,
         true,
       );

@@ -224,4 +224,3 @@ export class Neon extends OperationLog {
     if (!branch.roles.some((r) => r.name === name)) branch.roles.push({ name, password: rolePassword(), createdAt: at });
   }
 }
-

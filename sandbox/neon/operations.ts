@@ -78,17 +78,38 @@ export class OperationLog {
     };
     if (elapsed < r || !run) {
       const scheduling = op.queued && elapsed < d / 2;
-      return { ...base, status: scheduling ? 'scheduling' : 'running', failures_count: 0, updated_at: iso(scheduling || !op.queued ? op.createdAt : op.createdAt + d / 2), total_duration_ms: Math.round(elapsed) };
+      return {
+        ...base,
+        status: scheduling ? 'scheduling' : 'running',
+        failures_count: 0,
+        updated_at: iso(scheduling || !op.queued ? op.createdAt : op.createdAt + d / 2),
+        total_duration_ms: Math.round(elapsed),
+      };
     }
     if (!run.ok) {
-      return { ...base, status: 'error', error: "the branch's database failed to start (stand-in Postgres engine)", failures_count: 1, updated_at: iso(op.createdAt + r), total_duration_ms: Math.round(r) };
+      return {
+        ...base,
+        status: 'error',
+        error: "the branch's database failed to start (stand-in Postgres engine)",
+        failures_count: 1,
+        updated_at: iso(op.createdAt + r),
+        total_duration_ms: Math.round(r),
+      };
     }
     if (op.outcome === 'error') {
       return { ...base, status: 'error', error: 'operation failed (injected by the stand-in)', failures_count: 1, updated_at: iso(op.createdAt + r), total_duration_ms: Math.round(r) };
     }
     if (op.outcome === 'failed-then-finished') {
       if (elapsed < r + d) {
-        return { ...base, status: 'failed', error: 'transient failure, will be retried (injected by the stand-in)', failures_count: 1, retry_at: iso(op.createdAt + r + d), updated_at: iso(op.createdAt + r), total_duration_ms: Math.round(elapsed) };
+        return {
+          ...base,
+          status: 'failed',
+          error: 'transient failure, will be retried (injected by the stand-in)',
+          failures_count: 1,
+          retry_at: iso(op.createdAt + r + d),
+          updated_at: iso(op.createdAt + r),
+          total_duration_ms: Math.round(elapsed),
+        };
       }
       return { ...base, status: 'finished', failures_count: 1, updated_at: iso(op.createdAt + r + d), total_duration_ms: Math.round(r + d) };
     }

@@ -209,4 +209,3 @@ export class Branch implements BranchDatabase {
     return this.teardown;
   }
 }
-

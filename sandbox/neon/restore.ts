@@ -37,7 +37,8 @@ function checkRestore(app: NeonApp, ctx: Ctx, branch: BranchRecord, body: Record
   // "Child branches do not support instant restore" (docs postgres/backup-restore/branch-restore, Limitations).
   if (pointInTime) ctx.fail(400, `branch ${branch.id} is not a root branch: point-in-time restore (source_lsn, source_timestamp) is only supported for root branches`);
   // The description: preserve_under_name "is required" when the branch has children.
-  if (preserveName === undefined && neon.children(branch.id).length > 0) ctx.fail(400, `branch ${branch.id} has child branches: preserve_under_name is required to keep its current state and move them there`);
+  if (preserveName === undefined && neon.children(branch.id).length > 0)
+    ctx.fail(400, `branch ${branch.id} has child branches: preserve_under_name is required to keep its current state and move them there`);
   // The branch becomes the source's child, and an expiring branch can have none (docs
   // guides/branch-expiration, Restrictions); Neon's answer to this case is undocumented.
   if (source.expiresAt !== undefined) ctx.fail(400, `cannot restore from branch ${source.id}: it has an expiration time and cannot have child branches`);

@@ -90,7 +90,9 @@ export async function startNeonStandIn(options: NeonStandInOptions = {}): Promis
   neon.defaultBranchId = main.id;
   if (link) {
     try {
-      await (await link.create(main.id, {})).ready;
+      await (
+        await link.create(main.id, {})
+      ).ready;
     } catch (error) {
       await link.stop();
       throw error;

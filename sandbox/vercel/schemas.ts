@@ -70,7 +70,15 @@ const CHECKED: CheckedOperation[] = [
   { method: 'DELETE', pattern: /^\/v9\/projects\/([^/]+)\/env\/([^/]+)$/, params: ['idOrName', 'id'], schema: RemoveProjectEnvRequest$outboundSchema, body: false },
   { method: 'DELETE', pattern: /^\/v1\/projects\/([^/]+)\/env$/, params: ['idOrName'], schema: BatchRemoveProjectEnvRequest$outboundSchema, body: true },
   { method: 'GET', pattern: /^\/v9\/projects\/([^/]+)$/, params: ['idOrName'], schema: GetProjectRequest$outboundSchema, body: false },
-  { method: 'GET', pattern: /^\/v7\/deployments$/, params: [], schema: GetDeploymentsRequest$outboundSchema, numbers: ['from', 'limit', 'to', 'since', 'until'], booleans: ['rollbackCandidate'], body: false },
+  {
+    method: 'GET',
+    pattern: /^\/v7\/deployments$/,
+    params: [],
+    schema: GetDeploymentsRequest$outboundSchema,
+    numbers: ['from', 'limit', 'to', 'since', 'until'],
+    booleans: ['rollbackCandidate'],
+    body: false,
+  },
   { method: 'POST', pattern: /^\/v13\/deployments$/, params: [], schema: CreateDeploymentRequest$outboundSchema, body: true },
 ];
 

@@ -61,7 +61,8 @@ export const USAGE = `npm run bench -- [--latency 50] [--operation-ms 1000] [--r
 
 function numberOf(flag: string, raw: string, min: number, integer: boolean): number {
   const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) throw new Error(`--${flag} needs ${integer ? 'a whole number' : 'a number'} of ${min} or more, got ${raw}`);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < min || (integer && !Number.isInteger(n)))
+    throw new Error(`--${flag} needs ${integer ? 'a whole number' : 'a number'} of ${min} or more, got ${raw}`);
   return n;
 }
 

@@ -99,10 +99,22 @@ export async function seedPullRequest(p: BenchPlatforms, pr: number, state: 'ope
     const made = await fetch(`${api}/deployments`, {
       method: 'POST',
       headers,
-      body: JSON.stringify({ ref: sha(pr, 1), environment: `pr-${pr}`, transient_environment: true, production_environment: false, auto_merge: false, required_contexts: [], description: `Neon branch preview/pr-${pr}` }),
+      body: JSON.stringify({
+        ref: sha(pr, 1),
+        environment: `pr-${pr}`,
+        transient_environment: true,
+        production_environment: false,
+        auto_merge: false,
+        required_contexts: [],
+        description: `Neon branch preview/pr-${pr}`,
+      }),
     });
     const { id } = (await made.json()) as { id: number };
-    const status = await fetch(`${api}/deployments/${id}/statuses`, { method: 'POST', headers, body: JSON.stringify({ state: 'success', environment_url: 'https://console.neon.tech/', auto_inactive: true }) });
+    const status = await fetch(`${api}/deployments/${id}/statuses`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ state: 'success', environment_url: 'https://console.neon.tech/', auto_inactive: true }),
+    });
     if (status.status !== 201) throw new Error(`seeding a deployment status failed: HTTP ${status.status}`);
   }
 }

@@ -84,13 +84,17 @@ export function report(options: BenchOptions, samples: Sample[], machine: Machin
     const first = medianOf(mine.map((s) => s.firstRequestMs));
     const peak = Math.max(...mine.map((s) => s.maxRssMb));
     const label = scenario === 'sweep' ? `sweep (${options.branches} branches, ${options.closed} closed)` : LABELS[scenario];
-    rows.push(`| ${label} | ${counts.join(' | ')} | ${m.chain} | ${ms(m.wallMs)} | ${ms(floor.ms)} | ${(m.wallMs / floor.ms).toFixed(2)}× | ${ms(first)} | ${(first / bare).toFixed(2)}× | ${Math.round(peak)} MB |`);
+    rows.push(
+      `| ${label} | ${counts.join(' | ')} | ${m.chain} | ${ms(m.wallMs)} | ${ms(floor.ms)} | ${(m.wallMs / floor.ms).toFixed(2)}× | ${ms(first)} | ${(first / bare).toFixed(2)}× | ${Math.round(peak)} MB |`,
+    );
     floors.push(`${LABELS[scenario]}: ${floor.formula} = ${ms(floor.ms)}`);
     slowest.push(`${LABELS[scenario]}: ${m.slowest.what} ${ms(m.slowest.ms)}`);
   }
   const cpu = cpus();
   const command = `npm run bench -- --latency ${L} --operation-ms ${T} --runs ${options.runs} --branches ${options.branches} --closed ${options.closed}${options.entry === DEFAULTS.entry ? '' : ` --entry ${options.entry}`}${options.expect === 'current' ? '' : ` --expect ${options.expect}`}`;
-  const overall = samples.every((s) => s.neonRate.excess <= 0) ? 'every run stayed within the bucket' : `over the bucket by up to ${Math.max(...samples.map((s) => s.neonRate.excess)).toFixed(1)} request(s)`;
+  const overall = samples.every((s) => s.neonRate.excess <= 0)
+    ? 'every run stayed within the bucket'
+    : `over the bucket by up to ${Math.max(...samples.map((s) => s.neonRate.excess)).toFixed(1)} request(s)`;
   return [
     `Measured with \`${command}\` against ${describeEntry(options.entry)}, ${expectation.name} (Node ${process.version}, ${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}). L = ${L} ms per request, T = ${T} ms per Neon operation. Median of ${options.runs} run(s) per scenario (its counts and chain); start → first request is the median of the scenario's runs, peak memory the largest.`,
     '',

@@ -5,7 +5,22 @@ import { pullRequestEvent } from '../../sandbox/action-runner.js';
 import { expectationOf } from './expectations.js';
 import { NEON_BURST, NEON_PER_SECOND, countRequests, longestChain, neonRate, type Platform, type Timed } from './measures.js';
 import { LABELS, type BenchOptions, type Scenario } from './options.js';
-import { KEYS, MAPPING, VERCEL_PROJECT, head, publishedCounts, publishedPasswords, seedPullRequest, setLatency, sha, startBenchPlatforms, sweepHead, sweepPulls, violations, type BenchPlatforms } from './platforms.js';
+import {
+  KEYS,
+  MAPPING,
+  VERCEL_PROJECT,
+  head,
+  publishedCounts,
+  publishedPasswords,
+  seedPullRequest,
+  setLatency,
+  sha,
+  startBenchPlatforms,
+  sweepHead,
+  sweepPulls,
+  violations,
+  type BenchPlatforms,
+} from './platforms.js';
 import { bareStart, runBundle, type RunMeasure, type SpawnOptions } from './spawn.js';
 
 export interface Sample {
@@ -56,14 +71,22 @@ async function measure(p: BenchPlatforms, options: BenchOptions, scenario: Scena
     firstRequestMs: Math.min(...requests.map((r) => r.start)) - run.started,
     bareStartMs,
     maxRssMb: run.maxRssKb / 1024,
-    neonRate: neonRate(requests.filter((r) => r.platform === 'Neon').map((r) => r.start), NEON_BURST, NEON_PER_SECOND, 50),
+    neonRate: neonRate(
+      requests.filter((r) => r.platform === 'Neon').map((r) => r.start),
+      NEON_BURST,
+      NEON_PER_SECOND,
+      50,
+    ),
     slowest: requests.reduce((worst, r) => (r.end - r.start > worst.ms ? { ms: r.end - r.start, what: shortPath(r) } : worst), { ms: 0, what: '' }),
   };
 }
 
 /** The role's password on a branch of the Neon stand-in. */
 function passwordOn(p: BenchPlatforms, branchId: string, role: string): string | undefined {
-  return p.neon.branches().find((b) => b.id === branchId)?.roles.find((r) => r.name === role)?.password;
+  return p.neon
+    .branches()
+    .find((b) => b.id === branchId)
+    ?.roles.find((r) => r.name === role)?.password;
 }
 
 /**
@@ -161,17 +184,26 @@ export async function sweepSamples(options: BenchOptions): Promise<Sample[]> {
       for (const pr of closed) await seedPullRequest(p, pr, 'closed');
       setLatency(p, options.latencyMs);
       const inputs = p.inputs({ timeout: '900' });
-      const sample = await measure(p, options, 'sweep', { githubApiUrl: p.github.url, githubToken: p.github.tokens.admin, inputs, event: { name: 'schedule', payload: { schedule: '0 3 * * *' } } }, (result) => {
-        expect(result.summary.includes(`Neon preview sweep: ${closed.length} removed`), `the sweep removed ${closed.length} pull requests' leftovers`);
-        expect(p.neon.branches().length === open.length + 1, 'every open PR keeps its branch');
-        const vercelHeads = new Set(p.vercel.envs(VERCEL_PROJECT).map((e) => e.gitBranch));
-        for (const pr of closed) {
-          expect(!vercelHeads.has(sweepHead(pr)), `Vercel holds nothing of PR #${pr}`);
-          expect(MAPPING.every(([key]) => p.netlify.valueOf(key, 'branch', sweepHead(pr)) === undefined), `Netlify holds nothing of PR #${pr}`);
-          expect(p.github.environment(`pr-${pr}`) === undefined, `PR #${pr}'s environment is gone`);
-          expect(p.github.deployments(`pr-${pr}`).length === 0, `PR #${pr}'s deployment is retired`);
-        }
-      });
+      const sample = await measure(
+        p,
+        options,
+        'sweep',
+        { githubApiUrl: p.github.url, githubToken: p.github.tokens.admin, inputs, event: { name: 'schedule', payload: { schedule: '0 3 * * *' } } },
+        (result) => {
+          expect(result.summary.includes(`Neon preview sweep: ${closed.length} removed`), `the sweep removed ${closed.length} pull requests' leftovers`);
+          expect(p.neon.branches().length === open.length + 1, 'every open PR keeps its branch');
+          const vercelHeads = new Set(p.vercel.envs(VERCEL_PROJECT).map((e) => e.gitBranch));
+          for (const pr of closed) {
+            expect(!vercelHeads.has(sweepHead(pr)), `Vercel holds nothing of PR #${pr}`);
+            expect(
+              MAPPING.every(([key]) => p.netlify.valueOf(key, 'branch', sweepHead(pr)) === undefined),
+              `Netlify holds nothing of PR #${pr}`,
+            );
+            expect(p.github.environment(`pr-${pr}`) === undefined, `PR #${pr}'s environment is gone`);
+            expect(p.github.deployments(`pr-${pr}`).length === 0, `PR #${pr}'s deployment is retired`);
+          }
+        },
+      );
       samples.push(sample);
       console.error(`  sweep run ${run + 1}: ${Math.round(sample.wallMs)} ms`);
     }

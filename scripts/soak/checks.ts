@@ -42,14 +42,22 @@ export function checkLeaks(soak: Soak): void {
   }
   for (const v of netlify.vars()) {
     for (const x of v.values) {
-      if (x.context !== 'branch' || !ownHeads.has(x.context_parameter ?? '')) leak(soak, 'Netlify', `${v.key} for ${x.context}${x.context_parameter ? ` ${x.context_parameter} (no open PR of the repository has this head)` : ''}`);
+      if (x.context !== 'branch' || !ownHeads.has(x.context_parameter ?? ''))
+        leak(soak, 'Netlify', `${v.key} for ${x.context}${x.context_parameter ? ` ${x.context_parameter} (no open PR of the repository has this head)` : ''}`);
     }
   }
   for (const env of github.environments()) if (!environmentOpen(env.name)) leak(soak, 'GitHub', `environment ${env.name}`);
   const deployments = new Map<string, number>();
   for (const d of github.deployments()) if (!environmentOpen(d.environment)) deployments.set(d.environment, (deployments.get(d.environment) ?? 0) + 1);
   for (const [env, n] of deployments) leak(soak, 'GitHub', `${n} deployment(s) to ${env}`);
-  for (const env of new Set([...deployments.keys(), ...github.environments().filter((e) => !environmentOpen(e.name)).map((e) => e.name)])) soak.report.evidence.push(...requestsTouching(soak, env));
+  for (const env of new Set([
+    ...deployments.keys(),
+    ...github
+      .environments()
+      .filter((e) => !environmentOpen(e.name))
+      .map((e) => e.name),
+  ]))
+    soak.report.evidence.push(...requestsTouching(soak, env));
 }
 
 /** The GitHub stand-in's requests about an environment and its deployments: "+12.3 s POST /repos/…/deployments (pr-7) → 201". */
@@ -79,7 +87,13 @@ function checkOpenPull(soak: Soak, pr: PullRequest): void {
   const environment = environmentValues(soak, pr.environment);
   if (!environment) report.missing.push(`#${pr.number}: no GitHub environment ${pr.environment}`);
   const values = publishedFor(soak, pr);
-  const foreign = [...new Set(publishedFor(soak, pr, false).filter((v) => !pr.targets.includes(v.where)).map((v) => v.where))];
+  const foreign = [
+    ...new Set(
+      publishedFor(soak, pr, false)
+        .filter((v) => !pr.targets.includes(v.where))
+        .map((v) => v.where),
+    ),
+  ];
   if (foreign.length > 0) (pr.fork ? report.forkProblems : report.duplicates).push(`#${pr.number} (open): has values on ${foreign.join(', ')}, not one of its targets`);
   for (const key of keys) {
     for (const where of pr.targets) {
@@ -110,7 +124,8 @@ export function checkComments(soak: Soak): void {
   for (const pr of soak.pulls.values()) {
     const mine = soak.platforms.github.comments(pr.number).filter((c) => c.body.includes(COMMENT_MARKER));
     if (mine.length > 1) report.duplicateComments.push(`#${pr.number} (${pr.kind}): ${mine.length} sticky comments`);
-    if (!pr.open && pr.closeDelivered && mine.some((c) => c.body.includes(READY_HEADING))) report.readyComments.push(`#${pr.number} (${pr.kind}): closed, its close delivered, and its comment says "ready"`);
+    if (!pr.open && pr.closeDelivered && mine.some((c) => c.body.includes(READY_HEADING)))
+      report.readyComments.push(`#${pr.number} (${pr.kind}): closed, its close delivered, and its comment says "ready"`);
   }
 }
 

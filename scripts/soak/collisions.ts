@@ -46,7 +46,11 @@ const VARIANTS: Variant[] = [
 function pair(soak: Soak, kind: JobKind, i: number): [PullRequest, PullRequest] {
   const { oneHead, environmentByHead, branchByHead, targets } = VARIANTS[i % VARIANTS.length]!;
   const heads = oneHead ? [`feat/one-${kind}-${i}`, `feat/one-${kind}-${i}`] : [`feat@x-${kind}-${i}`, `feat#x-${kind}-${i}`];
-  const inputs: Record<string, string> = { ...(branchByHead ? { branch_name: 'preview/{head}' } : {}), ...(environmentByHead ? { github_environment: 'pr-{head}' } : {}), ...(targets ? { targets } : {}) };
+  const inputs: Record<string, string> = {
+    ...(branchByHead ? { branch_name: 'preview/{head}' } : {}),
+    ...(environmentByHead ? { github_environment: 'pr-{head}' } : {}),
+    ...(targets ? { targets } : {}),
+  };
   return [newPull(soak, kind, { head: heads[0], inputs }), newPull(soak, kind, { head: heads[1], inputs })];
 }
 

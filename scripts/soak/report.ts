@@ -166,7 +166,7 @@ const SCENARIO_LABELS: Record<JobKind, string> = {
   'double-create': 'double creates',
   race: 'create/close races',
   collision: '{head} collisions',
-  'collision-leftovers': "collisions, close lost",
+  'collision-leftovers': 'collisions, close lost',
   'fork-skipped': 'forks (skipped)',
   'fork-allowed': 'forks (allowed)',
   'fork-overlap': 'forks beside own PR',
@@ -193,7 +193,9 @@ function scenarioTable(r: SoakReport): string[] {
   for (const [kind, label] of Object.entries(SCENARIO_LABELS) as [JobKind, string][]) {
     const s = r.scenarios[kind];
     if (!s) continue;
-    const counts = Object.entries(s.counts).map(([what, n]) => `${what} ${n}`).join(', ');
+    const counts = Object.entries(s.counts)
+      .map(([what, n]) => `${what} ${n}`)
+      .join(', ');
     lines.push(`${label.padEnd(24)}${String(s.prs).padStart(5)}${String(s.runs).padStart(6)}  ${counts}`);
   }
   return lines;
@@ -206,9 +208,18 @@ function summary(r: SoakReport): string[] {
   kv('failed runs', `${r.failedRuns} (loud: ${r.failedRuns - r.silentFailures.filter((s) => !s.includes('exit 0')).length}, silent: ${r.silentFailures.length}, vague: ${r.vagueFailures.length})`);
   kv('re-runs', `${r.reruns} (unrecovered after ${r.options.maxTries} tries: ${r.unrecovered.length}, hung: ${r.hung.length})`);
   kv('run time', `mean ${(r.runMs.mean / 1000).toFixed(1)} s, p95 ${(r.runMs.p95 / 1000).toFixed(1)} s, max ${(r.runMs.max / 1000).toFixed(1)} s`);
-  kv('fault kinds', Object.entries(r.faultKinds).sort().map(([k, n]) => `${k} ${n}`).join(', ') || 'none');
+  kv(
+    'fault kinds',
+    Object.entries(r.faultKinds)
+      .sort()
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ') || 'none',
+  );
   kv('pull requests', `${r.openPullRequests} open, ${r.closedPullRequests} closed`);
-  kv('sweeps', `${r.sweeps.closedHolding} closed PR(s) held something; faults on: ${r.sweeps.firstRemoved} removed in ${r.sweeps.firstTries} run(s); faults off: ${r.sweeps.secondRemoved} removed, ${r.sweeps.kept} kept`);
+  kv(
+    'sweeps',
+    `${r.sweeps.closedHolding} closed PR(s) held something; faults on: ${r.sweeps.firstRemoved} removed in ${r.sweeps.firstTries} run(s); faults off: ${r.sweeps.secondRemoved} removed, ${r.sweeps.kept} kept`,
+  );
   kv('duplicates (open PRs)', r.duplicates.length);
   kv('missing / stale (open PRs)', `${r.missing.length} / ${r.stale.length}`);
   kv('duplicate PR comments', r.duplicateComments.length);

@@ -43,9 +43,16 @@ class Semaphore {
 /** The run's log as the runner would show it, less the `::add-mask::` lines (they hold the secrets). */
 function writeLog(file: string, result: RunResult, startedAt: number): void {
   mkdirSync(dirname(file), { recursive: true });
-  const visible = (text: string) => text.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
+  const visible = (text: string) =>
+    text
+      .split('\n')
+      .filter((l) => !l.startsWith('::add-mask::'))
+      .join('\n');
   const began = (Date.now() - result.ms - startedAt) / 1000;
-  writeFileSync(file, `began +${began.toFixed(1)} s, exit ${result.code}, ${result.ms} ms, outputs ${Object.keys(result.outputs).join(' ')}\n--- stdout\n${visible(result.stdout)}\n--- stderr\n${visible(result.stderr)}\n`);
+  writeFileSync(
+    file,
+    `began +${began.toFixed(1)} s, exit ${result.code}, ${result.ms} ms, outputs ${Object.keys(result.outputs).join(' ')}\n--- stdout\n${visible(result.stdout)}\n--- stderr\n${visible(result.stderr)}\n`,
+  );
 }
 
 export interface DeliverOptions {
@@ -81,7 +88,14 @@ export class Runner {
 
   private event(pr: PullRequest | undefined, action: EventAction) {
     if (action === 'sweep' || !pr) return { name: 'schedule', payload: { schedule: '0 3 * * *' } };
-    const event = pullRequestEvent({ action, number: pr.number, headRef: pr.head, headRepository: pr.fork, headSha: (++this.sha).toString(16).padStart(40, '0'), merged: action === 'closed' && this.soak.random() < 0.7 });
+    const event = pullRequestEvent({
+      action,
+      number: pr.number,
+      headRef: pr.head,
+      headRepository: pr.fork,
+      headSha: (++this.sha).toString(16).padStart(40, '0'),
+      merged: action === 'closed' && this.soak.random() < 0.7,
+    });
     return pr.fork ? { ...event, name: 'pull_request_target' } : event;
   }
 

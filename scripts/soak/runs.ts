@@ -45,7 +45,10 @@ export function reasonOf(message: string, names: Platform[]): string {
   const first = message.split(' | ')[0]!.replace(/^\d+ targets failed: /, '');
   const platform = new RegExp(`^(${names.join('|')})(?: environment)?: ([^:]+?)(?: failed)?: ([^:(]+)`).exec(first);
   if (platform) {
-    const operation = platform[2]!.replace(/\b(pr-\d+|#\d+|\d{3,})\b/g, '<n>').replace(/[A-Z_]{4,}/g, '<KEY>').replace(/branch \S+/g, 'branch <head>');
+    const operation = platform[2]!
+      .replace(/\b(pr-\d+|#\d+|\d{3,})\b/g, '<n>')
+      .replace(/[A-Z_]{4,}/g, '<KEY>')
+      .replace(/branch \S+/g, 'branch <head>');
     return `${platform[1]}: ${operation}: ${platform[3]!.trim()}`;
   }
   return first.replace(/\d+/g, '<n>').slice(0, 100);

@@ -109,5 +109,7 @@ function judgeRaceCreate(soak: Soak, pr: PullRequest, create: RunResult): void {
   if (create.code !== 0) return count(soak.report, 'race', isTransient(errorLines(create)[0] ?? '') ? 'create failed (an injected fault)' : 'create failed, no injected fault (see failed runs)');
   if (create.outputs.command === 'delete') return count(soak.report, 'race', 'create removed what it made');
   if (/Could not confirm that pull request #\d+ is still open/.test(create.stdout)) return count(soak.report, 'race', 'create could not confirm the state');
-  soak.report.silentFailures.push(`#${pr.number} opened (race): exit 0, command=${create.outputs.command}, though GitHub said the PR was closed and the run neither removed its preview nor said it could not confirm`);
+  soak.report.silentFailures.push(
+    `#${pr.number} opened (race): exit 0, command=${create.outputs.command}, though GitHub said the PR was closed and the run neither removed its preview nor said it could not confirm`,
+  );
 }

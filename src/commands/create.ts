@@ -26,7 +26,7 @@ const PASSWORD_OUTCOME: Record<PasswordState, string> = {
   rotated: 'a password of its own (set now)',
   own: 'a password of its own',
   inherited: "the parent's password (preview_password: inherit)",
-  unknown: 'a password Neon cannot compare with the parent\'s',
+  unknown: "a password Neon cannot compare with the parent's",
 };
 
 export interface CreateResult {
@@ -70,14 +70,14 @@ export async function createPreview(
   const ready = started(
     phases
       .run(
-      `Neon branch ${settings.neon.branchName}`,
-      async () => {
-        ensured = started(ensurePreviewBranch(neon, settings.neon, pr, lookup));
-        const { branch, ready: operations } = await ensured;
-        await operations;
-        return branch;
-      },
-      (b) => `${b.created ? 'created' : 'reused'} ${b.id}${b.parentId ? ` from ${b.parentId}` : ''}, ready${b.expiresAt ? `; expires ${b.expiresAt}` : ''}`,
+        `Neon branch ${settings.neon.branchName}`,
+        async () => {
+          ensured = started(ensurePreviewBranch(neon, settings.neon, pr, lookup));
+          const { branch, ready: operations } = await ensured;
+          await operations;
+          return branch;
+        },
+        (b) => `${b.created ? 'created' : 'reused'} ${b.id}${b.parentId ? ` from ${b.parentId}` : ''}, ready${b.expiresAt ? `; expires ${b.expiresAt}` : ''}`,
       )
       .then(() => undefined),
   );
@@ -157,11 +157,15 @@ async function clearNames(settings: Settings, all: FoundBranch[], context: Creat
   const conflicts = conflictsOf(settings.pr, settings.neon.branchName, all, settings.targets);
   if (conflicts.length === 0) return { found: mine, all };
   const pulls = await context.pulls;
-  const states = await Promise.all(conflicts.map(async (c) => ({ conflict: c, ...(pulls ? await pulls.state(c.other.number) : { state: 'unknown' as const, reason: 'no `github_token` to ask GitHub' }) })));
+  const states = await Promise.all(
+    conflicts.map(async (c) => ({ conflict: c, ...(pulls ? await pulls.state(c.other.number) : { state: 'unknown' as const, reason: 'no `github_token` to ask GitHub' }) })),
+  );
   const held = states.find((s) => s.state === 'open' || s.state === 'unknown');
   if (held) throw new Error(heldMessage(settings, held.conflict, held.state, held.reason));
   for (const { conflict } of states) {
-    core.warning(`Pull request #${conflict.other.number} is closed but left ${sharedThings(conflict)} behind; removing them first, as its close would have, so pull request #${settings.pr.number} can have them.`);
+    core.warning(
+      `Pull request #${conflict.other.number} is closed but left ${sharedThings(conflict)} behind; removing them first, as its close would have, so pull request #${settings.pr.number} can have them.`,
+    );
     await context.phases.run(
       `Remove what closed pull request #${conflict.other.number} left`,
       () => deletePreview({ ...settings, pr: conflict.other, neon: { ...settings.neon, branchName: conflict.branch.branch.name } }, context),
@@ -174,6 +178,9 @@ async function clearNames(settings: Settings, all: FoundBranch[], context: Creat
 function heldMessage(settings: Settings, conflict: Conflict, state: string, reason?: string): string {
   const { number, headRef } = conflict.other;
   const status = state === 'open' ? 'which is open' : `whose state GitHub would not give (${reason ?? 'unknown'})`;
-  const advice = conflict.sameBranchName || conflict.targets.some((t) => !t.definition.scopedByBranch) ? ' Put {pr} in `branch_name` and `github_environment` so every pull request gets names of its own.' : ' Two open pull requests from one branch cannot both have values scoped to it; close one of them.';
+  const advice =
+    conflict.sameBranchName || conflict.targets.some((t) => !t.definition.scopedByBranch)
+      ? ' Put {pr} in `branch_name` and `github_environment` so every pull request gets names of its own.'
+      : ' Two open pull requests from one branch cannot both have values scoped to it; close one of them.';
   return `Pull request #${settings.pr.number} cannot have ${sharedThings(conflict)}: they belong to pull request #${number} (head branch ${headRef || 'unknown'}), ${status}. Nothing was reused or changed.${advice}`;
 }

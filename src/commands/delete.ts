@@ -52,7 +52,13 @@ export async function deletePreview(settings: Settings, { neon, targets: loading
             let report: TargetReport;
             if (holder) {
               core.warning(`${t.label}: left alone, pull request #${holder.other.number} has its preview under the same names.`);
-              report = { target: t.name, label: t.label, names: [], links: [], notes: [note`Left as they are: pull request #${holder.other.number} (head branch ${holder.other.headRef}) has its preview under the same names.`] };
+              report = {
+                target: t.name,
+                label: t.label,
+                names: [],
+                links: [],
+                notes: [note`Left as they are: pull request #${holder.other.number} (head branch ${holder.other.headRef}) has its preview under the same names.`],
+              };
             } else report = await t.remove(settings.pr, names);
             logReport(report, 'removed');
             return report;

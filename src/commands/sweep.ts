@@ -43,7 +43,9 @@ export async function sweepRepository(settings: SweepSettings, { neon, targets: 
   // takes, the open ones are listed too (a page per 100 open PRs instead of a request per PR); the
   // list starts as soon as Neon's branches tell how many there are.
   const listing = started(neon.listManagedBranches(settings.repository));
-  const openListing = started(Promise.all([listing, loadingPulls]).then(([found, pulls]) => (new Set(found.map((b) => b.annotations['github-pr'])).size > LOOKUP_CONCURRENCY ? pulls.openPullRequests() : undefined)));
+  const openListing = started(
+    Promise.all([listing, loadingPulls]).then(([found, pulls]) => (new Set(found.map((b) => b.annotations['github-pr'])).size > LOOKUP_CONCURRENCY ? pulls.openPullRequests() : undefined)),
+  );
   const finding = started(loadingTargets.then((targets) => Promise.all(targets.map((t) => t.findManaged(settings.repository, names)))));
   const [branches, targets, managed] = await phases.run(
     'Find what neon-preview manages',
@@ -56,7 +58,12 @@ export async function sweepRepository(settings: SweepSettings, { neon, targets: 
     targets.map((target, i) => ({ target, entries: managed[i]!.entries })),
   );
   let openPulls = await openListing;
-  if (!openPulls && grouping.prNumbers.length + grouping.unknownHeads.length > LOOKUP_CONCURRENCY) openPulls = await phases.run('Open pull requests', () => pulls.openPullRequests(), (open) => (open ? `${open.size} open` : 'GitHub did not give the whole list'));
+  if (!openPulls && grouping.prNumbers.length + grouping.unknownHeads.length > LOOKUP_CONCURRENCY)
+    openPulls = await phases.run(
+      'Open pull requests',
+      () => pulls.openPullRequests(),
+      (open) => (open ? `${open.size} open` : 'GitHub did not give the whole list'),
+    );
   const [states, headStates] = await phases.run(
     'Pull request states',
     () => lookUpStates(pulls, grouping.prNumbers, grouping.unknownHeads, openPulls),
@@ -72,25 +79,28 @@ export async function sweepRepository(settings: SweepSettings, { neon, targets: 
   await phases.run(
     'Remove what belongs to closed pull requests',
     async () => {
-    // Targets with a batch removal get every closed group at once, from their listing; the others
-    // one `remove` per group and head branch, at most REMOVE_CONCURRENCY groups at a time. Each
-    // group's Neon branches go as soon as its targets are done (their deletions queue at Neon's
-    // rate limit); their operations are waited for together at the end.
-    const batched = new Map<Target, Promise<void>[]>();
-    targets.forEach((target, i) => {
-      if (!target.removeManaged) return;
-      const groups = plan.remove.map(({ group }) => ({ pr: group.pr ?? 0, entries: group.entries.filter((e) => e.target === target).map((e) => e.entry) }));
-      batched.set(target, target.removeManaged(managed[i]!.listing, groups, names));
-    });
-    const limit = pLimit(REMOVE_CONCURRENCY);
-    const outcomes = await Promise.all(plan.remove.map((removal, index) => removeGroup(settings.repository, removal, names, neon, limit, (t) => batched.get(t)?.[index])));
-    const failedOperations = await settled(neon, outcomes.flatMap((o) => o.operations));
-    plan.remove.forEach(({ group, state }, index) => {
-      const { failures, operations } = outcomes[index]!;
-      for (const message of new Set(operations.flatMap((op) => failedOperations.get(op.id)?.message ?? []))) failures.push(message);
-      const items = describe(group);
-      rows.push(failures.length > 0 ? { pr: group.pr, state, items, outcome: 'failed', note: failures.join(' | ') } : { pr: group.pr, state, items, outcome: 'removed' });
-    });
+      // Targets with a batch removal get every closed group at once, from their listing; the others
+      // one `remove` per group and head branch, at most REMOVE_CONCURRENCY groups at a time. Each
+      // group's Neon branches go as soon as its targets are done (their deletions queue at Neon's
+      // rate limit); their operations are waited for together at the end.
+      const batched = new Map<Target, Promise<void>[]>();
+      targets.forEach((target, i) => {
+        if (!target.removeManaged) return;
+        const groups = plan.remove.map(({ group }) => ({ pr: group.pr ?? 0, entries: group.entries.filter((e) => e.target === target).map((e) => e.entry) }));
+        batched.set(target, target.removeManaged(managed[i]!.listing, groups, names));
+      });
+      const limit = pLimit(REMOVE_CONCURRENCY);
+      const outcomes = await Promise.all(plan.remove.map((removal, index) => removeGroup(settings.repository, removal, names, neon, limit, (t) => batched.get(t)?.[index])));
+      const failedOperations = await settled(
+        neon,
+        outcomes.flatMap((o) => o.operations),
+      );
+      plan.remove.forEach(({ group, state }, index) => {
+        const { failures, operations } = outcomes[index]!;
+        for (const message of new Set(operations.flatMap((op) => failedOperations.get(op.id)?.message ?? []))) failures.push(message);
+        const items = describe(group);
+        rows.push(failures.length > 0 ? { pr: group.pr, state, items, outcome: 'failed', note: failures.join(' | ') } : { pr: group.pr, state, items, outcome: 'removed' });
+      });
     },
     () => `${rows.filter((r) => r.outcome === 'removed').length} removed, ${rows.filter((r) => r.outcome === 'failed').length} failed`,
   );

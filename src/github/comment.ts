@@ -110,7 +110,9 @@ export function renderComment(facts: CommentFacts): string {
     lines.push(`The branch ${codeSpan(facts.branchName)} is deleted${facts.targets.length ? ', and its variables are removed from ' + facts.targets.map((t) => t.label).join(', ') : ''}.`);
   } else if (facts.state === 'closing') {
     lines.push('### Neon preview database: closed, being removed', '');
-    lines.push(`The pull request closed while its preview was made: the branch ${codeSpan(facts.branchName)} and its variables are being removed. If this does not change to "removed", re-run the workflow's failed job or let the scheduled sweep remove them.`);
+    lines.push(
+      `The pull request closed while its preview was made: the branch ${codeSpan(facts.branchName)} and its variables are being removed. If this does not change to "removed", re-run the workflow's failed job or let the scheduled sweep remove them.`,
+    );
   } else {
     lines.push('### Neon preview database: kept', '');
     lines.push(`The branch ${codeSpan(facts.branchName)} was not created by neon-preview, so it was left alone.`);
@@ -203,7 +205,9 @@ export async function upsertComment(octokit: Octokit, session: ApiSession, pr: P
       const listed = async () => ownComments(await listComments(octokit, session, owner, repo, pr.number), login);
       await createOrAdopt({
         create: async () => {
-          await session.call({ platform: 'GitHub', operation: 'create PR comment', idempotent: false }, (signal) => octokit.rest.issues.createComment({ owner, repo, issue_number: pr.number, body, request: { signal } }));
+          await session.call({ platform: 'GitHub', operation: 'create PR comment', idempotent: false }, (signal) =>
+            octokit.rest.issues.createComment({ owner, repo, issue_number: pr.number, body, request: { signal } }),
+          );
           return true;
         },
         adopt: async () => ((await listed()).length > 0 ? true : undefined),
@@ -241,14 +245,18 @@ async function updateComment(octokit: Octokit, session: ApiSession, owner: strin
 async function removeComments(octokit: Octokit, session: ApiSession, owner: string, repo: string, comments: IssueComment[]): Promise<void> {
   await Promise.all(
     comments.map((c) =>
-      session.call({ platform: 'GitHub', operation: 'delete a duplicate PR comment', acceptStatus: [404] }, (signal) => octokit.rest.issues.deleteComment({ owner, repo, comment_id: c.id, request: { signal } })),
+      session.call({ platform: 'GitHub', operation: 'delete a duplicate PR comment', acceptStatus: [404] }, (signal) =>
+        octokit.rest.issues.deleteComment({ owner, repo, comment_id: c.id, request: { signal } }),
+      ),
     ),
   );
 }
 
 /** The login the token acts as. GraphQL's viewer works for installation tokens (GITHUB_TOKEN) too. */
 async function ownLogin(octokit: Octokit, session: ApiSession): Promise<string> {
-  const result = await session.call({ platform: 'GitHub', operation: 'identify the token' }, (signal) => octokit.graphql<{ viewer: { login: string } }>('query { viewer { login } }', { request: { signal } }));
+  const result = await session.call({ platform: 'GitHub', operation: 'identify the token' }, (signal) =>
+    octokit.graphql<{ viewer: { login: string } }>('query { viewer { login } }', { request: { signal } }),
+  );
   return result.viewer.login;
 }
 

@@ -42,7 +42,10 @@ export class PullRequests {
       if (error instanceof ApiError && (error.status === 404 || error.status === 410)) {
         const readable = await this.repositoryReadable().catch((e: unknown) => (e instanceof Error ? e.message : String(e)));
         if (readable === true) return { state: 'missing' };
-        const why = readable === false ? `GitHub answers 404 for ${this.owner}/${this.repo} itself: the token in \`github_token\` cannot see the repository (grant it the repository, with Pull requests: read)` : readable;
+        const why =
+          readable === false
+            ? `GitHub answers 404 for ${this.owner}/${this.repo} itself: the token in \`github_token\` cannot see the repository (grant it the repository, with Pull requests: read)`
+            : readable;
         return { state: 'unknown', reason: `${error.message}; ${why}` };
       }
       return { state: 'unknown', reason: error instanceof Error ? error.message : String(error) };
@@ -52,7 +55,9 @@ export class PullRequests {
   /** Whether the token can read the repository itself (asked once). */
   private repositoryReadable(): Promise<boolean> {
     this.readable ??= this.session
-      .call({ platform: 'GitHub', operation: `get repository ${this.owner}/${this.repo}`, acceptStatus: [404] }, (signal) => this.octokit.rest.repos.get({ owner: this.owner, repo: this.repo, request: { signal } }))
+      .call({ platform: 'GitHub', operation: `get repository ${this.owner}/${this.repo}`, acceptStatus: [404] }, (signal) =>
+        this.octokit.rest.repos.get({ owner: this.owner, repo: this.repo, request: { signal } }),
+      )
       .then((response) => response !== undefined);
     return this.readable;
   }

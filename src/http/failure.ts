@@ -78,7 +78,19 @@ function oneLine(text: string): string {
 const RETRY_STATUSES = new Set([423, 429, 500, 502, 503, 504]);
 /** Answers that prove the request was not applied, so even a create may be sent again. */
 const REFUSED_STATUSES = new Set([423, 429, 503]);
-const NETWORK_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'ECONNREFUSED', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'EPIPE',
+  'ECONNREFUSED',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
 
 /**
  * A non-2xx answer to a request sent with `fetch` rather than a platform's client, in the shape
@@ -223,4 +235,3 @@ export function judge(failure: CallFailure, options: CallOptions): Verdict {
   if (/fetch failed|socket hang up|network|terminated/i.test(failure.message)) return idempotent ? 'retry' : 'unknown-outcome';
   return 'fail';
 }
-

@@ -94,13 +94,14 @@ export class ApiSession {
    * `what` names what the run was waiting for, for the error.
    */
   async sleep(ms: number, what: string): Promise<void> {
-    if (ms > this.remainingMs()) throw new DeadlineError(`Timed out waiting for ${what}: the run's timeout leaves ${Math.max(0, Math.round(this.remainingMs() / 1000))} s (raise the \`timeout\` input to wait longer)`);
+    if (ms > this.remainingMs())
+      throw new DeadlineError(`Timed out waiting for ${what}: the run's timeout leaves ${Math.max(0, Math.round(this.remainingMs() / 1000))} s (raise the \`timeout\` input to wait longer)`);
     if (ms > 0) await this.pause(ms, what);
   }
 
   /** Waits `ms`; a wait of more than PROGRESS_MS says every PROGRESS_MS what it waits for and how long so far. */
   private async pause(ms: number, what: string): Promise<void> {
-    for (let waited = 0; waited < ms; ) {
+    for (let waited = 0; waited < ms;) {
       const step = Math.min(ms - waited, PROGRESS_MS);
       await new Promise((resolve) => setTimeout(resolve, step));
       waited += step;

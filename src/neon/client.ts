@@ -149,7 +149,9 @@ export class NeonClient {
 
   /** Brings a soft-deleted branch back; its operations are the caller's to wait for. */
   async recover(branchId: string): Promise<Operation[]> {
-    const { data } = await this.session.call({ platform: 'Neon', operation: 'recover deleted branch', idempotent: false }, (signal) => this.api.recoverProjectBranch(this.projectId, branchId, { signal }));
+    const { data } = await this.session.call({ platform: 'Neon', operation: 'recover deleted branch', idempotent: false }, (signal) =>
+      this.api.recoverProjectBranch(this.projectId, branchId, { signal }),
+    );
     return (data as { operations?: Operation[] }).operations ?? [];
   }
 
@@ -225,7 +227,14 @@ export class NeonClient {
       } catch (error) {
         // Neon's 404 here names the missing role or database; say which inputs choose them.
         if (error instanceof ApiError && error.status === 404) {
-          throw new ApiError(error.platform, error.operation, error.failure, error.attempts, error.outcomeUnknown, `check the inputs \`role\` ("${role}") and \`database\` ("${database}"): the branch must have both`);
+          throw new ApiError(
+            error.platform,
+            error.operation,
+            error.failure,
+            error.attempts,
+            error.outcomeUnknown,
+            `check the inputs \`role\` ("${role}") and \`database\` ("${database}"): the branch must have both`,
+          );
         }
         throw error;
       }
@@ -243,7 +252,10 @@ export class NeonClient {
       if (decodeURIComponent(pooled.password) === password) {
         return { branchId: branch.id, branchName: branch.name, database, role, password, directUrl, pooledUrl, directHost: direct.hostname, pooledHost: pooled.hostname };
       }
-      if (round === URL_READ_ROUNDS) throw new Error(`Neon: the direct and pooled connection URLs of branch ${branch.name} (${branch.id}) carried different passwords ${round} times in a row (the role's password is being reset meanwhile). Nothing was published. Run the workflow again.`);
+      if (round === URL_READ_ROUNDS)
+        throw new Error(
+          `Neon: the direct and pooled connection URLs of branch ${branch.name} (${branch.id}) carried different passwords ${round} times in a row (the role's password is being reset meanwhile). Nothing was published. Run the workflow again.`,
+        );
       info(`Neon: the password of role ${role} changed while its URLs were read (another run reset it); reading them again`);
     }
   }

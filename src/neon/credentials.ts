@@ -106,7 +106,15 @@ async function chooseCredentials(neon: NeonClient, plan: CredentialPlan): Promis
 /** Whether the promise has settled by now (without waiting for it). */
 async function settledYet(promise: Promise<unknown>): Promise<boolean> {
   const pending = Symbol('pending');
-  return (await Promise.race([promise.then(() => true, () => true), Promise.resolve(pending)])) !== pending;
+  return (
+    (await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      Promise.resolve(pending),
+    ])) !== pending
+  );
 }
 
 /** The source's password of the role; undefined when the source has no such role; `unknown` when Neon stores none. */
@@ -115,7 +123,9 @@ async function parentPassword(neon: NeonClient, sourceId: string, role: string):
     return await neon.revealPassword(sourceId, role);
   } catch (error) {
     if (!(error instanceof ApiError) || error.status !== 412) throw error;
-    core.warning(`Neon does not store the passwords of this project, so neon-preview cannot tell whether the preview's password differs from its parent's (${error.message}). Check the role's password on the preview branch in the Neon console.`);
+    core.warning(
+      `Neon does not store the passwords of this project, so neon-preview cannot tell whether the preview's password differs from its parent's (${error.message}). Check the role's password on the preview branch in the Neon console.`,
+    );
     return 'unknown';
   }
 }

@@ -69,7 +69,8 @@ function ownershipProblem(found: FoundBranch, pr: PullRequestRef): string | unde
   const { branch, annotations } = found;
   if (annotations['managed-by'] !== MANAGED_BY) return `Neon branch ${branch.name} (${branch.id}) was not created by neon-preview: it has no managed-by=${MANAGED_BY} annotation.`;
   if (annotations['github-repo'] && annotations['github-repo'] !== pr.repository) return `Neon branch ${branch.name} belongs to ${annotations['github-repo']}, not ${pr.repository}.`;
-  if (annotations['github-pr'] !== undefined && owningPullRequest(found) !== pr.number) return `Neon branch ${branch.name} belongs to pull request #${annotations['github-pr']}, not #${pr.number} (its github-pr annotation).`;
+  if (annotations['github-pr'] !== undefined && owningPullRequest(found) !== pr.number)
+    return `Neon branch ${branch.name} belongs to pull request #${annotations['github-pr']}, not #${pr.number} (its github-pr annotation).`;
   return undefined;
 }
 
@@ -102,7 +103,9 @@ export async function ensurePreviewBranch(neon: NeonClient, settings: NeonSettin
   const [{ found, all }, parent] = await Promise.all([lookup, settings.parentBranch ? neon.resolveParent(settings.parentBranch) : Promise.resolve(undefined)]);
   if (found) return { ...(await reuse(neon, found, settings, pr, all)), ready: Promise.resolve() };
   if (parent?.branch.expires_at) {
-    throw new Error(`Input \`parent_branch\`: branch ${parent.branch.name} expires (${parent.branch.expires_at}), and Neon makes no branch from a branch that has an expiry; choose another parent, or remove its expiry in the Neon console`);
+    throw new Error(
+      `Input \`parent_branch\`: branch ${parent.branch.name} expires (${parent.branch.expires_at}), and Neon makes no branch from a branch that has an expiry; choose another parent, or remove its expiry in the Neon console`,
+    );
   }
   return createOrAdopt({
     create: () => create(neon, settings, pr, parent?.branch.id),
@@ -143,9 +146,10 @@ function explainCreateRefusal(error: unknown, settings: NeonSettings): unknown {
   const message = error.failure.message;
   let hint: string | undefined;
   if (settings.branchType === 'schema-only' && /root branch/i.test(message)) {
-    hint = 'A schema-only branch is a root branch, and Neon allows few per project (Free 3 including the default branch, Launch 5, Scale 10, Business 25): delete root branches you no longer need, or set `branch_type: data`';
+    hint =
+      'A schema-only branch is a root branch, and Neon allows few per project (Free 3 including the default branch, Launch 5, Scale 10, Business 25): delete root branches you no longer need, or set `branch_type: data`';
   } else if (settings.expiresInSeconds > 0 && /expir|early access/i.test(message)) {
-    hint = 'Neon refused the branch\'s expiry (`expires_in`); set `expires_in: 0` to create preview branches without one (the close, or the nightly sweep, still deletes them)';
+    hint = "Neon refused the branch's expiry (`expires_in`); set `expires_in: 0` to create preview branches without one (the close, or the nightly sweep, still deletes them)";
   }
   return hint ? new ApiError(error.platform, error.operation, error.failure, error.attempts, error.outcomeUnknown, hint) : error;
 }
@@ -158,7 +162,9 @@ async function recoverDeleted(neon: NeonClient, name: string, pr: PullRequestRef
   const deleted = await neon.findDeletedByName(name);
   if (!deleted) return undefined;
   if (ownershipProblem(deleted, pr)) {
-    throw new Error(`Neon keeps the name ${name} for deleted branch ${deleted.branch.id}, which neon-preview did not make for pull request #${pr.number}, until it can no longer be recovered; delete it for good in the Neon console, or choose another \`branch_name\``);
+    throw new Error(
+      `Neon keeps the name ${name} for deleted branch ${deleted.branch.id}, which neon-preview did not make for pull request #${pr.number}, until it can no longer be recovered; delete it for good in the Neon console, or choose another \`branch_name\``,
+    );
   }
   info(`Neon branch ${name} was deleted (by an earlier close) and still holds the name; recovering it for pull request #${pr.number}`);
   await neon.operations.waitFor(await neon.recover(deleted.branch.id));
@@ -170,13 +176,19 @@ async function reuse(neon: NeonClient, found: FoundBranch, settings: NeonSetting
   const refusal = ownershipProblem(found, pr);
   if (refusal) throw new Error(`${refusal} Choose another \`branch_name\`${refusal.includes('pull request #') ? ' (with {pr} in it)' : ''} or remove that branch.`);
   // A concurrent run may still be creating (or resetting) it.
-  if (branch.current_state !== 'ready') await neon.operations.until(() => `Neon branch ${branch.name} to be ready`, async () => (branch = await neon.getBranch(branch.id)).current_state === 'ready');
+  if (branch.current_state !== 'ready')
+    await neon.operations.until(
+      () => `Neon branch ${branch.name} to be ready`,
+      async () => (branch = await neon.getBranch(branch.id)).current_state === 'ready',
+    );
   const children = all.filter((b) => b.branch.parent_id === branch.id && b.branch.id !== branch.id);
   if (settings.resetOnPush) branch = await resetToParent(neon, branch, children);
   const wantExpiry = settings.expiresInSeconds > 0 ? expiryFromNow(settings.expiresInSeconds) : null;
   const renew = wantExpiry !== null || Boolean(branch.expires_at);
   if (renew && children.length > 0) {
-    core.warning(`Neon branch ${branch.name} has child branches (${children.map((c) => c.branch.name).join(', ')}), and Neon sets no expiry on a branch that has children: its expiry was not renewed. The close (or the nightly sweep) still deletes it once the children are gone.`);
+    core.warning(
+      `Neon branch ${branch.name} has child branches (${children.map((c) => c.branch.name).join(', ')}), and Neon sets no expiry on a branch that has children: its expiry was not renewed. The close (or the nightly sweep) still deletes it once the children are gone.`,
+    );
   }
   // The databases (for the URLs, unless `database` and `role` name them) are listed meanwhile.
   const [expiresAt, endpoints, databases] = await Promise.all([
@@ -246,7 +258,11 @@ export async function resolveDatabase(neon: NeonClient, branchId: string, wanted
  * Deletes the branch when neon-preview manages it for this pull request. Returns what happened;
  * a branch that is already gone counts as deleted.
  */
-export async function deletePreviewBranch(neon: NeonClient, pr: PullRequestRef, found: FoundBranch | undefined): Promise<{ outcome: 'deleted' | 'absent' | 'kept'; branch?: PreviewBranch; reason?: string }> {
+export async function deletePreviewBranch(
+  neon: NeonClient,
+  pr: PullRequestRef,
+  found: FoundBranch | undefined,
+): Promise<{ outcome: 'deleted' | 'absent' | 'kept'; branch?: PreviewBranch; reason?: string }> {
   if (!found) return { outcome: 'absent' };
   const branch = toPreview(found.branch, found.annotations, false);
   const refusal = ownershipProblem(found, pr);

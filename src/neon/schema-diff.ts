@@ -86,9 +86,7 @@ export function describeChanges(diff: string): string {
     if (table && sign && column && !/^(CONSTRAINT|PRIMARY|UNIQUE|CHECK|FOREIGN)$/i.test(column)) table[sign].add(column);
   }
   closeTable();
-  const parts = [...counts.entries()].flatMap(([one, c]) =>
-    (['added', 'removed', 'changed'] as const).filter((how) => c[how] > 0).map((how) => `${c[how]} ${c[how] === 1 ? one : c.plural} ${how}`),
-  );
+  const parts = [...counts.entries()].flatMap(([one, c]) => (['added', 'removed', 'changed'] as const).filter((how) => c[how] > 0).map((how) => `${c[how]} ${c[how] === 1 ? one : c.plural} ${how}`));
   if (parts.length > 0) return parts.join(', ');
   return diff.trim() ? 'Schema changed' : 'No schema changes';
 }

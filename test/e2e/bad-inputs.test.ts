@@ -109,10 +109,20 @@ describe('malformed inputs', () => {
 
   beforeAll(async () => {
     // The base inputs are valid: one run with them succeeds (and is the only one that calls out).
-    const valid = await runAction({ inputs: baseInputs(), event: pullRequestEvent({ action: 'opened', number: PR + 1, headRef: `${HEAD}-ok` }), githubApiUrl: github.url, githubToken: github.tokens.admin });
+    const valid = await runAction({
+      inputs: baseInputs(),
+      event: pullRequestEvent({ action: 'opened', number: PR + 1, headRef: `${HEAD}-ok` }),
+      githubApiUrl: github.url,
+      githubToken: github.tokens.admin,
+    });
     expect(valid.code, valid.stdout).toBe(0);
     // And a request sent under a case's prefix is seen: the per-case check can see one.
-    const probe = await runAction({ inputs: baseInputs('probe'), event: pullRequestEvent({ action: 'opened', number: PR + 2, headRef: HEAD }), githubApiUrl: `${github.url}/probe`, githubToken: github.tokens.admin });
+    const probe = await runAction({
+      inputs: baseInputs('probe'),
+      event: pullRequestEvent({ action: 'opened', number: PR + 2, headRef: HEAD }),
+      githubApiUrl: `${github.url}/probe`,
+      githubToken: github.tokens.admin,
+    });
     expect(probe.code).toBe(1);
     expect(neon.standIn.requests.some((r) => r.path.startsWith('/probe/'))).toBe(true);
     results = await runAll();

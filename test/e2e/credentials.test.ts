@@ -28,13 +28,20 @@ function run(action: PullRequestEventOptions['action'], pr: number, extra: Recor
 }
 
 function passwordOf(branchId: string): string {
-  return p.neon.branches().find((b) => b.id === branchId)!.roles.find((r) => r.name === ROLE)!.password;
+  return p.neon
+    .branches()
+    .find((b) => b.id === branchId)!
+    .roles.find((r) => r.name === ROLE)!.password;
 }
 
 /** Every place the run published the password: outputs, and each target's values. */
 function published(pr: number, result: RunResult): Record<string, string | undefined> {
   const head = `feature/pr-${pr}`;
-  const netlify = (key: string) => p.netlify.vars().find((v) => v.key === key)?.values.find((x) => x.context === 'branch' && x.context_parameter === head)?.value;
+  const netlify = (key: string) =>
+    p.netlify
+      .vars()
+      .find((v) => v.key === key)
+      ?.values.find((x) => x.context === 'branch' && x.context_parameter === head)?.value;
   const vercel = (key: string) => p.vercel.envs('shop-web').find((e) => e.key === key && e.comment === `neon-preview ${REPOSITORY}#${pr}`)?.value;
   const urlPassword = (url: string | undefined) => (url ? decodeURIComponent(new URL(url).password) : undefined);
   return {
@@ -120,7 +127,11 @@ describe('preview_password: rotate (the default)', () => {
     hold.release();
     const [a, b] = await Promise.all([first, second]);
     expect([a.code, b.code], `${a.stdout}\n${b.stdout}`).toEqual([0, 0]);
-    expect(resets(mark).map((r) => r.status).sort()).toEqual([200, 423]);
+    expect(
+      resets(mark)
+        .map((r) => r.status)
+        .sort(),
+    ).toEqual([200, 423]);
     expect(`${a.stdout}${b.stdout}`).toMatch(/is busy \(another run may be resetting the same password\); comparing again/);
     const own = passwordOf(a.outputs.branch_id!);
     expect(own).not.toBe(passwordOf(p.neon.defaultBranchId));
@@ -133,7 +144,10 @@ describe('preview_password: rotate (the default)', () => {
 describe('URLs read across a password reset', () => {
   it('reads both again when another run’s reset lands between the pooled and the direct URL, and publishes one password', async () => {
     const pr = 2105;
-    const left = p.neon.addBranch({ name: `preview/pr-${pr}`, annotations: { 'managed-by': 'neon-preview', 'github-repo': REPOSITORY, 'github-pr': String(pr), 'github-head-ref': `feature/pr-${pr}` } });
+    const left = p.neon.addBranch({
+      name: `preview/pr-${pr}`,
+      annotations: { 'managed-by': 'neon-preview', 'github-repo': REPOSITORY, 'github-pr': String(pr), 'github-head-ref': `feature/pr-${pr}` },
+    });
     const urlReads = () => p.neon.standIn.requestsTo(/\/connection_uri$/, 'GET').filter((r) => r.query.branch_id === left.id);
     // The direct URL's read waits until the pooled one was answered and another run reset the password.
     const hold = p.neon.standIn.hold('GET', /\/connection_uri$/, (_body, query) => query.branch_id === left.id && query.pooled !== 'true');
@@ -167,7 +181,9 @@ describe('URLs that are not the preview’s own', () => {
     const opened = await run('opened', 2121);
     expect(opened.code).toBe(1);
     const error = opened.stdout.split('\n').find((l) => l.startsWith('::error::'))!;
-    expect(error).toMatch(/^::error::Neon: the (direct|pooled) connection URL Neon gave for branch preview\/pr-2121 \(br-[^)]+\) points at .*, a compute of branch main \(br-[^)]+\), not of the preview branch\. Nothing was published\./);
+    expect(error).toMatch(
+      /^::error::Neon: the (direct|pooled) connection URL Neon gave for branch preview\/pr-2121 \(br-[^)]+\) points at .*, a compute of branch main \(br-[^)]+\), not of the preview branch\. Nothing was published\./,
+    );
     expect(opened.outputs.db_url).toBeUndefined();
     expect(opened.outputs.password).toBeUndefined();
     expect(Object.values(published(2121, opened)).filter(Boolean)).toEqual([]);

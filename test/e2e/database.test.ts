@@ -39,14 +39,17 @@ async function sql(url: string, text: string): Promise<Record<string, unknown>[]
 }
 
 async function parentUrl(): Promise<string> {
-  const response = await fetch(`${neon.url}/projects/${neon.projectId}/connection_uri?database_name=neondb&role_name=neondb_owner&branch_id=${neon.defaultBranchId}`, { headers: { authorization: `Bearer ${KEY}` } });
+  const response = await fetch(`${neon.url}/projects/${neon.projectId}/connection_uri?database_name=neondb&role_name=neondb_owner&branch_id=${neon.defaultBranchId}`, {
+    headers: { authorization: `Bearer ${KEY}` },
+  });
   return ((await response.json()) as { uri: string }).uri;
 }
 
 describe('the published URLs', () => {
   it('connect to a copy of the parent that is the branch’s own, and refuse connections once the PR closes', async () => {
     const inputs = platforms.inputs();
-    const run = (action: 'opened' | 'closed') => runAction({ inputs, githubApiUrl: github.url, githubToken: github.tokens.actions, event: pullRequestEvent({ action, number: 301, headRef: 'feature/db' }) });
+    const run = (action: 'opened' | 'closed') =>
+      runAction({ inputs, githubApiUrl: github.url, githubToken: github.tokens.actions, event: pullRequestEvent({ action, number: 301, headRef: 'feature/db' }) });
 
     const opened = await run('opened');
     expect(opened.code, opened.stdout).toBe(0);

@@ -17,7 +17,12 @@ describe('npm run demo', () => {
   beforeAll(async () => {
     const child = spawn('npm', ['run', '--silent', 'demo'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: string[] = [];
-    const read = (stream: NodeJS.ReadableStream) => new Promise<void>((resolve) => createInterface({ input: stream }).on('line', (l) => out.push(stripVTControlCharacters(l))).on('close', resolve));
+    const read = (stream: NodeJS.ReadableStream) =>
+      new Promise<void>((resolve) =>
+        createInterface({ input: stream })
+          .on('line', (l) => out.push(stripVTControlCharacters(l)))
+          .on('close', resolve),
+      );
     const [exit] = await Promise.all([new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1))), read(child.stdout), read(child.stderr)]);
     lines = out;
     code = exit;
@@ -74,7 +79,7 @@ describe('npm run demo', () => {
     expect(diff).toContain('  │     +CREATE INDEX reviews_product_id_idx ON public.reviews USING btree (product_id);');
   });
 
-  it("says the preview has its own password, and what the stand-in cannot show", () => {
+  it('says the preview has its own password, and what the stand-in cannot show', () => {
     const block = after("The preview's own password").slice(0, 8).join('\n');
     expect(block).toMatch(/Password \(PR comment\) +its own/);
     expect(block).toMatch(/the preview's password +Neon's, the output's and the published URLs' are one, not the parent's/);

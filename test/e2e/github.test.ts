@@ -25,7 +25,11 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all([neon.stop(), github.stop()]);
-  console.log(`GitHub requests per run:\n${Object.entries(requestCounts).map(([run, c]) => `  ${run}: environment target ${c.environment}, PR comment ${c.comment}\n    ${c.paths.join('\n    ')}`).join('\n')}`);
+  console.log(
+    `GitHub requests per run:\n${Object.entries(requestCounts)
+      .map(([run, c]) => `  ${run}: environment target ${c.environment}, PR comment ${c.comment}\n    ${c.paths.join('\n    ')}`)
+      .join('\n')}`,
+  );
 });
 afterEach(() => {
   expect(neon.standIn.violations).toEqual([]);
@@ -186,13 +190,22 @@ describe('a pull request from opened to closed, published to its GitHub environm
     expect(afterSync.filter((d) => d.state !== 'inactive')).toEqual([expect.objectContaining({ sha: sha(pr, 2), state: 'success' })]);
     expect(afterSync.find((d) => d.state === 'success')!.statuses.at(-1)!.environmentUrl).toBe(consoleUrlOf(branchId));
     expect(afterSync.filter((d) => d.id === deployment!.id && d.state !== 'inactive')).toEqual([]);
-    const retiring = syncRequests.filter((r) => r.path.includes(`/deployments/${deployment!.id}`)).map((r) => `${r.method} ${r.status}${r.method === 'POST' ? ` ${(r.body as { state: string }).state}` : ''}`);
+    const retiring = syncRequests
+      .filter((r) => r.path.includes(`/deployments/${deployment!.id}`))
+      .map((r) => `${r.method} ${r.status}${r.method === 'POST' ? ` ${(r.body as { state: string }).state}` : ''}`);
     expect(retiring).toEqual(['POST 201 inactive', 'DELETE 204']);
 
     const syncing = record('create (synchronize, 1 stale variable, 1 earlier deployment)', syncRequests);
     // Secrets are always rewritten (GitHub never shows them); of the variables only the stale one.
-    expect(syncing.environment.filter((r) => r.method === 'PATCH' || (r.method === 'POST' && r.path.endsWith('/variables'))).map((r) => `${r.method} ${r.path.split('/').pop()}`)).toEqual(['PATCH PGHOST_UNPOOLED']);
-    expect(syncing.environment.filter((r) => r.method === 'PUT' && r.path.includes('/secrets/')).map((r) => r.path.split('/').pop()).sort()).toEqual(SECRET_KEYS);
+    expect(syncing.environment.filter((r) => r.method === 'PATCH' || (r.method === 'POST' && r.path.endsWith('/variables'))).map((r) => `${r.method} ${r.path.split('/').pop()}`)).toEqual([
+      'PATCH PGHOST_UNPOOLED',
+    ]);
+    expect(
+      syncing.environment
+        .filter((r) => r.method === 'PUT' && r.path.includes('/secrets/'))
+        .map((r) => r.path.split('/').pop())
+        .sort(),
+    ).toEqual(SECRET_KEYS);
     expect(syncing.environment.length).toBe(13);
     expect(shape(syncing.comment).sort()).toEqual(['GET /issues/{id}/comments 200', 'PATCH /issues/comments/{id} 200', 'POST /graphql 200']);
     expect(syncing.comment.find((r) => r.method === 'PATCH')!.path).toBe(`/repos/${REPOSITORY}/issues/comments/${comment!.id}`);
@@ -223,12 +236,7 @@ describe('a pull request from opened to closed, published to its GitHub environm
     expect(github.deployments(env).filter((d) => d.state !== 'inactive')).toEqual([]);
     expect(github.deployments(env)).toEqual([]);
     const closing = record('delete (closed, 1 deployment)', closeRequests);
-    expect(shape(closing.environment)).toEqual([
-      'GET /deployments 200',
-      'POST /deployments/{id}/statuses 201',
-      'DELETE /deployments/{id} 204',
-      'DELETE /environments/pr-501 204',
-    ]);
+    expect(shape(closing.environment)).toEqual(['GET /deployments 200', 'POST /deployments/{id}/statuses 201', 'DELETE /deployments/{id} 204', 'DELETE /environments/pr-501 204']);
     expect(closing.environment[1]!.path).toContain(`/deployments/${active.id}/`);
     expect(closing.environment[1]!.body).toMatchObject({ state: 'inactive' });
     expect(shape(closing.comment).sort()).toEqual(['GET /issues/{id}/comments 200', 'PATCH /issues/comments/{id} 200', 'POST /graphql 200']);
@@ -265,7 +273,9 @@ describe("the workflow's default token", () => {
     const { result: opened, requests } = await githubRequestsOf(() => run('opened', pr, { inputs: { github_token: undefined } }));
     expect(opened.code).toBe(1);
     const error = opened.stdout.split('\n').find((l) => l.startsWith('::error::'))!;
-    expect(error).toMatch(/^::error::GitHub: get environment pr-502 failed: HTTP 403: Resource not accessible by integration\. The token in `github_token` lacks Actions: read, which this request needs\. /);
+    expect(error).toMatch(
+      /^::error::GitHub: get environment pr-502 failed: HTTP 403: Resource not accessible by integration\. The token in `github_token` lacks Actions: read, which this request needs\. /,
+    );
     expect(error).toContain('needs a fine-grained personal access token or GitHub App token with Actions: read, Administration: write, Environments: write and Deployments: write');
     expect(error).toContain("the workflow's GITHUB_TOKEN can never manage environments");
     expect(error).toContain('`github_token: ${{ secrets.NEON_PREVIEW_GITHUB_TOKEN }}`');
@@ -292,7 +302,9 @@ describe("the workflow's default token", () => {
     // the target's failure, so a rerun with a working token finds only GitHub to clean).
     const closedDefault = await run('closed', pr, { inputs: { github_token: undefined } });
     expect(closedDefault.code).toBe(1);
-    expect(closedDefault.stdout).toMatch(/^::error::GitHub: delete environment pr-502 failed: HTTP 403: Resource not accessible by integration\. The token in `github_token` lacks Administration: write, which this request needs and which the workflow's GITHUB_TOKEN can never have\. /m);
+    expect(closedDefault.stdout).toMatch(
+      /^::error::GitHub: delete environment pr-502 failed: HTTP 403: Resource not accessible by integration\. The token in `github_token` lacks Administration: write, which this request needs and which the workflow's GITHUB_TOKEN can never have\. /m,
+    );
     expect(neon.branchByName(`preview/pr-${pr}`)).toBeUndefined();
     expect(closedDefault.summary).toContain('Neon preview database: failed');
     expect(github.comments(pr)).toEqual([]);

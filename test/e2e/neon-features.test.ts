@@ -48,7 +48,11 @@ describe('the schema diff', () => {
 
     const branch = neon.branchByName('preview/pr-1901')!;
     const parentSchema = await neon.schema(neon.defaultBranchId, 'neondb');
-    neon.setSchema(branch.id, 'neondb', `${parentSchema}\nCREATE TABLE public.reviews (\n    id integer NOT NULL,\n    body text\n);\n\nCREATE INDEX reviews_body_idx ON public.reviews USING btree (body);\n`);
+    neon.setSchema(
+      branch.id,
+      'neondb',
+      `${parentSchema}\nCREATE TABLE public.reviews (\n    id integer NOT NULL,\n    body text\n);\n\nCREATE INDEX reviews_body_idx ON public.reviews USING btree (body);\n`,
+    );
     const synced = await run(neon, 'synchronize', 1901);
     expect(synced.code, synced.stdout).toBe(0);
     const comment = commentOf(1901);
@@ -134,7 +138,9 @@ describe('reset_on_push', () => {
     neon.addBranch({ name: 'someone/experiment', parentId: neon.branchByName('preview/pr-1913')!.id });
     const withChild = await run(neon, 'synchronize', 1913, { reset_on_push: 'true', expires_in: '0' });
     expect(withChild.code).toBe(1);
-    expect(errorOf(withChild)).toMatch(/^::error::reset_on_push: Neon branch preview\/pr-1913 has child branches \(someone\/experiment\).*\(preserve_under_name\), which neon-preview does not do unasked/);
+    expect(errorOf(withChild)).toMatch(
+      /^::error::reset_on_push: Neon branch preview\/pr-1913 has child branches \(someone\/experiment\).*\(preserve_under_name\), which neon-preview does not do unasked/,
+    );
     expect(neon.standIn.requestsTo(/\/restore$/)).toEqual([]);
   });
 });
@@ -144,7 +150,9 @@ describe('what Neon refuses', () => {
     const neon = await neonWith({ rootBranchLimit: 1 });
     const refused = await run(neon, 'opened', 1921, { branch_type: 'schema-only' });
     expect(refused.code).toBe(1);
-    expect(errorOf(refused)).toMatch(/Neon: create branch failed: HTTP 422: .*A schema-only branch is a root branch, and Neon allows few per project \(Free 3 including the default branch.*or set `branch_type: data`/);
+    expect(errorOf(refused)).toMatch(
+      /Neon: create branch failed: HTTP 422: .*A schema-only branch is a root branch, and Neon allows few per project \(Free 3 including the default branch.*or set `branch_type: data`/,
+    );
   });
 
   it('refuses a parent_branch that has an expiry before creating anything, naming the rule', async () => {

@@ -68,7 +68,10 @@ describe('a pull request from opened to closed', () => {
     expect(uriRequests.map((r) => r.query.pooled).sort()).toEqual(['false', 'false', 'true', 'true']);
     const resets = createRequests.filter((r) => r.method === 'POST' && r.path.endsWith('/roles/neondb_owner/reset_password'));
     expect(resets.map((r) => r.path)).toEqual([`/projects/${neon.projectId}/branches/${branch.id}/roles/neondb_owner/reset_password`]);
-    const parentPassword = neon.branches().find((b) => b.id === neon.defaultBranchId)!.roles.find((r) => r.name === 'neondb_owner')!.password;
+    const parentPassword = neon
+      .branches()
+      .find((b) => b.id === neon.defaultBranchId)!
+      .roles.find((r) => r.name === 'neondb_owner')!.password;
     expect(opened.outputs.password).not.toBe(parentPassword);
     expect(opened.outputs.password).toBe(branch.roles.find((r) => r.name === 'neondb_owner')!.password);
     expect(opened.summary).toContain('its own, set by this run');
@@ -180,7 +183,14 @@ describe('branch options', () => {
   });
 
   it('fails listing the databases when the branch has several and none was chosen, then works with `database`', async () => {
-    const parent = neon.addBranch({ name: 'multi-db', withEndpoint: true, databases: [{ name: 'app', owner: 'app_owner' }, { name: 'analytics', owner: 'neondb_owner' }] });
+    const parent = neon.addBranch({
+      name: 'multi-db',
+      withEndpoint: true,
+      databases: [
+        { name: 'app', owner: 'app_owner' },
+        { name: 'analytics', owner: 'neondb_owner' },
+      ],
+    });
     const failed = await runAction({ inputs: inputs({ parent_branch: parent.id }), event: pullRequestEvent({ action: 'opened', number: 105 }) });
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(/::error::Input `database`: the branch has several databases \(app, analytics\)/);
@@ -262,7 +272,11 @@ describe('the sticky PR comment', () => {
     const pr = 120;
     // Someone quoting the marker: their comment must never be edited.
     const quoted = `I copied this: ${COMMENT_MARKER}`;
-    await fetch(`${github.url}/repos/${REPOSITORY}/issues/${pr}/comments`, { method: 'POST', headers: { authorization: `Bearer ${github.tokens.user}`, 'content-type': 'application/json' }, body: JSON.stringify({ body: quoted }) });
+    await fetch(`${github.url}/repos/${REPOSITORY}/issues/${pr}/comments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${github.tokens.user}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ body: quoted }),
+    });
 
     const opened = await runAction({ inputs: inputs(), event: pullRequestEvent({ action: 'opened', number: pr }) });
     expect(opened.code).toBe(0);
@@ -323,7 +337,7 @@ describe('runs that do nothing', () => {
     ['expires_in', { expires_in: '45d' }, 'longer than Neon allows'],
     ['expires_in', { expires_in: 'abc' }, 'is not a time-to-live'],
     ['expires_in', { expires_in: '-1h' }, 'is not a time-to-live'],
-    ['branch_name', { branch_name: '{head}', head_ref: '' }, 'uses {head} but the PR\'s head branch is unknown'],
+    ['branch_name', { branch_name: '{head}', head_ref: '' }, "uses {head} but the PR's head branch is unknown"],
     ['branch_name', { branch_name: `${'x'.repeat(300)}{pr}` }, 'Neon allows at most 256'],
     ['branch_name', { branch_name: 'shared-preview' }, 'names the same thing for every pull request'],
     ['env_vars', { env_vars: 'DATABASE_URL' }, 'has no "="'],

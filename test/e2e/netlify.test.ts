@@ -65,7 +65,12 @@ const head = (pr: number): string => `feature/netlify-${pr}`;
 
 /** One run of dist/index.js for a pull request event, with GitHub served by the stand-in. */
 function run(action: PullRequestEventOptions['action'], pr: number, extra: Record<string, string> = {}): Promise<RunResult> {
-  return runBuiltAction({ githubApiUrl: github.url, githubToken: github.tokens.actions, inputs: inputs(extra), event: pullRequestEvent({ action, number: pr, headRef: head(pr), headSha: `${pr}${'d'.repeat(40 - String(pr).length)}` }) });
+  return runBuiltAction({
+    githubApiUrl: github.url,
+    githubToken: github.tokens.actions,
+    inputs: inputs(extra),
+    event: pullRequestEvent({ action, number: pr, headRef: head(pr), headSha: `${pr}${'d'.repeat(40 - String(pr).length)}` }),
+  });
 }
 
 /** The Netlify requests made by `step` (runs one after the other, so the log slice is theirs). */
@@ -166,7 +171,10 @@ describe('two pull requests on one Netlify site', () => {
 
     // Both opened at once: each lists the site and creates the keys it misses; whichever loses a
     // create sets its value on the winner's key.
-    const { result: [openedA, openedB], requests: openRequests } = await netlifyRequestsOf(() => Promise.all([run('opened', a), run('opened', b)]));
+    const {
+      result: [openedA, openedB],
+      requests: openRequests,
+    } = await netlifyRequestsOf(() => Promise.all([run('opened', a), run('opened', b)]));
     expectSuccess(openedA);
     expectSuccess(openedB);
     requestCounts['two creates at once (total)'] = openRequests.length;
@@ -174,13 +182,27 @@ describe('two pull requests on one Netlify site', () => {
 
     expect(valuesFor(head(a))).toEqual(expectedValues(openedA));
     expect(valuesFor(head(b))).toEqual(expectedValues(openedB));
-    expect(netlify.vars().map((v) => v.key).sort()).toEqual([...DEFAULT_KEYS].sort());
+    expect(
+      netlify
+        .vars()
+        .map((v) => v.key)
+        .sort(),
+    ).toEqual([...DEFAULT_KEYS].sort());
     for (const v of netlify.vars()) {
       expect(v.is_secret, v.key).toBe(SECRET_KEYS.includes(v.key));
       if (v.key !== 'DATABASE_URL') expect(v.scopes, v.key).toEqual(v.is_secret ? ['builds', 'functions', 'runtime'] : ['builds', 'functions', 'runtime', 'post-processing']);
       // One value per PR, plus the site's own.
-      expect(v.values.filter((x) => x.context === 'branch').map((x) => x.context_parameter).sort(), v.key).toEqual([head(a), head(b)]);
-      expect(v.values.filter((x) => x.context !== 'branch'), v.key).toHaveLength(['DATABASE_URL', 'PGHOST'].includes(v.key) ? 1 : 0);
+      expect(
+        v.values
+          .filter((x) => x.context === 'branch')
+          .map((x) => x.context_parameter)
+          .sort(),
+        v.key,
+      ).toEqual([head(a), head(b)]);
+      expect(
+        v.values.filter((x) => x.context !== 'branch'),
+        v.key,
+      ).toHaveLength(['DATABASE_URL', 'PGHOST'].includes(v.key) ? 1 : 0);
     }
     expect(untouched()).toEqual(seeded);
     expect(openedA.summary).toContain('https://app.netlify.com/sites/neon-preview-demo/configuration/env');
@@ -202,7 +224,12 @@ describe('two pull requests on one Netlify site', () => {
     expect(netlify.vars().map((v) => [v.key, v.values.map((x) => x.id).sort()])).toEqual(idsBefore);
     // Plain values already right are skipped; secrets (unreadable) and the stale one are PATCHed.
     expect(shape(syncRequests).slice(0, 2)).toEqual(['GET /sites/S 200', 'GET /accounts/A/env 200']);
-    expect(syncRequests.slice(2).map((r) => `${r.method} ${r.path.split('/').pop()}`).sort()).toEqual(['PATCH DATABASE_URL', 'PATCH DATABASE_URL_UNPOOLED', 'PATCH PGHOST_UNPOOLED', 'PATCH PGPASSWORD']);
+    expect(
+      syncRequests
+        .slice(2)
+        .map((r) => `${r.method} ${r.path.split('/').pop()}`)
+        .sort(),
+    ).toEqual(['PATCH DATABASE_URL', 'PATCH DATABASE_URL_UNPOOLED', 'PATCH PGHOST_UNPOOLED', 'PATCH PGPASSWORD']);
     expect(syncRequests.length).toBe(6);
     expect(summaryCount(syncA, 'Netlify')).toBe(syncRequests.length);
     expect(valuesFor(head(b))).toEqual(expectedValues(openedB));
@@ -217,7 +244,12 @@ describe('two pull requests on one Netlify site', () => {
     expect(valuesFor(head(a))).toEqual({});
     expect(valuesFor(head(b))).toEqual(expectedValues(openedB));
     expect(untouched()).toEqual(seeded);
-    expect(netlify.vars().map((v) => v.key).sort()).toEqual([...DEFAULT_KEYS].sort());
+    expect(
+      netlify
+        .vars()
+        .map((v) => v.key)
+        .sort(),
+    ).toEqual([...DEFAULT_KEYS].sort());
     expect(closeARequests.filter((r) => r.method === 'DELETE').map((r) => r.path)).toHaveLength(7);
     expect(closeARequests.filter((r) => r.method === 'DELETE').every((r) => r.path.includes('/value/'))).toBe(true);
     expect(closeARequests.length).toBe(9);
@@ -230,7 +262,12 @@ describe('two pull requests on one Netlify site', () => {
     expectSuccess(closedB);
     requestCounts['delete, last PR (2 keys keep site values)'] = closeBRequests.length;
     expect(valuesFor(head(b))).toEqual({});
-    expect(netlify.vars().map((v) => v.key).sort()).toEqual(['DATABASE_URL', 'PGHOST']);
+    expect(
+      netlify
+        .vars()
+        .map((v) => v.key)
+        .sort(),
+    ).toEqual(['DATABASE_URL', 'PGHOST']);
     expect(untouched()).toEqual(seeded);
     expect(netlify.variable('DATABASE_URL')!.values.map((x) => x.context)).toEqual(['production']);
     expect(netlify.variable('PGHOST')!.values.map((x) => x.context)).toEqual(['deploy-preview']);
@@ -257,7 +294,10 @@ describe('two pull requests on one Netlify site', () => {
     let syncB: RunResult;
     let requests: RecordedRequest[];
     try {
-      ({ result: [syncA, syncB], requests } = await netlifyRequestsOf(() => Promise.all([run('synchronize', a, { ...added, netlify_api_url: barrier.url }), run('synchronize', b, { ...added, netlify_api_url: barrier.url })])));
+      ({
+        result: [syncA, syncB],
+        requests,
+      } = await netlifyRequestsOf(() => Promise.all([run('synchronize', a, { ...added, netlify_api_url: barrier.url }), run('synchronize', b, { ...added, netlify_api_url: barrier.url })])));
     } finally {
       await barrier.stop();
     }
@@ -280,7 +320,10 @@ describe('two pull requests on one Netlify site', () => {
     for (const key of ['NEON_BRANCH', 'PRISMA_DATABASE_URL']) {
       const creates = requests.filter((r) => r.method === 'POST' && Array.isArray(r.body) && (r.body as { key: string }[])[0]?.key === key);
       expect(creates.map((r) => r.status).sort(), key).toEqual([201, 400]);
-      expect(requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(`/env/${key}`)).map((r) => r.status), key).toEqual([201]);
+      expect(
+        requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(`/env/${key}`)).map((r) => r.status),
+        key,
+      ).toEqual([201]);
     }
     expect(valuesFor(head(a))).toMatchObject(expectedValues(openedA));
     expect(valuesFor(head(b))).toMatchObject(expectedValues(openedB));

@@ -41,7 +41,10 @@ function holdings(pr: number, head: string, environment = `pr-${pr}`) {
   return {
     neon: p.neon.branches().filter((b) => b.annotations['github-pr'] === String(pr)).length,
     vercel: p.vercel.envs('shop-web').filter((e) => e.comment === `neon-preview ${REPOSITORY}#${pr}`).length,
-    netlify: p.netlify.vars().flatMap((v) => v.values).filter((x) => x.context === 'branch' && x.context_parameter === head).length,
+    netlify: p.netlify
+      .vars()
+      .flatMap((v) => v.values)
+      .filter((x) => x.context === 'branch' && x.context_parameter === head).length,
     github: p.github.environment(environment) ? 1 : 0,
   };
 }
@@ -109,7 +112,11 @@ describe('one pull request never takes over another’s preview', () => {
   it('two pull requests from one head branch: the second gets no Netlify values of the first, and its close removes none', async () => {
     const first = await run(event({ action: 'opened', number: 1613, headRef: 'feature/shared-head' }));
     expect(first.code).toBe(0);
-    const values = () => p.netlify.vars().flatMap((v) => v.values.filter((x) => x.context_parameter === 'feature/shared-head').map((x) => `${v.key}=${x.value}`)).sort();
+    const values = () =>
+      p.netlify
+        .vars()
+        .flatMap((v) => v.values.filter((x) => x.context_parameter === 'feature/shared-head').map((x) => `${v.key}=${x.value}`))
+        .sort();
     const before = values();
     expect(before).toHaveLength(7);
     const second = await run(event({ action: 'opened', number: 1614, headRef: 'feature/shared-head' }));
@@ -175,7 +182,11 @@ describe('pull requests from forks', () => {
   it('are skipped under pull_request_target by default; with allow they never touch the repository’s branch values', async () => {
     // The repository's own PR from feature/shared holds values for that branch.
     expect((await run(event({ action: 'opened', number: 1631, headRef: 'feature/shared' }))).code).toBe(0);
-    const own = () => p.netlify.vars().flatMap((v) => v.values.filter((x) => x.context_parameter === 'feature/shared').map((x) => `${v.key}=${x.value}`)).sort();
+    const own = () =>
+      p.netlify
+        .vars()
+        .flatMap((v) => v.values.filter((x) => x.context_parameter === 'feature/shared').map((x) => `${v.key}=${x.value}`))
+        .sort();
     const before = own();
     const fork = (action: PullRequestEventOptions['action']) => event({ action, number: 1632, headRef: 'feature/shared', headRepository: 'stranger/shop' }, 'pull_request_target');
     p.github.setPullRequest(1632, { state: 'open', headRef: 'feature/shared' });

@@ -48,7 +48,10 @@ function holdings(pr: number) {
   return {
     neon: neon.branches().filter((b) => b.annotations['github-pr'] === String(pr) && b.annotations['github-repo'] === REPOSITORY).length,
     vercel: vercel.envs('shop-web').filter((e) => e.comment === `neon-preview ${REPOSITORY}#${pr}`).length,
-    netlify: netlify.vars().flatMap((v) => v.values).filter((x) => x.context === 'branch' && x.context_parameter === head(pr)).length,
+    netlify: netlify
+      .vars()
+      .flatMap((v) => v.values)
+      .filter((x) => x.context === 'branch' && x.context_parameter === head(pr)).length,
     github: github.environment(`pr-${pr}`) ? 1 : 0,
   };
 }
@@ -111,7 +114,10 @@ describe('command: sweep', () => {
       }
       const mark = github.standIn.requests.length;
       const neonMark = own.standIn.requests.length;
-      const sweep = await run({ inputs: { neon_api_key: NEON_KEY, neon_project_id: own.projectId, neon_api_url: own.url, github_token: github.tokens.actions }, event: { name: 'schedule', payload: {} } });
+      const sweep = await run({
+        inputs: { neon_api_key: NEON_KEY, neon_project_id: own.projectId, neon_api_url: own.url, github_token: github.tokens.actions },
+        event: { name: 'schedule', payload: {} },
+      });
       expect(sweep.code, sweep.stdout).toBe(0);
       expect(sweep.summary).toMatch(new RegExp(`Neon preview sweep: ${closed.length} removed, ${prs.length - closed.length} kept`));
       for (const n of prs) expect(own.branchByName(`preview/pr-${n}`) === undefined, `PR #${n}`).toBe(closed.includes(n));
@@ -119,7 +125,12 @@ describe('command: sweep', () => {
       const requests = github.standIn.requests.slice(mark);
       // One page of open pull requests, then one lookup per pull request not in it.
       expect(requests.filter((r) => r.path.endsWith('/pulls')).map((r) => r.query.state)).toEqual(['open']);
-      expect(requests.filter((r) => /\/pulls\/\d+$/.test(r.path)).map((r) => Number(r.path.split('/').pop())).sort()).toEqual(closed);
+      expect(
+        requests
+          .filter((r) => /\/pulls\/\d+$/.test(r.path))
+          .map((r) => Number(r.path.split('/').pop()))
+          .sort(),
+      ).toEqual(closed);
       // The deletions' operations are read from the project's operation list, not one by one.
       const neonRequests = own.standIn.requests.slice(neonMark);
       expect(neonRequests.filter((r) => r.method === 'DELETE')).toHaveLength(closed.length);
@@ -143,7 +154,10 @@ describe('command: sweep', () => {
   it('succeeds with nothing to do on a project the action never used', async () => {
     const empty = await startNeonStandIn({ apiKeys: [NEON_KEY] });
     try {
-      const sweep = await run({ inputs: { neon_api_key: NEON_KEY, neon_project_id: empty.projectId, neon_api_url: empty.url, github_token: github.tokens.actions }, event: { name: 'schedule', payload: {} } });
+      const sweep = await run({
+        inputs: { neon_api_key: NEON_KEY, neon_project_id: empty.projectId, neon_api_url: empty.url, github_token: github.tokens.actions },
+        event: { name: 'schedule', payload: {} },
+      });
       expect(sweep.code).toBe(0);
       expect(sweep.summary).toContain('Neon preview sweep: nothing to do');
     } finally {

@@ -38,9 +38,13 @@ describe('targets side by side', () => {
     // Netlify, which works, has every value for the branch, equal to the run's outputs.
     expect(p.netlify.valueOf('DATABASE_URL', 'branch', head)).toBe(result.outputs.db_url_pooled);
     expect(p.netlify.valueOf('PGPASSWORD', 'branch', head)).toBe(result.outputs.password);
-    expect(p.netlify.vars().filter((v) => v.values.some((x) => x.context_parameter === head)).map((v) => v.key).sort()).toEqual(
-      ['DATABASE_URL', 'DATABASE_URL_UNPOOLED', 'PGDATABASE', 'PGHOST', 'PGHOST_UNPOOLED', 'PGPASSWORD', 'PGUSER'],
-    );
+    expect(
+      p.netlify
+        .vars()
+        .filter((v) => v.values.some((x) => x.context_parameter === head))
+        .map((v) => v.key)
+        .sort(),
+    ).toEqual(['DATABASE_URL', 'DATABASE_URL_UNPOOLED', 'PGDATABASE', 'PGHOST', 'PGHOST_UNPOOLED', 'PGPASSWORD', 'PGUSER']);
     expect(p.neon.branchByName('preview/pr-701')).toBeDefined();
     expect(leakedSecrets(result, [result.outputs.db_url!, result.outputs.db_url_pooled!, result.outputs.password!])).toEqual([]);
   });

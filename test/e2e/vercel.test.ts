@@ -158,7 +158,10 @@ describe('two pull requests on one Vercel project', () => {
     ];
     const untouched = () => seeded.map((s) => vercel.envs(PROJECT).find((e) => e.id === s.id));
 
-    const { result: [openedA, openedB], requests: openRequests } = await vercelRequestsOf(() => Promise.all([run('opened', a), run('opened', b)]));
+    const {
+      result: [openedA, openedB],
+      requests: openRequests,
+    } = await vercelRequestsOf(() => Promise.all([run('opened', a), run('opened', b)]));
     expectSuccess(openedA);
     expectSuccess(openedB);
     requestCounts['two creates at once (total)'] = openRequests.length;
@@ -169,11 +172,19 @@ describe('two pull requests on one Vercel project', () => {
     expectOwnValues(a, openedA);
     expectOwnValues(b, openedB);
     expect(vercel.envs(PROJECT)).toHaveLength(2 * DEFAULT_KEYS.length + seeded.length);
-    expect(vercel.envs(PROJECT).filter((e) => e.gitBranch === head(a) && e.comment !== marker(a)).map((e) => e.key)).toEqual(['SENTRY_DSN']);
+    expect(
+      vercel
+        .envs(PROJECT)
+        .filter((e) => e.gitBranch === head(a) && e.comment !== marker(a))
+        .map((e) => e.key),
+    ).toEqual(['SENTRY_DSN']);
     expect(vercel.envs(PROJECT).filter((e) => e.gitBranch === head(b) && e.comment !== marker(b))).toEqual([]);
     expect(untouched()).toEqual(seeded);
     // Per request: each run listed its own branch and sent one upsert of its own values only.
-    for (const [pr, opened] of [[a, openedA], [b, openedB]] as const) {
+    for (const [pr, opened] of [
+      [a, openedA],
+      [b, openedB],
+    ] as const) {
       expect(openRequests.filter((r) => r.method === 'GET' && r.query.gitBranch === head(pr))).toHaveLength(1);
       const upserts = openRequests.filter((r) => r.method === 'POST' && (r.body as { gitBranch: string }[])[0]?.gitBranch === head(pr));
       expect(upserts.map((r) => r.status).at(-1)).toBe(201);
@@ -187,7 +198,10 @@ describe('two pull requests on one Vercel project', () => {
     expect(openRequests.every((r) => r.query.gitBranch === undefined || [head(a), head(b)].includes(r.query.gitBranch))).toBe(true);
     expect(summaryCount(openedA, 'Vercel')! + summaryCount(openedB, 'Vercel')!).toBe(openRequests.length);
     // Each comment tells of its own PR only, by name.
-    for (const [pr, other] of [[a, b], [b, a]] as const) {
+    for (const [pr, other] of [
+      [a, b],
+      [b, a],
+    ] as const) {
       const body = botComment(pr);
       expect(body).toContain(`preview/pr-${pr}`);
       expect(body).not.toContain(`preview/pr-${other}`);
@@ -198,7 +212,9 @@ describe('two pull requests on one Vercel project', () => {
     expectNoLeak(openedB, b, secrets);
 
     // Synchronize A: same values rewritten in place (same ids), one value per key and branch.
-    const idsBefore = valuesOf(a).map((e) => e.id).sort();
+    const idsBefore = valuesOf(a)
+      .map((e) => e.id)
+      .sort();
     const bBefore = valuesOf(b);
     const { result: syncA, requests: syncRequests } = await vercelRequestsOf(() => run('synchronize', a));
     expectSuccess(syncA);
@@ -206,8 +222,17 @@ describe('two pull requests on one Vercel project', () => {
     expect(syncA.outputs).toMatchObject({ command: 'create', created: 'false', branch_id: openedA.outputs.branch_id, db_url: openedA.outputs.db_url });
     expectCreate(syncRequests, [`POST /v10/projects/${PROJECT}/env 201`]);
     expectOwnValues(a, syncA);
-    expect(valuesOf(a).map((e) => e.id).sort()).toEqual(idsBefore);
-    for (const pr of [a, b]) for (const key of DEFAULT_KEYS) expect(vercel.envs(PROJECT).filter((e) => e.key === key && e.gitBranch === head(pr)), `${key}@${head(pr)}`).toHaveLength(1);
+    expect(
+      valuesOf(a)
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual(idsBefore);
+    for (const pr of [a, b])
+      for (const key of DEFAULT_KEYS)
+        expect(
+          vercel.envs(PROJECT).filter((e) => e.key === key && e.gitBranch === head(pr)),
+          `${key}@${head(pr)}`,
+        ).toHaveLength(1);
     expect(valuesOf(b)).toEqual(bBefore);
     expect(untouched()).toEqual(seeded);
     expect(summaryCount(syncA, 'Vercel')).toBe(syncRequests.length);
@@ -215,7 +240,9 @@ describe('two pull requests on one Vercel project', () => {
 
     // Close A: its 7 values go in one batch; B's values, the branch-less value, the hand-made
     // value on A's branch and production's all stay.
-    const aIds = valuesOf(a).map((e) => e.id).sort();
+    const aIds = valuesOf(a)
+      .map((e) => e.id)
+      .sort();
     const { result: closedA, requests: closeRequests } = await vercelRequestsOf(() => run('closed', a));
     expectSuccess(closedA);
     requestCounts['delete'] = closeRequests.length;

@@ -119,7 +119,11 @@ describe('fine-grained permissions', () => {
     gh.addToken('ghs_app_installation', { permissions: { environments: 'read' } });
     const app = client('ghs_app_installation');
     expect((await app.rest.actions.listEnvironmentVariables(env)).data.variables).toHaveLength(1);
-    expect(await refusal(app.rest.actions.createEnvironmentVariable({ ...env, name: 'B', value: '2' }))).toMatchObject({ status: 403, message: 'Resource not accessible by integration', accepted: 'environments=write' });
+    expect(await refusal(app.rest.actions.createEnvironmentVariable({ ...env, name: 'B', value: '2' }))).toMatchObject({
+      status: 403,
+      message: 'Resource not accessible by integration',
+      accepted: 'environments=write',
+    });
     expect(await refusal(app.rest.repos.deleteAnEnvironment(env))).toMatchObject({ status: 403, accepted: 'administration=write' });
     expect(gh.variables('pr-1')).toEqual({ A: '1' });
   });
@@ -129,7 +133,10 @@ describe('fine-grained permissions', () => {
     gh.addToken('github_pat_pulls_only', { permissions: { pull_requests: 'write' } });
     gh.addToken('github_pat_deployments_only', { permissions: { deployments: 'write' } });
     expect((await client('github_pat_pulls_only').rest.issues.createComment({ ...repo, issue_number: 3, body: 'ready' })).status).toBe(201);
-    expect(await refusal(client('github_pat_deployments_only').rest.issues.createComment({ ...repo, issue_number: 3, body: 'no' }))).toMatchObject({ status: 403, accepted: 'issues=write; pull_requests=write' });
+    expect(await refusal(client('github_pat_deployments_only').rest.issues.createComment({ ...repo, issue_number: 3, body: 'no' }))).toMatchObject({
+      status: 403,
+      accepted: 'issues=write; pull_requests=write',
+    });
     expect(await refusal(client('github_pat_deployments_only').rest.issues.listComments({ ...repo, issue_number: 3 }))).toMatchObject({ status: 403, accepted: 'issues=read; pull_requests=read' });
     expect((await client('github_pat_deployments_only').rest.repos.createDeployment(deployment)).status).toBe(201);
     expect(gh.comments(3).map((c) => c.body)).toEqual(['ready']);
@@ -175,7 +182,11 @@ describe('environments on a private repository', () => {
   });
 
   it('work on a paid plan, and on a public repository of a Free plan', async () => {
-    for (const options of [{ repositoryPrivate: true, plan: 'pro' as const }, { repositoryPrivate: true, plan: 'team' as const }, { repositoryPrivate: false, plan: 'free' as const }]) {
+    for (const options of [
+      { repositoryPrivate: true, plan: 'pro' as const },
+      { repositoryPrivate: true, plan: 'team' as const },
+      { repositoryPrivate: false, plan: 'free' as const },
+    ]) {
       await start(options);
       expect((await client(gh.tokens.admin).rest.repos.createOrUpdateEnvironment(env)).status).toBe(200);
       expect(gh.environment('pr-1')).toBeDefined();
@@ -193,8 +204,15 @@ describe('pull requests', () => {
     gh.setPullRequest(11, { state: 'closed', headRef: 'feature/merged', merged: true });
     const octokit = client(gh.tokens.actions);
     const fork = (await octokit.rest.pulls.get({ ...repo, pull_number: 9 })).data;
-    expect(fork).toMatchObject({ head: { ref: 'patch-1', sha: 'f'.repeat(40), label: 'someone:patch-1', repo: { full_name: 'someone/preview-app', fork: true } }, base: { ref: 'main', repo: { full_name: 'octo-org/preview-app' } }, user: { login: 'someone' } });
-    expect((await octokit.rest.pulls.get({ ...repo, pull_number: 10 })).data).toMatchObject({ user: { login: 'dependabot[bot]', type: 'Bot' }, head: { repo: { full_name: 'octo-org/preview-app', fork: false } } });
+    expect(fork).toMatchObject({
+      head: { ref: 'patch-1', sha: 'f'.repeat(40), label: 'someone:patch-1', repo: { full_name: 'someone/preview-app', fork: true } },
+      base: { ref: 'main', repo: { full_name: 'octo-org/preview-app' } },
+      user: { login: 'someone' },
+    });
+    expect((await octokit.rest.pulls.get({ ...repo, pull_number: 10 })).data).toMatchObject({
+      user: { login: 'dependabot[bot]', type: 'Bot' },
+      head: { repo: { full_name: 'octo-org/preview-app', fork: false } },
+    });
     expect((await octokit.rest.pulls.get({ ...repo, pull_number: 11 })).data).toMatchObject({ state: 'closed', merged: true, merged_at: expect.any(String) });
     // The list filters by head as `owner:branch`, the fork's owner for a fork.
     expect((await octokit.rest.pulls.list({ ...repo, head: 'someone:patch-1' })).data.map((p) => p.number)).toEqual([9]);

@@ -58,7 +58,10 @@ describe('GitHub stand-in: tokens', () => {
       expect(await statusOf(call())).toBe(403);
     }
     const error = await octokit.rest.actions.listEnvironmentVariables(env).catch((e: unknown) => e as { response: { data: unknown } });
-    expect((error as { response: { data: unknown } }).response.data).toMatchObject({ message: 'Resource not accessible by integration', documentation_url: expect.stringContaining('docs.github.com') });
+    expect((error as { response: { data: unknown } }).response.data).toMatchObject({
+      message: 'Resource not accessible by integration',
+      documentation_url: expect.stringContaining('docs.github.com'),
+    });
     expect(gh.environments().map((e) => e.name)).toEqual(['pr-1']);
   });
 
@@ -107,9 +110,19 @@ describe('GitHub stand-in: environments, secrets, variables', () => {
     await sodium.ready;
     expect(sodium.from_base64(key.key, sodium.base64_variants.ORIGINAL)).toHaveLength(32);
 
-    const created = await octokit.rest.actions.createOrUpdateEnvironmentSecret({ ...env, secret_name: 'database_url', encrypted_value: await seal('postgres://a:b@h/db', key.key), key_id: key.key_id });
+    const created = await octokit.rest.actions.createOrUpdateEnvironmentSecret({
+      ...env,
+      secret_name: 'database_url',
+      encrypted_value: await seal('postgres://a:b@h/db', key.key),
+      key_id: key.key_id,
+    });
     expect(created.status).toBe(201);
-    const updated = await octokit.rest.actions.createOrUpdateEnvironmentSecret({ ...env, secret_name: 'DATABASE_URL', encrypted_value: await seal('postgres://a:c@h/db', key.key), key_id: key.key_id });
+    const updated = await octokit.rest.actions.createOrUpdateEnvironmentSecret({
+      ...env,
+      secret_name: 'DATABASE_URL',
+      encrypted_value: await seal('postgres://a:c@h/db', key.key),
+      key_id: key.key_id,
+    });
     expect(updated.status).toBe(204);
     expect(gh.secretPlaintext('pr-1', 'DATABASE_URL')).toBe('postgres://a:c@h/db');
     expect((await octokit.rest.actions.listEnvironmentSecrets(env)).data.secrets.map((s) => s.name)).toEqual(['DATABASE_URL']);
@@ -212,7 +225,12 @@ describe('GitHub stand-in: deployments', () => {
     const transient2 = await deploy('pr-1', true);
     const state = (id: number) => gh.deployments().find((d) => d.id === id)!.state;
     expect(state(stable1)).toBe('inactive');
-    expect(gh.deployments().find((d) => d.id === stable1)!.statuses.at(-1)!.creator).toBe('github');
+    expect(
+      gh
+        .deployments()
+        .find((d) => d.id === stable1)!
+        .statuses.at(-1)!.creator,
+    ).toBe('github');
     expect(state(stable2)).toBe('success');
     expect(state(other)).toBe('success');
     expect([state(transient1), state(transient2)]).toEqual(['success', 'success']);
@@ -278,7 +296,9 @@ describe('GitHub stand-in: rate limit and request validation', () => {
     const { data } = await octokit.rest.repos.createDeployment(deploymentBody);
     const id = (data as { id: number }).id;
     expect(await statusOf(octokit.rest.repos.createDeploymentStatus({ owner: OWNER, repo: REPO, deployment_id: id, state: 'done' as 'success' }))).toBe(400);
-    expect(await statusOf(octokit.rest.actions.createOrUpdateEnvironmentSecret({ owner: OWNER, repo: REPO, environment_name: 'pr-1', secret_name: 'S', encrypted_value: 'not base64!', key_id: '1' }))).toBe(400);
+    expect(
+      await statusOf(octokit.rest.actions.createOrUpdateEnvironmentSecret({ owner: OWNER, repo: REPO, environment_name: 'pr-1', secret_name: 'S', encrypted_value: 'not base64!', key_id: '1' })),
+    ).toBe(400);
     expect(await statusOf(octokit.rest.repos.createDeployment({ ...deploymentBody, auto_merge: 'no' as unknown as boolean }))).toBe(400);
     expect(gh.standIn.violations).toEqual([
       expect.stringMatching(/^POST \/repos\/octo-org\/preview-app\/deployments\/\d+\/statuses: .*state/),

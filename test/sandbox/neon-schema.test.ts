@@ -18,7 +18,8 @@ describe('compare_schema', () => {
     const { neon, api } = f;
     const { data } = await api.createProjectBranch(neon.projectId, { branch: { name: 'preview/pr-3' }, endpoints: [{ type: EndpointType.ReadWrite }] });
     const id = data.branch.id;
-    const compare = async (extra: { base_branch_id?: string } = {}) => (await api.getProjectBranchSchemaComparison({ projectId: neon.projectId, branchId: id, db_name: 'neondb', ...extra })).data.diff ?? '';
+    const compare = async (extra: { base_branch_id?: string } = {}) =>
+      (await api.getProjectBranchSchemaComparison({ projectId: neon.projectId, branchId: id, db_name: 'neondb', ...extra })).data.diff ?? '';
 
     expect(await neon.schema(id, 'neondb')).toBe(await neon.schema(neon.defaultBranchId, 'neondb'));
     expect(await neon.schema(id, 'neondb')).toMatch(/^CREATE TABLE public\.products \(/);
@@ -67,7 +68,9 @@ describe('compare_schema', () => {
     expect(both.status).toBe(400);
     // Only on one side: the other branch lacks the database.
     neon.addDatabase(child.id, 'only-here', 'neondb_owner');
-    expect((await failure(api.getProjectBranchSchemaComparison({ projectId: neon.projectId, branchId: child.id, db_name: 'only-here' }))).data.message).toMatch(new RegExp(`not found on branch ${neon.defaultBranchId}`));
+    expect((await failure(api.getProjectBranchSchemaComparison({ projectId: neon.projectId, branchId: child.id, db_name: 'only-here' }))).data.message).toMatch(
+      new RegExp(`not found on branch ${neon.defaultBranchId}`),
+    );
     expect(() => neon.setSchema(child.id, 'nope', '')).toThrow(/no database nope/);
   });
 });

@@ -84,7 +84,7 @@ describe('Neon stand-in', () => {
       do {
         await sleep(10);
         status = (await realApi.getProjectOperation(real.projectId, data.operations[1]!.id)).data.operation.status;
-      // The bound only ends a stuck loop; a busy machine may take long to get there.
+        // The bound only ends a stuck loop; a busy machine may take long to get there.
       } while (status !== 'finished' && Date.now() - started < 60_000);
       expect(status).toBe('finished');
       expect(Date.now() - started).toBeGreaterThanOrEqual(OP_MS);
@@ -212,7 +212,14 @@ describe('Neon stand-in', () => {
   });
 
   it('gives children of a protected branch new passwords and copies several databases without connection_uris', async () => {
-    const prod = neon.addBranch({ name: 'prod', protected: true, databases: [{ name: 'app', owner: 'app_owner' }, { name: 'analytics', owner: 'app_owner' }] });
+    const prod = neon.addBranch({
+      name: 'prod',
+      protected: true,
+      databases: [
+        { name: 'app', owner: 'app_owner' },
+        { name: 'analytics', owner: 'app_owner' },
+      ],
+    });
     const { data } = await api.createProjectBranch(neon.projectId, { branch: { name: 'from-prod', parent_id: prod.id }, endpoints: [{ type: EndpointType.ReadWrite }] });
     expect(data.databases.map((d) => d.name)).toEqual(['app', 'analytics']);
     expect(data.connection_uris).toBeUndefined();
@@ -324,7 +331,12 @@ describe('Neon stand-in', () => {
       ids.push(...data.operations.map((o) => o.id));
       cursor = data.pagination?.cursor;
     } while (cursor);
-    expect(ids).toEqual(neon.operations().map((o) => o.id).reverse());
+    expect(ids).toEqual(
+      neon
+        .operations()
+        .map((o) => o.id)
+        .reverse(),
+    );
     expect(ids).toHaveLength(6);
   });
 

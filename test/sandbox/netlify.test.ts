@@ -42,7 +42,13 @@ describe('Netlify stand-in', () => {
     expect(netlify.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1$/);
     const ok = await api('GET', `/sites/${netlify.siteId}`);
     expect(ok.status).toBe(200);
-    expect(ok.body).toMatchObject({ id: netlify.siteId, name: 'neon-preview-demo', account_id: netlify.accountId, account_slug: netlify.accountSlug, admin_url: 'https://app.netlify.com/sites/neon-preview-demo' });
+    expect(ok.body).toMatchObject({
+      id: netlify.siteId,
+      name: 'neon-preview-demo',
+      account_id: netlify.accountId,
+      account_slug: netlify.accountSlug,
+      admin_url: 'https://app.netlify.com/sites/neon-preview-demo',
+    });
     expect((await api('GET', `/sites/${netlify.siteId}`, { token: null })).status).toBe(401);
     expect((await api('GET', `/sites/${netlify.siteId}`, { token: 'wrong' })).status).toBe(401);
     const missing = await api('GET', '/sites/no-such-site');
@@ -105,7 +111,9 @@ describe('Netlify stand-in', () => {
   it('never shows the values of a secret key except the dev one, in reads and in write answers', async () => {
     const created = await api('POST', env(), {
       query: site(),
-      body: [{ key: 'DATABASE_URL', is_secret: true, scopes: ['builds', 'functions', 'runtime'], values: [branchValue('feature/a', 'postgres://secret-a'), { context: 'dev', value: 'postgres://local' }] }],
+      body: [
+        { key: 'DATABASE_URL', is_secret: true, scopes: ['builds', 'functions', 'runtime'], values: [branchValue('feature/a', 'postgres://secret-a'), { context: 'dev', value: 'postgres://local' }] },
+      ],
     });
     expect(created.status).toBe(201);
     expect(JSON.stringify(created.body)).not.toContain('secret-a');
@@ -171,7 +179,13 @@ describe('Netlify stand-in', () => {
     const { id, deploy_id } = build.body as { id: string; deploy_id: string };
     expect(netlify.builds()).toEqual([{ id, deploy_id, branch: 'feature/a', context: 'branch-deploy', created_at: expect.any(String) }]);
     const deploy = await api('GET', `/deploys/${deploy_id}`);
-    expect(deploy.body).toMatchObject({ id: deploy_id, branch: 'feature/a', context: 'branch-deploy', deploy_ssl_url: `https://${deploy_id}--neon-preview-demo.netlify.app`, admin_url: `https://app.netlify.com/sites/neon-preview-demo/deploys/${deploy_id}` });
+    expect(deploy.body).toMatchObject({
+      id: deploy_id,
+      branch: 'feature/a',
+      context: 'branch-deploy',
+      deploy_ssl_url: `https://${deploy_id}--neon-preview-demo.netlify.app`,
+      admin_url: `https://app.netlify.com/sites/neon-preview-demo/deploys/${deploy_id}`,
+    });
 
     await api('POST', `/sites/${netlify.siteId}/builds`, { query: { branch: 'main' } });
     expect(netlify.builds()[1]!.context).toBe('production');

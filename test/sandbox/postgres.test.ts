@@ -128,7 +128,13 @@ describe('the Neon stand-in with a Postgres engine', () => {
     expect(hostOf(pooled)).toBe(`${endpoint.id}-pooler.stand-in.neon.test`);
     // node-postgres connects to the listener the query names, not to the URL's host.
     const parsed = new pg.Client({ connectionString: pooled });
-    expect({ host: parsed.host, port: parsed.port, database: parsed.database, user: parsed.user, ssl: parsed.ssl }).toEqual({ host: '127.0.0.1', port: port(pooled), database: 'neondb', user: 'neondb_owner', ssl: false });
+    expect({ host: parsed.host, port: parsed.port, database: parsed.database, user: parsed.user, ssl: parsed.ssl }).toEqual({
+      host: '127.0.0.1',
+      port: port(pooled),
+      database: 'neondb',
+      user: 'neondb_owner',
+      ssl: false,
+    });
 
     for (const uri of [direct, pooled]) {
       const [info] = await rows<{ version: string; database: string; role: string }>(uri, 'select version(), current_database() as database, current_user as role');
@@ -232,7 +238,7 @@ describe('the Neon stand-in with a Postgres engine', () => {
     expect(await compare()).toBe('');
 
     const { direct } = await urls(branchId);
-    await rows(direct, 'create table orders (id bigint generated always as identity primary key, product_id integer not null references products (id), note text default \'none\')');
+    await rows(direct, "create table orders (id bigint generated always as identity primary key, product_id integer not null references products (id), note text default 'none')");
     await rows(direct, 'create index orders_product_idx on orders (product_id)');
     const diff = await compare();
     expect(diff).toMatch(/^--- a\/neondb\n\+\+\+ b\/neondb\n@@ /);

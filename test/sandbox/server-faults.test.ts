@@ -27,8 +27,7 @@ afterEach(async () => {
   await standIn.stop();
 });
 
-const post = (body: unknown, signal?: AbortSignal) =>
-  fetch(`${standIn.url}/things`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
+const post = (body: unknown, signal?: AbortSignal) => fetch(`${standIn.url}/things`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
 
 /** Waits (without a clock) until the stand-in has recorded `count` requests. */
 async function recorded(count: number): Promise<void> {
@@ -120,7 +119,11 @@ describe('echoRequest', () => {
     try {
       vercel.standIn.failNext({ method: 'POST', path: /\/env$/, status: 400, echoRequest: true });
       const raw = JSON.stringify([{ key: 'DATABASE_URL', value: 'postgresql://u:secret@h/db', type: 'encrypted', target: ['preview'] }]);
-      const response = await fetch(`${vercel.url}/v10/projects/prj_previewapp/env`, { method: 'POST', headers: { authorization: 'Bearer vercel-test-token', 'content-type': 'application/json' }, body: raw });
+      const response = await fetch(`${vercel.url}/v10/projects/prj_previewapp/env`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer vercel-test-token', 'content-type': 'application/json' },
+        body: raw,
+      });
       expect(response.status).toBe(400);
       expect(await response.json()).toEqual({ error: { code: 'bad_request', message: `invalid value: ${raw}` } });
       expect(vercel.envs('prj_previewapp')).toEqual([]);

@@ -293,7 +293,9 @@ describe('deployments', () => {
     vercel.addEnv(PROJECT, { key: 'OTHER', value: 'x', gitBranch: 'feature/b' });
     const source = vercel.addDeployment(PROJECT, { branch: 'feature/a', sha: 'abc' });
 
-    const body = ok(await deploymentsCreateDeployment(api, { skipAutoDetectionConfirmation: '1', requestBody: { name: 'preview-app', deploymentId: source.uid, project: PROJECT, withLatestCommit: true } }));
+    const body = ok(
+      await deploymentsCreateDeployment(api, { skipAutoDetectionConfirmation: '1', requestBody: { name: 'preview-app', deploymentId: source.uid, project: PROJECT, withLatestCommit: true } }),
+    );
     if (!('url' in body)) throw new Error('expected a full deployment');
     expect(body).toMatchObject({ name: 'preview-app', target: null, readyState: 'QUEUED', meta: { githubCommitRef: 'feature/a', githubCommitSha: 'abc' } });
     expect(body.url).toMatch(/\.vercel\.app$/);

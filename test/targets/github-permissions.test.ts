@@ -63,7 +63,11 @@ function settings(token = gh.tokens.admin): Settings {
     eventName: 'pull_request',
     repository: REPOSITORY,
     apiUrl: gh.url,
-    payload: { action: 'synchronize', number: 42, pull_request: { number: 42, head: { ref: 'feature/login', sha: '1'.repeat(40), repo: { full_name: REPOSITORY } }, base: { repo: { full_name: REPOSITORY } } } },
+    payload: {
+      action: 'synchronize',
+      number: 42,
+      pull_request: { number: 42, head: { ref: 'feature/login', sha: '1'.repeat(40), repo: { full_name: REPOSITORY } }, base: { repo: { full_name: REPOSITORY } } },
+    },
   });
   if (result.command === 'skip' || result.command === 'sweep') throw new Error('unexpected command');
   return result;
@@ -104,7 +108,9 @@ describe('a 403 names the permission its request needs', () => {
   it("the workflow's default GITHUB_TOKEN: what the target needs instead, and nothing created", async () => {
     await start();
     const message = await failureOf(publish(gh.tokens.actions));
-    expect(message).toBe(`GitHub: get environment pr-42 failed: HTTP 403: Resource not accessible by integration. The token in \`github_token\` lacks Actions: read, which this request needs. ${TARGET_NEEDS}`);
+    expect(message).toBe(
+      `GitHub: get environment pr-42 failed: HTTP 403: Resource not accessible by integration. The token in \`github_token\` lacks Actions: read, which this request needs. ${TARGET_NEEDS}`,
+    );
     expect(message).not.toContain('\n');
     // 403 is an answer, not a transient failure: one request, no retry, nothing written.
     expect(gh.standIn.requests.map((r) => `${r.method} ${r.status}`)).toEqual(['GET 403']);
@@ -174,7 +180,9 @@ describe('a 403 names the permission its request needs', () => {
     );
     // GitHub Enterprise Server, a proxy: no header.
     gh.standIn.failNext({ method: 'DELETE', path: /\/deployments\/\d+$/, status: 403, body: { message: 'Resource not accessible by integration' } });
-    expect(await failureOf(remove())).toMatch(/^GitHub: delete deployment \d+ failed: HTTP 403: Resource not accessible by integration\. The token in `github_token` lacks Deployments: write, which this request needs: grant it/);
+    expect(await failureOf(remove())).toMatch(
+      /^GitHub: delete deployment \d+ failed: HTTP 403: Resource not accessible by integration\. The token in `github_token` lacks Deployments: write, which this request needs: grant it/,
+    );
   });
 
   it('an invalid token and one that cannot see the repository say so', async () => {
@@ -237,7 +245,12 @@ describe('the permission table', () => {
 
   it('reads the header as GitHub writes it, and nothing from a header it cannot read', () => {
     expect(acceptedSets('repository_projects=write; organization_projects=admin')).toEqual([[['repository_projects', 'write']], [['organization_projects', 'admin']]]);
-    expect(acceptedSets('contents=read,issues=write')).toEqual([[['contents', 'read'], ['issues', 'write']]]);
+    expect(acceptedSets('contents=read,issues=write')).toEqual([
+      [
+        ['contents', 'read'],
+        ['issues', 'write'],
+      ],
+    ]);
     expect(acceptedSets('')).toEqual([]);
     expect(acceptedSets('garbage; =')).toEqual([]);
   });

@@ -51,7 +51,12 @@ function targetOf(s: Settings, session: ApiSession): Promise<Target> {
 async function findManaged(s: Settings) {
   const session = new ApiSession(30_000);
   const before = gh.standIn.requests.length;
-  const { entries } = await (await targetOf(s, session)).findManaged(REPOSITORY, s.variables.map((v) => v.name));
+  const { entries } = await (
+    await targetOf(s, session)
+  ).findManaged(
+    REPOSITORY,
+    s.variables.map((v) => v.name),
+  );
   entries.sort((a, b) => (a.description < b.description ? -1 : a.description > b.description ? 1 : 0));
   return { entries, requests: gh.standIn.requests.slice(before), session };
 }
@@ -59,7 +64,10 @@ async function findManaged(s: Settings) {
 /** What the sweep does for a closed PR's entry: remove with the entry's PR and head. */
 async function removeEntry(s: Settings, entry: ManagedEntry) {
   const session = new ApiSession(30_000);
-  return (await targetOf(s, session)).remove({ repository: REPOSITORY, number: entry.pr ?? 0, headRef: entry.headRef ?? '' }, s.variables.map((v) => v.name));
+  return (await targetOf(s, session)).remove(
+    { repository: REPOSITORY, number: entry.pr ?? 0, headRef: entry.headRef ?? '' },
+    s.variables.map((v) => v.name),
+  );
 }
 
 describe('findManaged (sweep)', () => {
@@ -92,7 +100,12 @@ describe('findManaged (sweep)', () => {
     const report = await removeEntry(s, entry);
     expect(report.notes.map(noteText)).toContain('Deleted environment pr-1 with its secrets and variables.');
     expect(gh.environment('pr-1')).toBeUndefined();
-    expect(gh.environments().map((e) => e.name).sort()).toEqual(['pr-2', 'staging']);
+    expect(
+      gh
+        .environments()
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(['pr-2', 'staging']);
 
     const after = await findManaged(s);
     expect(after.entries).toEqual([{ pr: 2, description: 'environment pr-2' }]);
@@ -114,7 +127,17 @@ describe('findManaged (sweep)', () => {
 
     // What create named for PR 42 on feature/login is found again as PR 42 with that head.
     const target = await targetOf(s, new ApiSession(30_000));
-    const details = { branchId: 'br-1', branchName: 'preview/pr-42', database: 'neondb', role: 'neondb_owner', password: 'pw', directUrl: 'postgresql://neondb_owner:pw@ep-1.neon.tech/neondb', pooledUrl: 'postgresql://neondb_owner:pw@ep-1-pooler.neon.tech/neondb', directHost: 'ep-1.neon.tech', pooledHost: 'ep-1-pooler.neon.tech' };
+    const details = {
+      branchId: 'br-1',
+      branchName: 'preview/pr-42',
+      database: 'neondb',
+      role: 'neondb_owner',
+      password: 'pw',
+      directUrl: 'postgresql://neondb_owner:pw@ep-1.neon.tech/neondb',
+      pooledUrl: 'postgresql://neondb_owner:pw@ep-1-pooler.neon.tech/neondb',
+      directHost: 'ep-1.neon.tech',
+      pooledHost: 'ep-1-pooler.neon.tech',
+    };
     await target.publish(await target.prepare(s.pr), s.pr, resolveVariables(s.variables, details), { id: 'br-1', name: 'preview/pr-42', consoleUrl: 'https://console.neon.tech' });
     expect(gh.environment('preview-42-feature/login')).toBeDefined();
     expect((await findManaged(s)).entries).toContainEqual({ pr: 42, headRef: 'feature/login', description: 'environment preview-42-feature/login' });
@@ -122,7 +145,12 @@ describe('findManaged (sweep)', () => {
     // remove with an entry's values deletes exactly that environment.
     await removeEntry(s, entries[0]!);
     await removeEntry(s, entries[1]!);
-    expect(gh.environments().map((e) => e.name).sort()).toEqual(['pr-12', 'preview-10-', 'preview-11', 'preview-12-has space', 'preview-42-feature/login', 'preview-9-a', 'preview-x-main', 'staging']);
+    expect(
+      gh
+        .environments()
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(['pr-12', 'preview-10-', 'preview-11', 'preview-12-has space', 'preview-42-feature/login', 'preview-9-a', 'preview-x-main', 'staging']);
     expect(gh.standIn.violations).toEqual([]);
   });
 

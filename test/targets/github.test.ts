@@ -82,7 +82,12 @@ async function publish(s: Settings, details: ConnectionDetails, session = new Ap
 async function remove(s: Settings) {
   const session = new ApiSession(30_000);
   const before = gh.standIn.requests.length;
-  const report = await (await targetOf(s, session)).remove(s.pr, s.variables.map((v) => v.name));
+  const report = await (
+    await targetOf(s, session)
+  ).remove(
+    s.pr,
+    s.variables.map((v) => v.name),
+  );
   return { report, requests: gh.standIn.requests.slice(before), session };
 }
 
@@ -351,7 +356,12 @@ describe('github target: failures', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
       const log: string[] = [];
-      const session = new ApiSession(30_000, (line) => log.push(line), { attemptTimeoutMs: 300, baseDelayMs: 10, maxDelayMs: 20 }, () => 0.5);
+      const session = new ApiSession(
+        30_000,
+        (line) => log.push(line),
+        { attemptTimeoutMs: 300, baseDelayMs: 10, maxDelayMs: 20 },
+        () => 0.5,
+      );
       const publishing = targetOf(s, session).then((target) => publishWith(target, s, connection('pw')));
       await unanswered.arrived;
       await vi.advanceTimersByTimeAsync(299);
@@ -394,7 +404,11 @@ describe('github target: failures', () => {
     gh.standIn.failNext({ method: 'POST', path: /\/deployments$/, status: 502, afterApply: true });
     gh.standIn.failNext({ method: 'POST', path: /\/variables$/, status: 'reset', afterApply: true });
     const session = () => new ApiSession(30_000, () => {}, { attemptTimeoutMs: 5_000, baseDelayMs: 5, maxDelayMs: 20 });
-    for (const [sha, password] of [[SHA1, 'pw1'], [SHA2, 'pw2']] as const) await publish(settings({}, sha), connection(password), session());
+    for (const [sha, password] of [
+      [SHA1, 'pw1'],
+      [SHA2, 'pw2'],
+    ] as const)
+      await publish(settings({}, sha), connection(password), session());
     expect(gh.standIn.requests.filter((r) => r.fault).length).toBeGreaterThan(3);
     // The variable created although its answer was lost is not created blindly again: what is there is updated.
     const lost = gh.standIn.requestsTo(/\/variables$/, 'POST').find((r) => r.fault === 'forced')!;

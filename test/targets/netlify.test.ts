@@ -93,7 +93,13 @@ async function publishWith(t: Target, p: Pr, password?: string, prepared?: unkno
 }
 
 const publish = (p: Pr, password?: string) => run(p, (t) => publishWith(t, p, password));
-const remove = (p: Pr) => run(p, (t) => t.remove(p.ref, p.settings.variables.map((v) => v.name)));
+const remove = (p: Pr) =>
+  run(p, (t) =>
+    t.remove(
+      p.ref,
+      p.settings.variables.map((v) => v.name),
+    ),
+  );
 
 /** The most requests (of `method`, when given) the action had in flight at once while `step` ran. */
 async function mostInFlight<T>(step: () => Promise<T>, method?: string): Promise<number> {
@@ -132,7 +138,9 @@ describe('netlify target', () => {
     // deploy-preview context, and every request matched Netlify's description.
     expect(netlify.puts()).toEqual([]);
     expect(netlify.standIn.violations).toEqual([]);
-    const contexts = netlify.standIn.requests.flatMap((r) => (Array.isArray(r.body) ? r.body.flatMap((k: { values?: { context: string }[] }) => k.values ?? []) : r.body ? [r.body] : [])).map((v: { context?: string }) => v.context);
+    const contexts = netlify.standIn.requests
+      .flatMap((r) => (Array.isArray(r.body) ? r.body.flatMap((k: { values?: { context: string }[] }) => k.values ?? []) : r.body ? [r.body] : []))
+      .map((v: { context?: string }) => v.context);
     expect(contexts.every((c) => c === 'branch')).toBe(true);
     await netlify.stop();
   });
@@ -180,7 +188,12 @@ describe('netlify target', () => {
 
       expect(valuesFor('feature/login')).toEqual(expected(a));
       expect(valuesFor('fix/typo')).toEqual(expected(b));
-      expect(netlify.vars().map((v) => v.key).sort()).toEqual([...DEFAULT_NAMES].sort());
+      expect(
+        netlify
+          .vars()
+          .map((v) => v.key)
+          .sort(),
+      ).toEqual([...DEFAULT_NAMES].sort());
       for (const v of netlify.vars()) expect(v.values).toHaveLength(2);
       // Every key was created once, the other create was refused (key exists) and followed by a PATCH.
       const creates = netlify.standIn.requestsTo(/\/env$/, 'POST');
@@ -212,7 +225,12 @@ describe('netlify target', () => {
       // get site + list + the 3 secret values (unreadable, so always written); 4 plain ones unchanged
       expect(requests).toBe(5);
       expect(result.notes.map(noteText)).toContain('4 value(s) were already up to date.');
-      expect(netlify.standIn.requestsTo(/\/env\/[A-Z_]+$/, 'PATCH').map((r) => r.path.split('/').pop()).sort()).toEqual([...SECRET_NAMES].sort());
+      expect(
+        netlify.standIn
+          .requestsTo(/\/env\/[A-Z_]+$/, 'PATCH')
+          .map((r) => r.path.split('/').pop())
+          .sort(),
+      ).toEqual([...SECRET_NAMES].sort());
     });
 
     it('removes this PR’s value of a dropped key when it names the PR’s Neon branch, and leaves what it cannot prove is its own', async () => {
@@ -296,7 +314,12 @@ describe('netlify target', () => {
       await publishing;
 
       expect(valuesFor('feature/login')).toEqual(expected(a));
-      expect(netlify.standIn.requestsTo(/\/env$/, 'POST').filter((r) => (r.body as { key: string }[])[0]!.key === 'PGUSER').map((r) => r.status)).toEqual([400, 201]);
+      expect(
+        netlify.standIn
+          .requestsTo(/\/env$/, 'POST')
+          .filter((r) => (r.body as { key: string }[])[0]!.key === 'PGUSER')
+          .map((r) => r.status),
+      ).toEqual([400, 201]);
       expect(netlify.standIn.requestsTo(/\/env\/PGUSER$/, 'PATCH').map((r) => r.status)).toEqual([404]);
     });
 
@@ -310,7 +333,13 @@ describe('netlify target', () => {
 
     it('retries a 429 after its X-RateLimit-Reset, on a read and on a create', async () => {
       netlify.rateLimitNext(1, 1);
-      netlify.standIn.failNext({ method: 'POST', path: /\/env$/, status: 429, body: { code: 429, message: 'Too Many Requests' }, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 1) } });
+      netlify.standIn.failNext({
+        method: 'POST',
+        path: /\/env$/,
+        status: 429,
+        body: { code: 429, message: 'Too Many Requests' },
+        headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 1) },
+      });
       const a = pr(7, 'feature/login');
       const started = Date.now();
       const { requests, retries } = await publish(a);
@@ -394,7 +423,11 @@ describe('netlify target', () => {
       expect(netlify.vars().map((v) => v.key)).toEqual(['PGHOST']);
       expect(netlify.variable('PGHOST')!.values.map((v) => v.context)).toEqual(['production']);
       expect(result.names).toEqual([...DEFAULT_NAMES].sort());
-      expect(result.notes.map(noteText)).toEqual([`Deleted ${DEFAULT_NAMES.filter((n) => n !== 'PGHOST').sort().join(', ')}: no other value was left in them.`]);
+      expect(result.notes.map(noteText)).toEqual([
+        `Deleted ${DEFAULT_NAMES.filter((n) => n !== 'PGHOST')
+          .sort()
+          .join(', ')}: no other value was left in them.`,
+      ]);
       // get site + list + the 7 values deleted by id + (fresh read + delete of the emptied key) for the 6 others
       expect(requests).toBe(2 + 7 + 6 * 2);
       // A key goes only once it is empty: its value was deleted by id, and the key read again, before.
@@ -547,7 +580,14 @@ describe('netlify target', () => {
       netlify.setValue('PGHOST', { context: 'branch', contextParameter: 'fix/typo', value: 'host-by-hand' });
       const narrow = pr(9, 'other', { env_vars: 'PGHOST=pooled_host\nPGUSER=role\nSHADOW_URL=direct_url' });
       const { target, requests } = await sweeper(narrow);
-      expect((await target.findManaged('acme/shop', narrow.settings.variables.map((v) => v.name))).entries).toEqual([
+      expect(
+        (
+          await target.findManaged(
+            'acme/shop',
+            narrow.settings.variables.map((v) => v.name),
+          )
+        ).entries,
+      ).toEqual([
         { headRef: 'feature/login', description: 'PGHOST, PGUSER on feature/login' },
         { headRef: 'fix/typo', description: 'PGHOST on fix/typo' },
       ]);
@@ -559,7 +599,14 @@ describe('netlify target', () => {
       netlify.setValue('PGHOST', { context: 'deploy-preview', value: 'shared-preview-host' });
       const a = pr(7, 'feature/login');
       const { target, requests } = await sweeper(a);
-      expect((await target.findManaged('acme/shop', a.settings.variables.map((v) => v.name))).entries).toEqual([]);
+      expect(
+        (
+          await target.findManaged(
+            'acme/shop',
+            a.settings.variables.map((v) => v.name),
+          )
+        ).entries,
+      ).toEqual([]);
       expect(requests()).toBe(2);
       expect(netlify.standIn.requests.every((r) => r.method === 'GET')).toBe(true);
     });
@@ -582,4 +629,3 @@ describe('netlify target', () => {
     });
   });
 });
-

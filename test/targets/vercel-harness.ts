@@ -125,7 +125,10 @@ export class VercelHarness {
   }
 
   async remove(run: Run = {}): Promise<TargetReport> {
-    return (await this.target(run)).remove(this.pr(run), this.specs(run).map((s) => s.name));
+    return (await this.target(run)).remove(
+      this.pr(run),
+      this.specs(run).map((s) => s.name),
+    );
   }
 
   /** `METHOD /path` of the requests the stand-in received since `from`. */

@@ -33,7 +33,11 @@ describe('answers that drift from the SDK’s schemas', () => {
   it('are answers the SDK rejects: each one the target reads', async () => {
     h.vercel.addDeployment('prj_previewapp', { branch: 'feature/a' });
     const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
-      const response = await fetch(`${h.vercel.url}${path}`, { method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const response = await fetch(`${h.vercel.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       expect(response.ok).toBe(true);
       return response.json();
     };
@@ -41,7 +45,10 @@ describe('answers that drift from the SDK’s schemas', () => {
     const answers = [
       [GetProjectResponseBody$inboundSchema, await call('GET', '/v9/projects/prj_previewapp')],
       [FilterProjectEnvsResponseBody$inboundSchema, await call('GET', '/v10/projects/prj_previewapp/env?gitBranch=feature%2Fa')],
-      [CreateProjectEnvResponseBody$inboundSchema, await call('POST', '/v10/projects/prj_previewapp/env?upsert=true', [{ key: 'A', value: 'x', type: 'encrypted', target: ['preview'], gitBranch: 'feature/a' }])],
+      [
+        CreateProjectEnvResponseBody$inboundSchema,
+        await call('POST', '/v10/projects/prj_previewapp/env?upsert=true', [{ key: 'A', value: 'x', type: 'encrypted', target: ['preview'], gitBranch: 'feature/a' }]),
+      ],
       [GetDeploymentsResponseBody$inboundSchema, await call('GET', '/v7/deployments?projectId=prj_previewapp&branch=feature%2Fa&target=preview')],
       [CreateDeploymentResponseBody$inboundSchema, await call('POST', '/v13/deployments', { name: 'preview-app', deploymentId: deployment.uid })],
     ] as const;
@@ -85,7 +92,13 @@ describe('answers that drift from the SDK’s schemas', () => {
     const from = h.vercel.standIn.requests.length;
 
     const { entries, listing } = await target.findManaged(REPO, []);
-    await Promise.all(target.removeManaged!(listing, entries.map((e) => ({ pr: e.pr!, entries: [e] })), []));
+    await Promise.all(
+      target.removeManaged!(
+        listing,
+        entries.map((e) => ({ pr: e.pr!, entries: [e] })),
+        [],
+      ),
+    );
 
     expect(entries.map((e) => [e.pr, e.headRef])).toEqual([
       [7, 'feature/a'],
@@ -113,7 +126,10 @@ describe('gitBranch: a branch of the connected Git repository, not its productio
     h.vercel.setLink('prj_previewapp', null);
     h.vercel.addDeployment('prj_previewapp', { branch: 'feature/a' });
 
-    const error = await h.publish({ redeploy: true }).then(() => undefined, (e: unknown) => e as Error);
+    const error = await h.publish({ redeploy: true }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
 
     expect(error?.message).toBe(
       "Vercel: nothing was published: project preview-app has no connected Git repository, so it cannot hold values scoped to the branch feature/a (Vercel takes branch values only for branches of the connected repository). Connect the repository in the project's Settings → Git, or remove vercel from `targets`.",
@@ -162,7 +178,10 @@ describe('gitBranch: a branch of the connected Git repository, not its productio
   it('a head branch the connected repository lacks: Vercel refuses every value, and the error says which repository it takes branches of', async () => {
     h.vercel.setLink('prj_previewapp', { repo: 'acme/web', branches: ['main', 'develop'] });
 
-    const error = await h.publish().then(() => undefined, (e: unknown) => e as Error);
+    const error = await h.publish().then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
 
     expect(error?.message).toBe(
       "Vercel: publish variables failed: HTTP 400: No environment variables were created. Vercel takes values for branch feature/a only if it is a branch of the project's connected Git repository (acme/web) other than its production branch (main); connect the project to acme/shop, where this pull request's branch is, or check that the branch exists in the connected repository",

@@ -75,7 +75,9 @@ describe('vercel_redeploy', () => {
   it('a failed deployment lookup fails the publish before anything is written', async () => {
     h.vercel.standIn.failNext({ method: 'GET', path: /^\/v7\/deployments$/, status: 403, body: { error: { code: 'forbidden', message: 'Not authorized to list deployments' } } });
 
-    await expect(h.publish({ redeploy: true })).rejects.toThrow(/^Vercel: find the preview deployment failed: HTTP 403: Not authorized to list deployments\. Check that vercel_token can access project prj_previewapp/);
+    await expect(h.publish({ redeploy: true })).rejects.toThrow(
+      /^Vercel: find the preview deployment failed: HTTP 403: Not authorized to list deployments\. Check that vercel_token can access project prj_previewapp/,
+    );
 
     expect(h.vercel.standIn.requests.filter((r) => r.method !== 'GET')).toEqual([]);
     expect(h.vercel.envs('prj_previewapp')).toEqual([]);

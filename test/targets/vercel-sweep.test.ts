@@ -16,7 +16,10 @@ afterEach(async () => {
 });
 
 async function findManaged(run: Run = {}) {
-  return (await h.target(run)).findManaged(REPO, h.specs(run).map((s) => s.name));
+  return (await h.target(run)).findManaged(
+    REPO,
+    h.specs(run).map((s) => s.name),
+  );
 }
 
 /** Values of two PRs of this repository (PR 8's written directly: its Neon branch may be long gone), and values that are not theirs. */
@@ -35,9 +38,16 @@ async function seed(project = 'prj_previewapp', team?: string) {
     h.vercel.addEnv(project, { key: 'DATABASE_URL', value: 'branch-less', comment: `neon-preview ${REPO}#9` }),
     h.vercel.addEnv(project, { key: 'DATABASE_URL', value: 'production', target: ['production'], comment: `neon-preview ${REPO}#9` }),
     // Not exactly `#<positive integer>`.
-    ...[`neon-preview ${REPO}#07`, `neon-preview ${REPO}#0`, `neon-preview ${REPO}#-3`, `neon-preview ${REPO}#1.5`, `neon-preview ${REPO}#5 (old)`, `neon-preview ${REPO}#`, `Neon-preview ${REPO}#5`, ` neon-preview ${REPO}#5`].map((comment, i) =>
-      h.vercel.addEnv(project, { key: `ODD_${i}`, value: 'x', gitBranch: 'feature/d', comment }),
-    ),
+    ...[
+      `neon-preview ${REPO}#07`,
+      `neon-preview ${REPO}#0`,
+      `neon-preview ${REPO}#-3`,
+      `neon-preview ${REPO}#1.5`,
+      `neon-preview ${REPO}#5 (old)`,
+      `neon-preview ${REPO}#`,
+      `Neon-preview ${REPO}#5`,
+      ` neon-preview ${REPO}#5`,
+    ].map((comment, i) => h.vercel.addEnv(project, { key: `ODD_${i}`, value: 'x', gitBranch: 'feature/d', comment })),
   ];
   return { pr8, others };
 }
@@ -120,7 +130,9 @@ describe('findManaged', () => {
     expect(entries).toEqual([{ pr: 7, headRef: 'feature/a', description: expect.stringMatching(/ on feature\/a$/) }]);
     expect(h.lines(from)).toHaveLength(1);
     expect(coreLog.filter((l) => l.startsWith('::warning::'))).toEqual([
-      expect.stringMatching(/^::warning::Vercel: the variable list of project prj_previewapp says more follow \(pagination\.next \d+\) but takes no page parameter; only the first 3 value\(s\) were looked at$/),
+      expect.stringMatching(
+        /^::warning::Vercel: the variable list of project prj_previewapp says more follow \(pagination\.next \d+\) but takes no page parameter; only the first 3 value\(s\) were looked at$/,
+      ),
     ]);
   });
 

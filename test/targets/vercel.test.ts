@@ -78,7 +78,12 @@ describe('publish', () => {
     h.expectRequests(from, [PROJECT_READ, LIST], [UPSERT, BATCH_DELETE]);
     expect(report.removedNames).toEqual(['PGDATABASE', 'PGHOST', 'PGHOST_UNPOOLED', 'PGPASSWORD', 'PGUSER']);
     expect(report.names).toEqual(['DATABASE_URL', 'DATABASE_URL_UNPOOLED']);
-    expect(h.vercel.envs('prj_previewapp').map((e) => e.key).sort()).toEqual(['DATABASE_URL', 'DATABASE_URL_UNPOOLED']);
+    expect(
+      h.vercel
+        .envs('prj_previewapp')
+        .map((e) => e.key)
+        .sort(),
+    ).toEqual(['DATABASE_URL', 'DATABASE_URL_UNPOOLED']);
   });
 
   it('keeps two PRs open at once on one project apart, retrying the writes that collide', async () => {
@@ -93,7 +98,13 @@ describe('publish', () => {
     await both;
 
     expect(h.session.stats.retries.Vercel).toBeGreaterThanOrEqual(1);
-    expect(h.vercel.standIn.requestsTo(/\/env$/, 'POST').map((r) => r.status).slice(0, 2).sort()).toEqual([201, 400]);
+    expect(
+      h.vercel.standIn
+        .requestsTo(/\/env$/, 'POST')
+        .map((r) => r.status)
+        .slice(0, 2)
+        .sort(),
+    ).toEqual([201, 400]);
     const envs = h.vercel.envs('prj_previewapp');
     expect(envs).toHaveLength(2 * DEFAULT_KEYS.length);
     for (const env of envs) expect(env.comment).toBe(env.gitBranch === 'feature/a' ? `neon-preview ${REPO}#7` : `neon-preview ${REPO}#8`);
@@ -107,18 +118,28 @@ describe('publish', () => {
   it("fails naming each key Vercel refused inside a 201, with Vercel's reason, never the value", async () => {
     const variables = [...h.variables(), { name: 'TOO_LONG', value: `${PASSWORD}${'x'.repeat(70_000)}`, secret: true }];
 
-    const error = await h.publish({}, variables).then(() => undefined, (e: unknown) => e as Error);
+    const error = await h.publish({}, variables).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
 
     expect(error?.message).toMatch(/^Vercel: publish variables failed: TOO_LONG: The value of "TOO_LONG" is longer than 65536 characters\. \(value_too_long\)$/);
     expect(error?.message).not.toContain(PASSWORD);
     // The others were written.
-    expect(h.vercel.envs('prj_previewapp').map((e) => e.key).sort()).toEqual(DEFAULT_KEYS);
+    expect(
+      h.vercel
+        .envs('prj_previewapp')
+        .map((e) => e.key)
+        .sort(),
+    ).toEqual(DEFAULT_KEYS);
   });
 
   it('refuses to take over a value of one of its keys on the branch that it did not create, writing nothing', async () => {
     h.vercel.addEnv('prj_previewapp', { key: 'DATABASE_URL', value: 'postgres://hand-made', gitBranch: 'feature/a', comment: 'set by hand' });
 
-    await expect(h.publish()).rejects.toThrow(/^Vercel: publish variables failed: project preview-app already has a preview value of DATABASE_URL for branch feature\/a that neon-preview did not create for acme\/shop#7 \(its comment differs\); it is left alone\. Remove it, or publish under other names with `env_prefix`\.$/);
+    await expect(h.publish()).rejects.toThrow(
+      /^Vercel: publish variables failed: project preview-app already has a preview value of DATABASE_URL for branch feature\/a that neon-preview did not create for acme\/shop#7 \(its comment differs\); it is left alone\. Remove it, or publish under other names with `env_prefix`\.$/,
+    );
 
     h.expectRequests(0, [PROJECT_READ, LIST], []);
     expect(h.vercel.envs('prj_previewapp')).toEqual([expect.objectContaining({ key: 'DATABASE_URL', value: 'postgres://hand-made', comment: 'set by hand' })]);
@@ -221,12 +242,23 @@ describe('markedPullRequest', () => {
 describe('access failures fail at once and say what to check', () => {
   it.each([
     ['401 for an unknown token', { token: 'wrong-token-123' }, /^Vercel: read the project failed: HTTP 401: .*\. Check vercel_token: Vercel did not accept it/],
-    ['403 for a token outside the team', { token: 'outsider-token', project: 'team-app', team: 'acme' }, /^Vercel: read the project failed: HTTP 403: .*\. Check that vercel_token can access project team-app in team acme/],
-    ['404 for an unknown project', { project: 'no-such-app' }, /^Vercel: read the project failed: HTTP 404: Project not found\. Check vercel_project \(no-such-app\): the token sees no such personal project; set vercel_team if it belongs to a team$/],
+    [
+      '403 for a token outside the team',
+      { token: 'outsider-token', project: 'team-app', team: 'acme' },
+      /^Vercel: read the project failed: HTTP 403: .*\. Check that vercel_token can access project team-app in team acme/,
+    ],
+    [
+      '404 for an unknown project',
+      { project: 'no-such-app' },
+      /^Vercel: read the project failed: HTTP 404: Project not found\. Check vercel_project \(no-such-app\): the token sees no such personal project; set vercel_team if it belongs to a team$/,
+    ],
     ['404 for a team project without vercel_team', { project: 'prj_teamapp' }, /HTTP 404: Project not found\. Check vercel_project \(prj_teamapp\).*set vercel_team/],
     ['404 for a project outside the named team', { team: 'team_acme' }, /HTTP 404: .*Check vercel_project \(prj_previewapp\) and vercel_team \(team_acme\)$/],
   ])('%s', async (_what, run: Run, message) => {
-    const error = await h.publish(run).then(() => undefined, (e: unknown) => e as Error);
+    const error = await h.publish(run).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
     expect(error?.message).toMatch(message);
     expect(error?.message).not.toContain(run.token ?? TOKEN);
     expect(error?.message).not.toContain(PASSWORD);
@@ -234,7 +266,10 @@ describe('access failures fail at once and say what to check', () => {
     expect(h.lines().sort()).toEqual([LIST.replace('prj_previewapp', run.project ?? 'prj_previewapp'), PROJECT_READ.replace('prj_previewapp', run.project ?? 'prj_previewapp')].sort());
     expect(h.session.stats.retries.Vercel ?? 0).toBe(0);
 
-    const removal = await h.remove(run).then(() => undefined, (e: unknown) => e as Error);
+    const removal = await h.remove(run).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
     expect(removal?.message).toMatch(/^Vercel: list variables failed: HTTP 40[134]/);
   });
 });

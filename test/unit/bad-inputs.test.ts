@@ -7,7 +7,12 @@ vi.mock('@actions/core', async (importOriginal) => ({ ...(await importOriginal<t
 
 const { InputError, parseSettings } = await import('../../src/inputs.js');
 
-const TOKENS = { neon_api_key: 'napi_bad_inputs_key_0000000000', vercel_token: 'vercel_bad_inputs_token_00000', netlify_token: 'netlify_bad_inputs_token_0000', github_token: 'ghs_bad_inputs_token_000000000' };
+const TOKENS = {
+  neon_api_key: 'napi_bad_inputs_key_0000000000',
+  vercel_token: 'vercel_bad_inputs_token_00000',
+  netlify_token: 'netlify_bad_inputs_token_0000',
+  github_token: 'ghs_bad_inputs_token_000000000',
+};
 const BASE: Record<string, string> = {
   ...TOKENS,
   neon_project_id: 'young-sound-123456',
@@ -20,7 +25,11 @@ const EVENT = {
   eventName: 'pull_request',
   repository: 'acme/shop',
   apiUrl: 'https://api.github.com',
-  payload: { action: 'opened', number: 900, pull_request: { number: 900, head: { ref: 'feature/bad-inputs', sha: 'a'.repeat(40), repo: { full_name: 'acme/shop' } }, base: { repo: { full_name: 'acme/shop' } } } },
+  payload: {
+    action: 'opened',
+    number: 900,
+    pull_request: { number: 900, head: { ref: 'feature/bad-inputs', sha: 'a'.repeat(40), repo: { full_name: 'acme/shop' } }, base: { repo: { full_name: 'acme/shop' } } },
+  },
 };
 
 interface BadInput {

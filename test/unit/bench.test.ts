@@ -34,7 +34,12 @@ describe('polls', () => {
   });
 
   it('are counted apart from the platforms’ other requests', () => {
-    const requests = [request(0, 1, { url: '/projects/p/branches' }), request(1, 2, { url: '/projects/p/operations/a' }), request(1, 2, { url: '/projects/p/operations/b' }), request(0, 1, { platform: 'GitHub', url: '/repos/a/b' })];
+    const requests = [
+      request(0, 1, { url: '/projects/p/branches' }),
+      request(1, 2, { url: '/projects/p/operations/a' }),
+      request(1, 2, { url: '/projects/p/operations/b' }),
+      request(0, 1, { platform: 'GitHub', url: '/repos/a/b' }),
+    ];
     expect(countRequests(['Neon', 'Vercel', 'Netlify', 'GitHub'], requests)).toEqual({ requests: { Neon: 1, Vercel: 0, Netlify: 0, GitHub: 1 }, polls: 2 });
   });
 
@@ -89,10 +94,47 @@ describe('parseCommandLine', () => {
 
   it('reads every option', () => {
     const options = parseCommandLine(
-      ['--latency', '20', '--operation-ms', '500', '--runs', '5', '--entry', '/tmp/x/index.js', '--branches', '100', '--closed', '10', '--only', 'sweep,create', '--expect', 'c880f98', '--out', '/tmp/B.md', '--section', 'before', '--no-write', '--trace', '--node-args=--cpu-prof  --cpu-prof-dir=/tmp/p'],
+      [
+        '--latency',
+        '20',
+        '--operation-ms',
+        '500',
+        '--runs',
+        '5',
+        '--entry',
+        '/tmp/x/index.js',
+        '--branches',
+        '100',
+        '--closed',
+        '10',
+        '--only',
+        'sweep,create',
+        '--expect',
+        'c880f98',
+        '--out',
+        '/tmp/B.md',
+        '--section',
+        'before',
+        '--no-write',
+        '--trace',
+        '--node-args=--cpu-prof  --cpu-prof-dir=/tmp/p',
+      ],
       exists,
     );
-    expect(options).toMatchObject({ latencyMs: 20, operationMs: 500, runs: 5, entry: '/tmp/x/index.js', branches: 100, closed: 10, only: ['create', 'sweep'], expect: 'c880f98', out: '/tmp/B.md', section: 'before', write: false, trace: true });
+    expect(options).toMatchObject({
+      latencyMs: 20,
+      operationMs: 500,
+      runs: 5,
+      entry: '/tmp/x/index.js',
+      branches: 100,
+      closed: 10,
+      only: ['create', 'sweep'],
+      expect: 'c880f98',
+      out: '/tmp/B.md',
+      section: 'before',
+      write: false,
+      trace: true,
+    });
     expect(options.nodeArgs).toEqual(['--cpu-prof', '--cpu-prof-dir=/tmp/p']);
   });
 
@@ -118,7 +160,10 @@ describe('request budgets', () => {
   it('hold a run that makes exactly its budget, and name each platform over it', () => {
     const budget = current.budget!('create', documented);
     expect(overBudget(counts(budget), budget)).toEqual([]);
-    expect(overBudget({ ...counts(budget), GitHub: budget.GitHub + 1, polls: budget.polls + 4 }, budget)).toEqual([`Neon polls ${budget.polls + 4} > ${budget.polls}`, `GitHub ${budget.GitHub + 1} > ${budget.GitHub}`]);
+    expect(overBudget({ ...counts(budget), GitHub: budget.GitHub + 1, polls: budget.polls + 4 }, budget)).toEqual([
+      `Neon polls ${budget.polls + 4} > ${budget.polls}`,
+      `GitHub ${budget.GitHub + 1} > ${budget.GitHub}`,
+    ]);
   });
 
   it('are the counts BENCHMARKS.md documents, at its settings', () => {
@@ -128,7 +173,10 @@ describe('request budgets', () => {
       const label = scenario === 'sweep' ? 'sweep (2000 branches, 200 closed)' : LABELS[scenario];
       const row = table.split('\n').find((line) => line.startsWith(`| ${label} |`));
       expect(row, `a row for ${label}`).toBeDefined();
-      const [neon, polls, vercel, netlify, github] = row!.split('|').slice(2, 7).map((cell) => Number(cell.trim()));
+      const [neon, polls, vercel, netlify, github] = row!
+        .split('|')
+        .slice(2, 7)
+        .map((cell) => Number(cell.trim()));
       expect({ Neon: neon, polls, Vercel: vercel, Netlify: netlify, GitHub: github }, label).toEqual(current.budget!(scenario, documented));
     }
   });

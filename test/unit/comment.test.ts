@@ -82,7 +82,11 @@ describe('upsertComment', () => {
 
   it("keeps the oldest of its own comments, deletes its other ones, and never touches someone else's comment with the marker", async () => {
     const post = (token: string, text: string) =>
-      fetch(`${gh.url}/repos/${REPOSITORY}/issues/${PR.number}/comments`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ body: text }) });
+      fetch(`${gh.url}/repos/${REPOSITORY}/issues/${PR.number}/comments`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ body: text }),
+      });
     await post(gh.tokens.user, `Quoting: ${COMMENT_MARKER}`);
     await post(gh.tokens.actions, body('old 1'));
     await post(gh.tokens.actions, body('old 2'));
@@ -96,7 +100,11 @@ describe('upsertComment', () => {
 
   it('finds its comment past the first page of comments (every page is read)', async () => {
     const post = (token: string, text: string) =>
-      fetch(`${gh.url}/repos/${REPOSITORY}/issues/${PR.number}/comments`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ body: text }) });
+      fetch(`${gh.url}/repos/${REPOSITORY}/issues/${PR.number}/comments`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ body: text }),
+      });
     for (let i = 0; i < 150; i++) await post(gh.tokens.user, `review remark ${i}`);
     await post(gh.tokens.actions, body('old'));
     await post(gh.tokens.user, 'one more');
@@ -122,7 +130,15 @@ describe('renderComment', () => {
       state: 'ready',
       branchName: hostile,
       branch: { id: 'br-a-1', name: hostile, consoleUrl: 'https://console.neon.tech/app/projects/p/branches/br-a-1', created: true },
-      targets: [{ target: 'netlify', label: 'Netlify', names: ['DATABASE_URL'], links: [{ label: `Branch deploy of ${hostile}`, url: 'https://x.example/a(b)' }], notes: [note`Started a build of branch ${hostile}.`] }],
+      targets: [
+        {
+          target: 'netlify',
+          label: 'Netlify',
+          names: ['DATABASE_URL'],
+          links: [{ label: `Branch deploy of ${hostile}`, url: 'https://x.example/a(b)' }],
+          notes: [note`Started a build of branch ${hostile}.`],
+        },
+      ],
     });
     // Outside code spans (which GitHub shows as they are) no link or tag is left.
     const outsideCode = text.replace(/(`+)[^`]*?(?:`(?!\1)[^`]*?)*\1/g, '');
@@ -142,7 +158,15 @@ describe('renderComment', () => {
       state: 'ready',
       branchName: 'preview/pr-1',
       branch: { id: 'br-a-1', name: 'preview/pr-1', consoleUrl: 'https://console.neon.tech/x', created: true },
-      targets: [{ target: 'vercel', label: 'Vercel', names: ['DATABASE_URL'], links: [{ label: `Deploy of ${heads[3]}`, url: 'https://x.example' }], notes: heads.map((h) => note`No preview deployment of ${h} yet.`) }],
+      targets: [
+        {
+          target: 'vercel',
+          label: 'Vercel',
+          names: ['DATABASE_URL'],
+          links: [{ label: `Deploy of ${heads[3]}`, url: 'https://x.example' }],
+          notes: heads.map((h) => note`No preview deployment of ${h} yet.`),
+        },
+      ],
     });
     for (const head of heads.slice(0, 3)) expect(text).toContain(`No preview deployment of \`${head}\` yet.`);
     expect(text).toContain('`abcU+202Etxt.exe`');

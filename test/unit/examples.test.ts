@@ -35,8 +35,14 @@ function loadExamples(): Example[] {
       const text = readFileSync(new URL(file, examplesDir), 'utf8');
       const document = parseDocument(text);
       // Parse errors and warnings (duplicate keys, bad indentation) fail here, naming the file.
-      expect(document.errors.map((e) => e.message), file).toEqual([]);
-      expect(document.warnings.map((w) => w.message), file).toEqual([]);
+      expect(
+        document.errors.map((e) => e.message),
+        file,
+      ).toEqual([]);
+      expect(
+        document.warnings.map((w) => w.message),
+        file,
+      ).toEqual([]);
       return { file, text, workflow: document.toJS() as Workflow };
     });
 }
@@ -177,7 +183,10 @@ describe('.env.example (for @github/local-action)', () => {
   it('lists every input of action.yml as INPUT_<NAME>', () => {
     for (const name of inputNames) {
       const variable = `INPUT_${name.toUpperCase()}`;
-      expect(lines.some((l) => new RegExp(`^(# )?${variable}=`).test(l)), variable).toBe(true);
+      expect(
+        lines.some((l) => new RegExp(`^(# )?${variable}=`).test(l)),
+        variable,
+      ).toBe(true);
     }
     for (const [variable] of set) if (variable.startsWith('INPUT_')) expect(inputNames, variable).toContain(variable.slice(6).toLowerCase());
   });

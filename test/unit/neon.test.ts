@@ -44,7 +44,18 @@ function client(apiKey = KEY) {
 }
 
 function settings(overrides: Partial<NeonSettings> = {}): NeonSettings {
-  return { apiKey: KEY, projectId: neon.projectId, apiUrl: neon.url, branchName: 'preview/pr-42', branchType: 'data', expiresInSeconds: 3600, suspendTimeoutSeconds: 0, previewPassword: 'rotate', resetOnPush: false, ...overrides };
+  return {
+    apiKey: KEY,
+    projectId: neon.projectId,
+    apiUrl: neon.url,
+    branchName: 'preview/pr-42',
+    branchType: 'data',
+    expiresInSeconds: 3600,
+    suspendTimeoutSeconds: 0,
+    previewPassword: 'rotate',
+    resetOnPush: false,
+    ...overrides,
+  };
 }
 
 /** The PR's branch, found (as the create command looks it up: the project's list) or made. */
@@ -213,7 +224,12 @@ describe('ensureBranch', () => {
     expect(a.branch.id).toBe(b.branch.id);
     expect([a.branch.created, b.branch.created].sort()).toEqual([false, true]);
     expect(neon.branches().filter((br) => br.name === 'preview/pr-42')).toHaveLength(1);
-    expect(neon.standIn.requestsTo(/\/branches$/, 'POST').map((r) => r.status).sort()).toEqual([201, 409]);
+    expect(
+      neon.standIn
+        .requestsTo(/\/branches$/, 'POST')
+        .map((r) => r.status)
+        .sort(),
+    ).toEqual([201, 409]);
   });
 
   it('looks the branch up again, without a second create, when the answer to the create is lost after it landed', async () => {
@@ -316,17 +332,35 @@ describe('waitForOperations', () => {
 
 describe('resolveDatabase', () => {
   it('without `database`, fails when the branch has several databases, listing them', async () => {
-    const b = neon.addBranch({ name: 'multi', databases: [{ name: 'app', owner: 'app_owner' }, { name: 'analytics', owner: 'analyst' }] });
+    const b = neon.addBranch({
+      name: 'multi',
+      databases: [
+        { name: 'app', owner: 'app_owner' },
+        { name: 'analytics', owner: 'analyst' },
+      ],
+    });
     await expect(resolveDatabase(client(), b.id, {})).rejects.toThrow('Input `database`: the branch has several databases (app, analytics); set `database` to the one to publish');
   });
 
   it('fails naming the input when the named database is missing', async () => {
-    const b = neon.addBranch({ name: 'multi', databases: [{ name: 'app', owner: 'app_owner' }, { name: 'analytics', owner: 'analyst' }] });
+    const b = neon.addBranch({
+      name: 'multi',
+      databases: [
+        { name: 'app', owner: 'app_owner' },
+        { name: 'analytics', owner: 'analyst' },
+      ],
+    });
     await expect(resolveDatabase(client(), b.id, { database: 'reports' })).rejects.toThrow('Input `database`: the branch has no database "reports"; it has: app, analytics');
   });
 
-  it("takes the named database and its owner, or the only database and its owner, or the role given", async () => {
-    const b = neon.addBranch({ name: 'multi', databases: [{ name: 'app', owner: 'app_owner' }, { name: 'analytics', owner: 'analyst' }] });
+  it('takes the named database and its owner, or the only database and its owner, or the role given', async () => {
+    const b = neon.addBranch({
+      name: 'multi',
+      databases: [
+        { name: 'app', owner: 'app_owner' },
+        { name: 'analytics', owner: 'analyst' },
+      ],
+    });
     expect(await resolveDatabase(client(), b.id, { database: 'analytics' })).toEqual({ database: 'analytics', role: 'analyst' });
     expect(await resolveDatabase(client(), b.id, { database: 'analytics', role: 'app_owner' })).toEqual({ database: 'analytics', role: 'app_owner' });
     const single = neon.addBranch({ name: 'single' });
@@ -393,7 +427,15 @@ describe('connectionDetails', () => {
 
     const endpoint = b.endpoints[0]!.id;
     const password = b.roles.find((r) => r.name === 'neondb_owner')!.password;
-    expect(details).toMatchObject({ branchId: b.id, branchName: 'preview/pr-42', database: 'neondb', role: 'neondb_owner', password, directHost: `${endpoint}.c-2.us-east-2.aws.neon.tech`, pooledHost: `${endpoint}-pooler.c-2.us-east-2.aws.neon.tech` });
+    expect(details).toMatchObject({
+      branchId: b.id,
+      branchName: 'preview/pr-42',
+      database: 'neondb',
+      role: 'neondb_owner',
+      password,
+      directHost: `${endpoint}.c-2.us-east-2.aws.neon.tech`,
+      pooledHost: `${endpoint}-pooler.c-2.us-east-2.aws.neon.tech`,
+    });
     expect(details.directUrl).toContain(`@${endpoint}.c-2.us-east-2.aws.neon.tech/neondb`);
     expect(setSecret).toHaveBeenCalledWith(password);
     expect(setSecret).toHaveBeenCalledWith(details.directUrl);

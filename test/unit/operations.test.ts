@@ -59,7 +59,13 @@ describe('NeonOperations.until', () => {
 describe('long waits', () => {
   it('say at most every 10 s what they wait for and how long so far', async () => {
     const lines: string[] = [];
-    const session = new ApiSession(600_000, () => {}, undefined, undefined, (line) => lines.push(`${Date.now()} ${line}`));
+    const session = new ApiSession(
+      600_000,
+      () => {},
+      undefined,
+      undefined,
+      (line) => lines.push(`${Date.now()} ${line}`),
+    );
     const operations = new NeonOperations({} as never, session, 'p');
     let rounds = 0;
     const waiting = operations.until(
@@ -76,7 +82,13 @@ describe('long waits', () => {
 
   it('a platform’s long Retry-After is said at once and then every 10 s', async () => {
     const lines: string[] = [];
-    const session = new ApiSession(600_000, () => {}, undefined, undefined, (line) => lines.push(`${Date.now()} ${line}`));
+    const session = new ApiSession(
+      600_000,
+      () => {},
+      undefined,
+      undefined,
+      (line) => lines.push(`${Date.now()} ${line}`),
+    );
     let calls = 0;
     const call = session.call({ platform: 'GitHub', operation: 'create PR comment' }, async () => {
       if (calls++ === 0) throw Object.assign(new Error('rate limited'), { status: 429, response: { status: 429, headers: { 'retry-after': '25' }, data: { message: 'secondary rate limit' } } });

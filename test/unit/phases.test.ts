@@ -62,7 +62,17 @@ describe('Phases', () => {
     );
     await vi.advanceTimersByTimeAsync(100);
     await outer;
-    expect(coreLog).toEqual(['::group::inner', 'inner line', 'inner: inner done (0.0 s)', '::endgroup::', '::group::outer', 'outer before', 'outer after', 'outer: outer done (0.0 s)', '::endgroup::']);
+    expect(coreLog).toEqual([
+      '::group::inner',
+      'inner line',
+      'inner: inner done (0.0 s)',
+      '::endgroup::',
+      '::group::outer',
+      'outer before',
+      'outer after',
+      'outer: outer done (0.0 s)',
+      '::endgroup::',
+    ]);
   });
 
   it('closes a failed phase with its error (secrets cut out), and times it', async () => {

@@ -41,7 +41,12 @@ function neon() {
 }
 
 function session(timeoutMs = 60_000, log: string[] = []) {
-  return new ApiSession(timeoutMs, (line) => log.push(line), FAST, () => 0.5);
+  return new ApiSession(
+    timeoutMs,
+    (line) => log.push(line),
+    FAST,
+    () => 0.5,
+  );
 }
 
 function list(s: ApiSession) {
@@ -104,7 +109,12 @@ describe('the retry policy', () => {
     const unanswered = server.hold('GET', /\/branches$/);
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const log: string[] = [];
-    const s = new ApiSession(60_000, (l) => log.push(l), { ...FAST, attemptTimeoutMs: 300 }, () => 0.5);
+    const s = new ApiSession(
+      60_000,
+      (l) => log.push(l),
+      { ...FAST, attemptTimeoutMs: 300 },
+      () => 0.5,
+    );
     const listed = list(s);
     await unanswered.arrived;
     await vi.advanceTimersByTimeAsync(299);
@@ -162,7 +172,11 @@ describe('reading failures and wait headers', () => {
   });
 
   it('reads a Vercel SDK-style error (status code, body text, Headers)', () => {
-    const failure = describeFailure({ statusCode: 400, body: JSON.stringify({ error: { code: 'env_update_in_progress', message: 'An env update is already happening' } }), headers: new Headers({ 'X-RateLimit-Reset': '1' }) });
+    const failure = describeFailure({
+      statusCode: 400,
+      body: JSON.stringify({ error: { code: 'env_update_in_progress', message: 'An env update is already happening' } }),
+      headers: new Headers({ 'X-RateLimit-Reset': '1' }),
+    });
     expect(failure).toMatchObject({ status: 400, message: 'An env update is already happening', headers: { 'x-ratelimit-reset': '1' } });
   });
 
@@ -198,9 +212,19 @@ describe('reading failures and wait headers', () => {
   });
 
   it('backs off exponentially with jitter, capped', () => {
-    const s = new ApiSession(1000, () => {}, { baseDelayMs: 100, maxDelayMs: 1000, attemptTimeoutMs: 1000 }, () => 1);
+    const s = new ApiSession(
+      1000,
+      () => {},
+      { baseDelayMs: 100, maxDelayMs: 1000, attemptTimeoutMs: 1000 },
+      () => 1,
+    );
     expect([1, 2, 3, 4, 5, 6].map((n) => s.backoffMs(n))).toEqual([100, 200, 400, 800, 1000, 1000]);
-    const low = new ApiSession(1000, () => {}, { baseDelayMs: 100, maxDelayMs: 1000, attemptTimeoutMs: 1000 }, () => 0);
+    const low = new ApiSession(
+      1000,
+      () => {},
+      { baseDelayMs: 100, maxDelayMs: 1000, attemptTimeoutMs: 1000 },
+      () => 0,
+    );
     expect(low.backoffMs(3)).toBe(200);
   });
 });

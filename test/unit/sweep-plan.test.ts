@@ -13,7 +13,10 @@ const describe_ = (g: Group<string>) => [...g.branches.map((b) => b.branch.name)
 const states = (entries: [number, PullInfo['state']][]) => new Map(entries.map(([n, state]) => [n, { state }] as const));
 
 function plan(branches: FoundBranch[], found: Record<string, ManagedEntry[]>, pulls: [number, PullInfo['state']][], heads: [string, HeadInfo][] = []) {
-  const grouping = groupFound(branches, Object.entries(found).map(([target, entries]) => ({ target, entries })));
+  const grouping = groupFound(
+    branches,
+    Object.entries(found).map(([target, entries]) => ({ target, entries })),
+  );
   return { grouping, plan: planSweep(grouping, states(pulls), new Map(heads), describe_) };
 }
 
@@ -36,7 +39,16 @@ describe('the sweep plan', () => {
   });
 
   it('asks GitHub about every pull request named, and by head only where no number is known', () => {
-    const { grouping } = plan([branch('pr-1', 1, 'feat/a')], { netlify: [{ headRef: 'feat/a', description: 'x' }, { headRef: 'feat/z', description: 'y' }] }, []);
+    const { grouping } = plan(
+      [branch('pr-1', 1, 'feat/a')],
+      {
+        netlify: [
+          { headRef: 'feat/a', description: 'x' },
+          { headRef: 'feat/z', description: 'y' },
+        ],
+      },
+      [],
+    );
     expect(grouping.prNumbers).toEqual([1]);
     expect(grouping.unknownHeads).toEqual(['feat/z']);
   });
@@ -70,10 +82,20 @@ describe('the sweep plan', () => {
   });
 
   it('a head branch no number is known for goes with the state GitHub gives for that head', () => {
-    const { plan: p } = plan([], { netlify: [{ headRef: 'old', description: 'v on old' }, { headRef: 'live', description: 'v on live' }] }, [], [
-      ['old', { state: 'closed', number: 30 }],
-      ['live', { state: 'open', number: 31 }],
-    ]);
+    const { plan: p } = plan(
+      [],
+      {
+        netlify: [
+          { headRef: 'old', description: 'v on old' },
+          { headRef: 'live', description: 'v on live' },
+        ],
+      },
+      [],
+      [
+        ['old', { state: 'closed', number: 30 }],
+        ['live', { state: 'open', number: 31 }],
+      ],
+    );
     expect(p.remove.map((r) => r.group.pr)).toEqual([30]);
     expect(p.kept.map((r) => [r.pr, r.state])).toEqual([[31, 'open']]);
   });

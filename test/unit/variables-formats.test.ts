@@ -132,17 +132,7 @@ const isWhiteSpace = (ch: string) => /^[\t\n\v\f\r\x85\p{Z}]$/u.test(ch);
 const isControl = (ch: string) => /^\p{Cc}$/u.test(ch);
 
 type ParserState =
-  | 'NothingYet'
-  | 'Key'
-  | 'KeyEqual'
-  | 'KeyEnd'
-  | 'UnquotedValue'
-  | 'DoubleQuoteValue'
-  | 'DoubleQuoteValueQuote'
-  | 'SingleQuoteValue'
-  | 'SingleQuoteValueQuote'
-  | 'QuotedValueEnd'
-  | 'NullTermination';
+  'NothingYet' | 'Key' | 'KeyEqual' | 'KeyEnd' | 'UnquotedValue' | 'DoubleQuoteValue' | 'DoubleQuoteValueQuote' | 'SingleQuoteValue' | 'SingleQuoteValueQuote' | 'QuotedValueEnd' | 'NullTermination';
 
 function syntaxError(position: number): Error {
   return new Error(`Format of the initialization string does not conform to specification starting at index ${position}.`);

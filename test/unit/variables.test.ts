@@ -15,7 +15,10 @@ const connection: ConnectionDetails = {
 
 describe('variables', () => {
   it('maps every source and marks those that carry the password secret', () => {
-    const values = resolveVariables(VARIABLE_SOURCES.map((source) => ({ name: source.toUpperCase(), source })), connection);
+    const values = resolveVariables(
+      VARIABLE_SOURCES.map((source) => ({ name: source.toUpperCase(), source })),
+      connection,
+    );
     expect(values.map((v) => [v.name, v.secret])).toEqual([
       ['POOLED_URL', true],
       ['DIRECT_URL', true],
@@ -35,7 +38,11 @@ describe('variables', () => {
     ]);
     // Every secret value holds the password in its format's form, and no other value holds it.
     const forms = [connection.password, encodeURIComponent(connection.password)];
-    for (const v of values) expect(forms.some((form) => v.value.includes(form)), v.name).toBe(v.secret);
+    for (const v of values)
+      expect(
+        forms.some((form) => v.value.includes(form)),
+        v.name,
+      ).toBe(v.secret);
     expect(values.find((v) => v.name === 'PASSWORD')?.value).toBe('npg_p@ss/w0rd');
     expect(values.find((v) => v.name === 'DIRECT_HOST')?.value).toBe('ep-a-1.eu.aws.neon.tech');
     expect(values.find((v) => v.name === 'PORT')?.value).toBe('5432');

@@ -22,8 +22,14 @@ function load(file: string): { text: string; workflow: Workflow } {
   const text = readFileSync(new URL(file, workflowsDir), 'utf8');
   const document = parseDocument(text);
   // Parse errors and warnings (duplicate keys, bad indentation) fail here, naming the file.
-  expect(document.errors.map((e) => e.message), file).toEqual([]);
-  expect(document.warnings.map((w) => w.message), file).toEqual([]);
+  expect(
+    document.errors.map((e) => e.message),
+    file,
+  ).toEqual([]);
+  expect(
+    document.warnings.map((w) => w.message),
+    file,
+  ).toEqual([]);
   return { text, workflow: document.toJS() as Workflow };
 }
 
@@ -132,7 +138,12 @@ describe('the self-test workflow', () => {
   it('points every platform of its targets at a stand-in, and keeps GitHub out (its API URL is the runner’s)', () => {
     for (const step of actionSteps) {
       const w = step.with!;
-      expect(String(w.targets).split(/[\s,]+/).sort(), step.id).toEqual(['netlify', 'vercel']);
+      expect(
+        String(w.targets)
+          .split(/[\s,]+/)
+          .sort(),
+        step.id,
+      ).toEqual(['netlify', 'vercel']);
       for (const name of ['neon_api_url', 'neon_api_key', 'neon_project_id', 'vercel_api_url', 'vercel_token', 'vercel_project', 'netlify_api_url', 'netlify_token', 'netlify_site_id']) {
         expect(w[name], `${step.id}: ${name}`).toBe(`\${{ steps.${standIns!.id}.outputs.${name} }}`);
       }
@@ -179,7 +190,10 @@ describe('the self-test workflow', () => {
 
 describe('.github/dependabot.yml', () => {
   it('updates the npm packages and the actions the workflows use', () => {
-    const config = parseYaml(readFileSync(new URL('.github/dependabot.yml', root), 'utf8')) as { version: number; updates: { 'package-ecosystem': string; directory: string; schedule: { interval: string } }[] };
+    const config = parseYaml(readFileSync(new URL('.github/dependabot.yml', root), 'utf8')) as {
+      version: number;
+      updates: { 'package-ecosystem': string; directory: string; schedule: { interval: string } }[];
+    };
     expect(config.version).toBe(2);
     expect(config.updates.map((u) => u['package-ecosystem']).sort()).toEqual(['github-actions', 'npm']);
     for (const update of config.updates) {

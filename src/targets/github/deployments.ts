@@ -60,7 +60,16 @@ export async function recordDeployment(api: GitHubApi, at: Place, pr: PullReques
         'set deployment status',
         `set status of deployment ${id}`,
         (signal) =>
-          api.octokit.rest.repos.createDeploymentStatus({ owner, repo, deployment_id: id, state: 'success', environment_url: branch.consoleUrl, description, auto_inactive: true, request: { signal } }),
+          api.octokit.rest.repos.createDeploymentStatus({
+            owner,
+            repo,
+            deployment_id: id,
+            state: 'success',
+            environment_url: branch.consoleUrl,
+            description,
+            auto_inactive: true,
+            request: { signal },
+          }),
         { acceptStatus: [404] },
       ),
     ),
@@ -101,12 +110,18 @@ export function retireDeployments(api: GitHubApi, at: Place, ids: number[]): Pro
 async function retireDeployment(api: GitHubApi, at: Place, id: number): Promise<void> {
   const { owner, repo } = at;
   for (let round = 1; ; round++) {
-    const marked = await api.call(at, 'set deployment status', `mark deployment ${id} inactive`, (signal) =>
-      api.octokit.rest.repos.createDeploymentStatus({ owner, repo, deployment_id: id, state: 'inactive', request: { signal } }), { acceptStatus: [404] },
+    const marked = await api.call(
+      at,
+      'set deployment status',
+      `mark deployment ${id} inactive`,
+      (signal) => api.octokit.rest.repos.createDeploymentStatus({ owner, repo, deployment_id: id, state: 'inactive', request: { signal } }),
+      { acceptStatus: [404] },
     );
     if (marked === undefined) return;
     try {
-      await api.call(at, 'delete deployment', `delete deployment ${id}`, (signal) => api.octokit.rest.repos.deleteDeployment({ owner, repo, deployment_id: id, request: { signal } }), { acceptStatus: [404] });
+      await api.call(at, 'delete deployment', `delete deployment ${id}`, (signal) => api.octokit.rest.repos.deleteDeployment({ owner, repo, deployment_id: id, request: { signal } }), {
+        acceptStatus: [404],
+      });
       return;
     } catch (error) {
       if (!(error instanceof ApiError && error.status === 422) || round === RETIRE_ROUNDS) throw error;

@@ -80,7 +80,6 @@ export function environmentMatcher(template: string): ((name: string) => Environ
   };
 }
 
-
 /**
  * The entries of the environments `names` whose names the template could have given (see
  * `environmentMatcher`), each with the PR number (and head, when the template has `{head}`) that

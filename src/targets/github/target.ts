@@ -82,8 +82,12 @@ export class GitHubTarget implements Target<PreparedEnvironment> {
   async prepare(pr: PullRequestRef): Promise<PreparedEnvironment> {
     const at = this.placeOf(pr);
     const { owner, repo, environment: env } = at;
-    const response = await this.api.call(at, 'get environment', `get environment ${env}`, (signal) =>
-      this.api.octokit.rest.repos.getEnvironment({ owner, repo, environment_name: env, request: { signal } }), { acceptStatus: [404] },
+    const response = await this.api.call(
+      at,
+      'get environment',
+      `get environment ${env}`,
+      (signal) => this.api.octokit.rest.repos.getEnvironment({ owner, repo, environment_name: env, request: { signal } }),
+      { acceptStatus: [404] },
     );
     const environment = response?.data;
     // A new environment holds nothing: no need to list it.
@@ -99,8 +103,12 @@ export class GitHubTarget implements Target<PreparedEnvironment> {
     let environment = prepared.environment;
     if (!environment) {
       environment = (
-        await this.api.must(at, 'create environment', `create environment ${env}`, (signal) =>
-          this.api.octokit.rest.repos.createOrUpdateEnvironment({ owner, repo, environment_name: env, request: { signal } }), { notFound: repositoryHelp(owner, repo) },
+        await this.api.must(
+          at,
+          'create environment',
+          `create environment ${env}`,
+          (signal) => this.api.octokit.rest.repos.createOrUpdateEnvironment({ owner, repo, environment_name: env, request: { signal } }),
+          { notFound: repositoryHelp(owner, repo) },
         )
       ).data;
       notes.push(note`Created environment ${env}.`);
@@ -126,8 +134,12 @@ export class GitHubTarget implements Target<PreparedEnvironment> {
     // so it goes last (a run that fails before then leaves it for a re-run or the sweep).
     const deployments = await listDeployments(this.api, at);
     await retireDeployments(this.api, at, deployments);
-    const deleted = await this.api.call(at, 'delete environment', `delete environment ${env}`, (signal) =>
-      this.api.octokit.rest.repos.deleteAnEnvironment({ owner, repo, environment_name: env, request: { signal } }), { acceptStatus: [404] },
+    const deleted = await this.api.call(
+      at,
+      'delete environment',
+      `delete environment ${env}`,
+      (signal) => this.api.octokit.rest.repos.deleteAnEnvironment({ owner, repo, environment_name: env, request: { signal } }),
+      { acceptStatus: [404] },
     );
     const notes = [deleted ? note`Deleted environment ${env} with its secrets and variables.` : note`Environment ${env} did not exist (already deleted).`];
     if (deployments.length > 0) notes.push(deployments.length === 1 ? note`Marked 1 deployment inactive and deleted it.` : note`Marked ${deployments.length} deployments inactive and deleted them.`);

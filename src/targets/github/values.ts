@@ -136,7 +136,15 @@ async function putSecret(api: GitHubApi, at: Place, secret: PublishedVariable, k
   const { owner, repo, environment } = at;
   const encrypted = await sealSecret(secret.value, key.key);
   await api.call(at, 'set secret', `set secret ${secret.name} in environment ${environment}`, (signal) =>
-    api.octokit.rest.actions.createOrUpdateEnvironmentSecret({ owner, repo, environment_name: environment, secret_name: secret.name, encrypted_value: encrypted, key_id: key.keyId, request: { signal } }),
+    api.octokit.rest.actions.createOrUpdateEnvironmentSecret({
+      owner,
+      repo,
+      environment_name: environment,
+      secret_name: secret.name,
+      encrypted_value: encrypted,
+      key_id: key.keyId,
+      request: { signal },
+    }),
   );
 }
 
@@ -149,16 +157,24 @@ async function writeVariable(api: GitHubApi, at: Place, variable: PublishedVaria
   const { owner, repo, environment } = at;
   const { name, value } = variable;
   const update = async (): Promise<true | undefined> => {
-    const done = await api.call(at, 'update variable', `update variable ${name} in environment ${environment}`, (signal) =>
-      api.octokit.rest.actions.updateEnvironmentVariable({ owner, repo, environment_name: environment, name, value, request: { signal } }), { acceptStatus: [404] },
+    const done = await api.call(
+      at,
+      'update variable',
+      `update variable ${name} in environment ${environment}`,
+      (signal) => api.octokit.rest.actions.updateEnvironmentVariable({ owner, repo, environment_name: environment, name, value, request: { signal } }),
+      { acceptStatus: [404] },
     );
     return done === undefined ? undefined : true;
   };
   if (listed && (await update())) return;
   await createOrAdopt({
     create: async () => {
-      await api.call(at, 'create variable', `create variable ${name} in environment ${environment}`, (signal) =>
-        api.octokit.rest.actions.createEnvironmentVariable({ owner, repo, environment_name: environment, name, value, request: { signal } }), { idempotent: false },
+      await api.call(
+        at,
+        'create variable',
+        `create variable ${name} in environment ${environment}`,
+        (signal) => api.octokit.rest.actions.createEnvironmentVariable({ owner, repo, environment_name: environment, name, value, request: { signal } }),
+        { idempotent: false },
       );
       return true as const;
     },
@@ -171,8 +187,16 @@ async function deleteValue(api: GitHubApi, at: Place, kind: 'secret' | 'variable
   const { owner, repo, environment } = at;
   const operation = `delete ${kind} ${name} from environment ${environment}`;
   if (kind === 'secret') {
-    await api.call(at, 'delete secret', operation, (signal) => api.octokit.rest.actions.deleteEnvironmentSecret({ owner, repo, environment_name: environment, secret_name: name, request: { signal } }), { acceptStatus: [404] });
+    await api.call(
+      at,
+      'delete secret',
+      operation,
+      (signal) => api.octokit.rest.actions.deleteEnvironmentSecret({ owner, repo, environment_name: environment, secret_name: name, request: { signal } }),
+      { acceptStatus: [404] },
+    );
   } else {
-    await api.call(at, 'delete variable', operation, (signal) => api.octokit.rest.actions.deleteEnvironmentVariable({ owner, repo, environment_name: environment, name, request: { signal } }), { acceptStatus: [404] });
+    await api.call(at, 'delete variable', operation, (signal) => api.octokit.rest.actions.deleteEnvironmentVariable({ owner, repo, environment_name: environment, name, request: { signal } }), {
+      acceptStatus: [404],
+    });
   }
 }

@@ -134,7 +134,11 @@ export class NetlifyApi {
 
   /** False when the value was already gone. */
   async deleteValue(account: string, key: string, value: EnvVarValue): Promise<boolean> {
-    const answer = await this.request('deleteEnvVarValue', { ...this.keyParams(account, key), id: value.id }, { operation: `delete ${key} value for branch ${value.context_parameter ?? ''}`, acceptStatus: [404] });
+    const answer = await this.request(
+      'deleteEnvVarValue',
+      { ...this.keyParams(account, key), id: value.id },
+      { operation: `delete ${key} value for branch ${value.context_parameter ?? ''}`, acceptStatus: [404] },
+    );
     return answer !== undefined;
   }
 

@@ -35,9 +35,7 @@ export function entriesOf(variables: EnvVar[]): ManagedEntry[] {
       keys.add(envVar.key);
     }
   }
-  return [...keysByBranch]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([head, keys]) => ({ headRef: head, description: `${[...keys].sort().join(', ')} on ${head}` }));
+  return [...keysByBranch].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([head, keys]) => ({ headRef: head, description: `${[...keys].sort().join(', ')} on ${head}` }));
 }
 
 /**

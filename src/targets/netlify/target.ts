@@ -55,7 +55,9 @@ export class NetlifyTarget implements Target<NetlifyPrepared, NetlifyListing> {
         return;
       }
       if (current && variable.secret && !current.is_secret) {
-        notes.push(note`${variable.name} exists on the site as a plain (not secret) variable, so its value for branch ${head} is readable in the Netlify UI and API; mark the variable secret in Netlify to hide it (the action never rewrites a whole variable).`);
+        notes.push(
+          note`${variable.name} exists on the site as a plain (not secret) variable, so its value for branch ${head} is readable in the Netlify UI and API; mark the variable secret in Netlify to hide it (the action never rewrites a whole variable).`,
+        );
       }
       await writeValue(this.api, account, variable, head, current !== undefined);
     });
@@ -70,7 +72,9 @@ export class NetlifyTarget implements Target<NetlifyPrepared, NetlifyListing> {
       if (outcome === 'key-deleted') emptied.push(envVar.key);
     });
     if (kept.length > 0) {
-      notes.push(note`Left the values for branch ${head} of ${kept.sort().join(', ')}: not in ${'env_vars'}, and secret or not naming this PR's Neon branch, so the action cannot tell whether it set them. Delete them in Netlify if it did.`);
+      notes.push(
+        note`Left the values for branch ${head} of ${kept.sort().join(', ')}: not in ${'env_vars'}, and secret or not naming this PR's Neon branch, so the action cannot tell whether it set them. Delete them in Netlify if it did.`,
+      );
     }
     if (emptied.length > 0) notes.push(note`Deleted ${emptied.sort().join(', ')}: no other value was left in them.`);
     if (!this.afterReady) notes.push(note`Netlify applies these values to builds of branch ${head} (branch deploys); they reach a build started after this run.`);

@@ -67,7 +67,9 @@ export class VercelApi {
     const list = readValueList(await this.send({ method: 'GET', path: this.envPath, query, operation: 'list variables' }));
     if (!list) throw new Error(`Vercel: list variables failed: the answer holds no \`envs\` list, so the values of project ${this.settings.project} cannot be told apart; nothing was changed`);
     if (list.next !== undefined) {
-      core.warning(`Vercel: the variable list of project ${this.settings.project} says more follow (pagination.next ${list.next}) but takes no page parameter; only the first ${list.values.length} value(s) were looked at`);
+      core.warning(
+        `Vercel: the variable list of project ${this.settings.project} says more follow (pagination.next ${list.next}) but takes no page parameter; only the first ${list.values.length} value(s) were looked at`,
+      );
     }
     return list;
   }
@@ -133,7 +135,8 @@ export class VercelApi {
     const teamPart = team ? ` in team ${team}` : '';
     let hint: string | undefined;
     if (error.status === 401) hint = 'Check vercel_token: Vercel did not accept it (revoked, expired or mistyped; create one under Account Settings → Tokens)';
-    if (error.status === 403) hint = `Check that vercel_token can access project ${project}${teamPart}${team ? ' (the token must be scoped to that team)' : ' (and set vercel_team if it is a team project)'}`;
+    if (error.status === 403)
+      hint = `Check that vercel_token can access project ${project}${teamPart}${team ? ' (the token must be scoped to that team)' : ' (and set vercel_team if it is a team project)'}`;
     if (error.status === 404) hint = `Check vercel_project (${project})${team ? ` and vercel_team (${team})` : ': the token sees no such personal project; set vercel_team if it belongs to a team'}`;
     return hint ? new ApiError(error.platform, error.operation, error.failure, error.attempts, error.outcomeUnknown, hint) : error;
   }

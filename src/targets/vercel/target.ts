@@ -67,7 +67,9 @@ export class VercelTarget implements Target<VercelPrepared, VercelListing> {
     }
     const links = this.settingsLinks(project);
     if (isProductionBranch(prepared)) {
-      core.warning(`Vercel does not take preview values for the production branch: ${head}, the head branch of pull request #${pr.number}, is project ${projectName}'s production branch, so Vercel gets nothing for this pull request (no action needed).`);
+      core.warning(
+        `Vercel does not take preview values for the production branch: ${head}, the head branch of pull request #${pr.number}, is project ${projectName}'s production branch, so Vercel gets nothing for this pull request (no action needed).`,
+      );
       const why = note`Nothing published: ${head} is the project's production branch, and Vercel does not take preview values for the production branch.`;
       return { target: this.name, label: this.label, names: [], removedNames: [], links, notes: [why] };
     }
@@ -80,13 +82,27 @@ export class VercelTarget implements Target<VercelPrepared, VercelListing> {
     if (foreign.length > 0) {
       const keys = uniqueSorted(foreign.map((e) => e.key));
       const owners = uniqueSorted(foreign.flatMap((e) => markedPullRequest(e.comment, pr.repository) ?? []).map((n) => `#${n}`));
-      const whose = owners.length > 0 ? `that belongs to pull request ${owners.join(', ')} (from the same head branch)` : `that neon-preview did not create for ${pr.repository}#${pr.number} (its comment differs)`;
-      throw new Error(`Vercel: publish variables failed: project ${projectName} already has a preview value of ${keys.join(', ')} for branch ${head} ${whose}; it is left alone. Remove it, or publish under other names with \`env_prefix\`.`);
+      const whose =
+        owners.length > 0
+          ? `that belongs to pull request ${owners.join(', ')} (from the same head branch)`
+          : `that neon-preview did not create for ${pr.repository}#${pr.number} (its comment differs)`;
+      throw new Error(
+        `Vercel: publish variables failed: project ${projectName} already has a preview value of ${keys.join(', ')} for branch ${head} ${whose}; it is left alone. Remove it, or publish under other names with \`env_prefix\`.`,
+      );
     }
     const stale = listed.filter((e): e is ListedValue & { id: string } => isOwned(e, head, marker) && !names.has(e.key));
 
-    if (variables.length > 0) await this.write(prepared, pr, variables.map((v) => valueWrite(v, head, marker)));
-    if (stale.length > 0) await this.api.removeAll(stale.map((e) => e.id), () => this.ownedIds(head, marker));
+    if (variables.length > 0)
+      await this.write(
+        prepared,
+        pr,
+        variables.map((v) => valueWrite(v, head, marker)),
+      );
+    if (stale.length > 0)
+      await this.api.removeAll(
+        stale.map((e) => e.id),
+        () => this.ownedIds(head, marker),
+      );
     const removedNames = uniqueSorted(stale.map((e) => e.key));
 
     const notes: Note[] = this.settings.redeploy ? [] : [note`Vercel applies variables to new deployments only: the next push to ${head} builds with them (or set ${'vercel_redeploy: true'}).`];
@@ -97,7 +113,11 @@ export class VercelTarget implements Target<VercelPrepared, VercelListing> {
     const head = headOf(pr);
     const marker = ownershipComment(pr);
     const owned = (await this.api.values(head)).values.filter((e) => isOwned(e, head, marker));
-    if (owned.length > 0) await this.api.removeAll(owned.map((e) => e.id), () => this.ownedIds(head, marker));
+    if (owned.length > 0)
+      await this.api.removeAll(
+        owned.map((e) => e.id),
+        () => this.ownedIds(head, marker),
+      );
     const names = uniqueSorted(owned.map((e) => e.key));
     return { target: this.name, label: this.label, names, links: this.settingsLinks(), notes: [] };
   }
@@ -120,7 +140,10 @@ export class VercelTarget implements Target<VercelPrepared, VercelListing> {
     const ids = idsOf(listing, groups);
     if (ids.length === 0) return groups.map(() => Promise.resolve());
     const done = started(this.api.removeAll(ids, async () => new Set((await this.api.values()).values.flatMap((e) => (e.id === undefined ? [] : [e.id])))));
-    done.then(() => info(`Vercel: removed ${ids.length} value(s) of ${groups.length} pull request(s) from project ${this.settings.project}`), () => {});
+    done.then(
+      () => info(`Vercel: removed ${ids.length} value(s) of ${groups.length} pull request(s) from project ${this.settings.project}`),
+      () => {},
+    );
     return groups.map(() => done);
   }
 
