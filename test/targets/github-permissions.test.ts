@@ -8,14 +8,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startGitHubStandIn, type GitHubStandIn, type GitHubStandInOptions, type PermissionSet } from '../../sandbox/github.js';
 import { ALL_WRITE, requirementOf } from '../../sandbox/github/permissions.js';
 import type { RecordedRequest } from '../../sandbox/server.js';
-import { createOctokit } from '../../src/github/octokit.js';
-import { ApiSession } from '../../src/http/retry.js';
-import { parseSettings, type Settings } from '../../src/inputs.js';
+import type { Settings } from '../../src/inputs.js';
 import { acceptedSets, REQUESTS } from '../../src/targets/github/permissions.js';
-import type { BranchRef, Target } from '../../src/targets/target.js';
+import type { BranchRef } from '../../src/targets/target.js';
 import { resolveVariables } from '../../src/variables.js';
+import { githubSettings, githubTargetOf, REPOSITORY } from './github-harness.js';
 
-const REPOSITORY = 'octo-org/preview-app';
 const BRANCH: BranchRef = { id: 'br-1', name: 'preview/pr-42', consoleUrl: 'https://console.neon.tech/app/projects/p/branches/br-1' };
 const DETAILS = {
   branchId: 'br-1',
@@ -58,25 +56,10 @@ function tokenWithout(...without: (keyof PermissionSet)[]): string {
 }
 
 function settings(token = gh.tokens.admin): Settings {
-  const all: Record<string, string> = { neon_api_key: 'napi_test', neon_project_id: 'young-sound-123456', targets: 'github', github_token: token };
-  const result = parseSettings((name) => all[name] ?? '', {
-    eventName: 'pull_request',
-    repository: REPOSITORY,
-    apiUrl: gh.url,
-    payload: {
-      action: 'synchronize',
-      number: 42,
-      pull_request: { number: 42, head: { ref: 'feature/login', sha: '1'.repeat(40), repo: { full_name: REPOSITORY } }, base: { repo: { full_name: REPOSITORY } } },
-    },
-  });
-  if (result.command === 'skip' || result.command === 'sweep') throw new Error('unexpected command');
-  return result;
+  return githubSettings(gh.url, { github_token: token });
 }
 
-async function targetOf(s: Settings): Promise<Target> {
-  const [configured] = s.targets;
-  return configured!.create({ session: new ApiSession(30_000), octokit: Promise.resolve(createOctokit(s.github.token, s.github.apiUrl)), githubApiUrl: s.github.apiUrl, variables: s.variables });
-}
+const targetOf = (s: Settings) => githubTargetOf(s);
 
 /** prepare, then publish, as create does. */
 async function publish(token?: string) {

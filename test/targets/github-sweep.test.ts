@@ -4,16 +4,14 @@
 // deletes exactly that environment. The name matcher's rules, unit by unit.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startGitHubStandIn, type GitHubStandIn } from '../../sandbox/github.js';
-import { createOctokit } from '../../src/github/octokit.js';
 import { ApiSession } from '../../src/http/retry.js';
-import { parseSettings, type Settings } from '../../src/inputs.js';
+import type { Settings } from '../../src/inputs.js';
 import { noteText } from '../../src/note.js';
 import { environmentMatcher } from '../../src/targets/github/names.js';
 import { github, type GitHubEnvironmentSettings } from '../../src/targets/github/index.js';
-import { configure, type ManagedEntry, type Target } from '../../src/targets/target.js';
+import { configure, type ManagedEntry } from '../../src/targets/target.js';
 import { resolveVariables } from '../../src/variables.js';
-
-const REPOSITORY = 'octo-org/preview-app';
+import { githubSettings, githubTargetOf, REPOSITORY } from './github-harness.js';
 
 let gh: GitHubStandIn;
 
@@ -26,26 +24,10 @@ async function start(): Promise<void> {
 }
 
 function settings(inputs: Record<string, string> = {}): Settings {
-  const all: Record<string, string> = { neon_api_key: 'napi_test', neon_project_id: 'young-sound-123456', targets: 'github', github_token: gh.tokens.admin, ...inputs };
-  const result = parseSettings((name) => all[name] ?? '', {
-    eventName: 'pull_request',
-    repository: REPOSITORY,
-    apiUrl: gh.url,
-    payload: {
-      action: 'synchronize',
-      number: 42,
-      pull_request: { number: 42, head: { ref: 'feature/login', sha: '1'.repeat(40), repo: { full_name: REPOSITORY } }, base: { repo: { full_name: REPOSITORY } } },
-    },
-  });
-  if (result.command === 'skip' || result.command === 'sweep') throw new Error('unexpected command');
-  return result;
+  return githubSettings(gh.url, { github_token: gh.tokens.admin, ...inputs });
 }
 
-/** The target as a run makes it, with the run's one Octokit. */
-function targetOf(s: Settings, session: ApiSession): Promise<Target> {
-  const [configured] = s.targets;
-  return configured!.create({ session, octokit: Promise.resolve(createOctokit(s.github.token, s.github.apiUrl)), githubApiUrl: s.github.apiUrl, variables: s.variables });
-}
+const targetOf = (s: Settings, session: ApiSession) => githubTargetOf(s, session);
 
 /** findManaged with a fresh session; returns the entries (sorted by description, code points), the requests it made and the session. */
 async function findManaged(s: Settings) {

@@ -5,15 +5,14 @@
 // each step pinned. Permissions and the plan: github-permissions.test.ts; the sweep: github-sweep.test.ts.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startGitHubStandIn, type GitHubStandIn, type GitHubStandInOptions } from '../../sandbox/github.js';
-import { createOctokit } from '../../src/github/octokit.js';
 import { ApiSession } from '../../src/http/retry.js';
-import { parseSettings, type Settings } from '../../src/inputs.js';
+import type { Settings } from '../../src/inputs.js';
 import { noteText } from '../../src/note.js';
 import { webUrlFor } from '../../src/targets/github/target.js';
 import type { BranchRef, Target, TargetReport } from '../../src/targets/target.js';
 import { resolveVariables, type ConnectionDetails } from '../../src/variables.js';
+import { githubSettings, githubTargetOf, REPOSITORY } from './github-harness.js';
 
-const REPOSITORY = 'octo-org/preview-app';
 const SHA1 = '1'.repeat(40);
 const SHA2 = '2'.repeat(40);
 const SHA3 = '3'.repeat(40);
@@ -30,26 +29,10 @@ async function start(options: GitHubStandInOptions = {}): Promise<void> {
 }
 
 function settings(inputs: Record<string, string> = {}, sha = SHA1, apiUrl = gh.url): Settings {
-  const all: Record<string, string> = { neon_api_key: 'napi_test', neon_project_id: 'young-sound-123456', targets: 'github', github_token: gh.tokens.admin, ...inputs };
-  const result = parseSettings((name) => all[name] ?? '', {
-    eventName: 'pull_request',
-    repository: REPOSITORY,
-    apiUrl,
-    payload: {
-      action: 'synchronize',
-      number: 42,
-      pull_request: { number: 42, head: { ref: 'feature/login', sha, repo: { full_name: REPOSITORY } }, base: { repo: { full_name: REPOSITORY } } },
-    },
-  });
-  if (result.command === 'skip' || result.command === 'sweep') throw new Error('unexpected command');
-  return result;
+  return githubSettings(apiUrl, { github_token: gh.tokens.admin, ...inputs }, sha);
 }
 
-/** The target as a run makes it: from the parsed inputs, through the registry's definition, with the run's one Octokit. */
-function targetOf(s: Settings, session: ApiSession): Promise<Target> {
-  const [configured] = s.targets;
-  return configured!.create({ session, octokit: Promise.resolve(createOctokit(s.github.token, s.github.apiUrl)), githubApiUrl: s.github.apiUrl, variables: s.variables });
-}
+const targetOf = (s: Settings, session: ApiSession) => githubTargetOf(s, session);
 
 function connection(password: string, host = 'ep-quiet-sun-123456.us-east-2.aws.neon.tech'): ConnectionDetails {
   const pooledHost = host.replace(/^(ep-[^.]+)/, '$1-pooler');

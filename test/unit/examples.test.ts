@@ -2,8 +2,8 @@
 // workflow that passes this action only inputs action.yml has, and keeps its tokens in secrets.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parse as parseYaml, parseDocument } from 'yaml';
-import type { Step, Workflow } from '../workflow-shape.js';
+import { parse as parseYaml } from 'yaml';
+import { loadWorkflow, type Step, type Workflow } from '../workflow-shape.js';
 
 const examplesDir = new URL('../../examples/', import.meta.url);
 
@@ -31,20 +31,7 @@ function loadExamples(): Example[] {
   return readdirSync(examplesDir)
     .filter((file) => file.endsWith('.yml'))
     .sort()
-    .map((file) => {
-      const text = readFileSync(new URL(file, examplesDir), 'utf8');
-      const document = parseDocument(text);
-      // Parse errors and warnings (duplicate keys, bad indentation) fail here, naming the file.
-      expect(
-        document.errors.map((e) => e.message),
-        file,
-      ).toEqual([]);
-      expect(
-        document.warnings.map((w) => w.message),
-        file,
-      ).toEqual([]);
-      return { file, text, workflow: document.toJS() as Workflow };
-    });
+    .map((file) => ({ file, ...loadWorkflow(examplesDir, file) }));
 }
 
 const examples = loadExamples();

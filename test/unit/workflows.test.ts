@@ -4,8 +4,8 @@
 // that sandbox/serve.ts really writes. Dependabot watches npm and the actions.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parse as parseYaml, parseDocument } from 'yaml';
-import type { Step, Workflow } from '../workflow-shape.js';
+import { parse as parseYaml } from 'yaml';
+import { loadWorkflow, type Step, type Workflow } from '../workflow-shape.js';
 
 const root = new URL('../../', import.meta.url);
 const workflowsDir = new URL('.github/workflows/', root);
@@ -18,25 +18,10 @@ const inputNames = Object.keys(action.inputs);
 const requiredInputs = inputNames.filter((name) => action.inputs[name]!.required === true);
 const outputNames = Object.keys(action.outputs);
 
-function load(file: string): { text: string; workflow: Workflow } {
-  const text = readFileSync(new URL(file, workflowsDir), 'utf8');
-  const document = parseDocument(text);
-  // Parse errors and warnings (duplicate keys, bad indentation) fail here, naming the file.
-  expect(
-    document.errors.map((e) => e.message),
-    file,
-  ).toEqual([]);
-  expect(
-    document.warnings.map((w) => w.message),
-    file,
-  ).toEqual([]);
-  return { text, workflow: document.toJS() as Workflow };
-}
-
 const files = readdirSync(workflowsDir)
   .filter((file) => /\.ya?ml$/.test(file))
   .sort();
-const workflows = files.map((file) => ({ file, ...load(file) }));
+const workflows = files.map((file) => ({ file, ...loadWorkflow(workflowsDir, file) }));
 const byFile = (file: string) => workflows.find((w) => w.file === file)!;
 const stepsOf = (workflow: Workflow): Step[] => Object.values(workflow.jobs).flatMap((job) => job.steps ?? []);
 
