@@ -36130,7 +36130,7 @@ async function createOrAdopt({ create, adopt, exists }) {
             const refused = error instanceof _failure_js__WEBPACK_IMPORTED_MODULE_0__/* .ApiError */ .hD && !lost && (exists?.(error) ?? false);
             if (!lost && !refused)
                 throw error;
-            const found = await adopt();
+            const found = await adopt(error);
             if (found !== undefined)
                 return found;
             // Nothing there: the lost create did not land, or what refused it is gone again.
@@ -36684,8 +36684,10 @@ async function ensurePreviewBranch(neon, settings, pr, lookup) {
     return (0,create_or_adopt/* createOrAdopt */.K)({
         create: () => create(neon, settings, pr, parent?.branch.id),
         // A 409 (a concurrent run made it) or a lost answer: the branch is looked up, never made twice.
-        adopt: async () => {
-            const again = (await neon.findBranchByName(settings.branchName)) ?? (await recoverDeleted(neon, settings.branchName, pr));
+        // Only a 409 can mean a deleted branch holds the name; after a lost answer nothing live means
+        // the create did not land (a deleted branch is then another's, e.g. a closed PR's just removed).
+        adopt: async (error) => {
+            const again = (await neon.findBranchByName(settings.branchName)) ?? (error.outcomeUnknown ? undefined : await recoverDeleted(neon, settings.branchName, pr));
             if (!again)
                 return undefined;
             (0,src_phases/* info */.pq)(`Neon branch ${settings.branchName} exists (made by a concurrent run, or by this run's create whose answer was lost); reusing it`);

@@ -8,8 +8,8 @@ export const MAX_CREATES = 5;
 
 export interface CreateOrAdopt<T> {
   create(): Promise<T>;
-  /** What the create, or another run, made; undefined when there is none. */
-  adopt(): Promise<T | undefined>;
+  /** What the create, or another run, made; undefined when there is none. `error` says why it is looked for. */
+  adopt(error: ApiError): Promise<T | undefined>;
   /** Whether a refusal can mean it exists already (e.g. 409); a lost answer is always looked at. */
   exists?(error: ApiError): boolean;
 }
@@ -22,7 +22,7 @@ export async function createOrAdopt<T>({ create, adopt, exists }: CreateOrAdopt<
       const lost = error instanceof ApiError && error.outcomeUnknown;
       const refused = error instanceof ApiError && !lost && (exists?.(error) ?? false);
       if (!lost && !refused) throw error;
-      const found = await adopt();
+      const found = await adopt(error);
       if (found !== undefined) return found;
       // Nothing there: the lost create did not land, or what refused it is gone again.
       if (attempt >= MAX_CREATES) throw error;

@@ -110,8 +110,10 @@ export async function ensurePreviewBranch(neon: NeonClient, settings: NeonSettin
   return createOrAdopt({
     create: () => create(neon, settings, pr, parent?.branch.id),
     // A 409 (a concurrent run made it) or a lost answer: the branch is looked up, never made twice.
-    adopt: async () => {
-      const again = (await neon.findBranchByName(settings.branchName)) ?? (await recoverDeleted(neon, settings.branchName, pr));
+    // Only a 409 can mean a deleted branch holds the name; after a lost answer nothing live means
+    // the create did not land (a deleted branch is then another's, e.g. a closed PR's just removed).
+    adopt: async (error) => {
+      const again = (await neon.findBranchByName(settings.branchName)) ?? (error.outcomeUnknown ? undefined : await recoverDeleted(neon, settings.branchName, pr));
       if (!again) return undefined;
       info(`Neon branch ${settings.branchName} exists (made by a concurrent run, or by this run's create whose answer was lost); reusing it`);
       return { ...(await reuse(neon, again, settings, pr, all)), ready: Promise.resolve() };

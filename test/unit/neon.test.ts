@@ -254,6 +254,18 @@ describe('ensureBranch', () => {
     expect(neon.standIn.requestsTo(/\/branches$/, 'POST')).toHaveLength(2 + 5);
   });
 
+  it('creates again when the answer to the create is lost before it landed, though a deleted branch of another PR had the name', async () => {
+    // What a takeover leaves: the closed PR 41's branch of this name, deleted just now.
+    neon.addBranch({ name: 'preview/pr-42', annotations: { ...MANAGED, 'github-pr': '41' } });
+    expect((await deleteBranch('preview/pr-42', { ...PR, number: 41 })).outcome).toBe('deleted');
+    neon.standIn.failNext({ method: 'POST', path: /\/branches$/, status: 'reset' });
+    const { branch, ready } = await ensure(settings(), PR);
+    await ready;
+    expect(branch.created).toBe(true);
+    expect(neon.branchByName('preview/pr-42')!.annotations['github-pr']).toBe('42');
+    expect(neon.standIn.requestsTo(/\/branches$/, 'POST')).toHaveLength(2);
+  });
+
   it('refuses a branch of that name that neon-preview did not create, or that belongs to another repository', async () => {
     neon.addBranch({ name: 'preview/pr-42', annotations: { owner: 'someone' } });
     await expect(ensure(settings(), PR)).rejects.toThrow(/was not created by neon-preview/);
