@@ -36985,9 +36985,7 @@ const PASSWORD_OUTCOME = {
     inherited: "the parent's password (preview_password: inherit)",
     unknown: "a password Neon cannot compare with the parent's",
 };
-async function createPreview(settings, { neon, targets, pulls, phases }, 
-/** Called as soon as the URLs are known, so outputs exist even if a target fails. */
-onConnection) {
+async function createPreview(settings, { neon, targets, pulls, phases }, { onConnection, whenReady }) {
     const { pr } = settings;
     const skipped = settings.skippedTargets.map((s) => (0,src_note/* words */.aL)(s.reason));
     for (const s of settings.skippedTargets)
@@ -37007,8 +37005,10 @@ onConnection) {
         return branch;
     }, (b) => `${b.created ? 'created' : 'reused'} ${b.id}${b.parentId ? ` from ${b.parentId}` : ''}, ready${b.expiresAt ? `; expires ${b.expiresAt}` : ''}`)
         .then(() => undefined));
-    // For the schema diff: listed meanwhile when the answer that gave the branch did not list them.
-    const databases = (0,concurrency/* started */.A)(ensured.then(async (e) => (e.databases ?? (await neon.listDatabases(e.branch.id))).map((d) => d.name)));
+    // For `whenReady`: the databases, listed meanwhile when the answer that gave the branch did not list them.
+    const afterReady = (0,concurrency/* started */.A)(whenReady
+        ? Promise.all([ensured.then(async (e) => (e.databases ?? (await neon.listDatabases(e.branch.id))).map((d) => d.name)), ready]).then(async ([names]) => whenReady((await ensured).branch, names))
+        : Promise.resolve(undefined));
     const credentials = (0,concurrency/* started */.A)(ensured.then(({ branch, databases, endpoints, ready: operations }) => phases.run('Connection URLs', async () => {
         const { database, role } = await resolveDatabase(neon, branch.id, settings.neon, databases);
         const sourceId = (0,concurrency/* started */.A)(sourceOf(settings, neon, branch));
@@ -37049,7 +37049,7 @@ onConnection) {
         await ready;
         throw error;
     }
-    return { branch, connection, password, targets: reports, skipped, ready, databases };
+    return { branch, connection, password, targets: reports, skipped, ready, afterReady };
 }
 /** The branch the preview's roles came from: its parent, or for a root (schema-only) branch the one it was made from. */
 async function sourceOf(settings, neon, branch) {
@@ -38525,12 +38525,11 @@ async function run(registry = TARGETS) {
             return await remove();
         // The comment's reads go at once: nothing the run does changes what they find.
         const state = readComment();
-        const result = await createPreview(settings, { neon, targets, pulls, phases }, setConnectionOutputs);
-        // The schema diff is taken once Neon's operations have ended.
+        // The schema diff is taken once Neon's operations have ended, while the targets are written.
+        const schemaDiff = (branch, databases) => phases.run('Schema diff', () => (0,schema_diff/* takeSchemaDiffs */.xD)(neon, branch, databases), (diffs) => diffs.note ?? diffs.diffs.map((d) => `${d.database}: ${d.problem ? 'not read' : (0,schema_diff/* describeChanges */.DT)(d.diff ?? '')}`).join(', '));
+        const result = await createPreview(settings, { neon, targets, pulls, phases }, { onConnection: setConnectionOutputs, whenReady: settings.schemaDiff ? schemaDiff : undefined });
         await result.ready;
-        const schema = settings.schemaDiff
-            ? await phases.run('Schema diff', async () => (0,schema_diff/* takeSchemaDiffs */.xD)(neon, result.branch, await result.databases), (diffs) => diffs.note ?? diffs.diffs.map((d) => `${d.database}: ${d.problem ? 'not read' : (0,schema_diff/* describeChanges */.DT)(d.diff ?? '')}`).join(', '))
-            : undefined;
+        const schema = await result.afterReady;
         await comment({ ...readyFacts(settings, result), schema, runUrl: runUrl(settings) }, state);
         // A close that came while this run worked found less than it made: made good here.
         if (pulls && (await closedMeanwhile(await pulls, settings))) {

@@ -14,7 +14,7 @@ import { ApiSession, tuningFor } from './http/retry.js';
 import { USER_AGENT } from './http/user-agent.js';
 import { readSettings, type CommonSettings, type Settings } from './inputs.js';
 import { NeonClient, createNeonApi } from './neon/client.js';
-import { consoleUrl } from './neon/preview.js';
+import { consoleUrl, type PreviewBranch } from './neon/preview.js';
 import { describeChanges, takeSchemaDiffs } from './neon/schema-diff.js';
 import { Phases, info, progress } from './phases.js';
 import { setConnectionOutputs, writeCreateSummary, writeDeleteSummary, writeFailureSummary, writeSweepSummary } from './report.js';
@@ -90,16 +90,16 @@ export async function run(registry: readonly TargetDefinition[] = TARGETS): Prom
 
     // The comment's reads go at once: nothing the run does changes what they find.
     const state = readComment();
-    const result = await createPreview(settings, { neon, targets, pulls, phases }, setConnectionOutputs);
-    // The schema diff is taken once Neon's operations have ended.
+    // The schema diff is taken once Neon's operations have ended, while the targets are written.
+    const schemaDiff = (branch: PreviewBranch, databases: string[]) =>
+      phases.run(
+        'Schema diff',
+        () => takeSchemaDiffs(neon, branch, databases),
+        (diffs) => diffs.note ?? diffs.diffs.map((d) => `${d.database}: ${d.problem ? 'not read' : describeChanges(d.diff ?? '')}`).join(', '),
+      );
+    const result = await createPreview(settings, { neon, targets, pulls, phases }, { onConnection: setConnectionOutputs, whenReady: settings.schemaDiff ? schemaDiff : undefined });
     await result.ready;
-    const schema = settings.schemaDiff
-      ? await phases.run(
-          'Schema diff',
-          async () => takeSchemaDiffs(neon, result.branch, await result.databases),
-          (diffs) => diffs.note ?? diffs.diffs.map((d) => `${d.database}: ${d.problem ? 'not read' : describeChanges(d.diff ?? '')}`).join(', '),
-        )
-      : undefined;
+    const schema = await result.afterReady;
     await comment({ ...readyFacts(settings, result), schema, runUrl: runUrl(settings) }, state);
     // A close that came while this run worked found less than it made: made good here.
     if (pulls && (await closedMeanwhile(await pulls, settings))) {
@@ -118,7 +118,7 @@ export async function run(registry: readonly TargetDefinition[] = TARGETS): Prom
   }
 }
 
-function readyFacts(settings: Settings, result: CreateResult): CommentFacts {
+function readyFacts(settings: Settings, result: CreateResult<unknown>): CommentFacts {
   const { branch } = result;
   return {
     state: 'ready',

@@ -80,7 +80,7 @@ function schemaHtml(schema: SchemaDiffs): string {
   return title + sections.join('');
 }
 
-export async function writeCreateSummary(projectId: string, result: CreateResult, schema: SchemaDiffs | undefined, stats: CallStats, timings: PhaseTiming[], seconds: number): Promise<void> {
+export async function writeCreateSummary(projectId: string, result: CreateResult<unknown>, schema: SchemaDiffs | undefined, stats: CallStats, timings: PhaseTiming[], seconds: number): Promise<void> {
   const { branch, connection } = result;
   const link = consoleUrl(projectId, branch.id);
   await core.summary

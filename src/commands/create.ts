@@ -29,7 +29,7 @@ const PASSWORD_OUTCOME: Record<PasswordState, string> = {
   unknown: "a password Neon cannot compare with the parent's",
 };
 
-export interface CreateResult {
+export interface CreateResult<T = undefined> {
   branch: PreviewBranch;
   connection: ConnectionDetails;
   password: PasswordState;
@@ -38,8 +38,8 @@ export interface CreateResult {
   skipped: Note[];
   /** Settles when the branch's operations have ended (rejects when one ended in error). */
   ready: Promise<void>;
-  /** The branch's databases' names (for the schema diff), read while the run goes on. */
-  databases: Promise<string[]>;
+  /** What `whenReady` gave (undefined without it), started once the branch was ready, beside the publishing. */
+  afterReady: Promise<T | undefined>;
 }
 
 export interface CreateContext {
@@ -51,12 +51,14 @@ export interface CreateContext {
   phases: Phases;
 }
 
-export async function createPreview(
-  settings: Settings,
-  { neon, targets, pulls, phases }: CreateContext,
+export interface CreateOptions<T> {
   /** Called as soon as the URLs are known, so outputs exist even if a target fails. */
-  onConnection: (branch: PreviewBranch, connection: ConnectionDetails) => void,
-): Promise<CreateResult> {
+  onConnection: (branch: PreviewBranch, connection: ConnectionDetails) => void;
+  /** Started once the branch is ready, beside the publishing (the schema diff): it never waits for the targets. */
+  whenReady?: (branch: PreviewBranch, databases: string[]) => Promise<T>;
+}
+
+export async function createPreview<T = undefined>(settings: Settings, { neon, targets, pulls, phases }: CreateContext, { onConnection, whenReady }: CreateOptions<T>): Promise<CreateResult<T>> {
   const { pr } = settings;
   const skipped = settings.skippedTargets.map((s) => words(s.reason));
   for (const s of settings.skippedTargets) core.notice(s.reason);
@@ -81,8 +83,12 @@ export async function createPreview(
       )
       .then(() => undefined),
   );
-  // For the schema diff: listed meanwhile when the answer that gave the branch did not list them.
-  const databases = started(ensured.then(async (e) => (e.databases ?? (await neon.listDatabases(e.branch.id))).map((d) => d.name)));
+  // For `whenReady`: the databases, listed meanwhile when the answer that gave the branch did not list them.
+  const afterReady = started(
+    whenReady
+      ? Promise.all([ensured.then(async (e) => (e.databases ?? (await neon.listDatabases(e.branch.id))).map((d) => d.name)), ready]).then(async ([names]) => whenReady((await ensured).branch, names))
+      : Promise.resolve(undefined),
+  );
   const credentials = started(
     ensured.then(({ branch, databases, endpoints, ready: operations }) =>
       phases.run(
@@ -137,7 +143,7 @@ export async function createPreview(
     await ready;
     throw error;
   }
-  return { branch, connection, password, targets: reports, skipped, ready, databases };
+  return { branch, connection, password, targets: reports, skipped, ready, afterReady };
 }
 
 /** The branch the preview's roles came from: its parent, or for a root (schema-only) branch the one it was made from. */
