@@ -37005,15 +37005,16 @@ async function createPreview(settings, { neon, targets, pulls, phases }, { onCon
         return branch;
     }, (b) => `${b.created ? 'created' : 'reused'} ${b.id}${b.parentId ? ` from ${b.parentId}` : ''}, ready${b.expiresAt ? `; expires ${b.expiresAt}` : ''}`)
         .then(() => undefined));
-    // For `whenReady`: the databases, listed meanwhile when the answer that gave the branch did not list them.
-    const afterReady = (0,concurrency/* started */.A)(whenReady
-        ? Promise.all([ensured.then(async (e) => (e.databases ?? (await neon.listDatabases(e.branch.id))).map((d) => d.name)), ready]).then(async ([names]) => whenReady((await ensured).branch, names))
-        : Promise.resolve(undefined));
     const credentials = (0,concurrency/* started */.A)(ensured.then(({ branch, databases, endpoints, ready: operations }) => phases.run('Connection URLs', async () => {
         const { database, role } = await resolveDatabase(neon, branch.id, settings.neon, databases);
         const sourceId = (0,concurrency/* started */.A)(sourceOf(settings, neon, branch));
         return (0,neon_credentials/* ownCredentials */.L)(neon, { branch, sourceId, database, role, mode: settings.neon.previewPassword, ready: operations, endpoints });
     }, ({ connection, password }) => `role ${connection.role} on database ${connection.database}, ${PASSWORD_OUTCOME[password]}; both URLs name computes of ${branch.id}`)));
+    // `whenReady` goes once the branch is ready and its password reset has ended (the reset restarts
+    // the compute); the databases are listed meanwhile when the answer that gave the branch did not.
+    const afterReady = (0,concurrency/* started */.A)(whenReady
+        ? Promise.all([ensured.then(async (e) => (e.databases ?? (await neon.listDatabases(e.branch.id))).map((d) => d.name)), ready, credentials]).then(async ([names]) => whenReady((await ensured).branch, names))
+        : Promise.resolve(undefined));
     const publishing = (0,concurrency/* started */.A)(credentials.then(async ({ connection }) => {
         const active = await loaded;
         if (active.length === 0)
@@ -38607,11 +38608,13 @@ async function closedMeanwhile(pulls, settings) {
 // synchronize publishes the password the create did.
 //
 // Two runs at once: a reset is sent only right after a comparison that found the two passwords
-// still equal, and Neon refuses it (423) while another reset's operations run; a refused run
-// compares again instead of resetting twice.
+// still equal, and Neon refuses it (423) while another reset's operations run; a refused run, or
+// one whose reset's answer was lost, compares again instead of resetting twice.
 
 
 
+/** Resets whose answer was lost before the run gives up (each is followed by a comparison). */
+const LOST_RESETS = 3;
 /** For the job summary and the PR comment (never the password). */
 function passwordText(state) {
     switch (state) {
@@ -38655,8 +38658,20 @@ async function chooseCredentials(neon, plan) {
     await plan.ready;
     const sourceId = await plan.sourceId;
     let outcome;
+    let lost = 0;
     const reset = async () => {
-        const operations = await neon.resetPassword(branch.id, role);
+        let operations;
+        try {
+            operations = await neon.resetPassword(branch.id, role);
+        }
+        catch (error) {
+            // It may have landed: compare again rather than reset blindly (a second reset could undo a
+            // password another run has published meanwhile).
+            if (!(error instanceof _http_failure_js__WEBPACK_IMPORTED_MODULE_2__/* .ApiError */ .hD && error.outcomeUnknown) || ++lost > LOST_RESETS)
+                throw error;
+            (0,_phases_js__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq)(`Neon: the answer to the password reset was lost; comparing again`);
+            return false;
+        }
         if (operations === 'busy') {
             (0,_phases_js__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq)(`Neon: branch ${branch.name} is busy (another run may be resetting the same password); comparing again`);
             return false;

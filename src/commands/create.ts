@@ -83,12 +83,6 @@ export async function createPreview<T = undefined>(settings: Settings, { neon, t
       )
       .then(() => undefined),
   );
-  // For `whenReady`: the databases, listed meanwhile when the answer that gave the branch did not list them.
-  const afterReady = started(
-    whenReady
-      ? Promise.all([ensured.then(async (e) => (e.databases ?? (await neon.listDatabases(e.branch.id))).map((d) => d.name)), ready]).then(async ([names]) => whenReady((await ensured).branch, names))
-      : Promise.resolve(undefined),
-  );
   const credentials = started(
     ensured.then(({ branch, databases, endpoints, ready: operations }) =>
       phases.run(
@@ -101,6 +95,15 @@ export async function createPreview<T = undefined>(settings: Settings, { neon, t
         ({ connection, password }) => `role ${connection.role} on database ${connection.database}, ${PASSWORD_OUTCOME[password]}; both URLs name computes of ${branch.id}`,
       ),
     ),
+  );
+  // `whenReady` goes once the branch is ready and its password reset has ended (the reset restarts
+  // the compute); the databases are listed meanwhile when the answer that gave the branch did not.
+  const afterReady = started(
+    whenReady
+      ? Promise.all([ensured.then(async (e) => (e.databases ?? (await neon.listDatabases(e.branch.id))).map((d) => d.name)), ready, credentials]).then(async ([names]) =>
+          whenReady((await ensured).branch, names),
+        )
+      : Promise.resolve(undefined),
   );
   const publishing = started(
     credentials.then(async ({ connection }) => {
