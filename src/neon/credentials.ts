@@ -9,8 +9,8 @@
 // synchronize publishes the password the create did.
 //
 // Two runs at once: a reset is sent only right after a comparison that found the two passwords
-// still equal, and Neon refuses it (423) while another reset's operations run; a refused run
-// compares again instead of resetting twice.
+// still equal, and Neon refuses it (423) while another reset's operations run; a refused run, or
+// one whose reset's answer was lost, compares again instead of resetting twice.
 import * as core from '@actions/core';
 import { info } from '../phases.js';
 import type { Endpoint } from '@neondatabase/api-client';
@@ -18,6 +18,9 @@ import { ApiError } from '../http/failure.js';
 import type { NeonClient } from './client.js';
 import type { PreviewBranch } from './preview.js';
 import type { ConnectionDetails } from '../variables.js';
+
+/** Resets whose answer was lost before the run gives up (each is followed by a comparison). */
+const LOST_RESETS = 3;
 
 /**
  * `rotated`: this run gave the preview its own password; `own`: it had one already (rotated
@@ -82,8 +85,18 @@ async function chooseCredentials(neon: NeonClient, plan: CredentialPlan): Promis
   await plan.ready;
   const sourceId = await plan.sourceId;
   let outcome: { connection: ConnectionDetails; password: PasswordState } | undefined;
+  let lost = 0;
   const reset = async (): Promise<boolean> => {
-    const operations = await neon.resetPassword(branch.id, role);
+    let operations: Awaited<ReturnType<NeonClient['resetPassword']>>;
+    try {
+      operations = await neon.resetPassword(branch.id, role);
+    } catch (error) {
+      // It may have landed: compare again rather than reset blindly (a second reset could undo a
+      // password another run has published meanwhile).
+      if (!(error instanceof ApiError && error.outcomeUnknown) || ++lost > LOST_RESETS) throw error;
+      info(`Neon: the answer to the password reset was lost; comparing again`);
+      return false;
+    }
     if (operations === 'busy') {
       info(`Neon: branch ${branch.name} is busy (another run may be resetting the same password); comparing again`);
       return false;

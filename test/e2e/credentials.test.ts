@@ -141,6 +141,29 @@ describe('preview_password: rotate (the default)', () => {
   });
 });
 
+describe('a reset whose answer is lost', () => {
+  it('compares again: resets once more when it had not landed, takes the password when it had', async () => {
+    // A 502 before Neon applied it: nothing changed, so the comparison finds the parent's password and resets again.
+    let mark = p.neon.standIn.requests.length;
+    p.neon.standIn.failNext({ method: 'POST', path: /\/reset_password$/, status: 502, body: { message: 'Bad gateway' } });
+    const refused = await run('opened', 2106);
+    expect(refused.code, refused.stdout).toBe(0);
+    expect(resets(mark).map((r) => r.status)).toEqual([502, 200]);
+    expect(refused.stdout).toMatch(/the answer to the password reset was lost; comparing again/);
+    expectEverywhere(2106, refused, passwordOf(refused.outputs.branch_id!));
+    expect(refused.outputs.password).not.toBe(passwordOf(p.neon.defaultBranchId));
+
+    // The connection cut after Neon applied it: the comparison finds a password of the preview's own, and no second reset is sent.
+    mark = p.neon.standIn.requests.length;
+    p.neon.standIn.failNext({ method: 'POST', path: /\/reset_password$/, status: 'reset', afterApply: true });
+    const landed = await run('opened', 2107);
+    expect(landed.code, landed.stdout).toBe(0);
+    expect(resets(mark)).toHaveLength(1);
+    expectEverywhere(2107, landed, passwordOf(landed.outputs.branch_id!));
+    expect(landed.outputs.password).not.toBe(passwordOf(p.neon.defaultBranchId));
+  });
+});
+
 describe('URLs read across a password reset', () => {
   it('reads both again when another run’s reset lands between the pooled and the direct URL, and publishes one password', async () => {
     const pr = 2105;
