@@ -38248,9 +38248,12 @@ class NeonClient {
                 return data.uri;
             }
             catch (error) {
-                // Neon's 404 here names the missing role or database; say which inputs choose them.
+                // Neon's 404 here names the missing branch, role or database; say what to do about it.
                 if (error instanceof http_failure/* ApiError */.hD && error.status === 404) {
-                    throw new http_failure/* ApiError */.hD(error.platform, error.operation, error.failure, error.attempts, error.outcomeUnknown, `check the inputs \`role\` ("${role}") and \`database\` ("${database}"): the branch must have both`);
+                    const branchGone = error.failure.message.includes(`branch ${branch.id} not found`);
+                    throw new http_failure/* ApiError */.hD(error.platform, error.operation, error.failure, error.attempts, error.outcomeUnknown, branchGone
+                        ? `the branch ${branch.name} was deleted while this run used it (by a close of this pull request at the same time?); if the pull request is open, run the workflow again`
+                        : `check the inputs \`role\` ("${role}") and \`database\` ("${database}"): the branch must have both`);
                 }
                 throw error;
             }

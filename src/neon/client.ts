@@ -225,15 +225,18 @@ export class NeonClient {
         );
         return data.uri;
       } catch (error) {
-        // Neon's 404 here names the missing role or database; say which inputs choose them.
+        // Neon's 404 here names the missing branch, role or database; say what to do about it.
         if (error instanceof ApiError && error.status === 404) {
+          const branchGone = error.failure.message.includes(`branch ${branch.id} not found`);
           throw new ApiError(
             error.platform,
             error.operation,
             error.failure,
             error.attempts,
             error.outcomeUnknown,
-            `check the inputs \`role\` ("${role}") and \`database\` ("${database}"): the branch must have both`,
+            branchGone
+              ? `the branch ${branch.name} was deleted while this run used it (by a close of this pull request at the same time?); if the pull request is open, run the workflow again`
+              : `check the inputs \`role\` ("${role}") and \`database\` ("${database}"): the branch must have both`,
           );
         }
         throw error;

@@ -459,4 +459,15 @@ describe('connectionDetails', () => {
     const branch = { id: b.id, name: b.name, annotations: MANAGED, created: false };
     await expect(client().connectionDetails(branch, 'neondb', 'ghost')).rejects.toThrow('check the inputs `role` ("ghost") and `database` ("neondb"): the branch must have both');
   });
+
+  it('says the branch is gone, not the inputs, when it was deleted meanwhile (a close of the same pull request)', async () => {
+    const b = neon.addBranch({ name: 'preview/pr-42', annotations: MANAGED });
+    const branch = { id: b.id, name: b.name, annotations: MANAGED, created: false };
+    expect((await deleteBranch('preview/pr-42', PR)).outcome).toBe('deleted');
+    const error: unknown = await client()
+      .connectionDetails(branch, 'neondb', 'neondb_owner')
+      .catch((e: unknown) => e);
+    expect(String(error)).toMatch(/branch preview\/pr-42 was deleted while this run used it/);
+    expect(String(error)).not.toContain('check the inputs');
+  });
 });
