@@ -18,8 +18,8 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _http_create_or_adopt_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3725);
 /* harmony import */ var _http_pages_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9164);
 /* harmony import */ var _http_failure_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2398);
-/* harmony import */ var _note_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4215);
-/* harmony import */ var _neon_credentials_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2338);
+/* harmony import */ var _note_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4215);
+/* harmony import */ var _neon_credentials_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2338);
 /* harmony import */ var _neon_schema_diff_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(2841);
 // The sticky PR comment: one per pull request, found by a hidden marker and written by the
 // token's own identity, created on the first create and updated in place afterwards. It holds
@@ -47,14 +47,14 @@ const PAGE_CONCURRENCY = 8;
  * its author chose.
  */
 function escapeMarkdown(text) {
-    return (0,_note_js__WEBPACK_IMPORTED_MODULE_4__/* .visible */ .RK)(text).replace(/[\\`*_[\]<>|~&!#()]/g, '\\$&');
+    return (0,_note_js__WEBPACK_IMPORTED_MODULE_3__/* .visible */ .RK)(text).replace(/[\\`*_[\]<>|~&!#()]/g, '\\$&');
 }
 /**
  * A code span that shows `text` as it is, backticks in it included (outside a table). GitHub makes
  * no mention (`@team`) and no link (`www.example.com`) inside one.
  */
 function codeSpan(text) {
-    const shown = (0,_note_js__WEBPACK_IMPORTED_MODULE_4__/* .visible */ .RK)(text).replace(/\s+/g, ' ');
+    const shown = (0,_note_js__WEBPACK_IMPORTED_MODULE_3__/* .visible */ .RK)(text).replace(/\s+/g, ' ');
     const longest = Math.max(0, ...(shown.match(/`+/g) ?? []).map((run) => run.length));
     const fence = '`'.repeat(longest + 1);
     const pad = shown.startsWith('`') || shown.endsWith('`') ? ' ' : '';
@@ -62,7 +62,7 @@ function codeSpan(text) {
 }
 /** A note in Markdown: its words escaped, its values as code spans. */
 function noteMarkdown(n) {
-    return (0,_note_js__WEBPACK_IMPORTED_MODULE_4__/* .renderNote */ .NS)(n, escapeMarkdown, codeSpan);
+    return (0,_note_js__WEBPACK_IMPORTED_MODULE_3__/* .renderNote */ .NS)(n, escapeMarkdown, codeSpan);
 }
 /** A link destination that cannot end the link early: parentheses, angle brackets and spaces percent-encoded. */
 function destination(url) {
@@ -84,7 +84,7 @@ function renderComment(facts) {
         lines.push(`| Expires | ${b.expiresAt ? `${b.expiresAt.slice(0, 10)} (renewed on every push)` : 'never'} |`);
         lines.push(`| Branch was | ${b.created ? 'created for this pull request' : 'reused'} |`);
         if (facts.password)
-            lines.push(`| Password | ${escapeMarkdown((0,_neon_credentials_js__WEBPACK_IMPORTED_MODULE_3__/* .passwordText */ .B)(facts.password))} |`);
+            lines.push(`| Password | ${escapeMarkdown((0,_neon_credentials_js__WEBPACK_IMPORTED_MODULE_4__/* .passwordText */ .B)(facts.password))} |`);
         if (b.lastResetAt)
             lines.push(`| Reset | ${escapeMarkdown(b.lastResetAt.replace('T', ' ').replace(/Z$/, ' UTC'))}, to its parent's state (\`reset_on_push\`) |`);
         if (facts.headSha)
@@ -127,14 +127,11 @@ function renderComment(facts) {
     return text.replace(SCHEMA_PLACEHOLDER, () => schemaMarkdown(facts.schema, COMMENT_LIMIT - COMMENT_MARGIN - text.length, facts.runUrl));
 }
 const SCHEMA_PLACEHOLDER = '<!-- neon-preview:schema -->';
-function htmlText(text) {
-    return (0,_note_js__WEBPACK_IMPORTED_MODULE_4__/* .visible */ .RK)(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
-}
 /** A fenced code block that no line of `text` can close. */
 function fenced(language, text) {
     const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
     const fence = '`'.repeat(longest + 1);
-    return `${fence}${language}\n${(0,_note_js__WEBPACK_IMPORTED_MODULE_4__/* .visibleLines */ .gB)(text)}\n${fence}`;
+    return `${fence}${language}\n${(0,_note_js__WEBPACK_IMPORTED_MODULE_3__/* .visibleLines */ .gB)(text)}\n${fence}`;
 }
 /** One `<details>` per database with its diff, within `budget` characters. */
 function schemaMarkdown(schema, budget, runUrl) {
@@ -155,7 +152,7 @@ function schemaMarkdown(schema, budget, runUrl) {
         const { text, cut } = (0,_neon_schema_diff_js__WEBPACK_IMPORTED_MODULE_5__/* .fitDiff */ .DE)(d.diff.replace(/\n+$/, ''), shares[i]);
         const shortened = cut ? `\n\nShortened to fit the comment; the whole diff is in ${where}.` : '';
         // HTML, not Markdown, inside <summary>: GitHub renders no Markdown there.
-        return `<details><summary><code>${htmlText(d.database)}</code>: ${htmlText((0,_neon_schema_diff_js__WEBPACK_IMPORTED_MODULE_5__/* .describeChanges */ .DT)(d.diff))}</summary>\n\n${fenced('diff', text)}${shortened}\n\n</details>`;
+        return `<details><summary><code>${(0,_note_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .ZD)(d.database)}</code>: ${(0,_note_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .ZD)((0,_neon_schema_diff_js__WEBPACK_IMPORTED_MODULE_5__/* .describeChanges */ .DT)(d.diff))}</summary>\n\n${fenced('diff', text)}${shortened}\n\n</details>`;
     });
     return [title, '', ...sections].join('\n');
 }

@@ -38321,24 +38321,25 @@ function requestsLine(stats) {
 }
 /** The closing line: time per phase, requests and retries per platform. */
 function costLine(stats, timings, seconds) {
-    const phases = timings.map((t) => `${escapeHtml(t.name)} ${(t.ms / 1000).toFixed(1)} s`).join(' · ');
+    const phases = timings.map((t) => `${(0,src_note/* escapeHtml */.ZD)(t.name)} ${(t.ms / 1000).toFixed(1)} s`).join(' · ');
     return `<sub>${phases ? `${phases} · ` : ''}total ${seconds.toFixed(1)} s · ${requestsLine(stats)}</sub>`;
+}
+/** A summary table: its header row, then `rows`; no table at all when there are no rows. */
+function table(headers, rows) {
+    return rows.length ? [headers.map((data) => ({ data, header: true })), ...rows] : [];
 }
 function targetRows(reports, verb) {
     return reports.map((r) => [
         r.label,
         r.names.length ? `${verb} ${r.names.map((n) => `<code>${n}</code>`).join(', ')}${r.removedNames?.length ? `; removed ${r.removedNames.join(', ')}` : ''}` : 'nothing to do',
         // An empty cell would be written as an unclosed <td>.
-        [...r.links.map((l) => `<a href="${escapeHtml(l.url)}">${escapeHtml(l.label)}</a>`), ...r.notes.map(noteHtml)].join('<br>') || '–',
+        [...r.links.map((l) => `<a href="${(0,src_note/* escapeHtml */.ZD)(l.url)}">${(0,src_note/* escapeHtml */.ZD)(l.label)}</a>`), ...r.notes.map(noteHtml)].join('<br>') || '–',
     ]);
 }
 /** Text shown as it is in HTML, characters that reorder or hide text shown by their code point. */
-function escapeHtml(text) {
-    return (0,src_note/* visible */.RK)(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
-}
 /** A note in HTML: its words escaped, its values in `<code>`. */
 function noteHtml(n) {
-    return (0,src_note/* renderNote */.NS)(n, escapeHtml, (v) => `<code>${escapeHtml(v)}</code>`);
+    return (0,src_note/* renderNote */.NS)(n, src_note/* escapeHtml */.ZD, (v) => `<code>${(0,src_note/* escapeHtml */.ZD)(v)}</code>`);
 }
 /** A step's summary may hold 1 MiB; the rest of it needs far less than the margin. */
 const SUMMARY_DIFF_BUDGET = 1024 * 1024 - 64 * 1024;
@@ -38346,17 +38347,16 @@ const SUMMARY_DIFF_BUDGET = 1024 * 1024 - 64 * 1024;
 function schemaHtml(schema) {
     const title = '<h3>Schema changes against the parent branch</h3>';
     if (schema.note)
-        return `${title}<p>${escapeHtml(schema.note)}</p>`;
+        return `${title}<p>${(0,src_note/* escapeHtml */.ZD)(schema.note)}</p>`;
     const shares = (0,schema_diff/* shareBudget */.FY)(schema.diffs.map((d) => d.diff?.length ?? 0), SUMMARY_DIFF_BUDGET);
     const sections = schema.diffs.map((d, i) => {
-        const name = `<code>${escapeHtml(d.database)}</code>`;
+        const name = `<code>${(0,src_note/* escapeHtml */.ZD)(d.database)}</code>`;
         if (d.problem !== undefined)
-            return `<p>${name}: the diff could not be read (${escapeHtml(d.problem)})</p>`;
+            return `<p>${name}: the diff could not be read (${(0,src_note/* escapeHtml */.ZD)(d.problem)})</p>`;
         if (!d.diff?.trim())
             return `<p>${name}: No schema changes</p>`;
         const { text, cut } = (0,schema_diff/* fitDiff */.DE)(d.diff, shares[i]);
-        const code = (0,src_note/* visibleLines */.gB)(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
-        return `<details><summary>${name}: ${escapeHtml((0,schema_diff/* describeChanges */.DT)(d.diff))}</summary><pre><code>${code}</code></pre>${cut ? '<p>Shortened to fit the job summary.</p>' : ''}</details>`;
+        return `<details><summary>${name}: ${(0,src_note/* escapeHtml */.ZD)((0,schema_diff/* describeChanges */.DT)(d.diff))}</summary><pre><code>${(0,src_note/* escapeHtmlLines */.sO)(text)}</code></pre>${cut ? '<p>Shortened to fit the job summary.</p>' : ''}</details>`;
     });
     return title + sections.join('');
 }
@@ -38366,36 +38366,27 @@ async function writeCreateSummary(projectId, result, schema, stats, timings, sec
     await core/* summary */.z
         .addHeading('Neon preview database: ready', 2)
         .addTable([
-        [{ data: 'Branch', header: true }, { data: `<a href="${link}">${escapeHtml(branch.name)}</a> (<code>${escapeHtml(branch.id)}</code>)` }],
-        [{ data: 'Parent', header: true }, { data: branch.parentId ? `<code>${escapeHtml(branch.parentId)}</code>` : '–' }],
+        [{ data: 'Branch', header: true }, { data: `<a href="${link}">${(0,src_note/* escapeHtml */.ZD)(branch.name)}</a> (<code>${(0,src_note/* escapeHtml */.ZD)(branch.id)}</code>)` }],
+        [{ data: 'Parent', header: true }, { data: branch.parentId ? `<code>${(0,src_note/* escapeHtml */.ZD)(branch.parentId)}</code>` : '–' }],
         [{ data: 'Created', header: true }, { data: branch.created ? 'yes, by this run' : 'no, reused (expiry renewed)' }],
         [{ data: 'Expires', header: true }, { data: branch.expiresAt ?? 'never' }],
-        [{ data: 'Password', header: true }, { data: escapeHtml((0,neon_credentials/* passwordText */.B)(result.password)) }],
-        ...(branch.lastResetAt ? [[{ data: 'Reset', header: true }, { data: `${escapeHtml(branch.lastResetAt)}, to its parent's state (<code>reset_on_push</code>)` }]] : []),
-        [{ data: 'Database / role', header: true }, { data: `<code>${escapeHtml(connection.database)}</code> / <code>${escapeHtml(connection.role)}</code>` }],
-        [{ data: 'Direct host', header: true }, { data: `<code>${escapeHtml(connection.directHost)}</code> (migrations)` }],
-        [{ data: 'Pooled host', header: true }, { data: `<code>${escapeHtml(connection.pooledHost)}</code> (application)` }],
+        [{ data: 'Password', header: true }, { data: (0,src_note/* escapeHtml */.ZD)((0,neon_credentials/* passwordText */.B)(result.password)) }],
+        ...(branch.lastResetAt ? [[{ data: 'Reset', header: true }, { data: `${(0,src_note/* escapeHtml */.ZD)(branch.lastResetAt)}, to its parent's state (<code>reset_on_push</code>)` }]] : []),
+        [{ data: 'Database / role', header: true }, { data: `<code>${(0,src_note/* escapeHtml */.ZD)(connection.database)}</code> / <code>${(0,src_note/* escapeHtml */.ZD)(connection.role)}</code>` }],
+        [{ data: 'Direct host', header: true }, { data: `<code>${(0,src_note/* escapeHtml */.ZD)(connection.directHost)}</code> (migrations)` }],
+        [{ data: 'Pooled host', header: true }, { data: `<code>${(0,src_note/* escapeHtml */.ZD)(connection.pooledHost)}</code> (application)` }],
     ])
         .addRaw(result.targets.length || result.skipped.length ? '' : 'No targets configured: the URLs are in the step outputs only.\n\n', true)
         .addRaw(result.skipped.map((n) => `<p>${noteHtml(n)}</p>`).join(''), true)
-        .addTable(result.targets.length
-        ? [
-            [
-                { data: 'Target', header: true },
-                { data: 'Published', header: true },
-                { data: 'Links', header: true },
-            ],
-            ...targetRows(result.targets, 'set'),
-        ]
-        : [])
+        .addTable(table(['Target', 'Published', 'Links'], targetRows(result.targets, 'set')))
         .addRaw(schema ? schemaHtml(schema) : '', true)
         .addRaw(costLine(stats, timings, seconds), true)
         .write();
 }
 async function writeDeleteSummary(projectId, result, stats, timings, seconds) {
     const branchText = result.branch
-        ? `<a href="${consoleUrl(projectId, result.branch.id)}">${escapeHtml(result.branch.name)}</a> (<code>${result.branch.id}</code>)`
-        : `<code>${escapeHtml(result.branchName)}</code>`;
+        ? `<a href="${consoleUrl(projectId, result.branch.id)}">${(0,src_note/* escapeHtml */.ZD)(result.branch.name)}</a> (<code>${result.branch.id}</code>)`
+        : `<code>${(0,src_note/* escapeHtml */.ZD)(result.branchName)}</code>`;
     const outcome = { deleted: 'deleted', absent: 'already gone: nothing to delete', kept: 'kept: not managed by neon-preview' }[result.outcome];
     await core/* summary */.z
         .addHeading('Neon preview database: removed', 2)
@@ -38403,23 +38394,14 @@ async function writeDeleteSummary(projectId, result, stats, timings, seconds) {
         [{ data: 'Branch', header: true }, { data: branchText }],
         [{ data: 'Outcome', header: true }, { data: outcome }],
     ])
-        .addTable(result.targets.length
-        ? [
-            [
-                { data: 'Target', header: true },
-                { data: 'Removed', header: true },
-                { data: 'Notes', header: true },
-            ],
-            ...targetRows(result.targets, 'removed'),
-        ]
-        : [])
+        .addTable(table(['Target', 'Removed', 'Notes'], targetRows(result.targets, 'removed')))
         .addRaw(costLine(stats, timings, seconds), true)
         .write();
 }
 async function writeFailureSummary(message) {
     try {
         // Escaped: the message can hold a head branch's name, which could close the block.
-        await core/* summary */.z.addHeading('Neon preview database: failed', 2).addCodeBlock(escapeHtml(message)).write();
+        await core/* summary */.z.addHeading('Neon preview database: failed', 2).addCodeBlock((0,src_note/* escapeHtml */.ZD)(message)).write();
     }
     catch {
         // No summary file outside a runner; the failure itself is already reported.
@@ -38428,21 +38410,10 @@ async function writeFailureSummary(message) {
 async function writeSweepSummary(result, stats, timings, seconds) {
     const removed = result.rows.filter((r) => r.outcome === 'removed').length;
     const heading = result.rows.length === 0 ? 'Neon preview sweep: nothing to do' : `Neon preview sweep: ${removed} removed, ${result.rows.length - removed} kept or failed`;
-    const rows = result.rows.map((r) => [r.pr !== undefined ? `#${r.pr}` : '?', r.state, r.outcome, r.items.map(escapeHtml).join('<br>'), escapeHtml(r.note ?? '–')]);
+    const rows = result.rows.map((r) => [r.pr !== undefined ? `#${r.pr}` : '?', r.state, r.outcome, r.items.map(src_note/* escapeHtml */.ZD).join('<br>'), (0,src_note/* escapeHtml */.ZD)(r.note ?? '–')]);
     await core/* summary */.z
         .addHeading(heading, 2)
-        .addTable(rows.length
-        ? [
-            [
-                { data: 'PR', header: true },
-                { data: 'State', header: true },
-                { data: 'Outcome', header: true },
-                { data: 'What', header: true },
-                { data: 'Note', header: true },
-            ],
-            ...rows,
-        ]
-        : [])
+        .addTable(table(['PR', 'State', 'Outcome', 'What', 'Note'], rows))
         .addRaw(costLine(stats, timings, seconds), true)
         .write();
 }
@@ -38867,9 +38838,11 @@ function shareBudget(lengths, budget) {
 /* harmony export */   N4: () => (/* binding */ note),
 /* harmony export */   NS: () => (/* binding */ renderNote),
 /* harmony export */   RK: () => (/* binding */ visible),
+/* harmony export */   ZD: () => (/* binding */ escapeHtml),
 /* harmony export */   aL: () => (/* binding */ words),
 /* harmony export */   gA: () => (/* binding */ noteText),
-/* harmony export */   gB: () => (/* binding */ visibleLines)
+/* harmony export */   gB: () => (/* binding */ visibleLines),
+/* harmony export */   sO: () => (/* binding */ escapeHtmlLines)
 /* harmony export */ });
 // A sentence for the PR comment, the job summary and the log, written with the `note` tag so the
 // values in it (branch names, environment names: chosen by whoever opened the pull request) stay
@@ -38902,6 +38875,15 @@ function visibleLines(text) {
         .split('\n')
         .map((line) => visible(line.replace(/\t/g, '    ')))
         .join('\n');
+}
+const HTML_ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+/** Text for HTML (a job summary cell, a comment's `<summary>`): shown as it is, as `visible` shows it. */
+function escapeHtml(text) {
+    return visible(text).replace(/[&<>"]/g, (c) => HTML_ENTITIES[c]);
+}
+/** A block for HTML (`<pre>`): `visibleLines`, then escaped as `escapeHtml` does. */
+function escapeHtmlLines(text) {
+    return visibleLines(text).replace(/[&<>"]/g, (c) => HTML_ENTITIES[c]);
 }
 /** The note as one line of plain text, for the log. */
 function noteText(n) {

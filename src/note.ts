@@ -42,6 +42,18 @@ export function visibleLines(text: string): string {
     .join('\n');
 }
 
+const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+
+/** Text for HTML (a job summary cell, a comment's `<summary>`): shown as it is, as `visible` shows it. */
+export function escapeHtml(text: string): string {
+  return visible(text).replace(/[&<>"]/g, (c) => HTML_ENTITIES[c]!);
+}
+
+/** A block for HTML (`<pre>`): `visibleLines`, then escaped as `escapeHtml` does. */
+export function escapeHtmlLines(text: string): string {
+  return visibleLines(text).replace(/[&<>"]/g, (c) => HTML_ENTITIES[c]!);
+}
+
 /** The note as one line of plain text, for the log. */
 export function noteText(n: Note): string {
   return renderNote(n, (w) => w, visible);

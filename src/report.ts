@@ -8,7 +8,7 @@ import { passwordText } from './neon/credentials.js';
 import type { CallStats } from './http/retry.js';
 import { consoleUrl, type PreviewBranch } from './neon/preview.js';
 import { describeChanges, fitDiff, shareBudget, type SchemaDiffs } from './neon/schema-diff.js';
-import { renderNote, visible, visibleLines, type Note } from './note.js';
+import { escapeHtml, escapeHtmlLines, renderNote, type Note } from './note.js';
 import type { PhaseTiming } from './phases.js';
 import type { TargetReport } from './targets/target.js';
 import type { ConnectionDetails } from './variables.js';
@@ -39,6 +39,11 @@ function costLine(stats: CallStats, timings: PhaseTiming[], seconds: number): st
   return `<sub>${phases ? `${phases} · ` : ''}total ${seconds.toFixed(1)} s · ${requestsLine(stats)}</sub>`;
 }
 
+/** A summary table: its header row, then `rows`; no table at all when there are no rows. */
+function table(headers: string[], rows: string[][]): (string | { data: string; header: boolean })[][] {
+  return rows.length ? [headers.map((data) => ({ data, header: true })), ...rows] : [];
+}
+
 function targetRows(reports: TargetReport[], verb: string): string[][] {
   return reports.map((r) => [
     r.label,
@@ -49,9 +54,6 @@ function targetRows(reports: TargetReport[], verb: string): string[][] {
 }
 
 /** Text shown as it is in HTML, characters that reorder or hide text shown by their code point. */
-function escapeHtml(text: string): string {
-  return visible(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-}
 
 /** A note in HTML: its words escaped, its values in `<code>`. */
 function noteHtml(n: Note): string {
@@ -74,8 +76,7 @@ function schemaHtml(schema: SchemaDiffs): string {
     if (d.problem !== undefined) return `<p>${name}: the diff could not be read (${escapeHtml(d.problem)})</p>`;
     if (!d.diff?.trim()) return `<p>${name}: No schema changes</p>`;
     const { text, cut } = fitDiff(d.diff, shares[i]!);
-    const code = visibleLines(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-    return `<details><summary>${name}: ${escapeHtml(describeChanges(d.diff))}</summary><pre><code>${code}</code></pre>${cut ? '<p>Shortened to fit the job summary.</p>' : ''}</details>`;
+    return `<details><summary>${name}: ${escapeHtml(describeChanges(d.diff))}</summary><pre><code>${escapeHtmlLines(text)}</code></pre>${cut ? '<p>Shortened to fit the job summary.</p>' : ''}</details>`;
   });
   return title + sections.join('');
 }
@@ -98,18 +99,7 @@ export async function writeCreateSummary(projectId: string, result: CreateResult
     ])
     .addRaw(result.targets.length || result.skipped.length ? '' : 'No targets configured: the URLs are in the step outputs only.\n\n', true)
     .addRaw(result.skipped.map((n) => `<p>${noteHtml(n)}</p>`).join(''), true)
-    .addTable(
-      result.targets.length
-        ? [
-            [
-              { data: 'Target', header: true },
-              { data: 'Published', header: true },
-              { data: 'Links', header: true },
-            ],
-            ...targetRows(result.targets, 'set'),
-          ]
-        : [],
-    )
+    .addTable(table(['Target', 'Published', 'Links'], targetRows(result.targets, 'set')))
     .addRaw(schema ? schemaHtml(schema) : '', true)
     .addRaw(costLine(stats, timings, seconds), true)
     .write();
@@ -126,18 +116,7 @@ export async function writeDeleteSummary(projectId: string, result: DeleteResult
       [{ data: 'Branch', header: true }, { data: branchText }],
       [{ data: 'Outcome', header: true }, { data: outcome }],
     ])
-    .addTable(
-      result.targets.length
-        ? [
-            [
-              { data: 'Target', header: true },
-              { data: 'Removed', header: true },
-              { data: 'Notes', header: true },
-            ],
-            ...targetRows(result.targets, 'removed'),
-          ]
-        : [],
-    )
+    .addTable(table(['Target', 'Removed', 'Notes'], targetRows(result.targets, 'removed')))
     .addRaw(costLine(stats, timings, seconds), true)
     .write();
 }
@@ -157,20 +136,7 @@ export async function writeSweepSummary(result: SweepResult, stats: CallStats, t
   const rows = result.rows.map((r) => [r.pr !== undefined ? `#${r.pr}` : '?', r.state, r.outcome, r.items.map(escapeHtml).join('<br>'), escapeHtml(r.note ?? '–')]);
   await core.summary
     .addHeading(heading, 2)
-    .addTable(
-      rows.length
-        ? [
-            [
-              { data: 'PR', header: true },
-              { data: 'State', header: true },
-              { data: 'Outcome', header: true },
-              { data: 'What', header: true },
-              { data: 'Note', header: true },
-            ],
-            ...rows,
-          ]
-        : [],
-    )
+    .addTable(table(['PR', 'State', 'Outcome', 'What', 'Note'], rows))
     .addRaw(costLine(stats, timings, seconds), true)
     .write();
 }

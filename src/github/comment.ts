@@ -6,7 +6,7 @@ import { createOrAdopt } from '../http/create-or-adopt.js';
 import { allPages } from '../http/pages.js';
 import { ApiError } from '../http/failure.js';
 import type { ApiSession } from '../http/retry.js';
-import { renderNote, visible, visibleLines, type Note } from '../note.js';
+import { escapeHtml, renderNote, visible, visibleLines, type Note } from '../note.js';
 import { passwordText, type PasswordState } from '../neon/credentials.js';
 import { describeChanges, fitDiff, shareBudget, type SchemaDiffs } from '../neon/schema-diff.js';
 import type { Link, PullRequestRef, TargetReport } from '../targets/target.js';
@@ -126,10 +126,6 @@ export function renderComment(facts: CommentFacts): string {
 
 const SCHEMA_PLACEHOLDER = '<!-- neon-preview:schema -->';
 
-function htmlText(text: string): string {
-  return visible(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-}
-
 /** A fenced code block that no line of `text` can close. */
 function fenced(language: string, text: string): string {
   const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
@@ -155,7 +151,7 @@ function schemaMarkdown(schema: SchemaDiffs, budget: number, runUrl?: string): s
     const { text, cut } = fitDiff(d.diff.replace(/\n+$/, ''), shares[i]!);
     const shortened = cut ? `\n\nShortened to fit the comment; the whole diff is in ${where}.` : '';
     // HTML, not Markdown, inside <summary>: GitHub renders no Markdown there.
-    return `<details><summary><code>${htmlText(d.database)}</code>: ${htmlText(describeChanges(d.diff))}</summary>\n\n${fenced('diff', text)}${shortened}\n\n</details>`;
+    return `<details><summary><code>${escapeHtml(d.database)}</code>: ${escapeHtml(describeChanges(d.diff))}</summary>\n\n${fenced('diff', text)}${shortened}\n\n</details>`;
   });
   return [title, '', ...sections].join('\n');
 }
